@@ -1,0 +1,435 @@
+package org.multiprocessing4j;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.launch.ChildCommand;
+import org.multiprocessing4j.internal.platform.ExitStatus;
+import org.multiprocessing4j.internal.runtime.JvmProcessAccess;
+import org.multiprocessing4j.internal.runtime.ProcessControl;
+import org.multiprocessing4j.internal.runtime.ProcessRegistry;
+
+/**
+ * A piece of this program that runs in its own operating-system process, a child JVM: the
+ * counterpart of Python's {@code multiprocessing.Process}.
+ *
+ * <pre>{@code
+ * JvmProcess p = new JvmProcess(() -> System.out.println("Worker"));
+ * p.start();
+ * p.join();
+ * System.out.println(p.exitCode());   // OptionalInt[0]
+ * }</pre>
+ *
+ * <p>Give it a target ({@link SerializableRunnable}) or subclass it and override {@link #run()}.
+ * {@link #start()} serializes this object (the target with what it captured, or the subclass
+ * with its fields), starts a child JVM with this JVM's {@code java}, class path, module path and
+ * code-shaping options, and runs {@code run()} there. The child's standard output and error are
+ * this JVM's; its standard input is empty.
+ *
+ * <h2>Life cycle</h2>
+ * A process is <em>initial</em> until {@code start()}, then <em>started</em> until its JVM ends,
+ * then <em>stopped</em> with an exit code: 0 when {@code run()} returned, {@code n} after
+ * {@code System.exit(n)}, 1 when {@code run()} threw (the throwable is printed on the child's
+ * standard error after a {@code Process <name>:} header, and {@link #exception()} returns it),
+ * and {@code -N} when signal N ended it ({@link #terminate()} gives -15, {@link #kill()} -9,
+ * and so does the same signal sent by anyone else). {@link #close()} releases it for good.
+ *
+ * <h2>Children and the end of a program</h2>
+ * A program whose {@code main} returns keeps running while a non-daemon child runs. When the
+ * JVM shuts down, it terminates its daemon children and waits for the others. If a JVM dies in
+ * any way, {@code kill -9} included, its children notice within milliseconds and end, so no
+ * process outlives its owner.
+ *
+ * <h2>Threads</h2>
+ * All methods are thread-safe. Blocking methods ({@link #join()}) respond to interrupts by
+ * throwing {@link InterruptedException}; the child is unaffected.
+ *
+ * <h2>Inside the child</h2>
+ * {@link Multiprocessing#currentProcess()} returns the received copy of this object, with the
+ * name the parent gave it; {@link Multiprocessing#parentProcess()} returns the parent.
+ */
+public class JvmProcess implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    static {
+        ProcessRegistry.setAccess(new JvmProcessAccess() {
+            @Override
+            public JvmProcess newView(String name, int[] identity, boolean daemon, ProcessControl control) {
+                return new JvmProcess(name, identity, daemon, control);
+            }
+
+            @Override
+            public void adoptAsCurrent(JvmProcess process, ProcessControl control) {
+                process.control = control;
+            }
+        });
+    }
+
+    private final int[] identity;
+    private volatile String name;
+    private volatile boolean daemon;
+    private SerializableRunnable target;
+    private volatile List<String> jvmOptions = List.of();
+    /** Null while initial; then the strategy that controls the real process. */
+    private transient volatile ProcessControl control;
+    private transient volatile boolean closed;
+
+    /**
+     * For subclasses that override {@link #run()}. The name is {@code SimpleClassName-N}, where
+     * N counts every process created so far in this JVM (prefixed by this process's own
+     * number and a colon in a child: {@code Worker-1:2}).
+     */
+    protected JvmProcess() {
+        this(null, null, true);
+    }
+
+    /**
+     * A process that runs {@code target}. Its name is {@code Process-N}, where N counts every
+     * process created so far in this JVM, named or not.
+     *
+     * @param target what the child runs; it and everything it captures must be serializable
+     * @throws NullPointerException if {@code target} is null
+     */
+    public JvmProcess(SerializableRunnable target) {
+        this(null, Objects.requireNonNull(target, "target"), true);
+    }
+
+    /**
+     * A process with a name that runs {@code target}.
+     *
+     * @param name the process name; null gives the default name, as in Python
+     * @param target what the child runs; it and everything it captures must be serializable
+     * @throws NullPointerException if {@code target} is null
+     */
+    public JvmProcess(String name, SerializableRunnable target) {
+        this(name, Objects.requireNonNull(target, "target"), true);
+    }
+
+    private JvmProcess(String name, SerializableRunnable target, boolean counted) {
+        this.identity = ProcessRegistry.nextIdentity();
+        this.target = target;
+        this.name = name != null ? name : defaultName();
+    }
+
+    /** A facade for a process that already exists: this JVM, or its parent. */
+    private JvmProcess(String name, int[] identity, boolean daemon, ProcessControl control) {
+        this.identity = identity.clone();
+        this.name = name;
+        this.daemon = daemon;
+        this.control = control;
+    }
+
+    private String defaultName() {
+        Class<?> c = getClass();
+        while (c.getSimpleName().isEmpty()) {
+            c = c.getSuperclass(); // anonymous subclasses take their superclass's name
+        }
+        String prefix = c == JvmProcess.class ? "Process" : c.getSimpleName();
+        StringBuilder n = new StringBuilder(prefix).append('-');
+        for (int i = 0; i < identity.length; i++) {
+            n.append(i == 0 ? "" : ":").append(identity[i]);
+        }
+        return n.toString();
+    }
+
+    /**
+     * What the child runs: calls the target given to the constructor, if any. Subclasses
+     * override it. Called by the library in the child; calling it directly runs it in the
+     * calling thread, as with {@code Thread.run()}.
+     */
+    public void run() {
+        SerializableRunnable t = target;
+        if (t != null) {
+            t.run();
+        }
+    }
+
+    /**
+     * Starts the child JVM and returns without waiting for {@code run()} to begin. This object
+     * is serialized in the caller's thread first; once started, this object no longer holds
+     * the target (it lives in the child).
+     *
+     * @throws IllegalStateException if this process was started before, is closed, or this
+     *         process is a daemon (daemons may not have children) or its JVM is shutting down
+     * @throws ProcessSerializationException if the target, something it captures, or a field
+     *         of a subclass is not serializable; the message names the class and where it was
+     *         found, and no child is started
+     * @throws ProcessStartException if the operating system could not start a JVM
+     */
+    public void start() {
+        synchronized (this) {
+            checkOpen("start");
+            if (control != null) {
+                throw new IllegalStateException("process '" + name
+                        + "' has already been started: a process can be started only once");
+            }
+            ProcessRegistry.checkMayStartChildren(name);
+            byte[] payload = Codec.defaultCodec().encode(this, "process '" + name + "'");
+            control = ProcessRegistry.launch(this, name, identity, daemon, jvmOptions, payload);
+            target = null;
+        }
+    }
+
+    /**
+     * Waits until the process has ended. Returns at once if it has.
+     *
+     * @throws IllegalStateException if the process was never started, is closed, or is the
+     *         current process
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the
+     *         process is unaffected
+     */
+    public void join() throws InterruptedException {
+        startedControl("join").await(-1);
+    }
+
+    /**
+     * Waits at most {@code timeout} for the process to end. A zero or negative timeout checks
+     * once without waiting, as {@code Thread.join(Duration)} does.
+     *
+     * @param timeout how long to wait at most
+     * @return true if the process has ended, false if the timeout elapsed first
+     * @throws IllegalStateException if the process was never started, is closed, or is the
+     *         current process
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    public boolean join(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        long nanos;
+        try {
+            nanos = timeout.isNegative() ? 0 : timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE;
+        }
+        return startedControl("join").await(nanos);
+    }
+
+    /**
+     * Whether the process has been started and has not ended yet. Never blocks.
+     *
+     * @return false before {@code start()} and after the process ended
+     * @throws IllegalStateException if this process is closed
+     */
+    public boolean isAlive() {
+        checkOpen("isAlive");
+        ProcessControl c = control;
+        return c != null && c.isAlive();
+    }
+
+    /**
+     * Sends the process SIGTERM, which ends it with exit code -15 (its JVM runs its shutdown
+     * hooks first). Does nothing if the process has already ended. Does not wait: call
+     * {@link #join()} to wait for the end.
+     *
+     * @throws IllegalStateException if the process was never started, or is closed
+     */
+    public void terminate() {
+        startedControl("terminate").terminate();
+    }
+
+    /**
+     * Sends the process SIGKILL, which ends it at once with exit code -9. Does nothing if the
+     * process has already ended. Does not wait.
+     *
+     * @throws IllegalStateException if the process was never started, or is closed
+     */
+    public void kill() {
+        startedControl("kill").kill();
+    }
+
+    /**
+     * The exit code: empty until the process has ended (and before it was started), then 0
+     * for a normal end, {@code n} after {@code System.exit(n)}, 1 after an uncaught throwable,
+     * {@code -N} after signal N. Never blocks; works after {@link #close()}.
+     *
+     * @return the exit code, once known
+     */
+    public OptionalInt exitCode() {
+        ProcessControl c = control;
+        return c == null ? OptionalInt.empty() : c.exitCode();
+    }
+
+    /**
+     * The operating system's id of the process.
+     *
+     * @return the child's pid
+     * @throws IllegalStateException if the process was never started, or is closed
+     */
+    public long pid() {
+        return startedControl("pid").pid();
+    }
+
+    /**
+     * The name: given to the constructor, or {@code Process-N} / {@code SimpleClassName-N}.
+     * Works after {@link #close()}.
+     *
+     * @return the name, never null
+     */
+    public String getName() {
+        return name;
+    }
+
+    /**
+     * Renames the process, at any time; a running child keeps the name it started with.
+     *
+     * @param name the new name
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if this process is closed
+     */
+    public void setName(String name) {
+        Objects.requireNonNull(name, "name");
+        checkOpen("setName");
+        this.name = name;
+    }
+
+    /**
+     * Whether this is a daemon process: one that is terminated when its parent's JVM shuts
+     * down, rather than waited for, and that may not start children of its own. Works after
+     * {@link #close()}.
+     *
+     * @return the daemon flag
+     */
+    public boolean isDaemon() {
+        return daemon;
+    }
+
+    /**
+     * Sets the daemon flag, before {@link #start()} only.
+     *
+     * @param daemon true for a daemon process
+     * @throws IllegalStateException if the process has been started, or is closed
+     */
+    public synchronized void setDaemon(boolean daemon) {
+        checkOpen("setDaemon");
+        if (control != null) {
+            throw new IllegalStateException("cannot set the daemon flag of process '" + name
+                    + "': it has already been started");
+        }
+        this.daemon = daemon;
+    }
+
+    /**
+     * What {@code run()} threw in the child, once the process has ended: the original
+     * throwable if it could be recreated here, otherwise a {@link RemoteThrowable} with its
+     * class name, message and stack trace. Works after {@link #close()}.
+     *
+     * @return the child's uncaught throwable, if it threw
+     */
+    public Optional<Throwable> exception() {
+        ProcessControl c = control;
+        return c == null ? Optional.empty() : c.exception();
+    }
+
+    /**
+     * Sets JVM options for this process's child, before {@link #start()} only. They come after
+     * the options inherited from this JVM ({@code -D…}, {@code --add-opens}, {@code -ea}, heap
+     * settings…), so for repeated options such as {@code -Xmx} or {@code -Dkey=} they win.
+     *
+     * @param options JVM options such as {@code -Xmx64m} or {@code -Dkey=value}
+     * @throws NullPointerException if {@code options} or one of them is null
+     * @throws IllegalArgumentException if an option is not a JVM option, or would replace the
+     *         class path or main class, which the library controls
+     * @throws IllegalStateException if the process has been started, or is closed
+     */
+    public synchronized void setJvmOptions(List<String> options) {
+        Objects.requireNonNull(options, "options");
+        checkOpen("setJvmOptions");
+        if (control != null) {
+            throw new IllegalStateException("cannot set the JVM options of process '" + name
+                    + "': it has already been started");
+        }
+        if (options.contains(null)) {
+            throw new NullPointerException("options contains null at index " + options.indexOf(null));
+        }
+        String problem = ChildCommand.validate(options);
+        if (problem != null) {
+            throw new IllegalArgumentException("bad JVM options for process '" + name + "': " + problem);
+        }
+        this.jvmOptions = List.copyOf(options);
+    }
+
+    /**
+     * The JVM options set with {@link #setJvmOptions}; empty by default (the child still
+     * inherits this JVM's options).
+     *
+     * @return an unmodifiable list
+     * @throws IllegalStateException if this process is closed
+     */
+    public List<String> getJvmOptions() {
+        checkOpen("getJvmOptions");
+        return jvmOptions;
+    }
+
+    /**
+     * Releases this process object. Idempotent. Afterwards every method except
+     * {@link #getName()}, {@link #isDaemon()}, {@link #exitCode()}, {@link #exception()} and
+     * {@link #toString()} throws {@link IllegalStateException}.
+     *
+     * @throws IllegalStateException if the process is still running
+     */
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        ProcessControl c = control;
+        if (c != null && c.isAlive()) {
+            throw new IllegalStateException("cannot close process '" + name
+                    + "' while it is still running: join, terminate or kill it first");
+        }
+        closed = true;
+        target = null;
+    }
+
+    /**
+     * As Python prints a process: {@code <JvmProcess(Process-1, started)>}, with the status
+     * {@code initial}, {@code started}, {@code stopped}, {@code stopped[SIGTERM]} (a signal),
+     * {@code stopped[1]} (another exit code) or {@code closed}, then {@code  daemon} for a
+     * daemon process. The class name is the simple name of this object's class.
+     */
+    @Override
+    public String toString() {
+        Class<?> c = getClass();
+        while (c.getSimpleName().isEmpty()) {
+            c = c.getSuperclass();
+        }
+        return "<" + c.getSimpleName() + "(" + name + ", " + status() + (daemon ? " daemon" : "") + ")>";
+    }
+
+    private String status() {
+        if (closed) {
+            return "closed";
+        }
+        ProcessControl c = control;
+        if (c == null) {
+            return "initial";
+        }
+        if (c.isAlive()) {
+            return "started";
+        }
+        OptionalInt code = c.exitCode();
+        if (code.isEmpty() || code.getAsInt() == 0) {
+            return "stopped";
+        }
+        return "stopped[" + ExitStatus.describe(code.getAsInt()) + "]";
+    }
+
+    private void checkOpen(String method) {
+        if (closed) {
+            throw new IllegalStateException("cannot call " + method + "() on process '" + name
+                    + "': it is closed");
+        }
+    }
+
+    private ProcessControl startedControl(String method) {
+        checkOpen(method);
+        ProcessControl c = control;
+        if (c == null) {
+            throw new IllegalStateException("cannot call " + method + "() on process '" + name
+                    + "': it has not been started");
+        }
+        return c;
+    }
+}

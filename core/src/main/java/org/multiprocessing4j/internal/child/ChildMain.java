@@ -1,0 +1,115 @@
+package org.multiprocessing4j.internal.child;
+
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.multiprocessing4j.JvmProcess;
+import org.multiprocessing4j.ProcessSerializationException;
+import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.launch.Handshake;
+import org.multiprocessing4j.internal.log.LibraryLog;
+import org.multiprocessing4j.internal.runtime.ProcessRegistry;
+
+/**
+ * The main class of every child JVM. Reads the handshake from standard input (the control pipe
+ * from the parent), becomes the process it describes, runs it, waits for the non-daemon threads
+ * it started (as a JVM's {@code main} would), reports how it ended and exits.
+ *
+ * <p>An uncaught throwable from {@code run()} is printed as Python prints it, a header naming
+ * the process and then the stack trace, and makes the exit code 1.
+ */
+public final class ChildMain {
+    private ChildMain() {
+    }
+
+    public static void main(String[] args) {
+        InputStream controlPipe = new FileInputStream(FileDescriptor.in);
+        Handshake handshake;
+        try {
+            handshake = Handshake.readFrom(controlPipe);
+        } catch (EOFException parentGone) {
+            // The parent closed the pipe before handing over any work: it died, or this JVM was
+            // started ahead of need and is no longer wanted.
+            Runtime.getRuntime().halt(0);
+            return;
+        } catch (IOException e) {
+            System.err.println("multiprocessing4j: this child JVM could not read its start-up"
+                    + " handshake from its parent: " + e.getMessage());
+            Runtime.getRuntime().halt(1);
+            return;
+        }
+        // User code in the child must not read the control pipe: give it an empty standard
+        // input, as Python gives its children /dev/null.
+        System.setIn(InputStream.nullInputStream());
+        ProcessRegistry.enterChild(handshake, controlPipe);
+
+        JvmProcess process;
+        try {
+            process = (JvmProcess) Codec.defaultCodec().decode(handshake.payload);
+        } catch (Exception | LinkageError e) {
+            Throwable failure = new ProcessSerializationException("process '" + handshake.name
+                    + "' could not be recreated in its child JVM: " + e
+                    + " (are its classes on the child's class path?)", e);
+            printFailure(handshake.name, failure);
+            ProcessRegistry.exitChild(1, failure);
+            return;
+        }
+        ProcessRegistry.adoptCurrent(process);
+
+        LibraryLog.info("child process calling run()");
+        int exitCode = 0;
+        Throwable failure = null;
+        try {
+            process.run();
+        } catch (Throwable t) {
+            failure = t;
+            exitCode = 1;
+            printFailure(process.getName(), t);
+        }
+        awaitNonDaemonThreads();
+        ProcessRegistry.exitChild(exitCode, failure);
+    }
+
+    private static void printFailure(String name, Throwable failure) {
+        StringWriter text = new StringWriter();
+        try (PrintWriter out = new PrintWriter(text)) {
+            out.println("Process " + name + ":");
+            failure.printStackTrace(out);
+        }
+        // One write, so it is not interleaved with other processes' lines.
+        System.err.print(text);
+        System.err.flush();
+    }
+
+    /** Waits, as the JVM does after {@code main} returns, for every non-daemon thread to end. */
+    private static void awaitNonDaemonThreads() {
+        Thread self = Thread.currentThread();
+        ThreadGroup root = self.getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        while (true) {
+            Thread[] threads = new Thread[root.activeCount() + 16];
+            int n = root.enumerate(threads, true);
+            Thread pending = null;
+            for (int i = 0; i < n && pending == null; i++) {
+                Thread t = threads[i];
+                if (t != self && !t.isDaemon() && t.isAlive() && !"DestroyJavaVM".equals(t.getName())) {
+                    pending = t;
+                }
+            }
+            if (pending == null) {
+                return;
+            }
+            try {
+                pending.join();
+            } catch (InterruptedException e) {
+                // Keep waiting, as the JVM would; nothing here is meant to be interrupted.
+            }
+        }
+    }
+}

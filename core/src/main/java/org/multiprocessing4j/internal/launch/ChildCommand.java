@@ -1,0 +1,112 @@
+package org.multiprocessing4j.internal.launch;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of a child JVM: this JVM's {@code java}, the JVM options that shape how code
+ * runs ({@code -D…}, {@code --add-opens}, {@code -ea}, heap sizes…), the user's options for this
+ * process, this JVM's class path and module path, and the child bootstrap.
+ *
+ * <p>Left out: debugger and agent options (a second JVM cannot listen on the same debug port),
+ * JMX and flight-recorder options (same clash), and class-data archive options (a start-up
+ * concern that the start method owns).
+ */
+public final class ChildCommand {
+    static final String BOOTSTRAP = "org.multiprocessing4j.internal.child.ChildMain";
+
+    private static final List<String> DROPPED_PREFIXES = List.of(
+            "-agentlib:", "-agentpath:", "-javaagent:", "-Xdebug", "-Xrunjdwp", "-Xnoagent",
+            "-XX:StartFlightRecording", "-XX:FlightRecorderOptions", "-XX:+FlightRecorder",
+            "-Dcom.sun.management.jmxremote", "-XX:ArchiveClassesAtExit", "-XX:SharedArchiveFile",
+            "-Xshare:", "-XX:SharedClassListFile", "-XX:DumpLoadedClassList", "-XX:AOTCache",
+            "-XX:AOTMode", "-XX:AOTConfiguration", "-XX:+AutoCreateSharedArchive", "-Xloggc:",
+            "-Djava.class.path=", "-Djdk.module.path=", "-Djdk.module.main",
+            "-Dsun.java.command=", "-Dsun.java.launcher", "-Djdk.internal.vm.ci.enabled",
+            "--module-path", "-Djava.security.manager=");
+
+    private static volatile List<String> inherited;
+
+    private ChildCommand() {
+    }
+
+    /** The whole command for a child with the user's {@code extraJvmOptions}. */
+    public static List<String> build(List<String> extraJvmOptions) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(inheritedOptions());
+        cmd.addAll(extraJvmOptions);
+        String modulePath = System.getProperty("jdk.module.path");
+        Module bootstrapModule = ChildCommand.class.getModule();
+        if (modulePath != null && !modulePath.isEmpty()) {
+            cmd.add("--module-path");
+            cmd.add(modulePath);
+            cmd.add("--add-modules");
+            cmd.add("ALL-MODULE-PATH");
+        }
+        String classPath = System.getProperty("java.class.path");
+        if (classPath != null && !classPath.isEmpty()) {
+            cmd.add("-cp");
+            cmd.add(classPath);
+        }
+        if (bootstrapModule.isNamed()) {
+            cmd.add("-m");
+            cmd.add(bootstrapModule.getName() + "/" + BOOTSTRAP);
+        } else {
+            cmd.add(BOOTSTRAP);
+        }
+        return cmd;
+    }
+
+    /** This JVM's options that a child should share, in order. Computed once. */
+    public static List<String> inheritedOptions() {
+        List<String> result = inherited;
+        if (result == null) {
+            List<String> kept = new ArrayList<>();
+            for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (isInherited(option)) {
+                    kept.add(option);
+                }
+            }
+            result = List.copyOf(kept);
+            inherited = result;
+        }
+        return result;
+    }
+
+    static boolean isInherited(String option) {
+        for (String prefix : DROPPED_PREFIXES) {
+            if (option.startsWith(prefix)) {
+                return false;
+            }
+        }
+        return option.startsWith("-");
+    }
+
+    /**
+     * Checks options a user wants to give one process: each must be a JVM option, and none may
+     * replace what the library controls (class path, main class).
+     *
+     * @return a description of what is wrong, or null if all are fine
+     */
+    public static String validate(List<String> options) {
+        for (int i = 0; i < options.size(); i++) {
+            String o = options.get(i);
+            if (o == null) {
+                return "option #" + i + " is null";
+            }
+            if (!o.startsWith("-")) {
+                return "option #" + i + " '" + o + "' is not a JVM option (JVM options start with '-')";
+            }
+            if (o.equals("-cp") || o.equals("-classpath") || o.startsWith("--class-path")
+                    || o.equals("-jar") || o.equals("-m") || o.startsWith("--module=")
+                    || o.equals("--module") || o.equals("-p") || o.startsWith("--module-path")) {
+                return "option #" + i + " '" + o + "' is not allowed: a child JVM always uses the"
+                        + " parent's class path and module path and runs the library's bootstrap";
+            }
+        }
+        return null;
+    }
+}

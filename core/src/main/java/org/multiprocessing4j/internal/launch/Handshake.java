@@ -1,0 +1,93 @@
+package org.multiprocessing4j.internal.launch;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The first and only message a parent sends a child, on the child's standard input: who the
+ * child is (name, identity, daemon flag), who its parent is, how to log, where to report how it
+ * ended, and the serialized process object. Plain {@code DataOutput} fields keep the child's
+ * class loading small; only the payload needs object serialization.
+ */
+public final class Handshake {
+    private static final int MAGIC = 0x4d50344a; // "MP4J"
+    private static final int VERSION = 1;
+
+    public final String name;
+    public final int[] identity;
+    public final boolean daemon;
+    public final long parentPid;
+    public final String parentName;
+    /** The parent's effective logger level, or null if the parent never made its logger. */
+    public final String logLevel;
+    public final boolean stderrHandler;
+    public final String reportPath;
+    public final byte[] payload;
+
+    public Handshake(String name, int[] identity, boolean daemon, long parentPid, String parentName,
+                     String logLevel, boolean stderrHandler, String reportPath, byte[] payload) {
+        this.name = name;
+        this.identity = identity.clone();
+        this.daemon = daemon;
+        this.parentPid = parentPid;
+        this.parentName = parentName;
+        this.logLevel = logLevel;
+        this.stderrHandler = stderrHandler;
+        this.reportPath = reportPath;
+        this.payload = payload;
+    }
+
+    public void writeTo(OutputStream stream) throws IOException {
+        DataOutputStream out = new DataOutputStream(stream);
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeUTF(name);
+        out.writeInt(identity.length);
+        for (int i : identity) {
+            out.writeInt(i);
+        }
+        out.writeBoolean(daemon);
+        out.writeLong(parentPid);
+        out.writeUTF(parentName);
+        out.writeUTF(logLevel == null ? "" : logLevel);
+        out.writeBoolean(stderrHandler);
+        out.writeUTF(reportPath);
+        out.writeInt(payload.length);
+        out.write(payload);
+        out.flush();
+    }
+
+    /**
+     * Reads a handshake.
+     *
+     * @throws EOFException if the parent closed the pipe first (it died, or retired this JVM)
+     */
+    public static Handshake readFrom(InputStream stream) throws IOException {
+        DataInputStream in = new DataInputStream(stream);
+        int magic = in.readInt();
+        int version = in.readInt();
+        if (magic != MAGIC || version != VERSION) {
+            throw new IOException("not a multiprocessing4j handshake (magic " + Integer.toHexString(magic)
+                    + ", version " + version + "): parent and child use different library versions?");
+        }
+        String name = in.readUTF();
+        int[] identity = new int[in.readInt()];
+        for (int i = 0; i < identity.length; i++) {
+            identity[i] = in.readInt();
+        }
+        boolean daemon = in.readBoolean();
+        long parentPid = in.readLong();
+        String parentName = in.readUTF();
+        String logLevel = in.readUTF();
+        boolean stderrHandler = in.readBoolean();
+        String reportPath = in.readUTF();
+        byte[] payload = new byte[in.readInt()];
+        in.readFully(payload);
+        return new Handshake(name, identity, daemon, parentPid, parentName,
+                logLevel.isEmpty() ? null : logLevel, stderrHandler, reportPath, payload);
+    }
+}

@@ -1,0 +1,29 @@
+package org.multiprocessing4j.internal.launch;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/** The SPAWN start method: a fresh JVM for every process. */
+public final class SpawnLauncher implements Launcher {
+    public static final SpawnLauncher INSTANCE = new SpawnLauncher();
+
+    /** Environment variables whose options the parent's own arguments already carry, filtered. */
+    private static final List<String> OPTION_VARIABLES =
+            List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+
+    private SpawnLauncher() {
+    }
+
+    @Override
+    public Process start(List<String> extraJvmOptions) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(ChildCommand.build(extraJvmOptions))
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        Map<String, String> env = builder.environment();
+        for (String variable : OPTION_VARIABLES) {
+            env.remove(variable);
+        }
+        return builder.start();
+    }
+}

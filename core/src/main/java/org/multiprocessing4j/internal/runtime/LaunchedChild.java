@@ -1,0 +1,137 @@
+package org.multiprocessing4j.internal.runtime;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.multiprocessing4j.internal.launch.Handshake;
+import org.multiprocessing4j.internal.log.LibraryLog;
+
+/**
+ * A child JVM this JVM started, seen from here. Its standard input is the control pipe: the
+ * handshake goes down it, and then it stays open and silent for as long as this JVM lives, so
+ * that the child sees end-of-file the moment this JVM dies, however it dies.
+ *
+ * <p>One watcher thread waits for the JVM to end, reads its exit report, closes the pipe,
+ * deletes the report and then wakes joiners, in that order, so a joiner that wakes sees the
+ * final exit code and no file is left behind.
+ */
+final class LaunchedChild implements ProcessControl {
+    private final Process jvm;
+    private final ProcessHandle handle;
+    private final String name;
+    private final boolean daemon;
+    private final Path report;
+    private final Consumer<LaunchedChild> onEnd;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile int exitCode;
+    private volatile Throwable exception;
+
+    LaunchedChild(Process jvm, String name, boolean daemon, Path report, Consumer<LaunchedChild> onEnd) {
+        this.jvm = jvm;
+        this.handle = jvm.toHandle();
+        this.name = name;
+        this.daemon = daemon;
+        this.report = report;
+        this.onEnd = onEnd;
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean isDaemon() {
+        return daemon;
+    }
+
+    /** Starts watching the JVM, then sends it its handshake. */
+    void begin(Handshake handshake) {
+        Thread watcher = new Thread(this::watch, "multiprocessing4j-watch-" + name);
+        // A non-daemon child keeps this JVM alive through its watcher, as Python does.
+        watcher.setDaemon(daemon);
+        watcher.start();
+        OutputStream control = jvm.getOutputStream();
+        try {
+            handshake.writeTo(control);
+        } catch (IOException e) {
+            // The child died before reading it (a bad JVM option, say); its exit code says so.
+            LibraryLog.debug("could not send process " + name + " its handshake: " + e);
+        }
+    }
+
+    private void watch() {
+        while (true) {
+            try {
+                jvm.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                // Nobody interrupts this thread on purpose; keep waiting.
+            }
+        }
+        ExitReport.Outcome outcome = ExitReport.read(report, jvm.exitValue());
+        exception = outcome.exception;
+        exitCode = outcome.exitCode;
+        try {
+            jvm.getOutputStream().close();
+        } catch (IOException ignored) {
+            // The pipe is already broken: nothing left to release.
+        }
+        try {
+            Files.deleteIfExists(report);
+        } catch (IOException e) {
+            LibraryLog.debug("could not delete " + report + ": " + e);
+        }
+        onEnd.accept(this);
+        ended.countDown();
+    }
+
+    @Override
+    public long pid() {
+        return jvm.pid();
+    }
+
+    @Override
+    public boolean isAlive() {
+        return ended.getCount() > 0;
+    }
+
+    @Override
+    public boolean await(long timeoutNanos) throws InterruptedException {
+        if (timeoutNanos < 0) {
+            ended.await();
+            return true;
+        }
+        return ended.await(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void terminate() {
+        // ProcessHandle.destroy signals the pid without closing our pipes (Process.destroy
+        // would close them, and the child would mistake that for our death).
+        if (isAlive()) {
+            handle.destroy();
+        }
+    }
+
+    @Override
+    public void kill() {
+        if (isAlive()) {
+            handle.destroyForcibly();
+        }
+    }
+
+    @Override
+    public OptionalInt exitCode() {
+        return isAlive() ? OptionalInt.empty() : OptionalInt.of(exitCode);
+    }
+
+    @Override
+    public Optional<Throwable> exception() {
+        return isAlive() ? Optional.empty() : Optional.ofNullable(exception);
+    }
+}

@@ -1,0 +1,359 @@
+package org.multiprocessing4j.internal.runtime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.multiprocessing4j.JvmProcess;
+import org.multiprocessing4j.ProcessStartException;
+import org.multiprocessing4j.internal.launch.Handshake;
+import org.multiprocessing4j.internal.launch.Launcher;
+import org.multiprocessing4j.internal.launch.SpawnLauncher;
+import org.multiprocessing4j.internal.log.LibraryLog;
+import org.multiprocessing4j.internal.platform.RuntimeDirectory;
+import org.multiprocessing4j.internal.platform.Signals;
+
+/**
+ * This JVM's place in its process family: the current process, its parent (in a child), the
+ * children it started, the counter that names them, and the shutdown sequence.
+ *
+ * <p>Shutdown (a JVM shutdown hook, or the child bootstrap when {@code run()} is done) runs
+ * once: it stops new children from starting, terminates daemon children (all children if this
+ * JVM is ending because of a signal or because its parent died), waits for the children, and
+ * removes this JVM's runtime directory.
+ */
+public final class ProcessRegistry {
+    /** How long shutdown waits for a terminated child before it kills it. */
+    private static final long TERMINATE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long an orphaned child gives its shutdown hooks before it halts. */
+    private static final long ORPHAN_HALT_MILLIS = 1000;
+
+    private enum EndReason { EXIT, SIGNALLED, ORPHANED }
+
+    private static final Map<LaunchedChild, JvmProcess> CHILDREN = new ConcurrentHashMap<>();
+    private static final AtomicInteger CREATED = new AtomicInteger();
+    private static final AtomicLong REPORTS = new AtomicLong();
+    private static final AtomicBoolean SHUTDOWN_STARTED = new AtomicBoolean();
+    private static final AtomicBoolean REPORTED = new AtomicBoolean();
+    // Launches hold the read side; shutdown takes the write side to stop them for good.
+    private static final ReadWriteLock LAUNCH_LOCK = new ReentrantReadWriteLock();
+    private static final Object SESSION_LOCK = new Object();
+
+    private static volatile JvmProcessAccess access;
+    private static volatile Launcher launcher = SpawnLauncher.INSTANCE;
+    private static volatile int[] identity = new int[0];
+    private static volatile boolean isChild;
+    private static volatile boolean currentDaemon;
+    private static volatile String childName;
+    private static volatile JvmProcess current;
+    private static volatile JvmProcess parent;
+    private static volatile Path reportPath;
+    private static volatile boolean acceptingChildren = true;
+    private static volatile EndReason endReason = EndReason.EXIT;
+    private static Path session; // guarded by SESSION_LOCK
+
+    static {
+        LibraryLog.setProcessNameSource(ProcessRegistry::currentName);
+        Runtime.getRuntime().addShutdownHook(
+                new Thread(ProcessRegistry::onJvmShutdown, "multiprocessing4j-shutdown"));
+    }
+
+    private ProcessRegistry() {
+    }
+
+    /** Called once, by {@code JvmProcess} as it loads. */
+    public static void setAccess(JvmProcessAccess a) {
+        access = a;
+    }
+
+    private static JvmProcessAccess access() {
+        if (access == null) {
+            try {
+                Class.forName(JvmProcess.class.getName(), true, JvmProcess.class.getClassLoader());
+            } catch (ClassNotFoundException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        return access;
+    }
+
+    /** The identity of a newly created process: this process's identity plus the next count. */
+    public static int[] nextIdentity() {
+        int[] mine = identity;
+        int[] next = Arrays.copyOf(mine, mine.length + 1);
+        next[mine.length] = CREATED.incrementAndGet();
+        return next;
+    }
+
+    /** The process object for this JVM: {@code MainProcess} unless this JVM is a child. */
+    public static JvmProcess current() {
+        JvmProcess c = current;
+        if (c == null) {
+            synchronized (ProcessRegistry.class) {
+                if (current == null) {
+                    current = access().newView("MainProcess", new int[0], false,
+                            CurrentProcessControl.INSTANCE);
+                }
+                c = current;
+            }
+        }
+        return c;
+    }
+
+    private static String currentName() {
+        JvmProcess c = current;
+        if (c != null) {
+            return c.getName();
+        }
+        return isChild ? childName : "MainProcess";
+    }
+
+    /** This JVM's parent process, in a child. */
+    public static Optional<JvmProcess> parent() {
+        return Optional.ofNullable(parent);
+    }
+
+    /** The children started here that have not ended yet. */
+    public static List<JvmProcess> activeChildren() {
+        List<JvmProcess> live = new ArrayList<>();
+        CHILDREN.forEach((child, process) -> {
+            if (child.isAlive()) {
+                live.add(process);
+            }
+        });
+        return live;
+    }
+
+    /**
+     * Refuses early what would make a launch fail: a daemon may not have children.
+     *
+     * @throws IllegalStateException naming the reason
+     */
+    public static void checkMayStartChildren(String name) {
+        if (currentDaemon) {
+            throw new IllegalStateException("cannot start process '" + name + "': daemonic processes are"
+                    + " not allowed to have children (process '" + currentName() + "' is a daemon)");
+        }
+        if (!acceptingChildren) {
+            throw new IllegalStateException("cannot start process '" + name + "': this JVM is shutting down");
+        }
+    }
+
+    /**
+     * Starts a child JVM for {@code process} and sends it its handshake.
+     *
+     * @throws ProcessStartException if no JVM could be started
+     */
+    public static ProcessControl launch(JvmProcess process, String name, int[] processIdentity,
+                                        boolean daemon, List<String> jvmOptions, byte[] payload) {
+        checkMayStartChildren(name);
+        LAUNCH_LOCK.readLock().lock();
+        try {
+            if (!acceptingChildren) {
+                throw new IllegalStateException("cannot start process '" + name + "': this JVM is shutting down");
+            }
+            Path report = session().resolve(REPORTS.incrementAndGet() + ".exit");
+            Handshake handshake = new Handshake(name, processIdentity, daemon,
+                    ProcessHandle.current().pid(), currentName(), LibraryLog.levelForChildren(),
+                    LibraryLog.stderrHandlerForChildren(), report.toString(), payload);
+            Process jvm;
+            try {
+                jvm = launcher.start(jvmOptions);
+            } catch (IOException e) {
+                throw new ProcessStartException("cannot start a JVM for process '" + name + "': "
+                        + e.getMessage(), e);
+            }
+            LaunchedChild child = new LaunchedChild(jvm, name, daemon, report, CHILDREN::remove);
+            CHILDREN.put(child, process);
+            child.begin(handshake);
+            return child;
+        } finally {
+            LAUNCH_LOCK.readLock().unlock();
+        }
+    }
+
+    private static Path session() {
+        synchronized (SESSION_LOCK) {
+            if (session == null) {
+                try {
+                    session = RuntimeDirectory.createSession();
+                } catch (UncheckedIOException e) {
+                    throw new ProcessStartException(e.getMessage(), e.getCause());
+                }
+            }
+            return session;
+        }
+    }
+
+    // ---------------------------------------------------------------- the child's side
+
+    /**
+     * Makes this JVM a child: called by the bootstrap with its handshake, before the process
+     * object is deserialized. Installs the signal handlers that let the parent tell a SIGTERM
+     * from an exit code of 143, and starts watching the control pipe for the parent's death.
+     */
+    public static void enterChild(Handshake handshake, InputStream controlPipe) {
+        isChild = true;
+        childName = handshake.name;
+        identity = handshake.identity.clone();
+        currentDaemon = handshake.daemon;
+        reportPath = Path.of(handshake.reportPath);
+        LibraryLog.inherit(handshake.logLevel, handshake.stderrHandler);
+        for (String signal : List.of("TERM", "INT", "HUP")) {
+            Signals.handle(signal, ProcessRegistry::onSignal);
+        }
+        ParentProcessControl parentControl = new ParentProcessControl(handshake.parentPid);
+        int[] parentIdentity = Arrays.copyOf(handshake.identity, Math.max(0, handshake.identity.length - 1));
+        parent = access().newView(handshake.parentName, parentIdentity, false, parentControl);
+        Thread watcher = new Thread(() -> watchParent(controlPipe, parentControl),
+                "multiprocessing4j-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    /** Makes the process object received from the parent the current process. */
+    public static void adoptCurrent(JvmProcess process) {
+        access().adoptAsCurrent(process, CurrentProcessControl.INSTANCE);
+        current = process;
+    }
+
+    /**
+     * Ends a child whose {@code run()} is done and whose non-daemon threads have ended: runs the
+     * shutdown sequence, reports how it ended, exits. Never returns.
+     */
+    public static void exitChild(int exitCode, Throwable failure) {
+        shutdown(EndReason.EXIT);
+        report(ExitReport.RETURNED, exitCode, failure);
+        LibraryLog.info("process exiting with exitcode " + exitCode);
+        System.exit(exitCode);
+    }
+
+    private static void onSignal(int signal) {
+        endReason = EndReason.SIGNALLED;
+        report(ExitReport.SIGNALLED, signal, null);
+        // What the JVM's own handler would do: run the shutdown hooks, exit with 128+N.
+        System.exit(128 + signal);
+    }
+
+    private static void watchParent(InputStream controlPipe, ParentProcessControl parentControl) {
+        byte[] discard = new byte[64];
+        try {
+            while (controlPipe.read(discard) >= 0) {
+                // The parent sends nothing after the handshake; only end-of-file matters.
+            }
+        } catch (IOException broken) {
+            // Same meaning as end-of-file: the parent is gone.
+        }
+        parentControl.markGone();
+        if (SHUTDOWN_STARTED.get()) {
+            return;
+        }
+        endReason = EndReason.ORPHANED;
+        REPORTED.set(true); // nobody is left to read a report
+        LibraryLog.info("parent process " + parentControl.pid() + " has ended; exiting");
+        Thread deadline = new Thread(() -> {
+            try {
+                Thread.sleep(ORPHAN_HALT_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(1);
+        }, "multiprocessing4j-orphan-deadline");
+        deadline.setDaemon(true);
+        deadline.start();
+        System.exit(1);
+    }
+
+    private static void report(byte kind, int code, Throwable failure) {
+        Path path = reportPath;
+        if (path == null || !REPORTED.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            ExitReport.write(path, kind, code, failure);
+        } catch (IOException e) {
+            LibraryLog.debug("could not write the exit report " + path + ": " + e);
+        }
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    private static void onJvmShutdown() {
+        EndReason reason = endReason;
+        shutdown(reason);
+        if (isChild && reason == EndReason.EXIT) {
+            // System.exit(n) from user code: the JVM's exit value is n, whatever it is.
+            report(ExitReport.EXITED, 0, null);
+        }
+    }
+
+    private static void shutdown(EndReason reason) {
+        if (!SHUTDOWN_STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        LAUNCH_LOCK.writeLock().lock();
+        acceptingChildren = false;
+        LAUNCH_LOCK.writeLock().unlock();
+        LibraryLog.info("process shutting down");
+        LibraryLog.debug("running the library's shutdown hooks");
+        boolean endEveryone = reason != EndReason.EXIT;
+        List<LaunchedChild> terminated = new ArrayList<>();
+        for (LaunchedChild child : CHILDREN.keySet()) {
+            if (child.isAlive() && (child.isDaemon() || endEveryone)) {
+                LibraryLog.info("calling terminate() for " + (child.isDaemon() ? "daemon " : "process ")
+                        + child.name());
+                child.terminate();
+                terminated.add(child);
+            }
+        }
+        for (LaunchedChild child : CHILDREN.keySet()) {
+            if (!child.isAlive()) {
+                continue;
+            }
+            LibraryLog.info("calling join() for process " + child.name());
+            if (terminated.contains(child)) {
+                if (!awaitUninterruptibly(child, TERMINATE_GRACE_NANOS)) {
+                    child.kill();
+                    awaitUninterruptibly(child, TERMINATE_GRACE_NANOS);
+                }
+            } else {
+                awaitUninterruptibly(child, -1);
+            }
+        }
+        LibraryLog.debug("running the remaining shutdown hooks");
+        synchronized (SESSION_LOCK) {
+            if (session != null) {
+                RuntimeDirectory.deleteRecursively(session);
+            }
+        }
+    }
+
+    private static boolean awaitUninterruptibly(LaunchedChild child, long nanos) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return child.await(nanos);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
