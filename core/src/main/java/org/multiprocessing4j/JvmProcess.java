@@ -341,8 +341,8 @@ public class JvmProcess implements Serializable {
             throw new IllegalStateException("cannot set the JVM options of process '" + name
                     + "': it has already been started");
         }
-        if (options.contains(null)) {
-            throw new NullPointerException("options contains null at index " + options.indexOf(null));
+        for (int i = 0; i < options.size(); i++) {
+            Objects.requireNonNull(options.get(i), "options contains null at index " + i);
         }
         String problem = ChildCommand.validate(options);
         if (problem != null) {

@@ -19,8 +19,10 @@ import org.multiprocessing4j.internal.platform.ExitStatus;
  * directory just before it exits: the kind of ending, a code, and what {@code run()} threw.
  * A child that was killed outright writes nothing, and then 128+N means signal N.
  *
- * <p>Layout: {@code byte kind, int code, int originalLength, byte[] original,
- * int standInLength, byte[] standIn}; lengths are -1 when there is no throwable.
+ * <p>Layout: {@code byte kind, int code, boolean threw}, and if it threw {@code int
+ * originalLength, byte[] original, int standInLength, byte[] standIn}, where the original is
+ * the throwable itself (length -1 if it could not be serialized) and the stand-in a
+ * {@link RemoteThrowable} for it.
  */
 final class ExitReport {
     /** run() returned or threw; code is the exit code the child then asked for. */
@@ -38,8 +40,8 @@ final class ExitReport {
                 new FileOutputStream(file.toFile())))) {
             out.writeByte(kind);
             out.writeInt(code);
+            out.writeBoolean(failure != null);
             if (failure == null) {
-                out.writeInt(-1);
                 return;
             }
             writeBytes(out, encodeOrNull(failure));
@@ -90,10 +92,10 @@ final class ExitReport {
     }
 
     private static Throwable readFailure(DataInputStream in) throws IOException {
-        byte[] original = readBytes(in);
-        if (original == null) {
+        if (!in.readBoolean()) {
             return null;
         }
+        byte[] original = readBytes(in);
         byte[] standIn = readBytes(in);
         Throwable t = decodeOrNull(original);
         return t != null ? t : decodeOrNull(standIn);

@@ -1,0 +1,129 @@
+package org.multiprocessing4j.drivers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import org.multiprocessing4j.JvmProcess;
+import org.multiprocessing4j.Multiprocessing;
+import org.multiprocessing4j.testing.Files2;
+
+/** Small programs that the tests run as real separate JVMs, to see what a user would see. */
+public final class Drivers {
+    private Drivers() {
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts a non-daemon child, a daemon child and a child with a grandchild, all blocking; then blocks. */
+    public static final class Orphans {
+        public static void main(String[] args) {
+            JvmProcess plain = new JvmProcess("plain", Files2::blockForever);
+            JvmProcess daemon = new JvmProcess("daemon", Files2::blockForever);
+            daemon.setDaemon(true);
+            JvmProcess parent = new JvmProcess("parent", () -> {
+                JvmProcess grandchild = new JvmProcess("grandchild", Files2::blockForever);
+                grandchild.start();
+                System.out.println("grandchild " + grandchild.pid());
+                Files2.blockForever();
+            });
+            for (JvmProcess p : List.of(plain, daemon, parent)) {
+                p.start();
+                System.out.println("child " + p.pid());
+            }
+            System.out.println("ready");
+            Files2.blockForever();
+        }
+    }
+
+    /** main returns while a non-daemon child still works and a daemon child blocks. */
+    public static final class MainReturns {
+        public static void main(String[] args) {
+            JvmProcess worker = new JvmProcess("worker", () -> {
+                sleep(1000);
+                System.out.println("child done");
+            });
+            JvmProcess daemon = new JvmProcess("daemon", Files2::blockForever);
+            daemon.setDaemon(true);
+            worker.start();
+            daemon.start();
+            System.out.println("daemon " + daemon.pid());
+            System.out.println("main returns");
+        }
+    }
+
+    /** System.exit while a non-daemon child still works: the exit waits for it. */
+    public static final class ExitsEarly {
+        public static void main(String[] args) {
+            new JvmProcess("worker", () -> {
+                sleep(500);
+                System.out.println("child done");
+            }).start();
+            System.out.println("main exits");
+            System.exit(7);
+        }
+    }
+
+    /** Logging: args[0] is debug, info-via-logger, twice or default. */
+    public static final class Logging {
+        public static void main(String[] args) throws InterruptedException {
+            switch (args[0]) {
+                case "debug":
+                    Multiprocessing.logToStderr(Level.FINE);
+                    break;
+                case "info-via-logger":
+                    Multiprocessing.logToStderr();
+                    Multiprocessing.getLogger().setLevel(Level.INFO);
+                    break;
+                case "twice":
+                    Multiprocessing.logToStderr(Level.INFO);
+                    Multiprocessing.logToStderr(Level.INFO);
+                    break;
+                default:
+                    break;
+            }
+            JvmProcess p = new JvmProcess(() -> System.out.println("Doing some work"));
+            p.start();
+            p.join();
+        }
+    }
+
+    /** Several children print many long lines at once. */
+    public static final class ManyLines {
+        public static void main(String[] args) throws InterruptedException {
+            List<JvmProcess> ps = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                int child = c;
+                ps.add(new JvmProcess(() -> {
+                    String pad = "x".repeat(200);
+                    for (int i = 0; i < 500; i++) {
+                        System.out.println("child " + child + " line " + i + " " + pad);
+                    }
+                }));
+            }
+            for (JvmProcess p : ps) {
+                p.start();
+            }
+            for (JvmProcess p : ps) {
+                p.join();
+            }
+        }
+    }
+
+    /** A child that throws: its report goes to stderr. */
+    public static final class Raises {
+        public static void main(String[] args) throws InterruptedException {
+            JvmProcess p = new JvmProcess("raises", () -> {
+                throw new RuntimeException("There was an error!");
+            });
+            p.start();
+            p.join();
+            System.out.println("raises.exitcode = " + p.exitCode().getAsInt());
+        }
+    }
+}
