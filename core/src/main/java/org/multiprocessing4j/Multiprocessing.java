@@ -14,6 +14,12 @@ import org.multiprocessing4j.internal.runtime.ProcessRegistry;
  * and never block.
  */
 public final class Multiprocessing {
+    static {
+        // As importing Python's multiprocessing does: from now on, this JVM's exit runs the
+        // library's shutdown sequence (and logs it, if logging is on).
+        ProcessRegistry.init();
+    }
+
     private Multiprocessing() {
     }
 

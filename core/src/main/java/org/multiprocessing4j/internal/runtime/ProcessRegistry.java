@@ -73,6 +73,11 @@ public final class ProcessRegistry {
     private ProcessRegistry() {
     }
 
+    /** Loads this class, which registers the shutdown hook; otherwise does nothing. */
+    public static void init() {
+        // Class initialization did the work.
+    }
+
     /** Called once, by {@code JvmProcess} as it loads. */
     public static void setAccess(JvmProcessAccess a) {
         access = a;
@@ -103,7 +108,8 @@ public final class ProcessRegistry {
         if (c == null) {
             synchronized (ProcessRegistry.class) {
                 if (current == null) {
-                    current = access().newView("MainProcess", new int[0], false,
+                    // In a child, only while its process object is being received.
+                    current = access().newView(currentName(), identity, currentDaemon,
                             CurrentProcessControl.INSTANCE);
                 }
                 c = current;
