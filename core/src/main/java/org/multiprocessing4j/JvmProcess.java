@@ -74,6 +74,8 @@ public class JvmProcess implements Serializable {
     private volatile boolean daemon;
     private SerializableRunnable target;
     private volatile List<String> jvmOptions = List.of();
+    /** Null: the default start method at the time of start(). */
+    private volatile StartMethod startMethod;
     /** Null while initial; then the strategy that controls the real process. */
     private transient volatile ProcessControl control;
     private transient volatile boolean closed;
@@ -169,7 +171,7 @@ public class JvmProcess implements Serializable {
             }
             ProcessRegistry.checkMayStartChildren(name);
             byte[] payload = Codec.defaultCodec().encode(this, "process '" + name + "'");
-            control = ProcessRegistry.launch(this, name, identity, daemon, jvmOptions, payload);
+            control = ProcessRegistry.launch(this, name, identity, daemon, jvmOptions, startMethod, payload);
             target = null;
         }
     }
@@ -321,6 +323,16 @@ public class JvmProcess implements Serializable {
     public Optional<Throwable> exception() {
         ProcessControl c = control;
         return c == null ? Optional.empty() : c.exception();
+    }
+
+    /** Called by {@link ProcessContext#bind}. */
+    synchronized void bindStartMethod(StartMethod method) {
+        checkOpen("bind");
+        if (control != null) {
+            throw new IllegalStateException("cannot change the start method of process '" + name
+                    + "': it has already been started");
+        }
+        this.startMethod = method;
     }
 
     /**

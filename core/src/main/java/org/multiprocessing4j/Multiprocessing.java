@@ -66,6 +66,69 @@ public final class Multiprocessing {
     }
 
     /**
+     * A context bound to {@code method}: its factory methods make processes (and later queues,
+     * locks and pools) that use that start method, whatever the default is.
+     *
+     * @param method the start method
+     * @return the context
+     * @throws NullPointerException if {@code method} is null
+     */
+    public static ProcessContext getContext(StartMethod method) {
+        return new ProcessContext(Objects.requireNonNull(method, "method"));
+    }
+
+    /**
+     * A context bound to the default start method, which this call fixes (see
+     * {@link #getStartMethod()}).
+     *
+     * @return the default context
+     */
+    public static ProcessContext getContext() {
+        return new ProcessContext(getStartMethod());
+    }
+
+    /**
+     * Sets the start method of processes that are not bound to a context. As in Python, it
+     * can be set once: a second call, or a call after the default was fixed by
+     * {@link #getStartMethod()}, {@link #getContext()} or the start of a process, throws. Call
+     * it early in {@code main}. Children inherit the default.
+     *
+     * @param method the start method
+     * @throws NullPointerException if {@code method} is null
+     * @throws IllegalStateException if the start method has already been set or fixed
+     */
+    public static void setStartMethod(StartMethod method) {
+        ProcessRegistry.setStartMethod(Objects.requireNonNull(method, "method"), false);
+    }
+
+    /**
+     * As {@link #setStartMethod(StartMethod)}; with {@code force} true it replaces a start
+     * method already set. Processes already started keep theirs.
+     *
+     * @param method the start method
+     * @param force whether to replace a start method already set
+     * @throws NullPointerException if {@code method} is null
+     * @throws IllegalStateException if the start method has already been set and {@code force}
+     *         is false
+     */
+    public static void setStartMethod(StartMethod method, boolean force) {
+        ProcessRegistry.setStartMethod(Objects.requireNonNull(method, "method"), force);
+    }
+
+    /**
+     * The default start method: the one set with {@link #setStartMethod(StartMethod)}, else
+     * the one named by {@code -Dmultiprocessing4j.startMethod}, else {@link StartMethod#SPAWN}.
+     * Asking fixes it, as in Python.
+     *
+     * @return the default start method
+     * @throws IllegalArgumentException if {@code -Dmultiprocessing4j.startMethod} names no
+     *         start method
+     */
+    public static StartMethod getStartMethod() {
+        return ProcessRegistry.startMethod(true);
+    }
+
+    /**
      * The library's {@code java.util.logging} logger, named {@code org.multiprocessing4j}. Its
      * level is WARNING until set, so lifecycle messages (INFO and FINE) are silent by default.
      * Children inherit its level and the stderr handler of {@link #logToStderr}.

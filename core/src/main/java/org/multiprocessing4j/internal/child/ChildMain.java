@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessSerializationException;
+import org.multiprocessing4j.SerializableRunnable;
+import org.multiprocessing4j.internal.launch.ChildCommand;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.launch.Handshake;
 import org.multiprocessing4j.internal.log.LibraryLog;
@@ -27,7 +30,10 @@ public final class ChildMain {
     }
 
     public static void main(String[] args) {
-        InputStream controlPipe = new FileInputStream(FileDescriptor.in);
+        FileInputStream controlPipe = new FileInputStream(FileDescriptor.in);
+        if (args.length > 0 && args[0].equals(ChildCommand.WARM)) {
+            warmUp(controlPipe);
+        }
         Handshake handshake;
         try {
             handshake = Handshake.readFrom(controlPipe);
@@ -72,6 +78,29 @@ public final class ChildMain {
         }
         awaitNonDaemonThreads();
         ProcessRegistry.exitChild(exitCode, failure);
+    }
+
+    /**
+     * For a JVM booted ahead of need: pays now what receiving its first process would cost
+     * (the first deserialized lambda alone boots serialization and the lambda machinery, tens
+     * of milliseconds). Touches no counter and starts no thread, so the process it later
+     * becomes cannot tell.
+     */
+    private static void warmUp(FileInputStream controlPipe) {
+        try {
+            int captured = 42;
+            SerializableRunnable probe = () -> {
+                if (captured != 42) {
+                    throw new AssertionError();
+                }
+            };
+            Codec codec = Codec.defaultCodec();
+            ((Runnable) codec.decode(codec.encode(probe, "warm-up"))).run();
+            ProcessRegistry.prepareChild(controlPipe);
+            Path.of(System.getProperty("java.io.tmpdir")).resolve("warm-up").getFileName();
+        } catch (Exception | LinkageError e) {
+            // Only a warm-up: the real work will report any real problem.
+        }
     }
 
     private static void printFailure(String name, Throwable failure) {

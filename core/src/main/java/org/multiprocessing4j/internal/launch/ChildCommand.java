@@ -32,8 +32,14 @@ public final class ChildCommand {
     private ChildCommand() {
     }
 
-    /** The whole command for a child with the user's {@code extraJvmOptions}. */
-    public static List<String> build(List<String> extraJvmOptions) {
+    /** Program argument that tells the bootstrap to warm up before it reads its handshake. */
+    public static final String WARM = "--warm";
+
+    /**
+     * The whole command for a child with the user's {@code extraJvmOptions}; {@code warm} for
+     * a JVM booted ahead of need.
+     */
+    public static List<String> build(List<String> extraJvmOptions, boolean warm) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(inheritedOptions());
@@ -56,6 +62,9 @@ public final class ChildCommand {
             cmd.add(bootstrapModule.getName() + "/" + BOOTSTRAP);
         } else {
             cmd.add(BOOTSTRAP);
+        }
+        if (warm) {
+            cmd.add(WARM);
         }
         return cmd;
     }

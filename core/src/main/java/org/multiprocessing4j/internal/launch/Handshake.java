@@ -15,7 +15,7 @@ import java.io.OutputStream;
  */
 public final class Handshake {
     private static final int MAGIC = 0x4d50344a; // "MP4J"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     public final String name;
     public final int[] identity;
@@ -26,10 +26,13 @@ public final class Handshake {
     public final String logLevel;
     public final boolean stderrHandler;
     public final String reportPath;
+    /** The parent's default start method, which becomes the child's. */
+    public final String startMethod;
     public final byte[] payload;
 
     public Handshake(String name, int[] identity, boolean daemon, long parentPid, String parentName,
-                     String logLevel, boolean stderrHandler, String reportPath, byte[] payload) {
+                     String logLevel, boolean stderrHandler, String reportPath, String startMethod,
+                     byte[] payload) {
         this.name = name;
         this.identity = identity.clone();
         this.daemon = daemon;
@@ -38,6 +41,7 @@ public final class Handshake {
         this.logLevel = logLevel;
         this.stderrHandler = stderrHandler;
         this.reportPath = reportPath;
+        this.startMethod = startMethod;
         this.payload = payload;
     }
 
@@ -56,6 +60,7 @@ public final class Handshake {
         out.writeUTF(logLevel == null ? "" : logLevel);
         out.writeBoolean(stderrHandler);
         out.writeUTF(reportPath);
+        out.writeUTF(startMethod);
         out.writeInt(payload.length);
         out.write(payload);
         out.flush();
@@ -85,9 +90,10 @@ public final class Handshake {
         String logLevel = in.readUTF();
         boolean stderrHandler = in.readBoolean();
         String reportPath = in.readUTF();
+        String startMethod = in.readUTF();
         byte[] payload = new byte[in.readInt()];
         in.readFully(payload);
         return new Handshake(name, identity, daemon, parentPid, parentName,
-                logLevel.isEmpty() ? null : logLevel, stderrHandler, reportPath, payload);
+                logLevel.isEmpty() ? null : logLevel, stderrHandler, reportPath, startMethod, payload);
     }
 }

@@ -17,7 +17,16 @@ public final class SpawnLauncher implements Launcher {
 
     @Override
     public Process start(List<String> extraJvmOptions) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(ChildCommand.build(extraJvmOptions))
+        return launch(ChildCommand.build(extraJvmOptions, false));
+    }
+
+    /** A JVM for the forkserver: it boots the library before it waits for its handshake. */
+    Process startWarm() throws IOException {
+        return launch(ChildCommand.build(List.of(), true));
+    }
+
+    private static Process launch(List<String> command) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = builder.environment();

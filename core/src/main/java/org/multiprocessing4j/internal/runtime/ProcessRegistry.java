@@ -1,7 +1,10 @@
 package org.multiprocessing4j.internal.runtime;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.FileInputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.FileChannel;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +21,8 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessStartException;
+import org.multiprocessing4j.StartMethod;
+import org.multiprocessing4j.internal.launch.ForkServerLauncher;
 import org.multiprocessing4j.internal.launch.Handshake;
 import org.multiprocessing4j.internal.launch.Launcher;
 import org.multiprocessing4j.internal.launch.SpawnLauncher;
@@ -52,7 +57,9 @@ public final class ProcessRegistry {
     private static final Object SESSION_LOCK = new Object();
 
     private static volatile JvmProcessAccess access;
-    private static volatile Launcher launcher = SpawnLauncher.INSTANCE;
+    private static final String START_METHOD_PROPERTY = "multiprocessing4j.startMethod";
+    private static final Object START_METHOD_LOCK = new Object();
+    private static StartMethod startMethod; // guarded by START_METHOD_LOCK; null until fixed
     private static volatile int[] identity = new int[0];
     private static volatile boolean isChild;
     private static volatile boolean currentDaemon;
@@ -63,6 +70,7 @@ public final class ProcessRegistry {
     private static volatile boolean acceptingChildren = true;
     private static volatile EndReason endReason = EndReason.EXIT;
     private static Path session; // guarded by SESSION_LOCK
+    private static volatile FileChannel controlChannel;
 
     static {
         LibraryLog.setProcessNameSource(ProcessRegistry::currentName);
@@ -163,8 +171,12 @@ public final class ProcessRegistry {
      * @throws ProcessStartException if no JVM could be started
      */
     public static ProcessControl launch(JvmProcess process, String name, int[] processIdentity,
-                                        boolean daemon, List<String> jvmOptions, byte[] payload) {
+                                        boolean daemon, List<String> jvmOptions, StartMethod method,
+                                        byte[] payload) {
         checkMayStartChildren(name);
+        StartMethod defaultMethod = startMethod(true);
+        Launcher launcher = (method != null ? method : defaultMethod) == StartMethod.FORKSERVER
+                ? ForkServerLauncher.INSTANCE : SpawnLauncher.INSTANCE;
         LAUNCH_LOCK.readLock().lock();
         try {
             if (!acceptingChildren) {
@@ -173,11 +185,12 @@ public final class ProcessRegistry {
             Path report = session().resolve(REPORTS.incrementAndGet() + ".exit");
             Handshake handshake = new Handshake(name, processIdentity, daemon,
                     ProcessHandle.current().pid(), currentName(), LibraryLog.levelForChildren(),
-                    LibraryLog.stderrHandlerForChildren(), report.toString(), payload);
+                    LibraryLog.stderrHandlerForChildren(), report.toString(),
+                    defaultMethod.name(), payload);
             Process jvm;
             try {
                 jvm = launcher.start(jvmOptions);
-            } catch (IOException e) {
+            } catch (IOException | IllegalStateException e) {
                 throw new ProcessStartException("cannot start a JVM for process '" + name + "': "
                         + e.getMessage(), e);
             }
@@ -187,6 +200,45 @@ public final class ProcessRegistry {
             return child;
         } finally {
             LAUNCH_LOCK.readLock().unlock();
+        }
+    }
+
+    /**
+     * The default start method. {@code fix}: from now on it can only be changed by force, as in
+     * Python once a process has been started or the method asked for.
+     */
+    public static StartMethod startMethod(boolean fix) {
+        synchronized (START_METHOD_LOCK) {
+            if (startMethod != null) {
+                return startMethod;
+            }
+            String configured = System.getProperty(START_METHOD_PROPERTY);
+            StartMethod m;
+            try {
+                m = configured == null || configured.isBlank() ? StartMethod.SPAWN : StartMethod.fromName(configured);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bad -D" + START_METHOD_PROPERTY + ": " + e.getMessage(), e);
+            }
+            if (fix) {
+                startMethod = m;
+            }
+            return m;
+        }
+    }
+
+    /**
+     * Sets the default start method.
+     *
+     * @throws IllegalStateException if it was set or fixed before and {@code force} is false
+     */
+    public static void setStartMethod(StartMethod method, boolean force) {
+        synchronized (START_METHOD_LOCK) {
+            if (startMethod != null && !force) {
+                throw new IllegalStateException("the start method has already been set (to " + startMethod
+                        + ", by an earlier setStartMethod, getStartMethod or start()):"
+                        + " use setStartMethod(method, true) to change it anyway");
+            }
+            startMethod = method;
         }
     }
 
@@ -210,23 +262,39 @@ public final class ProcessRegistry {
      * object is deserialized. Installs the signal handlers that let the parent tell a SIGTERM
      * from an exit code of 143, and starts watching the control pipe for the parent's death.
      */
-    public static void enterChild(Handshake handshake, InputStream controlPipe) {
-        isChild = true;
+    public static void enterChild(Handshake handshake, FileInputStream controlPipe) {
+        prepareChild(controlPipe);
         childName = handshake.name;
         identity = handshake.identity.clone();
         currentDaemon = handshake.daemon;
         reportPath = Path.of(handshake.reportPath);
+        setStartMethod(StartMethod.valueOf(handshake.startMethod), true);
         LibraryLog.inherit(handshake.logLevel, handshake.stderrHandler);
-        for (String signal : List.of("TERM", "INT", "HUP")) {
-            Signals.handle(signal, ProcessRegistry::onSignal);
-        }
         ParentProcessControl parentControl = new ParentProcessControl(handshake.parentPid);
         int[] parentIdentity = Arrays.copyOf(handshake.identity, Math.max(0, handshake.identity.length - 1));
         parent = access().newView(handshake.parentName, parentIdentity, false, parentControl);
-        Thread watcher = new Thread(() -> watchParent(controlPipe, parentControl),
+        Thread watcher = new Thread(() -> watchParent(controlChannel, parentControl),
                 "multiprocessing4j-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
+    }
+
+    /**
+     * The part of becoming a child that needs no handshake: done ahead by a JVM booted for the
+     * forkserver, so that handing it a process costs less. Installs the signal handlers (a
+     * signal before the handshake just ends the JVM, as it would have anyway) and opens the
+     * control pipe's channel without reading from it.
+     */
+    public static void prepareChild(FileInputStream controlPipe) {
+        if (isChild) {
+            return;
+        }
+        isChild = true;
+        for (String signal : List.of("TERM", "INT", "HUP")) {
+            Signals.handle(signal, ProcessRegistry::onSignal);
+        }
+        controlChannel = controlPipe.getChannel();
+        access();
     }
 
     /** Makes the process object received from the parent the current process. */
@@ -243,6 +311,7 @@ public final class ProcessRegistry {
         shutdown(EndReason.EXIT);
         report(ExitReport.RETURNED, exitCode, failure);
         LibraryLog.info("process exiting with exitcode " + exitCode);
+        stopWatchingParent();
         System.exit(exitCode);
     }
 
@@ -253,12 +322,20 @@ public final class ProcessRegistry {
         System.exit(128 + signal);
     }
 
-    private static void watchParent(InputStream controlPipe, ParentProcessControl parentControl) {
-        byte[] discard = new byte[64];
+    /**
+     * Blocks on the control pipe until the parent is gone. Reads through a {@link FileChannel}
+     * so that {@link #stopWatchingParent} can wake it: a JVM exits only after waiting up to
+     * 300 ms for threads blocked in native reads, which would add that much to every child's
+     * exit.
+     */
+    private static void watchParent(FileChannel controlPipe, ParentProcessControl parentControl) {
+        ByteBuffer discard = ByteBuffer.allocate(64);
         try {
             while (controlPipe.read(discard) >= 0) {
-                // The parent sends nothing after the handshake; only end-of-file matters.
+                discard.clear(); // The parent sends nothing after the handshake; only end-of-file matters.
             }
+        } catch (AsynchronousCloseException exiting) {
+            return; // this JVM is exiting and closed the pipe itself
         } catch (IOException broken) {
             // Same meaning as end-of-file: the parent is gone.
         }
@@ -282,6 +359,18 @@ public final class ProcessRegistry {
         System.exit(1);
     }
 
+    /** Wakes the parent watcher before this JVM exits (see {@link #watchParent}). */
+    private static void stopWatchingParent() {
+        FileChannel pipe = controlChannel;
+        if (pipe != null) {
+            try {
+                pipe.close();
+            } catch (IOException ignored) {
+                // Closed already.
+            }
+        }
+    }
+
     private static void report(byte kind, int code, Throwable failure) {
         Path path = reportPath;
         if (path == null || !REPORTED.compareAndSet(false, true)) {
@@ -298,6 +387,9 @@ public final class ProcessRegistry {
 
     private static void onJvmShutdown() {
         EndReason reason = endReason;
+        if (reason != EndReason.ORPHANED) {
+            stopWatchingParent();
+        }
         shutdown(reason);
         if (isChild && reason == EndReason.EXIT) {
             // System.exit(n) from user code: the JVM's exit value is n, whatever it is.
@@ -338,6 +430,7 @@ public final class ProcessRegistry {
                 awaitUninterruptibly(child, -1);
             }
         }
+        ForkServerLauncher.INSTANCE.retireIdle(true);
         LibraryLog.debug("running the remaining shutdown hooks");
         synchronized (SESSION_LOCK) {
             if (session != null) {

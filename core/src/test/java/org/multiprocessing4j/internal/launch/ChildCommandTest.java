@@ -29,7 +29,7 @@ class ChildCommandTest {
 
     @Test
     void commandEndsWithTheBootstrapAndCarriesTheClassPath() {
-        List<String> cmd = ChildCommand.build(List.of("-Dextra=1"));
+        List<String> cmd = ChildCommand.build(List.of("-Dextra=1"), false);
         assertTrue(cmd.get(0).endsWith("/bin/java"), cmd.get(0));
         assertEquals(ChildCommand.BOOTSTRAP, cmd.get(cmd.size() - 1));
         assertEquals(System.getProperty("java.class.path"), cmd.get(cmd.indexOf("-cp") + 1));
@@ -47,7 +47,7 @@ class ChildCommandTest {
     @Test
     void handshakeRoundTrips() throws Exception {
         Handshake h = new Handshake("worker 1", new int[] {3, 1}, true, 42L, "MainProcess", "FINE", true,
-                "/tmp/x.exit", new byte[] {1, 2, 3});
+                "/tmp/x.exit", "FORKSERVER", new byte[] {1, 2, 3});
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         h.writeTo(bytes);
         Handshake r = Handshake.readFrom(new ByteArrayInputStream(bytes.toByteArray()));
@@ -59,6 +59,7 @@ class ChildCommandTest {
         assertEquals("FINE", r.logLevel);
         assertTrue(r.stderrHandler);
         assertEquals("/tmp/x.exit", r.reportPath);
+        assertEquals("FORKSERVER", r.startMethod);
         assertEquals(3, r.payload.length);
     }
 

@@ -1,0 +1,172 @@
+package org.multiprocessing4j.internal.launch;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.internal.log.LibraryLog;
+
+/**
+ * The FORKSERVER start method: JVMs booted ahead of need, each handed to exactly one process.
+ *
+ * <p>An idle JVM runs the child bootstrap in warm mode: it has already booted the library and
+ * the serialization and lambda machinery, and blocks reading its handshake. Handing it out is
+ * writing that handshake. An idle JVM that has died (killed from outside) is dropped, never
+ * handed out; one whose parent dies reads end-of-file and halts.
+ *
+ * <p>How many are kept: one at first; each start that finds none idle raises the number, up to
+ * {@code -Dmultiprocessing4j.forkserver.maxIdle} (default 2). One background thread boots them
+ * one at a time (on a small machine, parallel boots only slow each other and the user's work).
+ * A process with JVM options of its own boots a JVM as SPAWN does.
+ *
+ * <p>Thread-safety: all state is guarded by {@code lock}.
+ */
+public final class ForkServerLauncher implements Launcher {
+    public static final ForkServerLauncher INSTANCE = new ForkServerLauncher();
+
+    private static final String MAX_IDLE_PROPERTY = "multiprocessing4j.forkserver.maxIdle";
+
+    private final Object lock = new Object();
+    private final ArrayDeque<Process> idle = new ArrayDeque<>();
+    private final int maxIdle;
+    private int wanted;
+    private boolean booting;
+    private boolean closed;
+    private Thread booter;
+
+    private ForkServerLauncher() {
+        int max = 2;
+        String configured = System.getProperty(MAX_IDLE_PROPERTY);
+        if (configured != null) {
+            try {
+                max = Math.max(0, Integer.parseInt(configured.trim()));
+            } catch (NumberFormatException e) {
+                LibraryLog.warning("ignoring -D" + MAX_IDLE_PROPERTY + "=" + configured + ": not a number");
+            }
+        }
+        this.maxIdle = max;
+    }
+
+    @Override
+    public Process start(List<String> extraJvmOptions) throws IOException {
+        if (!extraJvmOptions.isEmpty()) {
+            return SpawnLauncher.INSTANCE.start(extraJvmOptions);
+        }
+        Process warm = null;
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the forkserver is shut down: this JVM is exiting");
+            }
+            while (warm == null && !idle.isEmpty()) {
+                Process p = idle.poll();
+                if (p.isAlive()) {
+                    warm = p;
+                }
+            }
+            wanted = Math.min(maxIdle, warm == null ? Math.max(1, wanted + 1) : Math.max(1, wanted));
+            startBooter();
+            lock.notifyAll();
+        }
+        return warm != null ? warm : SpawnLauncher.INSTANCE.start(List.of());
+    }
+
+    /** Warms up in the background, so that the first FORKSERVER start finds a JVM ready. */
+    public void prestart() {
+        synchronized (lock) {
+            if (!closed) {
+                wanted = Math.min(maxIdle, Math.max(1, wanted));
+                startBooter();
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private void startBooter() {
+        if (booter == null && maxIdle > 0) {
+            booter = new Thread(this::bootLoop, "multiprocessing4j-forkserver");
+            booter.setDaemon(true);
+            booter.start();
+        }
+    }
+
+    private void bootLoop() {
+        while (true) {
+            synchronized (lock) {
+                while (!closed && idle.size() >= wanted) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                booting = true;
+            }
+            Process p = null;
+            try {
+                p = SpawnLauncher.INSTANCE.startWarm();
+            } catch (IOException | RuntimeException e) {
+                LibraryLog.debug("could not boot an idle JVM for the forkserver: " + e);
+            }
+            synchronized (lock) {
+                booting = false;
+                lock.notifyAll();
+                if (p == null) {
+                    wanted = 0; // the next start boots cold, and tries again
+                } else if (closed) {
+                    retire(List.of(p));
+                } else {
+                    idle.add(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Ends the idle JVMs and waits for them; new ones boot again at the next start. Called at
+     * JVM shutdown (with {@code close}) and by tests that check nothing is left behind.
+     */
+    public void retireIdle(boolean close) {
+        List<Process> retiring;
+        synchronized (lock) {
+            closed |= close;
+            wanted = 0;
+            while (booting) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            retiring = new ArrayList<>(idle);
+            idle.clear();
+            lock.notifyAll();
+        }
+        retire(retiring);
+    }
+
+    private static void retire(List<Process> jvms) {
+        for (Process p : jvms) {
+            try {
+                // End-of-file before a handshake: the bootstrap halts at once.
+                p.getOutputStream().close();
+            } catch (IOException ignored) {
+                // Already gone.
+            }
+        }
+        for (Process p : jvms) {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
