@@ -1,0 +1,108 @@
+package org.multiprocessing4j.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code compare.py} as a subprocess and reads the JSON it prints. The script times itself,
+ * so the interpreter's start-up (slow behind a pyenv shim) is not part of any sample. Its
+ * standard error (progress, failures) goes to ours.
+ */
+final class PythonSide {
+    /** The parsed JSON, or why there is none. */
+    record Outcome(Map<String, Object> json, String problem) {
+    }
+
+    private static volatile Process running;
+
+    private PythonSide() {
+    }
+
+    static Outcome run(String python, Path script, List<String> scriptArgs, Duration timeout)
+            throws InterruptedException {
+        if (!Files.isRegularFile(script)) {
+            return new Outcome(null, "Python not run: script " + script + " not found");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(python);
+        cmd.add(script.toString());
+        cmd.addAll(scriptArgs);
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+        } catch (IOException e) {
+            return new Outcome(null, "Python not found: cannot run '" + python + "' (" + e.getMessage()
+                    + "); pass -Dpython=/path/to/python3");
+        }
+        running = p;
+        try {
+            p.getOutputStream().close(); // empty standard input
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Thread reader = new Thread(() -> copy(p.getInputStream(), out), "python-stdout");
+            reader.setDaemon(true);
+            reader.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                destroyTree(p);
+                return new Outcome(null, "Python did not finish within " + timeout.toSeconds() + " s; killed");
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            String stdout = out.toString(StandardCharsets.UTF_8).trim();
+            if (p.exitValue() != 0) {
+                return new Outcome(null, "Python failed: '" + python + " " + script + "' exited with code " + p.exitValue()
+                        + (stdout.isEmpty() ? "" : ": " + stdout));
+            }
+            // The JSON object is the last line; anything before it is stray output.
+            String last = stdout.substring(stdout.lastIndexOf('\n') + 1);
+            try {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> json = (Map<String, Object>) Json.parse(last);
+                return new Outcome(json, null);
+            } catch (RuntimeException e) {
+                return new Outcome(null, "Python failed: cannot read its results (" + e.getMessage() + "): " + stdout);
+            }
+        } catch (IOException e) {
+            destroyTree(p);
+            return new Outcome(null, "Python run failed: " + e);
+        } finally {
+            running = null;
+        }
+    }
+
+    /** Kills a Python run still going (called when this JVM is being stopped). */
+    static void abort() {
+        Process p = running;
+        if (p != null) {
+            destroyTree(p);
+        }
+    }
+
+    private static void destroyTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        try (in) {
+            in.transferTo(out);
+        } catch (IOException ignored) {
+            // The process was killed: what was read so far is all there is.
+        }
+    }
+}

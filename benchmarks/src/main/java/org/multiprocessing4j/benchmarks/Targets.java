@@ -1,0 +1,60 @@
+package org.multiprocessing4j.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.multiprocessing4j.SerializableRunnable;
+
+/**
+ * What the child JVMs run. Kept minimal and apart from {@link Compare}, so a child loads no more
+ * of the benchmark than the target itself.
+ */
+final class Targets {
+    private Targets() {
+    }
+
+    /**
+     * Reads {@link System#nanoTime()} (CLOCK_MONOTONIC on Linux, so comparable with the parent's)
+     * as its first action, then writes it to a file the parent reads after {@code join()}.
+     */
+    static final class Stamp implements SerializableRunnable {
+        private static final long serialVersionUID = 1L;
+        private final String path;
+
+        Stamp(String path) {
+            this.path = path;
+        }
+
+        @Override
+        public void run() {
+            long now = System.nanoTime();
+            write(path, now);
+        }
+    }
+
+    /** The same as {@link Stamp}, as a lambda: what user code usually passes. */
+    static SerializableRunnable stampLambda(String path) {
+        return () -> {
+            long now = System.nanoTime();
+            write(path, now);
+        };
+    }
+
+    /** Does nothing. */
+    static final class NoOp implements SerializableRunnable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void run() {
+        }
+    }
+
+    static void write(String path, long value) {
+        try {
+            Files.writeString(Path.of(path), Long.toString(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
