@@ -67,14 +67,17 @@ public final class Multiprocessing {
 
     /**
      * A context bound to {@code method}: its factory methods make processes (and later queues,
-     * locks and pools) that use that start method, whatever the default is.
+     * locks and pools) that use that start method, whatever the default is. For
+     * {@link StartMethod#FORKSERVER} this starts booting an idle JVM in the background, so that
+     * the first process starts fast.
      *
      * @param method the start method
      * @return the context
      * @throws NullPointerException if {@code method} is null
      */
     public static ProcessContext getContext(StartMethod method) {
-        return new ProcessContext(Objects.requireNonNull(method, "method"));
+        ProcessRegistry.prepare(Objects.requireNonNull(method, "method"));
+        return new ProcessContext(method);
     }
 
     /**
@@ -91,7 +94,8 @@ public final class Multiprocessing {
      * Sets the start method of processes that are not bound to a context. As in Python, it
      * can be set once: a second call, or a call after the default was fixed by
      * {@link #getStartMethod()}, {@link #getContext()} or the start of a process, throws. Call
-     * it early in {@code main}. Children inherit the default.
+     * it early in {@code main}. Children inherit the default. Setting
+     * {@link StartMethod#FORKSERVER} starts booting an idle JVM in the background.
      *
      * @param method the start method
      * @throws NullPointerException if {@code method} is null
@@ -99,6 +103,7 @@ public final class Multiprocessing {
      */
     public static void setStartMethod(StartMethod method) {
         ProcessRegistry.setStartMethod(Objects.requireNonNull(method, "method"), false);
+        ProcessRegistry.prepare(method);
     }
 
     /**
@@ -113,6 +118,7 @@ public final class Multiprocessing {
      */
     public static void setStartMethod(StartMethod method, boolean force) {
         ProcessRegistry.setStartMethod(Objects.requireNonNull(method, "method"), force);
+        ProcessRegistry.prepare(method);
     }
 
     /**

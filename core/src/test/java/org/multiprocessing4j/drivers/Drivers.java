@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.logging.Level;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.Multiprocessing;
+import org.multiprocessing4j.StartMethod;
+import org.multiprocessing4j.internal.launch.ForkServerLauncher;
 import org.multiprocessing4j.testing.Files2;
 
 /** Small programs that the tests run as real separate JVMs, to see what a user would see. */
@@ -17,6 +19,20 @@ public final class Drivers {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Under FORKSERVER: waits for an idle JVM to be booted and prints its pid. */
+    private static void printIdleJvms() {
+        if (Multiprocessing.getStartMethod() != StartMethod.FORKSERVER) {
+            return;
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (ForkServerLauncher.INSTANCE.idlePids().isEmpty() && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        for (long pid : ForkServerLauncher.INSTANCE.idlePids()) {
+            System.out.println("idle " + pid);
         }
     }
 
@@ -36,6 +52,7 @@ public final class Drivers {
                 p.start();
                 System.out.println("child " + p.pid());
             }
+            printIdleJvms();
             System.out.println("ready");
             Files2.blockForever();
         }
@@ -53,6 +70,7 @@ public final class Drivers {
             worker.start();
             daemon.start();
             System.out.println("daemon " + daemon.pid());
+            printIdleJvms();
             System.out.println("main returns");
         }
     }

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.multiprocessing4j.internal.launch.ForkServerLauncher;
 
 /**
  * After each test: no process started by this JVM is left (no child, grandchild or zombie), and
@@ -21,6 +22,9 @@ public final class NoLeftovers implements AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) {
+        // Idle forkserver JVMs are the library's to keep while this JVM lives; a test that
+        // wants none left ends them first, as this JVM's exit would.
+        ForkServerLauncher.INSTANCE.retireIdle(false);
         assertNoProcessesLeft();
         assertNoRuntimeFilesLeft();
     }

@@ -7,16 +7,19 @@ import static org.multiprocessing4j.examples.OutputAssertions.numberIn;
 
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multiprocessing4j.StartMethod;
 
 /**
  * Example 5, {@code multiprocessing_daemon.py}: the program exits without waiting for its
  * daemon child, which is terminated before it prints its Exiting line, and is gone.
  */
 class DaemonExampleIT {
-    @Test
-    void daemonIsTerminatedWhenTheProgramEnds() {
-        ExampleRunner.Result r = ExampleRunner.run(DaemonExample.class).assertExitedNormally().assertNoStderr();
+    @ParameterizedTest
+    @EnumSource(StartMethod.class)
+    void daemonIsTerminatedWhenTheProgramEnds(StartMethod method) {
+        ExampleRunner.Result r = ExampleRunner.run(DaemonExample.class, method).assertExitedNormally().assertNoStderr();
         List<String> out = r.stdoutLines();
         long daemon = numberIn(out, Pattern.compile("Starting: daemon (\\d+)"), r);
         long nonDaemon = numberIn(out, Pattern.compile("Starting: non-daemon (\\d+)"), r);

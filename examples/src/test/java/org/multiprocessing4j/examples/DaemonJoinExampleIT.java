@@ -7,13 +7,16 @@ import static org.multiprocessing4j.examples.OutputAssertions.numberIn;
 
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multiprocessing4j.StartMethod;
 
 /** Example 6, {@code multiprocessing_daemon_join.py}: joining a daemon lets it finish. */
 class DaemonJoinExampleIT {
-    @Test
-    void joinedDaemonFinishesItsWork() {
-        ExampleRunner.Result r = ExampleRunner.run(DaemonJoinExample.class).assertExitedNormally().assertNoStderr();
+    @ParameterizedTest
+    @EnumSource(StartMethod.class)
+    void joinedDaemonFinishesItsWork(StartMethod method) {
+        ExampleRunner.Result r = ExampleRunner.run(DaemonJoinExample.class, method).assertExitedNormally().assertNoStderr();
         List<String> out = r.stdoutLines();
         long daemon = numberIn(out, Pattern.compile("Starting: daemon (\\d+)"), r);
         long nonDaemon = numberIn(out, Pattern.compile("Starting: non-daemon (\\d+)"), r);

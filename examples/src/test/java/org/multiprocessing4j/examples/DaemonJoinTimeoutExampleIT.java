@@ -7,16 +7,19 @@ import static org.multiprocessing4j.examples.OutputAssertions.numberIn;
 
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multiprocessing4j.StartMethod;
 
 /**
  * Example 7, {@code multiprocessing_daemon_join_timeout.py}: a timed join returns while the
  * daemon still runs; the daemon is then terminated at exit, before its Exiting line.
  */
 class DaemonJoinTimeoutExampleIT {
-    @Test
-    void timedJoinReturnsWhileTheDaemonIsStillAlive() {
-        ExampleRunner.Result r = ExampleRunner.run(DaemonJoinTimeoutExample.class)
+    @ParameterizedTest
+    @EnumSource(StartMethod.class)
+    void timedJoinReturnsWhileTheDaemonIsStillAlive(StartMethod method) {
+        ExampleRunner.Result r = ExampleRunner.run(DaemonJoinTimeoutExample.class, method)
                 .assertExitedNormally().assertNoStderr();
         List<String> out = r.stdoutLines();
         long daemon = numberIn(out, Pattern.compile("Starting: daemon (\\d+)"), r);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.multiprocessing4j.StartMethod;
 
 /**
  * Runs an example program as a user would: a separate JVM ({@code java} of this JVM, this JVM's
@@ -89,9 +90,22 @@ final class ExampleRunner {
         return run(mainClass, EXAMPLE_TIMEOUT);
     }
 
+    /** Runs {@code mainClass} with {@code method} as its default start method. */
+    static Result run(Class<?> mainClass, StartMethod method) {
+        return run(mainClass, EXAMPLE_TIMEOUT, method);
+    }
+
     /** Runs {@code mainClass}, waiting at most {@code timeout}, and checks it left nothing behind. */
     static Result run(Class<?> mainClass, Duration timeout) {
-        String example = mainClass.getSimpleName();
+        return run(mainClass, timeout, StartMethod.SPAWN);
+    }
+
+    /**
+     * Runs {@code mainClass} with {@code method} as its default start method, waiting at most
+     * {@code timeout}, and checks it left nothing behind.
+     */
+    static Result run(Class<?> mainClass, Duration timeout, StartMethod method) {
+        String example = mainClass.getSimpleName() + " (" + method + ")";
         String tag = UUID.randomUUID().toString();
         Path base = createTempDirectory();
         try {
@@ -102,6 +116,7 @@ final class ExampleRunner {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Dmultiprocessing4j.tmpdir=" + runtime,
                     "-Dmp4j.test.tag=" + tag,
+                    "-Dmultiprocessing4j.startMethod=" + method,
                     "-cp", System.getProperty("java.class.path"),
                     mainClass.getName());
             Process process = new ProcessBuilder(command)

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multiprocessing4j.StartMethod;
 
 /** Example 9, {@code multiprocessing_exitcode.py}: how each way of ending reads as an exit code. */
 class ExitCodeExampleIT {
-    @Test
-    void exitCodesFollowPythonsRules() {
-        ExampleRunner.Result r = ExampleRunner.run(ExitCodeExample.class).assertExitedNormally();
+    @ParameterizedTest
+    @EnumSource(StartMethod.class)
+    void exitCodesFollowPythonsRules(StartMethod method) {
+        ExampleRunner.Result r = ExampleRunner.run(ExitCodeExample.class, method).assertExitedNormally();
         assertEquals(List.of(
                 "Starting process for exit_error",
                 "Starting process for exit_ok",

@@ -5,16 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multiprocessing4j.StartMethod;
 
 /**
  * Example 10, {@code multiprocessing_log_to_stderr.py}: the lifecycle log of the child (which
  * inherits the DEBUG level) and then of the main process, as {@code [LEVEL/ProcessName] ...}.
  */
 class LogToStderrExampleIT {
-    @Test
-    void logsTheLifecycleOfChildAndMainAtDebug() {
-        ExampleRunner.Result r = ExampleRunner.run(LogToStderrExample.class).assertExitedNormally();
+    @ParameterizedTest
+    @EnumSource(StartMethod.class)
+    void logsTheLifecycleOfChildAndMainAtDebug(StartMethod method) {
+        ExampleRunner.Result r = ExampleRunner.run(LogToStderrExample.class, method).assertExitedNormally();
         assertEquals(List.of("Doing some work"), r.stdoutLines(), r::describe);
 
         // The child's lines all come first: main shuts down only after joining it.

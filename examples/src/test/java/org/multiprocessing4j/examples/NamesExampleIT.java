@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.multiprocessing4j.examples.OutputAssertions.assertInterleaving;
 
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multiprocessing4j.StartMethod;
 
 /** Example 4, {@code multiprocessing_names.py}: named and default-named processes. */
 class NamesExampleIT {
-    @Test
-    void eachChildKnowsItsNameAndTheUnnamedOneIsProcess3() {
-        ExampleRunner.Result r = ExampleRunner.run(NamesExample.class).assertExitedNormally().assertNoStderr();
+    @ParameterizedTest
+    @EnumSource(StartMethod.class)
+    void eachChildKnowsItsNameAndTheUnnamedOneIsProcess3(StartMethod method) {
+        ExampleRunner.Result r = ExampleRunner.run(NamesExample.class, method).assertExitedNormally().assertNoStderr();
         List<String> out = r.stdoutLines();
         assertInterleaving(out, List.of(
                 List.of("worker 1 Starting", "worker 1 Exiting"),

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.multiprocessing4j.StartMethod;
 
 /** Example 8, {@code multiprocessing_terminate.py}: terminate() ends a child with SIGTERM. */
 class TerminateExampleIT {
-    @Test
-    void terminateEndsTheChildWithSigterm() {
-        ExampleRunner.Result r = ExampleRunner.run(TerminateExample.class).assertExitedNormally().assertNoStderr();
+    @ParameterizedTest
+    @EnumSource(StartMethod.class)
+    void terminateEndsTheChildWithSigterm(StartMethod method) {
+        ExampleRunner.Result r = ExampleRunner.run(TerminateExample.class, method).assertExitedNormally().assertNoStderr();
         // The child can print only between start() and join(), and is terminated long before
         // its 0.1 s sleep ends; it usually prints nothing, as its JVM is still starting.
         List<String> out = new ArrayList<>(r.stdoutLines());

@@ -71,6 +71,17 @@ public final class ForkServerLauncher implements Launcher {
         return warm != null ? warm : SpawnLauncher.INSTANCE.start(List.of());
     }
 
+    /** The pids of the idle JVMs, for tests and benchmarks. */
+    public List<Long> idlePids() {
+        synchronized (lock) {
+            List<Long> pids = new ArrayList<>();
+            for (Process p : idle) {
+                pids.add(p.pid());
+            }
+            return pids;
+        }
+    }
+
     /** Warms up in the background, so that the first FORKSERVER start finds a JVM ready. */
     public void prestart() {
         synchronized (lock) {

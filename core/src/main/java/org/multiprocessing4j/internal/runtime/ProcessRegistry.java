@@ -104,6 +104,8 @@ public final class ProcessRegistry {
 
     /** The identity of a newly created process: this process's identity plus the next count. */
     public static int[] nextIdentity() {
+        // A process is about to exist: under FORKSERVER, start booting the JVM it will want.
+        prepare(startMethod(false));
         int[] mine = identity;
         int[] next = Arrays.copyOf(mine, mine.length + 1);
         next[mine.length] = CREATED.incrementAndGet();
@@ -223,6 +225,13 @@ public final class ProcessRegistry {
                 startMethod = m;
             }
             return m;
+        }
+    }
+
+    /** Gets {@code method} ready for a first start: boots an idle JVM for the forkserver. */
+    public static void prepare(StartMethod method) {
+        if (method == StartMethod.FORKSERVER && acceptingChildren && !currentDaemon) {
+            ForkServerLauncher.INSTANCE.prestart();
         }
     }
 

@@ -25,33 +25,46 @@ import org.multiprocessing4j.testing.NoLeftovers;
 /** Whole programs, run as separate JVMs: exit, daemons, orphans, logging and output. */
 @ExtendWith(NoLeftovers.class)
 @Timeout(180)
-class ProgramIT {
+abstract class ProgramContract {
+    /** The start method every process of this suite uses, through the default. */
+    abstract StartMethod startMethod();
+
+    @org.junit.jupiter.api.BeforeEach
+    void useStartMethod() {
+        Multiprocessing.setStartMethod(startMethod(), true);
+    }
+
     private static final Duration LONG = Duration.ofSeconds(60);
+
+    private JavaProgram program(Class<?> main, String... args) {
+        return JavaProgram.start(main, List.of("-Dmultiprocessing4j.startMethod=" + startMethod()), args);
+    }
 
     @Test
     void childrenEndSoonAfterTheirParentIsKilledWithSigkill() throws Exception {
-        try (JavaProgram program = JavaProgram.start(Drivers.Orphans.class)) {
+        try (JavaProgram program = program(Drivers.Orphans.class)) {
             program.awaitStdoutLine(LONG, "the line 'ready'", "ready"::equals);
             program.awaitStdoutLine(LONG, "the grandchild's pid", l -> l.startsWith("grandchild "));
             List<Long> pids = program.stdout().stream()
-                    .filter(l -> l.startsWith("child ") || l.startsWith("grandchild "))
+                    .filter(l -> l.startsWith("child ") || l.startsWith("grandchild ") || l.startsWith("idle "))
                     .map(l -> Long.parseLong(l.substring(l.indexOf(' ') + 1)))
                     .collect(Collectors.toList());
-            assertEquals(4, pids.size(), program.stdout().toString());
+            assertEquals(startMethod() == StartMethod.FORKSERVER ? 5 : 4, pids.size(), program.stdout().toString());
             Path staleSession = sessionDirectoryOf(program.pid());
             assertTrue(Files.isDirectory(staleSession), "the program made " + staleSession);
 
             long killedAt = System.nanoTime();
             program.process().destroyForcibly();
             program.awaitExit(LONG);
-            Await.until(Duration.ofSeconds(10), "children and grandchild " + pids + " to end after their parent died",
+            Await.until(Duration.ofSeconds(10), "children, grandchild and idle JVMs " + pids
+                    + " to end after their parent died",
                     () -> pids.stream().allMatch(Await::hasEnded));
             long ms = (System.nanoTime() - killedAt) / 1_000_000;
             System.out.println("descendants of a SIGKILLed parent had ended after " + ms + " ms");
 
             // The killed program could not clean up; the next program of this user does.
             assertTrue(Files.isDirectory(staleSession), "a killed parent leaves its session directory");
-            try (JavaProgram next = JavaProgram.start(Drivers.Logging.class, "default")) {
+            try (JavaProgram next = program(Drivers.Logging.class, "default")) {
                 assertEquals(0, next.awaitExit(LONG));
             }
             assertFalse(Files.exists(staleSession), "the next start removed " + staleSession);
@@ -68,7 +81,7 @@ class ProgramIT {
 
     @Test
     void mainReturningWaitsForNonDaemonChildrenAndEndsDaemons() throws Exception {
-        try (JavaProgram program = JavaProgram.start(Drivers.MainReturns.class)) {
+        try (JavaProgram program = program(Drivers.MainReturns.class)) {
             assertEquals(0, program.awaitExit(LONG));
             List<String> out = program.stdout();
             assertTrue(out.indexOf("main returns") >= 0 && out.indexOf("main returns") < out.indexOf("child done"),
@@ -76,12 +89,16 @@ class ProgramIT {
             long daemon = Long.parseLong(out.stream().filter(l -> l.startsWith("daemon ")).findFirst()
                     .orElseThrow().substring("daemon ".length()));
             Await.until(Duration.ofSeconds(5), "the daemon child " + daemon + " to be gone", () -> Await.isGone(daemon));
+            for (String idle : out.stream().filter(l -> l.startsWith("idle ")).collect(Collectors.toList())) {
+                long pid = Long.parseLong(idle.substring("idle ".length()));
+                Await.until(Duration.ofSeconds(5), "the idle JVM " + pid + " to be gone", () -> Await.isGone(pid));
+            }
         }
     }
 
     @Test
     void systemExitWaitsForNonDaemonChildrenAndKeepsItsStatus() throws Exception {
-        try (JavaProgram program = JavaProgram.start(Drivers.ExitsEarly.class)) {
+        try (JavaProgram program = program(Drivers.ExitsEarly.class)) {
             assertEquals(7, program.awaitExit(LONG));
             assertEquals(List.of("main exits", "child done"), program.stdout());
         }
@@ -89,7 +106,7 @@ class ProgramIT {
 
     @Test
     void uncaughtExceptionIsReportedOnTheChildsStderr() throws Exception {
-        try (JavaProgram program = JavaProgram.start(Drivers.Raises.class)) {
+        try (JavaProgram program = program(Drivers.Raises.class)) {
             assertEquals(0, program.awaitExit(LONG));
             List<String> err = program.stderr();
             int header = err.indexOf("Process raises:");
@@ -102,7 +119,7 @@ class ProgramIT {
 
     @Test
     void debugLoggingIsInheritedByTheChild() throws Exception {
-        try (JavaProgram program = JavaProgram.start(Drivers.Logging.class, "debug")) {
+        try (JavaProgram program = program(Drivers.Logging.class, "debug")) {
             assertEquals(0, program.awaitExit(LONG));
             assertEquals(List.of("Doing some work"), program.stdout());
             List<String> err = program.stderr();
@@ -124,7 +141,7 @@ class ProgramIT {
 
     @Test
     void infoLevelSetOnTheLoggerIsInheritedWithoutDebugLines() throws Exception {
-        try (JavaProgram program = JavaProgram.start(Drivers.Logging.class, "info-via-logger")) {
+        try (JavaProgram program = program(Drivers.Logging.class, "info-via-logger")) {
             assertEquals(0, program.awaitExit(LONG));
             List<String> err = program.stderr();
             assertTrue(err.stream().noneMatch(l -> l.startsWith("[DEBUG")), err.toString());
@@ -135,7 +152,7 @@ class ProgramIT {
 
     @Test
     void logToStderrTwiceInstallsOneHandler() throws Exception {
-        try (JavaProgram program = JavaProgram.start(Drivers.Logging.class, "twice")) {
+        try (JavaProgram program = program(Drivers.Logging.class, "twice")) {
             assertEquals(0, program.awaitExit(LONG));
             List<String> err = program.stderr();
             assertEquals(1, err.stream().filter(l -> l.endsWith("child process calling run()")).count(), err.toString());
@@ -144,7 +161,7 @@ class ProgramIT {
 
     @Test
     void noLifecycleLinesUnlessAsked() throws Exception {
-        try (JavaProgram program = JavaProgram.start(Drivers.Logging.class, "default")) {
+        try (JavaProgram program = program(Drivers.Logging.class, "default")) {
             assertEquals(0, program.awaitExit(LONG));
             assertEquals(List.of("Doing some work"), program.stdout());
             assertEquals(List.of(), program.stderr());
@@ -153,7 +170,7 @@ class ProgramIT {
 
     @Test
     void childrenPrintWholeLines() throws Exception {
-        try (JavaProgram program = JavaProgram.start(Drivers.ManyLines.class)) {
+        try (JavaProgram program = program(Drivers.ManyLines.class)) {
             assertEquals(0, program.awaitExit(LONG));
             Pattern line = Pattern.compile("child (\\d) line (\\d+) x{200}");
             List<String> out = program.stdout();

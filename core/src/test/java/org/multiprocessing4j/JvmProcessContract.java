@@ -28,7 +28,15 @@ import org.multiprocessing4j.testing.NoLeftovers;
 /** The life cycle of DESIGN.md section 2, with real child JVMs, in this JVM as the parent. */
 @ExtendWith(NoLeftovers.class)
 @Timeout(120)
-class JvmProcessIT {
+abstract class JvmProcessContract {
+    /** The start method every process of this suite uses, through the default. */
+    abstract StartMethod startMethod();
+
+    @org.junit.jupiter.api.BeforeEach
+    void useStartMethod() {
+        Multiprocessing.setStartMethod(startMethod(), true);
+    }
+
     private static final Duration LONG = Duration.ofSeconds(60);
 
     @TempDir
