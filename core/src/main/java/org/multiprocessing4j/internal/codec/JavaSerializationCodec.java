@@ -21,15 +21,21 @@ import org.multiprocessing4j.ProcessSerializationException;
 final class JavaSerializationCodec implements Codec {
     static final JavaSerializationCodec INSTANCE = new JavaSerializationCodec();
 
-    private static final ObjectInputFilter FILTER = info -> {
-        Class<?> c = info.serialClass();
-        if (c != null && (c == SerializedLambda.class
-                || c.getName().startsWith("org.multiprocessing4j."))) {
-            return ObjectInputFilter.Status.ALLOWED;
+    private static final ObjectInputFilter FILTER = new LibraryFilter();
+
+    /** A class, not a lambda: every child decodes its process through it as it starts. */
+    private static final class LibraryFilter implements ObjectInputFilter {
+        @Override
+        public Status checkInput(FilterInfo info) {
+            Class<?> c = info.serialClass();
+            if (c != null && (c == SerializedLambda.class
+                    || c.getName().startsWith("org.multiprocessing4j."))) {
+                return Status.ALLOWED;
+            }
+            ObjectInputFilter global = Config.getSerialFilter();
+            return global == null ? Status.UNDECIDED : global.checkInput(info);
         }
-        ObjectInputFilter global = ObjectInputFilter.Config.getSerialFilter();
-        return global == null ? ObjectInputFilter.Status.UNDECIDED : global.checkInput(info);
-    };
+    }
 
     private JavaSerializationCodec() {
     }

@@ -21,7 +21,7 @@ public final class LibraryLog {
     private static final Object LOCK = new Object();
     // A strong reference: LogManager keeps loggers weakly and would forget the level set here.
     private static volatile Logger logger;
-    private static volatile Supplier<String> processName = () -> "MainProcess";
+    private static volatile Supplier<String> processName; // null: "MainProcess"
     private static volatile Level inheritedLevel;
     private static volatile boolean inheritedHandler;
 
@@ -34,8 +34,12 @@ public final class LibraryLog {
     }
 
     static String currentProcessName() {
+        Supplier<String> source = processName;
+        if (source == null) {
+            return "MainProcess";
+        }
         try {
-            return processName.get();
+            return source.get();
         } catch (RuntimeException e) {
             return "?";
         }

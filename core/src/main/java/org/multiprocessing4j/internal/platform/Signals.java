@@ -42,7 +42,13 @@ public final class Signals {
     @SuppressWarnings("removal")
     public static boolean handle(String name, IntConsumer handler) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> handler.accept(signal.getNumber()));
+            // An anonymous class, not a lambda: this runs as a child starts (see ProcessRegistry).
+            sun.misc.Signal.handle(new sun.misc.Signal(name), new sun.misc.SignalHandler() {
+                @Override
+                public void handle(sun.misc.Signal signal) {
+                    handler.accept(signal.getNumber());
+                }
+            });
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return false;

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessStartException;
 import org.multiprocessing4j.StartMethod;
@@ -73,9 +75,53 @@ public final class ProcessRegistry {
     private static volatile FileChannel controlChannel;
 
     static {
-        LibraryLog.setProcessNameSource(ProcessRegistry::currentName);
-        Runtime.getRuntime().addShutdownHook(
-                new Thread(ProcessRegistry::onJvmShutdown, "multiprocessing4j-shutdown"));
+        LibraryLog.setProcessNameSource(new CurrentName());
+        Runtime.getRuntime().addShutdownHook(new ShutdownHook());
+    }
+
+    // Named classes rather than lambdas on every path a child takes before it runs the user's
+    // code: a JVM's first lambda boots the invokedynamic machinery, milliseconds per child.
+
+    private static final class CurrentName implements Supplier<String> {
+        @Override
+        public String get() {
+            return currentName();
+        }
+    }
+
+    private static final class ShutdownHook extends Thread {
+        ShutdownHook() {
+            super("multiprocessing4j-shutdown");
+        }
+
+        @Override
+        public void run() {
+            onJvmShutdown();
+        }
+    }
+
+    private static final class SignalHandler implements IntConsumer {
+        @Override
+        public void accept(int signal) {
+            onSignal(signal);
+        }
+    }
+
+    private static final class ParentWatcher extends Thread {
+        private final FileChannel pipe;
+        private final ParentProcessControl parentControl;
+
+        ParentWatcher(FileChannel pipe, ParentProcessControl parentControl) {
+            super("multiprocessing4j-parent-watch");
+            setDaemon(true);
+            this.pipe = pipe;
+            this.parentControl = parentControl;
+        }
+
+        @Override
+        public void run() {
+            watchParent(pipe, parentControl);
+        }
     }
 
     private ProcessRegistry() {
@@ -282,10 +328,7 @@ public final class ProcessRegistry {
         ParentProcessControl parentControl = new ParentProcessControl(handshake.parentPid);
         int[] parentIdentity = Arrays.copyOf(handshake.identity, Math.max(0, handshake.identity.length - 1));
         parent = access().newView(handshake.parentName, parentIdentity, false, parentControl);
-        Thread watcher = new Thread(() -> watchParent(controlChannel, parentControl),
-                "multiprocessing4j-parent-watch");
-        watcher.setDaemon(true);
-        watcher.start();
+        new ParentWatcher(controlChannel, parentControl).start();
     }
 
     /**
@@ -299,8 +342,9 @@ public final class ProcessRegistry {
             return;
         }
         isChild = true;
-        for (String signal : List.of("TERM", "INT", "HUP")) {
-            Signals.handle(signal, ProcessRegistry::onSignal);
+        SignalHandler handler = new SignalHandler();
+        for (String signal : new String[] {"TERM", "INT", "HUP"}) {
+            Signals.handle(signal, handler);
         }
         controlChannel = controlPipe.getChannel();
         access();
