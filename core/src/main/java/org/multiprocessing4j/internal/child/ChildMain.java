@@ -26,6 +26,8 @@ import org.multiprocessing4j.internal.runtime.ProcessRegistry;
  * the process and then the stack trace, and makes the exit code 1.
  */
 public final class ChildMain {
+    private static final int WARM_UP_ROUNDS = Integer.getInteger("multiprocessing4j.warmUpRounds", 300);
+
     private ChildMain() {
     }
 
@@ -33,6 +35,10 @@ public final class ChildMain {
         FileInputStream controlPipe = new FileInputStream(FileDescriptor.in);
         if (args.length > 0 && args[0].equals(ChildCommand.WARM)) {
             warmUp(controlPipe);
+        } else if (args.length > 0 && args[0].equals(ChildCommand.TRAIN)) {
+            warmUp(controlPipe);
+            train();
+            System.exit(0);
         }
         Handshake handshake;
         try {
@@ -95,11 +101,52 @@ public final class ChildMain {
                 }
             };
             Codec codec = Codec.defaultCodec();
-            ((Runnable) codec.decode(codec.encode(probe, "warm-up"))).run();
+            byte[] lambda = codec.encode(probe, "warm-up");
+            byte[] process = codec.encode(ProcessRegistry.warmUpSample(), "warm-up");
+            // Enough rounds for the JIT to compile the decoding paths, which a fresh JVM
+            // would otherwise interpret while it receives its process.
+            for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+                ((Runnable) codec.decode(lambda)).run();
+                codec.decode(process);
+            }
             ProcessRegistry.prepareChild(controlPipe);
             Path.of(System.getProperty("java.io.tmpdir")).resolve("warm-up").getFileName();
         } catch (Exception | LinkageError e) {
             // Only a warm-up: the real work will report any real problem.
+        }
+    }
+
+    /**
+     * The training run of the class-data archive: loads what a child loads between its handshake
+     * and its exit, so that the archive holds it.
+     */
+    private static void train() {
+        try {
+            Handshake sample = new Handshake("train", new int[] {1}, false, 1L, "train", "INFO", false,
+                    "/dev/null", "SPAWN", new byte[0]);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            sample.writeTo(bytes);
+            Handshake.readFrom(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+            for (String name : new String[] {
+                    "org.multiprocessing4j.internal.runtime.ExitReport",
+                    "org.multiprocessing4j.internal.runtime.ExitReport$Outcome",
+                    "org.multiprocessing4j.internal.runtime.ParentProcessControl",
+                    "org.multiprocessing4j.internal.runtime.CurrentProcessControl",
+                    "org.multiprocessing4j.internal.runtime.ProcessRegistry$ParentWatcher",
+                    "org.multiprocessing4j.internal.runtime.ProcessRegistry$EndReason",
+                    "org.multiprocessing4j.internal.runtime.LaunchedChild",
+                    "org.multiprocessing4j.internal.platform.RuntimeDirectory",
+                    "org.multiprocessing4j.internal.platform.ExitStatus",
+                    "org.multiprocessing4j.RemoteThrowable",
+                    "org.multiprocessing4j.StartMethod",
+                    "org.multiprocessing4j.ProcessSerializationException",
+                    "java.nio.channels.AsynchronousCloseException",
+                    "java.io.DataOutputStream",
+                    "java.io.BufferedOutputStream"}) {
+                Class.forName(name, true, ChildMain.class.getClassLoader());
+            }
+        } catch (Exception | LinkageError e) {
+            // A smaller archive, nothing worse.
         }
     }
 

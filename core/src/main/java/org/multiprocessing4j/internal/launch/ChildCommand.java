@@ -35,6 +35,9 @@ public final class ChildCommand {
     /** Program argument that tells the bootstrap to warm up before it reads its handshake. */
     public static final String WARM = "--warm";
 
+    /** Program argument of the class-data archive's training run. */
+    public static final String TRAIN = ClassDataArchive.TRAIN;
+
     /**
      * The whole command for a child with the user's {@code extraJvmOptions}; {@code warm} for
      * a JVM booted ahead of need.
@@ -43,6 +46,10 @@ public final class ChildCommand {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(inheritedOptions());
+        ClassDataArchive.Use archive = ClassDataArchive.forChild();
+        if (archive != null) {
+            cmd.addAll(archive.options);
+        }
         cmd.addAll(extraJvmOptions);
         String modulePath = System.getProperty("jdk.module.path");
         Module bootstrapModule = ChildCommand.class.getModule();
@@ -53,6 +60,12 @@ public final class ChildCommand {
             cmd.add("ALL-MODULE-PATH");
         }
         String classPath = System.getProperty("java.class.path");
+        if (archive != null) {
+            // The archive was made with the library's jar as the whole class path; a JVM can use
+            // it only if its own class path starts the same way.
+            classPath = classPath == null || classPath.isEmpty()
+                    ? archive.classPathPrefix : archive.classPathPrefix + java.io.File.pathSeparator + classPath;
+        }
         if (classPath != null && !classPath.isEmpty()) {
             cmd.add("-cp");
             cmd.add(classPath);

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessStartException;
 import org.multiprocessing4j.StartMethod;
+import org.multiprocessing4j.internal.launch.ClassDataArchive;
 import org.multiprocessing4j.internal.launch.ForkServerLauncher;
 import org.multiprocessing4j.internal.launch.Handshake;
 import org.multiprocessing4j.internal.launch.Launcher;
@@ -350,6 +351,11 @@ public final class ProcessRegistry {
         access();
     }
 
+    /** A process object to exercise serialization with, without counting it as created. */
+    public static JvmProcess warmUpSample() {
+        return access().newView("warm-up", new int[] {1}, false, null);
+    }
+
     /** Makes the process object received from the parent the current process. */
     public static void adoptCurrent(JvmProcess process) {
         access().adoptAsCurrent(process, CurrentProcessControl.INSTANCE);
@@ -484,6 +490,7 @@ public final class ProcessRegistry {
             }
         }
         ForkServerLauncher.INSTANCE.retireIdle(true);
+        ClassDataArchive.close();
         LibraryLog.debug("running the remaining shutdown hooks");
         synchronized (SESSION_LOCK) {
             if (session != null) {

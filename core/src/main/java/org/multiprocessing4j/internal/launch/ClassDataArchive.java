@@ -1,0 +1,279 @@
+package org.multiprocessing4j.internal.launch;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.internal.log.LibraryLog;
+
+/**
+ * A class-data archive (JDK "dynamic AppCDS") of the child bootstrap, the library and the JDK
+ * classes a child loads on its way to the user's code: a child JVM maps them in ready-made
+ * instead of parsing and verifying them.
+ *
+ * <p>The archive is made once per user, JDK, library jar and set of inherited JVM options, by a
+ * training JVM started in the background the first time this JVM starts a child; children
+ * started before it is ready simply boot without it. It lives in
+ * {@code $XDG_CACHE_HOME/multiprocessing4j} (else {@code ~/.cache/multiprocessing4j}), named by a
+ * hash of what it depends on. JVMs racing to make it each write their own temporary file and
+ * move it into place atomically, so a reader sees a whole archive or none. A stale or corrupt
+ * archive never breaks a start: the JVM then boots without it, silently ({@code -Xlog:cds=off}).
+ *
+ * <p>Only possible when the library comes from a jar: an archive may not depend on class-path
+ * directories. Turned off with {@code -Dmultiprocessing4j.classDataArchive=false}.
+ */
+public final class ClassDataArchive {
+    static final String TRAIN = "--train";
+    private static final String PROPERTY = "multiprocessing4j.classDataArchive";
+    private static final long TRAINING_GRACE_SECONDS = 5;
+    private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
+    private static final Object LOCK = new Object();
+    private static boolean resolved; // guarded by LOCK
+    private static Path libraryJar;   // guarded by LOCK; null if no archive can be used
+    private static Path archive;      // guarded by LOCK
+    private static Process training;  // guarded by LOCK
+    private static boolean closed;    // guarded by LOCK
+
+    private ClassDataArchive() {
+    }
+
+    /**
+     * The options and class-path prefix that make a child use the archive, if it exists; if
+     * it does not, starts making it in the background and returns null.
+     */
+    static Use forChild() {
+        synchronized (LOCK) {
+            if (!resolved) {
+                resolved = true;
+                resolve();
+            }
+            if (archive == null) {
+                return null;
+            }
+            if (Files.isRegularFile(archive)) {
+                List<String> options = new ArrayList<>(QUIET);
+                options.add("-XX:SharedArchiveFile=" + archive);
+                return new Use(options, libraryJar.toString());
+            }
+            if (training == null && !closed) {
+                startTraining();
+            }
+            return null;
+        }
+    }
+
+    static final class Use {
+        final List<String> options;
+        final String classPathPrefix;
+
+        Use(List<String> options, String classPathPrefix) {
+            this.options = options;
+            this.classPathPrefix = classPathPrefix;
+        }
+    }
+
+    private static void resolve() {
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
+            return;
+        }
+        try {
+            CodeSource source = ClassDataArchive.class.getProtectionDomain().getCodeSource();
+            Path jar = source == null ? null : Path.of(source.getLocation().toURI());
+            if (jar == null || !Files.isRegularFile(jar) || !jar.toString().endsWith(".jar")) {
+                return; // classes from a directory (a build tree, an IDE): no archive possible
+            }
+            Path dir = cacheDirectory();
+            Files.createDirectories(dir.getParent());
+            if (!Files.isDirectory(dir)) {
+                try {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+                            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                                    PosixFilePermission.OWNER_EXECUTE)));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another JVM made it
+                }
+            }
+            if (!Files.isWritable(dir)) {
+                return;
+            }
+            libraryJar = jar.toAbsolutePath();
+            archive = dir.resolve("mp4j-" + key(libraryJar) + ".jsa");
+            removeAbandonedTraining(dir);
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            LibraryLog.debug("no class-data archive for child JVMs: " + e);
+            libraryJar = null;
+            archive = null;
+        }
+    }
+
+    /** Temporary files of training runs whose JVM died before finishing them. */
+    private static void removeAbandonedTraining(Path dir) {
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "mp4j-*.jsa.*.tmp")) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                String pid = name.substring(name.indexOf(".jsa.") + 5, name.length() - 4);
+                boolean live = ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+                if (!live) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+    }
+
+    private static Path cacheDirectory() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("multiprocessing4j");
+    }
+
+    /** What the archive depends on: the JDK, the library jar, and the JVM options children get. */
+    private static String key(Path jar) throws IOException {
+        StringBuilder what = new StringBuilder()
+                .append(System.getProperty("java.home")).append('\n')
+                .append(System.getProperty("java.vm.version")).append('\n')
+                .append(jar).append('\n')
+                .append(Files.size(jar)).append('\n')
+                .append(Files.getLastModifiedTime(jar).toMillis()).append('\n');
+        for (String option : vmOptions()) {
+            what.append(option).append('\n');
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(what.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 12);
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /**
+     * The inherited options that matter to an archive. System properties do not (they differ
+     * from program to program, and an archive made without them serves them all).
+     */
+    private static List<String> vmOptions() {
+        List<String> options = new ArrayList<>();
+        for (String option : ChildCommand.inheritedOptions()) {
+            if (!option.startsWith("-D")) {
+                options.add(option);
+            }
+        }
+        return options;
+    }
+
+    private static void startTraining() {
+        Path target = archive;
+        Path temporary = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(vmOptions());
+        cmd.addAll(QUIET);
+        cmd.add("-XX:ArchiveClassesAtExit=" + temporary);
+        cmd.add("-cp");
+        cmd.add(libraryJar.toString());
+        cmd.add(ChildCommand.BOOTSTRAP);
+        cmd.add(TRAIN);
+        try {
+            training = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            LibraryLog.debug("could not start the class-data archive's training JVM: " + e);
+            archive = null;
+            return;
+        }
+        Process run = training;
+        Thread waiter = new Thread(() -> finishTraining(run, temporary, target), "multiprocessing4j-cds-training");
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    private static void finishTraining(Process run, Path temporary, Path target) {
+        boolean made = false;
+        try {
+            made = run.waitFor(120, TimeUnit.SECONDS) && run.exitValue() == 0
+                    && Files.isRegularFile(temporary) && Files.size(temporary) > 0;
+            if (made) {
+                try {
+                    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    made = false;
+                }
+            }
+        } catch (IOException e) {
+            made = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (run.isAlive()) {
+                run.destroyForcibly();
+            }
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // best effort
+            }
+            synchronized (LOCK) {
+                training = null;
+                if (!made) {
+                    archive = null; // do not try again in this JVM
+                }
+                LOCK.notifyAll();
+            }
+            LibraryLog.debug(made ? "made the class-data archive " + target
+                    : "could not make the class-data archive " + target + "; children boot without it");
+        }
+    }
+
+    /**
+     * At this JVM's exit: gives a training run that is still going a few seconds to finish (it
+     * happens once per machine and configuration, and a short program would otherwise never
+     * get its archive), then stops it.
+     */
+    public static void close() {
+        Process run;
+        synchronized (LOCK) {
+            closed = true;
+            run = training;
+        }
+        if (run == null) {
+            return;
+        }
+        try {
+            if (!run.waitFor(TRAINING_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                run.destroyForcibly();
+                run.waitFor(5, TimeUnit.SECONDS);
+            }
+            // Then for the waiter thread to move the archive into place.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            synchronized (LOCK) {
+                while (training != null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    LOCK.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+            }
+        } catch (InterruptedException e) {
+            run.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
