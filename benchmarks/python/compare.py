@@ -11,10 +11,17 @@ is not measured), for each start method given, and prints ONE JSON object on sta
     {"python": {"version": ..., "executable": ..., "implementation": ...},
      "methods": ["spawn", ...],
      "skipped": {"method": "why", ...},
-     "results": {"<scenario id>": {"<method>": [nanoseconds, ...]}}}
+     "results": {"<scenario id>": {"<method>": [nanoseconds, ...]}},
+     "memory": {"<memory id>": {"<method>": [{"rss_kb": ..., "pss_kb": ..., "private_kb": ...,
+                                              "stable": true}, ...]}}}
 
-Samples are raw nanoseconds; Compare computes the statistics, so both sides are summarised the
-same way. Progress and errors go to standard error.
+Samples are raw nanoseconds (memory: KiB, -1 if unknown); Compare computes the statistics, so
+both sides are summarised the same way. Progress and errors go to standard error.
+
+After the interleaved rounds come the memory readings (a child blocked in its target, per
+method; the forkserver's server process) and the bursts (--burst processes started back to
+back, then all joined: "burst_total" gets one sample per burst, "burst_start_to_running" one
+per process).
 
 Scenario ids must match Compare's. To add a row (queues, pools...), add a function that takes
 (ctx, workdir, index) and returns one sample in nanoseconds, and list it in SCENARIOS.
@@ -29,6 +36,7 @@ import sys
 import time
 
 JOIN_TIMEOUT_S = 60.0
+BURST_TIMEOUT_S = 300.0
 
 
 # ----------------------------------------------------------------------------- targets (child)
@@ -42,6 +50,12 @@ def stamp_target(path):
 
 def noop_target():
     pass
+
+
+def blocked_target(ready, go):
+    """Says it runs, then waits (idle) until the parent has read its memory."""
+    ready.set()
+    go.wait(JOIN_TIMEOUT_S)
 
 
 # ----------------------------------------------------------------------------- scenarios (parent)
@@ -85,6 +99,103 @@ def start_join(ctx, workdir, index):
     return after - before
 
 
+def burst(ctx, workdir, index, count):
+    """count processes started back to back (start() in a loop), then all joined. Returns the
+    time from the first start() until all have joined, and each one's start() -> running."""
+    paths = [os.path.join(workdir, "burst-%d-%d" % (index, i)) for i in range(count)]
+    started, before = [], []
+    try:
+        for i in range(count):
+            p = ctx.Process(target=stamp_target, args=(paths[i],))
+            before.append(time.monotonic_ns())
+            p.start()
+            started.append(p)
+        deadline = time.monotonic() + BURST_TIMEOUT_S
+        for p in started:
+            p.join(max(0.0, deadline - time.monotonic()))
+            if p.exitcode is None:
+                raise RuntimeError("a burst of %d did not end within %ss" % (count, BURST_TIMEOUT_S))
+        end = time.monotonic_ns()
+        each = []
+        for i, p in enumerate(started):
+            if p.exitcode != 0:
+                raise RuntimeError("child exited with code %s" % p.exitcode)
+            with open(paths[i]) as f:
+                each.append(int(f.read()) - before[i])
+        return end - before[0], each
+    finally:
+        for p in started:
+            if p.exitcode is None:
+                p.kill()
+                p.join(JOIN_TIMEOUT_S)
+            p.close()
+        for path in paths:
+            if os.path.exists(path):
+                os.remove(path)
+
+
+def _kb(path, keys):
+    """The sum of the "Key: N kB" lines named in keys, or -1."""
+    try:
+        total, found = 0, 0
+        with open(path) as f:
+            for line in f:
+                for key in keys:
+                    if line.startswith(key):
+                        total += int(line[len(key):].split()[0])
+                        found += 1
+        return total if found == len(keys) else -1
+    except (OSError, ValueError):
+        return -1
+
+
+def memory(pid):
+    rollup = "/proc/%d/smaps_rollup" % pid
+    return {"rss_kb": _kb("/proc/%d/status" % pid, ["VmRSS:"]),
+            "pss_kb": _kb(rollup, ["Pss:"]),
+            "private_kb": _kb(rollup, ["Private_Clean:", "Private_Dirty:"]),
+            "stable": False}
+
+
+def stable_memory(pid, timeout=10.0):
+    """memory(pid) once VmRSS stayed the same for three readings 50 ms apart (as Compare does)."""
+    deadline = time.monotonic() + timeout
+    last, same = memory(pid), 1
+    while last["rss_kb"] >= 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = memory(pid)
+        same = same + 1 if now["rss_kb"] == last["rss_kb"] else 1
+        last = now
+        if same >= 3:
+            last["stable"] = True
+            return last
+    return last
+
+
+def blocked_child_memory(ctx):
+    """The memory of a child blocked in its target (Event.wait()), read from its /proc."""
+    ready, go = ctx.Event(), ctx.Event()
+    p = ctx.Process(target=blocked_target, args=(ready, go))
+    p.start()
+    try:
+        if not ready.wait(JOIN_TIMEOUT_S):
+            raise RuntimeError("child did not reach its target")
+        return stable_memory(p.pid)
+    finally:
+        go.set()
+        _run(p)
+        p.close()
+
+
+def forkserver_server_pid():
+    """The pid of this program's forkserver server process, if it runs (a private CPython API)."""
+    try:
+        from multiprocessing import forkserver
+        return getattr(forkserver, "_forkserver")._forkserver_pid
+    except Exception:
+        return None
+
+
 # Measured rounds, interleaved round by round so that drifting machine load hits all alike.
 SCENARIOS = {
     "start_to_running": start_to_running,
@@ -126,6 +237,11 @@ def main(argv):
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured rounds first")
     parser.add_argument("--methods", default="spawn,forkserver,fork",
                         help="comma-separated start methods (those the platform lacks are skipped)")
+    parser.add_argument("--burst", type=int, default=100,
+                        help="processes per burst (0: no bursts)")
+    parser.add_argument("--burst-reps", type=int, default=3, help="bursts per start method")
+    parser.add_argument("--memory-samples", type=int, default=3,
+                        help="blocked children whose memory is read, per start method (0: none)")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS),
                         help="comma-separated scenario ids, from: " + ", ".join(SCENARIOS))
     args = parser.parse_args(argv)
@@ -143,6 +259,7 @@ def main(argv):
             parser.error("unknown scenario %r" % s)
 
     results = {COLD_SCENARIO: {}}
+    memory_results = {}
     for s in scenarios:
         results[s] = {}
     workdir = tempfile.mkdtemp(prefix="mp4j-bench-py-")
@@ -171,6 +288,29 @@ def main(argv):
                     counter += 1
                     if measured:
                         results[s][m].append(sample)
+        if args.memory_samples > 0:
+            print("compare.py: memory of %d blocked children per start method..." % args.memory_samples,
+                  file=sys.stderr)
+            memory_results["child_blocked"] = {}
+            for m in methods:
+                memory_results["child_blocked"][m] = [blocked_child_memory(contexts[m])
+                                                      for _ in range(args.memory_samples)]
+                counter += args.memory_samples
+            server = forkserver_server_pid()
+            if "forkserver" in methods and server:
+                memory_results["idle_prestarted"] = {"forkserver": [stable_memory(server)]}
+        if args.burst > 0:
+            print("compare.py: %d bursts of %d processes per start method..." % (args.burst_reps, args.burst),
+                  file=sys.stderr)
+            results["burst_total"] = {m: [] for m in methods}
+            results["burst_start_to_running"] = {m: [] for m in methods}
+            for r in range(args.burst_reps):
+                for m in methods:
+                    total, each = burst(contexts[m], workdir, counter, args.burst)
+                    counter += args.burst
+                    results["burst_total"][m].append(total)
+                    results["burst_start_to_running"][m].extend(each)
+                    print("compare.py: burst %d: %s %.1f s" % (r + 1, m, total / 1e9), file=sys.stderr)
         print("compare.py: done, %d processes started" % counter, file=sys.stderr)
     finally:
         # Nothing of ours may outlive this script: children were joined above; the forkserver
@@ -189,6 +329,7 @@ def main(argv):
         "rounds": args.rounds,
         "warmup": args.warmup,
         "results": results,
+        "memory": memory_results,
     }, sys.stdout)
     sys.stdout.write("\n")
     sys.stdout.flush()

@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.multiprocessing4j.Multiprocessing;
+import org.multiprocessing4j.ProcessContext;
+import org.multiprocessing4j.StartMethod;
 
 /**
  * multiprocessing4j against Python's {@code multiprocessing}, in one run: times the Java
@@ -24,27 +27,44 @@ import java.util.stream.Stream;
  * mvn -q -B -DskipTests -pl benchmarks -am package exec:exec [-Dbench.args="--rounds 50"] [-Dpython=/usr/bin/python3]
  * </pre>
  *
- * <p>Every sample is one process started and joined; rounds run one after another (never two
- * children at once), warm-up rounds first, and the scenarios take turns round by round so that
- * drifting machine load hits them alike. Scenario ids are shared with {@code compare.py}: to add
- * a row, add a {@link JavaRow} here and a function in the script's {@code SCENARIOS} under the
- * same id, and a label in {@link #SCENARIOS}.
+ * <p>Every round sample is one process started and joined; rounds run one after another (never
+ * two children at once), warm-up rounds first, and the scenarios take turns round by round so
+ * that drifting machine load hits them alike. Before each sample, once the FORKSERVER is in use,
+ * the run waits until its idle JVM has finished booting ({@link WarmJvms}), so no sample shares
+ * the machine with a booting JVM. Then come the memory readings and the bursts (many processes
+ * at once). Scenario ids are shared with {@code compare.py}: to add a row, add a
+ * {@link JavaRow} here and a function in the script's {@code SCENARIOS} under the same id, and a
+ * label in {@link #label}.
  */
 public final class Compare {
-    /** Scenario ids, in table order, and how the table names them. */
-    static final Map<String, String> SCENARIOS = new LinkedHashMap<>();
+    /** Timing scenario ids, in table order. */
+    static final List<String> SCENARIOS = List.of("start_to_running", "start_join", "first_start_join",
+            "burst_total", "burst_start_to_running");
 
-    static {
-        SCENARIOS.put("start_to_running", "start() -> target running");
-        SCENARIOS.put("start_join", "start+join, no-op target");
-        SCENARIOS.put("first_start_join", "first start+join in a fresh program (cold)");
-    }
+    /** Memory scenario ids, in table order. */
+    static final List<String> MEMORY = List.of("idle_prestarted", "child_blocked");
 
     /** The id of the one-sample row measured first, before anything is warm. */
     static final String COLD = "first_start_join";
 
-    /** The implementation name of the Java row that the Python rows are compared with. */
-    static final String JAVA_REFERENCE = "JvmProcess";
+    /** The Java rows that every other row is compared with, one ratio column each. */
+    static final String SPAWN = "JvmProcess SPAWN";
+    static final String FORKSERVER = "JvmProcess FORKSERVER";
+    static final List<String> JAVA_REFERENCES = List.of(SPAWN, FORKSERVER);
+
+    /** How the tables name a scenario. */
+    static String label(String scenario, Options o) {
+        return switch (scenario) {
+            case "start_to_running" -> "start() -> target running";
+            case "start_join" -> "start+join, no-op target";
+            case "first_start_join" -> "first start+join in a fresh program (cold)";
+            case "burst_total" -> "burst of " + o.burst + ": first start() -> all joined";
+            case "burst_start_to_running" -> "burst of " + o.burst + ": start() -> running, each";
+            case "idle_prestarted" -> "idle, started ahead of need (no work yet)";
+            case "child_blocked" -> "child blocked inside its target";
+            default -> scenario;
+        };
+    }
 
     /** One sample, in nanoseconds. */
     @FunctionalInterface
@@ -58,6 +78,10 @@ public final class Compare {
 
     /** A row of the table with its samples. */
     record Row(String scenario, String implementation, boolean java, List<Long> samples) {
+    }
+
+    /** A row of the memory table with its readings. */
+    record MemoryRow(String scenario, String implementation, boolean java, List<ProcFs.Memory> samples) {
     }
 
     private static final PrintStream OUT = System.out;
@@ -82,49 +106,95 @@ public final class Compare {
         }
         double loadBefore = loadAverage();
         Path workdir = Files.createTempDirectory("mp4j-bench-");
+        WarmJvms warm = new WarmJvms();
         Thread cleanup = new Thread(() -> {
             PythonSide.abort();
+            warm.retire();
             deleteTree(workdir);
         }, "compare-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
 
         List<Row> rows = new ArrayList<>();
+        List<MemoryRow> memory = new ArrayList<>();
         PythonSide.Outcome python;
         long began = System.nanoTime();
         try {
-            rows.addAll(measureJava(new JavaSide(workdir), o));
+            try {
+                measureJava(new JavaSide(workdir), warm, o, rows, memory);
+            } finally {
+                // The idle warm JVMs would use memory and nothing else, but Python gets a quiet machine.
+                warm.retire();
+            }
             if (o.python == null) {
                 python = new PythonSide.Outcome(null, "Python not run (--no-python)");
             } else {
-                LOG.printf("Python: %s %s, %d warm-up + %d rounds per start method (%s)...%n",
-                        o.python, o.pythonScript, o.pythonWarmup, o.pythonRounds, o.methods);
+                LOG.printf("Python: %s %s, %d warm-up + %d rounds per start method (%s), %d bursts of %d,"
+                        + " %d memory readings...%n", o.python, o.pythonScript, o.pythonWarmup, o.pythonRounds,
+                        o.methods, o.burstReps, o.burst, o.memorySamples);
                 python = PythonSide.run(o.python, o.pythonScript, List.of(
                         "--rounds", String.valueOf(o.pythonRounds),
                         "--warmup", String.valueOf(o.pythonWarmup),
-                        "--methods", o.methods), o.pythonTimeout);
+                        "--methods", o.methods,
+                        "--burst", String.valueOf(o.burst),
+                        "--burst-reps", String.valueOf(o.burstReps),
+                        "--memory-samples", String.valueOf(o.memorySamples)), o.pythonTimeout);
             }
         } finally {
             deleteTree(workdir);
         }
         if (python.json() != null) {
             rows.addAll(pythonRows(python.json()));
+            memory.addAll(pythonMemoryRows(python.json()));
         }
         double seconds = (System.nanoTime() - began) / 1e9;
 
         OUT.println();
         OUT.println("multiprocessing4j vs Python multiprocessing: process start-up (times in ms; lower is better)");
-        OUT.println(context(python, loadBefore, loadAverage()));
+        OUT.println(context(python, loadBefore, o.loadBeforeBursts, loadAverage()));
         OUT.println();
-        printTable(rows);
+        printTable(rows, o);
         OUT.println();
         OUT.println("start() -> target running: System.nanoTime() / time.monotonic_ns() (both CLOCK_MONOTONIC)");
         OUT.println("  read by the parent just before start() and by the target as its first action in the child.");
         OUT.println("start+join: wall time of start() through join() of a no-op target.");
-        OUT.println("JvmProcess rows use the library's default start method (a fresh JVM per process).");
+        OUT.println("SPAWN boots a fresh JVM per process. FORKSERVER rows: each sample starts with a warm idle JVM");
+        OUT.println("  ready (booted, warmed up, blocked reading its handshake), as after getContext(FORKSERVER);");
+        OUT.println("  every Java sample waits, unmeasured, until no JVM is booting in the background.");
         OUT.println("first start+join: one sample, the first process of a fresh program (JVM: class loading,");
         OUT.println("  runtime directory; Python forkserver: starting the server; spawn: the resource tracker).");
-        OUT.println("n = measured rounds after warm-up; p10/p90 = 10th/90th percentiles;"
-                + " Java/this = JvmProcess median / this row's median.");
+        if (o.burst > 0) {
+            OUT.println("burst: " + o.burst + " processes started back to back (start() in a loop), then all joined; "
+                    + o.burstReps + " bursts per implementation.");
+            OUT.println("  'first start() -> all joined': one sample per burst. 'start() -> running, each': every");
+            OUT.println("  process of every burst pooled (n = bursts x " + o.burst + "). FORKSERVER bursts begin with one"
+                    + " warm idle JVM ready;");
+            OUT.println("  a start that finds the pool empty boots a JVM as SPAWN does, while the pool's background"
+                    + " thread boots more.");
+            if (o.burstFromPool != null) {
+                OUT.println("  Processes that got a JVM from the idle pool, per FORKSERVER burst: " + o.burstFromPool
+                        + " of " + o.burst + " (listed idle, not necessarily done booting).");
+            }
+        }
+        OUT.println("n = samples; p10/p90 = 10th/90th percentiles; SPAWN/this, FORKSERVER/this = that Java row's"
+                + " median / this row's median (> 1: this row is faster).");
+        if (!memory.isEmpty()) {
+            OUT.println();
+            OUT.println("Resident memory of one idle process (MiB; medians of n readings, each a different process)");
+            OUT.println();
+            printMemoryTable(memory, o);
+            OUT.println();
+            OUT.println("VmRSS from /proc/PID/status, read by the parent once it stayed the same for 3 readings 50 ms"
+                    + " apart; Pss and");
+            OUT.println("  Private (clean + dirty) from /proc/PID/smaps_rollup. RSS counts shared pages in full (the JDK's"
+                    + " CDS archive and");
+            OUT.println("  libraries; a forked child's pages shared with its parent); Pss divides them among sharers;"
+                    + " Private is what");
+            OUT.println("  one more such process adds. Idle ahead of need: an idle warm FORKSERVER JVM before it gets"
+                    + " a process; Python's");
+            OUT.println("  forkserver server process (one per program, forks every child). Blocked: the target waits"
+                    + " (Java: reading a");
+            OUT.println("  FIFO; Python: Event.wait()) after signalling that it runs. '*' = VmRSS still moving after 10 s.");
+        }
         if (python.problem() != null) {
             OUT.println(python.problem() + " -- only the Java rows are shown.");
         }
@@ -132,7 +202,8 @@ public final class Compare {
         if (skipped instanceof Map<?, ?> m && !m.isEmpty()) {
             OUT.println("Python start methods skipped: " + m);
         }
-        List<ProcessHandle> left = ProcessHandle.current().descendants().collect(Collectors.toList());
+        // The library's exit reports and the idle JVMs are gone; let exiting children be reaped.
+        List<ProcessHandle> left = leftBehind(Duration.ofSeconds(10));
         OUT.printf(Locale.ROOT, "Took %.0f s. Processes left behind: %s. Temporary files left: %s.%n", seconds,
                 left.isEmpty() ? "none" : left.stream().map(h -> h.pid() + " " + h.info().command().orElse("?"))
                         .collect(Collectors.joining(", ")),
@@ -140,29 +211,54 @@ public final class Compare {
         Runtime.getRuntime().removeShutdownHook(cleanup);
     }
 
+    /** This JVM's descendants still alive after waiting at most {@code timeout} for them to end. */
+    private static List<ProcessHandle> leftBehind(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ProcessHandle> left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                    .collect(Collectors.toList());
+            if (left.isEmpty() || System.nanoTime() > deadline) {
+                return left;
+            }
+            Thread.sleep(10);
+        }
+    }
+
     // ------------------------------------------------------------------------------ Java side
 
-    private static List<Row> measureJava(JavaSide java, Options o) throws Exception {
+    private static void measureJava(JavaSide java, WarmJvms warm, Options o, List<Row> rows,
+            List<MemoryRow> memory) throws Exception {
+        ProcessContext spawn = Multiprocessing.getContext(StartMethod.SPAWN);
         List<JavaRow> javaRows = new ArrayList<>();
-        javaRows.add(new JavaRow("start_to_running", JAVA_REFERENCE,
-                () -> java.startToRunning(Targets.Stamp::new)));
-        javaRows.add(new JavaRow("start_join", JAVA_REFERENCE, java::startJoin));
+        javaRows.add(new JavaRow("start_to_running", SPAWN, () -> java.startToRunning(spawn, Targets.Stamp::new)));
+        javaRows.add(new JavaRow("start_join", SPAWN, () -> java.startJoin(spawn)));
         if (o.lambda) {
-            javaRows.add(new JavaRow("start_to_running", "JvmProcess, lambda target",
-                    () -> java.startToRunning(Targets::stampLambda)));
+            javaRows.add(new JavaRow("start_to_running", SPAWN + ", lambda target",
+                    () -> java.startToRunning(spawn, Targets::stampLambda)));
+        }
+        // Before anything else starts a process in this JVM (and before the FORKSERVER boots one).
+        LOG.println("Java: first start+join (cold), then the FORKSERVER's first warm JVM...");
+        rows.add(new Row(COLD, SPAWN, true, List.of(java.startJoin(spawn))));
+
+        warm.reset();
+        ProcessContext forkserver = Multiprocessing.getContext(StartMethod.FORKSERVER);
+        javaRows.add(new JavaRow("start_to_running", FORKSERVER,
+                () -> java.startToRunning(forkserver, Targets.Stamp::new)));
+        javaRows.add(new JavaRow("start_join", FORKSERVER, () -> java.startJoin(forkserver)));
+        if (o.lambda) {
+            javaRows.add(new JavaRow("start_to_running", FORKSERVER + ", lambda target",
+                    () -> java.startToRunning(forkserver, Targets::stampLambda)));
         }
 
         LOG.printf("Java: %d warm-up + %d rounds of %d rows, one child JVM at a time...%n",
                 o.warmup, o.rounds, javaRows.size());
-        List<Row> rows = new ArrayList<>();
-        // Before anything else starts a process in this JVM.
-        rows.add(new Row(COLD, JAVA_REFERENCE, true, List.of(java.startJoin())));
         List<List<Long>> samples = new ArrayList<>();
         for (JavaRow r : javaRows) {
             samples.add(new ArrayList<>());
         }
         for (int round = 0; round < o.warmup + o.rounds; round++) {
             for (int i = 0; i < javaRows.size(); i++) {
+                warm.awaitQuiet();
                 long sample = javaRows.get(i).measurement().once();
                 if (round >= o.warmup) {
                     samples.get(i).add(sample);
@@ -172,7 +268,55 @@ public final class Compare {
         for (int i = 0; i < javaRows.size(); i++) {
             rows.add(new Row(javaRows.get(i).scenario(), javaRows.get(i).implementation(), true, samples.get(i)));
         }
-        return rows;
+
+        if (o.memorySamples > 0) {
+            LOG.printf("Java: memory of %d idle warm JVMs and %d blocked children per start method...%n",
+                    o.memorySamples, o.memorySamples);
+            List<ProcFs.Memory> idle = new ArrayList<>();
+            List<ProcFs.Memory> blockedSpawn = new ArrayList<>();
+            List<ProcFs.Memory> blockedForkserver = new ArrayList<>();
+            for (int i = 0; i < o.memorySamples; i++) {
+                warm.reset(); // a new warm JVM each time
+                idle.add(ProcFs.stableMemory(warm.awaitQuiet().get(0), Duration.ofSeconds(10)));
+            }
+            for (int i = 0; i < o.memorySamples; i++) {
+                warm.awaitQuiet();
+                blockedSpawn.add(java.blockedChild(spawn));
+                warm.awaitQuiet();
+                blockedForkserver.add(java.blockedChild(forkserver));
+            }
+            memory.add(new MemoryRow("idle_prestarted", FORKSERVER + " (idle warm JVM)", true, idle));
+            memory.add(new MemoryRow("child_blocked", SPAWN, true, blockedSpawn));
+            memory.add(new MemoryRow("child_blocked", FORKSERVER, true, blockedForkserver));
+        }
+
+        if (o.burst > 0) {
+            LOG.printf("Java: %d bursts of %d processes per start method...%n", o.burstReps, o.burst);
+            List<Long> totalSpawn = new ArrayList<>();
+            List<Long> eachSpawn = new ArrayList<>();
+            List<Long> totalForkserver = new ArrayList<>();
+            List<Long> eachForkserver = new ArrayList<>();
+            List<Integer> fromPool = new ArrayList<>();
+            o.loadBeforeBursts = loadAverage();
+            for (int rep = 0; rep < o.burstReps; rep++) {
+                warm.awaitQuiet();
+                JavaSide.Burst b = java.burst(spawn, o.burst);
+                totalSpawn.add(b.totalNanos());
+                eachSpawn.addAll(b.startToRunning());
+                warm.reset(); // one warm JVM, as a program that has just asked for the FORKSERVER
+                b = java.burst(forkserver, o.burst);
+                totalForkserver.add(b.totalNanos());
+                eachForkserver.addAll(b.startToRunning());
+                fromPool.add(b.fromPool());
+                LOG.printf(Locale.ROOT, "Java: burst %d: SPAWN %.1f s, FORKSERVER %.1f s (%d JVMs from the idle pool)%n",
+                        rep + 1, totalSpawn.get(rep) / 1e9, totalForkserver.get(rep) / 1e9, b.fromPool());
+            }
+            o.burstFromPool = fromPool;
+            rows.add(new Row("burst_total", SPAWN, true, totalSpawn));
+            rows.add(new Row("burst_total", FORKSERVER, true, totalForkserver));
+            rows.add(new Row("burst_start_to_running", SPAWN, true, eachSpawn));
+            rows.add(new Row("burst_start_to_running", FORKSERVER, true, eachForkserver));
+        }
     }
 
     // ------------------------------------------------------------------------------ Python side
@@ -190,38 +334,109 @@ public final class Compare {
         return rows;
     }
 
-    // ------------------------------------------------------------------------------ the table
+    private static List<MemoryRow> pythonMemoryRows(Map<String, Object> json) {
+        List<MemoryRow> rows = new ArrayList<>();
+        if (!(json.get("memory") instanceof Map<?, ?> memory)) {
+            return rows;
+        }
+        memory.forEach((scenario, byMethod) -> ((Map<?, ?>) byMethod).forEach((method, list) -> {
+            List<ProcFs.Memory> samples = new ArrayList<>();
+            for (Object v : (List<?>) list) {
+                Map<?, ?> m = (Map<?, ?>) v;
+                samples.add(new ProcFs.Memory(kb(m.get("rss_kb")), kb(m.get("pss_kb")), kb(m.get("private_kb")),
+                        Boolean.TRUE.equals(m.get("stable"))));
+            }
+            if (!samples.isEmpty()) {
+                String what = "idle_prestarted".equals(scenario) ? " (server process)" : "";
+                rows.add(new MemoryRow((String) scenario, "Python " + method + what, false, samples));
+            }
+        }));
+        return rows;
+    }
 
-    private static void printTable(List<Row> rows) {
-        List<String> order = new ArrayList<>(SCENARIOS.keySet());
+    private static long kb(Object v) {
+        return v instanceof Number n ? n.longValue() : -1;
+    }
+
+    // ------------------------------------------------------------------------------ the tables
+
+    private static void printTable(List<Row> rows, Options o) {
+        List<String> order = new ArrayList<>(SCENARIOS);
         rows.stream().map(Row::scenario).distinct().filter(s -> !order.contains(s)).forEach(order::add);
         List<String[]> lines = new ArrayList<>();
-        lines.add(new String[] {"scenario", "implementation", "n", "median", "p10", "p90", "min", "max", "Java/this"});
+        List<String> header = new ArrayList<>(List.of("scenario", "implementation", "n", "median", "p10", "p90",
+                "min", "max"));
+        for (String ref : JAVA_REFERENCES) {
+            header.add(ref.substring(ref.lastIndexOf(' ') + 1) + "/this");
+        }
+        lines.add(header.toArray(new String[0]));
         for (String scenario : order) {
             List<Row> group = rows.stream().filter(r -> r.scenario().equals(scenario))
                     .sorted(Comparator.comparing((Row r) -> !r.java())) // Java rows first, then as measured
                     .collect(Collectors.toList());
-            Stats reference = group.stream()
-                    .filter(r -> r.java() && r.implementation().equals(JAVA_REFERENCE))
-                    .findFirst().map(r -> Stats.of(r.samples())).orElse(null);
+            List<Stats> references = new ArrayList<>();
+            for (String ref : JAVA_REFERENCES) {
+                references.add(group.stream().filter(r -> r.java() && r.implementation().equals(ref))
+                        .findFirst().map(r -> Stats.of(r.samples())).orElse(null));
+            }
             boolean first = true;
             for (Row r : group) {
                 Stats s = Stats.of(r.samples());
                 boolean one = s.n() == 1;
+                List<String> cells = new ArrayList<>(List.of(
+                        first ? label(scenario, o) : "",
+                        r.implementation(),
+                        String.valueOf(s.n()),
+                        ms(s.median()),
+                        one ? "" : ms(s.p10()),
+                        one ? "" : ms(s.p90()),
+                        one ? "" : ms(s.min()),
+                        one ? "" : ms(s.max())));
+                for (int i = 0; i < JAVA_REFERENCES.size(); i++) {
+                    Stats ref = references.get(i);
+                    boolean self = r.java() && r.implementation().equals(JAVA_REFERENCES.get(i));
+                    cells.add(ref == null || self ? "" : String.format(Locale.ROOT, "%.1fx", ref.median() / s.median()));
+                }
+                lines.add(cells.toArray(new String[0]));
+                first = false;
+            }
+        }
+        printLines(lines);
+    }
+
+    private static void printMemoryTable(List<MemoryRow> rows, Options o) {
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"process", "implementation", "n", "VmRSS", "min", "max", "Pss", "Private"});
+        for (String scenario : MEMORY) {
+            List<MemoryRow> group = rows.stream().filter(r -> r.scenario().equals(scenario))
+                    .sorted(Comparator.comparing((MemoryRow r) -> !r.java()))
+                    .collect(Collectors.toList());
+            boolean first = true;
+            for (MemoryRow r : group) {
+                boolean moving = r.samples().stream().anyMatch(m -> !m.stable());
                 lines.add(new String[] {
-                    first ? SCENARIOS.getOrDefault(scenario, scenario) : "",
+                    first ? label(scenario, o) : "",
                     r.implementation(),
-                    String.valueOf(s.n()),
-                    ms(s.median()),
-                    one ? "" : ms(s.p10()),
-                    one ? "" : ms(s.p90()),
-                    one ? "" : ms(s.min()),
-                    one ? "" : ms(s.max()),
-                    r.java() || reference == null ? "" : String.format(Locale.ROOT, "%.1fx", reference.median() / s.median()),
+                    String.valueOf(r.samples().size()),
+                    mib(r.samples(), ProcFs.Memory::rssKb, 0.5) + (moving ? "*" : ""),
+                    mib(r.samples(), ProcFs.Memory::rssKb, 0),
+                    mib(r.samples(), ProcFs.Memory::rssKb, 1),
+                    mib(r.samples(), ProcFs.Memory::pssKb, 0.5),
+                    mib(r.samples(), ProcFs.Memory::privateKb, 0.5),
                 });
                 first = false;
             }
         }
+        printLines(lines);
+    }
+
+    /** The {@code q} quantile of a memory field, in MiB with one decimal; "?" where unknown. */
+    private static String mib(List<ProcFs.Memory> samples, ToLongFunction<ProcFs.Memory> field, double q) {
+        double[] kb = samples.stream().mapToLong(field).filter(v -> v >= 0).mapToDouble(v -> v).sorted().toArray();
+        return kb.length == 0 ? "?" : String.format(Locale.ROOT, "%.1f", Stats.quantile(kb, q) / 1024);
+    }
+
+    private static void printLines(List<String[]> lines) {
         int[] width = new int[lines.get(0).length];
         for (String[] l : lines) {
             for (int i = 0; i < l.length; i++) {
@@ -255,12 +470,18 @@ public final class Compare {
 
     // ------------------------------------------------------------------------------ context
 
-    private static String context(PythonSide.Outcome python, double loadBefore, double loadAfter) {
+    private static String context(PythonSide.Outcome python, double loadBefore, double loadBeforeBursts,
+            double loadAfter) {
         String cpu = cpuModel();
-        String machine = String.format(Locale.ROOT, "machine: %d cores%s, %s %s (%s), load average %.2f before, %.2f after",
+        String machine = String.format(Locale.ROOT, "machine: %d cores%s, %s %s (%s), load average %.2f before, %s%.2f after",
                 Runtime.getRuntime().availableProcessors(), cpu.isEmpty() ? "" : " (" + cpu + ")",
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
-                loadBefore, loadAfter);
+                loadBefore, Double.isNaN(loadBeforeBursts) ? ""
+                        : String.format(Locale.ROOT, "%.2f before the Java bursts, ", loadBeforeBursts),
+                loadAfter);
+        if (!Double.isNaN(loadBeforeBursts)) {
+            machine += " (the bursts raise it themselves)";
+        }
         String java = "java: " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name")
                 + ", " + ManagementFactory.getGarbageCollectorMXBeans().get(0).getName().split(" ")[0] + " GC)";
         String py;
@@ -315,7 +536,10 @@ public final class Compare {
                 "  --python CMD        the Python interpreter (default: -Dpython, else python3)",
                 "  --python-script P   compare.py (default: python/compare.py or benchmarks/python/compare.py)",
                 "  --no-python         Java rows only",
-                "  --no-lambda         leave out the Java row with a lambda target",
+                "  --no-lambda         leave out the Java rows with a lambda target",
+                "  --burst N           processes per burst, Java and Python (default 100; 0: no burst rows)",
+                "  --burst-reps N      bursts per implementation (default 3)",
+                "  --memory-samples N  idle processes whose memory is read, per row (default 3; 0: no memory table)",
                 "  --python-timeout S  give up on Python after S seconds (default 600)");
 
         int rounds = 20;
@@ -326,7 +550,13 @@ public final class Compare {
         String python = System.getProperty("python", "python3");
         Path pythonScript;
         boolean lambda = true;
+        int burst = 100;
+        int burstReps = 3;
+        int memorySamples = 3;
         boolean help;
+        /** Filled in by the run, for the report. */
+        double loadBeforeBursts = Double.NaN;
+        List<Integer> burstFromPool;
         Duration pythonTimeout = Duration.ofSeconds(600);
 
         static Options parse(String[] argv) {
@@ -343,6 +573,9 @@ public final class Compare {
                     case "--python-script" -> o.pythonScript = Path.of(value(argv, ++i, a));
                     case "--no-python" -> o.python = null;
                     case "--no-lambda" -> o.lambda = false;
+                    case "--burst" -> o.burst = nonNegative(a, value(argv, ++i, a));
+                    case "--burst-reps" -> o.burstReps = positive(a, value(argv, ++i, a));
+                    case "--memory-samples" -> o.memorySamples = nonNegative(a, value(argv, ++i, a));
                     case "--python-timeout" -> o.pythonTimeout = Duration.ofSeconds(positive(a, value(argv, ++i, a)));
                     case "-h", "--help" -> o.help = true;
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");

@@ -1,6 +1,8 @@
 package org.multiprocessing4j.benchmarks;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +49,32 @@ final class Targets {
 
         @Override
         public void run() {
+        }
+    }
+
+    /**
+     * Says it is running (writes {@code ready}), then blocks opening and reading the FIFO
+     * {@code fifo} until the parent writes to it: a child idle inside its target, whose memory
+     * the parent reads meanwhile.
+     */
+    static final class Block implements SerializableRunnable {
+        private static final long serialVersionUID = 1L;
+        private final String ready;
+        private final String fifo;
+
+        Block(String ready, String fifo) {
+            this.ready = ready;
+            this.fifo = fifo;
+        }
+
+        @Override
+        public void run() {
+            write(ready, System.nanoTime());
+            try (InputStream in = new FileInputStream(fifo)) {
+                in.read();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
