@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.multiprocessing4j.internal.launch.ForkServerLauncher;
+import org.multiprocessing4j.drivers.Drivers;
 import org.multiprocessing4j.testing.Await;
+import org.multiprocessing4j.testing.JavaProgram;
 import org.multiprocessing4j.testing.NoLeftovers;
 
 /** What only FORKSERVER has: idle JVMs booted ahead of need, and how they are handed out. */
@@ -112,6 +114,33 @@ class ForkServerIT {
 
         @Override
         public void run() {
+        }
+    }
+
+    @Test
+    void theNumberOfIdleJvmsGrowsUnderABurstAndShrinksWhenQuiet() throws Exception {
+        try (JavaProgram program = JavaProgram.start(Drivers.ForkServerDemand.class, List.of(
+                "-Dmultiprocessing4j.forkserver.maxIdle=3", "-Dmultiprocessing4j.forkserver.shrinkAfterMillis=2000"))) {
+            assertEquals(0, program.awaitExit(LONG));
+            List<String> out = program.stdout();
+            assertTrue(out.size() == 2 && out.get(0).matches("after the burst [23]"), out.toString());
+            assertEquals("when quiet 1", out.get(1));
+        }
+    }
+
+    @Test
+    void anIdleJvmEndedBySigtermGoesQuietlyAndIsReplaced() throws Exception {
+        try (JavaProgram program = JavaProgram.start(Drivers.IdleJvmEnded.class)) {
+            String line = program.awaitStdoutLine(LONG, "an idle JVM's pid", l -> l.startsWith("idle "));
+            long idle = Long.parseLong(line.substring("idle ".length()));
+            Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(idle)).start();
+            assertEquals(0, kill.waitFor());
+            assertEquals(0, program.awaitExit(LONG));
+            List<String> out = program.stdout();
+            assertEquals(3, out.size(), out.toString());
+            assertTrue(out.get(1).startsWith("ran in ") && !out.get(1).equals("ran in " + idle), out.toString());
+            assertEquals("exit code 0", out.get(2));
+            assertEquals(List.of(), program.stderr());
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.logging.Level;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.Multiprocessing;
+import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.internal.launch.ForkServerLauncher;
 import org.multiprocessing4j.testing.Files2;
@@ -108,6 +109,53 @@ public final class Drivers {
             JvmProcess p = new JvmProcess(() -> System.out.println("Doing some work"));
             p.start();
             p.join();
+        }
+    }
+
+    /** FORKSERVER under a burst, then idle: prints the number of idle JVMs at each stage. */
+    public static final class ForkServerDemand {
+        public static void main(String[] args) throws InterruptedException {
+            ProcessContext ctx = Multiprocessing.getContext(StartMethod.FORKSERVER);
+            List<JvmProcess> burst = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                JvmProcess p = ctx.process(() -> { });
+                p.start();
+                burst.add(p);
+            }
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            int most = 0;
+            while (System.nanoTime() < deadline && most < 2) {
+                most = Math.max(most, ForkServerLauncher.INSTANCE.idlePids().size());
+                sleep(10);
+            }
+            System.out.println("after the burst " + most);
+            for (JvmProcess p : burst) {
+                p.join();
+            }
+            while (System.nanoTime() < deadline && ForkServerLauncher.INSTANCE.idlePids().size() != 1) {
+                sleep(10);
+            }
+            System.out.println("when quiet " + ForkServerLauncher.INSTANCE.idlePids().size());
+        }
+    }
+
+    /** Prints the pid of an idle FORKSERVER JVM, waits for someone to end it, then runs a process. */
+    public static final class IdleJvmEnded {
+        public static void main(String[] args) throws InterruptedException {
+            ProcessContext ctx = Multiprocessing.getContext(StartMethod.FORKSERVER);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (ForkServerLauncher.INSTANCE.idlePids().isEmpty() && System.nanoTime() < deadline) {
+                sleep(10);
+            }
+            long idle = ForkServerLauncher.INSTANCE.idlePids().get(0);
+            System.out.println("idle " + idle);
+            while (ProcessHandle.of(idle).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+                sleep(10);
+            }
+            JvmProcess p = ctx.process(() -> System.out.println("ran in " + ProcessHandle.current().pid()));
+            p.start();
+            p.join();
+            System.out.println("exit code " + p.exitCode().getAsInt());
         }
     }
 

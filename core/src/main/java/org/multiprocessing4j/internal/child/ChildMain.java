@@ -49,6 +49,9 @@ public final class ChildMain {
             Runtime.getRuntime().halt(0);
             return;
         } catch (IOException e) {
+            if (ProcessRegistry.isExiting()) {
+                return; // an idle JVM was signalled, and its exit closed the pipe: nothing to say
+            }
             System.err.println("multiprocessing4j: this child JVM could not read its start-up"
                     + " handshake from its parent: " + e.getMessage());
             Runtime.getRuntime().halt(1);
@@ -105,7 +108,8 @@ public final class ChildMain {
             byte[] process = codec.encode(ProcessRegistry.warmUpSample(), "warm-up");
             // Enough rounds for the JIT to compile the decoding paths, which a fresh JVM
             // would otherwise interpret while it receives its process.
-            for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+            // A JVM handed out while still warming up stops at once: its process is waiting.
+            for (int i = 0; i < WARM_UP_ROUNDS && controlPipe.available() == 0; i++) {
                 ((Runnable) codec.decode(lambda)).run();
                 codec.decode(process);
             }

@@ -16,7 +16,8 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  * handed out; one whose parent dies reads end-of-file and halts.
  *
  * <p>How many are kept: one at first; each start that finds none idle raises the number, up to
- * {@code -Dmultiprocessing4j.forkserver.maxIdle} (default 2). One background thread boots them
+ * {@code -Dmultiprocessing4j.forkserver.maxIdle} (default 2); after 30 s without such a miss it
+ * drops back to one. One background thread boots them
  * one at a time (on a small machine, parallel boots only slow each other and the user's work).
  * A process with JVM options of its own boots a JVM as SPAWN does.
  *
@@ -26,14 +27,18 @@ public final class ForkServerLauncher implements Launcher {
     public static final ForkServerLauncher INSTANCE = new ForkServerLauncher();
 
     private static final String MAX_IDLE_PROPERTY = "multiprocessing4j.forkserver.maxIdle";
+    /** After this long without a start that found no idle JVM, keep only one. */
+    private static final long SHRINK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong("multiprocessing4j.forkserver.shrinkAfterMillis", 30_000));
 
     private final Object lock = new Object();
     private final ArrayDeque<Process> idle = new ArrayDeque<>();
     private final int maxIdle;
     private int wanted;
-    private boolean booting;
+    private boolean busy;
     private boolean closed;
     private Thread booter;
+    private long lastMissNanos = System.nanoTime();
 
     private ForkServerLauncher() {
         int max = 2;
@@ -63,6 +68,9 @@ public final class ForkServerLauncher implements Launcher {
                 if (p.isAlive()) {
                     warm = p;
                 }
+            }
+            if (warm == null) {
+                lastMissNanos = System.nanoTime();
             }
             wanted = Math.min(maxIdle, warm == null ? Math.max(1, wanted + 1) : Math.max(1, wanted));
             startBooter();
@@ -103,35 +111,54 @@ public final class ForkServerLauncher implements Launcher {
 
     private void bootLoop() {
         while (true) {
+            List<Process> surplus = new ArrayList<>();
             synchronized (lock) {
-                while (!closed && idle.size() >= wanted) {
+                while (!closed && idle.size() >= wanted && surplus.isEmpty()) {
+                    long quietNanos = System.nanoTime() - lastMissNanos;
+                    if (wanted > 1 && quietNanos >= SHRINK_AFTER_NANOS) {
+                        // Demand has dropped: keep one idle JVM, not a burst's worth.
+                        wanted = 1;
+                        while (idle.size() > wanted) {
+                            surplus.add(idle.pollLast());
+                        }
+                        continue;
+                    }
+                    long waitMillis = wanted > 1
+                            ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(SHRINK_AFTER_NANOS - quietNanos)) : 0;
                     try {
-                        lock.wait();
+                        lock.wait(waitMillis);
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                if (closed) {
+                if (closed && surplus.isEmpty()) {
                     return;
                 }
-                booting = true;
+                busy = true; // retireIdle waits while this thread boots or retires JVMs
             }
-            Process p = null;
-            try {
-                p = SpawnLauncher.INSTANCE.startWarm();
-            } catch (IOException | RuntimeException e) {
-                LibraryLog.debug("could not boot an idle JVM for the forkserver: " + e);
-            }
-            synchronized (lock) {
-                booting = false;
-                lock.notifyAll();
-                if (p == null) {
-                    wanted = 0; // the next start boots cold, and tries again
-                } else if (closed) {
-                    retire(List.of(p));
-                } else {
-                    idle.add(p);
+            Process booted = null;
+            if (surplus.isEmpty()) {
+                try {
+                    booted = SpawnLauncher.INSTANCE.startWarm();
+                } catch (IOException | RuntimeException e) {
+                    LibraryLog.debug("could not boot an idle JVM for the forkserver: " + e);
                 }
+            } else {
+                retire(surplus);
+            }
+            boolean keep;
+            synchronized (lock) {
+                busy = false;
+                lock.notifyAll();
+                keep = booted != null && !closed;
+                if (keep) {
+                    idle.add(booted);
+                } else if (booted == null && surplus.isEmpty()) {
+                    wanted = 0; // booting failed: the next start boots cold, and tries again
+                }
+            }
+            if (booted != null && !keep) {
+                retire(List.of(booted));
             }
         }
     }
@@ -145,7 +172,7 @@ public final class ForkServerLauncher implements Launcher {
         synchronized (lock) {
             closed |= close;
             wanted = 0;
-            while (booting) {
+            while (busy) {
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {

@@ -74,6 +74,7 @@ public final class ProcessRegistry {
     private static volatile EndReason endReason = EndReason.EXIT;
     private static Path session; // guarded by SESSION_LOCK
     private static volatile FileChannel controlChannel;
+    private static volatile boolean exiting;
 
     static {
         LibraryLog.setProcessNameSource(new CurrentName());
@@ -356,6 +357,11 @@ public final class ProcessRegistry {
         return access().newView("warm-up", new int[] {1}, false, null);
     }
 
+    /** Whether this JVM has begun to exit and closed its control pipe itself. */
+    public static boolean isExiting() {
+        return exiting;
+    }
+
     /** Makes the process object received from the parent the current process. */
     public static void adoptCurrent(JvmProcess process) {
         access().adoptAsCurrent(process, CurrentProcessControl.INSTANCE);
@@ -420,6 +426,7 @@ public final class ProcessRegistry {
 
     /** Wakes the parent watcher before this JVM exits (see {@link #watchParent}). */
     private static void stopWatchingParent() {
+        exiting = true;
         FileChannel pipe = controlChannel;
         if (pipe != null) {
             try {
