@@ -34,7 +34,13 @@ public final class ChildMain {
     public static void main(String[] args) {
         FileInputStream controlPipe = new FileInputStream(FileDescriptor.in);
         if (args.length > 0 && args[0].equals(ChildCommand.WARM)) {
-            warmUp(controlPipe);
+            if (handshakeWaiting(controlPipe)) {
+                // Handed out while it was still booting (a burst): its process is waiting, and
+                // warming up now would only delay it.
+                ProcessRegistry.prepareChild(controlPipe);
+            } else {
+                warmUp(controlPipe);
+            }
         } else if (args.length > 0 && args[0].equals(ChildCommand.TRAIN)) {
             warmUp(controlPipe);
             train();
@@ -109,7 +115,7 @@ public final class ChildMain {
             // Enough rounds for the JIT to compile the decoding paths, which a fresh JVM
             // would otherwise interpret while it receives its process.
             // A JVM handed out while still warming up stops at once: its process is waiting.
-            for (int i = 0; i < WARM_UP_ROUNDS && controlPipe.available() == 0; i++) {
+            for (int i = 0; i < WARM_UP_ROUNDS && !handshakeWaiting(controlPipe); i++) {
                 ((Runnable) codec.decode(lambda)).run();
                 codec.decode(process);
             }
@@ -117,6 +123,14 @@ public final class ChildMain {
             Path.of(System.getProperty("java.io.tmpdir")).resolve("warm-up").getFileName();
         } catch (Exception | LinkageError e) {
             // Only a warm-up: the real work will report any real problem.
+        }
+    }
+
+    private static boolean handshakeWaiting(FileInputStream controlPipe) {
+        try {
+            return controlPipe.available() > 0;
+        } catch (IOException e) {
+            return true; // let the handshake read find out what is wrong
         }
     }
 
