@@ -153,7 +153,10 @@ public class JvmProcess implements Serializable {
     /**
      * Starts the child JVM and returns without waiting for {@code run()} to begin. This object
      * is serialized in the caller's thread first; once started, this object no longer holds
-     * the target (it lives in the child).
+     * the target (it lives in the child). The JVM comes from the start method of the
+     * {@link ProcessContext} that made this process, else from the default
+     * ({@link Multiprocessing#getStartMethod()}, which this call fixes): booted now under
+     * {@link StartMethod#SPAWN}, handed over ready under {@link StartMethod#FORKSERVER}.
      *
      * @throws IllegalStateException if this process was started before, is closed, or this
      *         process is a daemon (daemons may not have children) or its JVM is shutting down
