@@ -49,19 +49,21 @@ final class LaunchedChild implements ProcessControl {
         return daemon;
     }
 
-    /** Starts watching the JVM, then sends it its handshake. */
+    /**
+     * Sends the JVM its handshake, then starts watching it (in that order: the child can start
+     * its work while this thread starts the watcher).
+     */
     void begin(Handshake handshake) {
-        Thread watcher = new Thread(this::watch, "multiprocessing4j-watch-" + name);
-        // A non-daemon child keeps this JVM alive through its watcher, as Python does.
-        watcher.setDaemon(daemon);
-        watcher.start();
-        OutputStream control = jvm.getOutputStream();
         try {
-            handshake.writeTo(control);
+            handshake.writeTo(jvm.getOutputStream());
         } catch (IOException e) {
             // The child died before reading it (a bad JVM option, say); its exit code says so.
             LibraryLog.debug("could not send process " + name + " its handshake: " + e);
         }
+        Thread watcher = new Thread(this::watch, "multiprocessing4j-watch-" + name);
+        // A non-daemon child keeps this JVM alive through its watcher, as Python does.
+        watcher.setDaemon(daemon);
+        watcher.start();
     }
 
     private void watch() {
