@@ -28,14 +28,7 @@ import org.multiprocessing4j.testing.NoLeftovers;
 /** The life cycle of DESIGN.md section 2, with real child JVMs, in this JVM as the parent. */
 @ExtendWith(NoLeftovers.class)
 @Timeout(120)
-abstract class JvmProcessContract {
-    /** The start method every process of this suite uses, through the default. */
-    abstract StartMethod startMethod();
-
-    @org.junit.jupiter.api.BeforeEach
-    void useStartMethod() {
-        Multiprocessing.setStartMethod(startMethod(), true);
-    }
+abstract class JvmProcessContract extends StartMethodSuite {
 
     private static final Duration LONG = Duration.ofSeconds(60);
 

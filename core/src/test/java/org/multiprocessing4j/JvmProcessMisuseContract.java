@@ -19,14 +19,7 @@ import org.multiprocessing4j.testing.NoLeftovers;
 /** Every misuse of the public API gets a clear error at the call, naming what was wrong. */
 @ExtendWith(NoLeftovers.class)
 @Timeout(120)
-abstract class JvmProcessMisuseContract {
-    /** The start method every process of this suite uses, through the default. */
-    abstract StartMethod startMethod();
-
-    @org.junit.jupiter.api.BeforeEach
-    void useStartMethod() {
-        Multiprocessing.setStartMethod(startMethod(), true);
-    }
+abstract class JvmProcessMisuseContract extends StartMethodSuite {
 
 
     private static void assertMessage(Class<? extends Throwable> type, Executable call, String... fragments) {

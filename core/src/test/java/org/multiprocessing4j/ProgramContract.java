@@ -25,14 +25,7 @@ import org.multiprocessing4j.testing.NoLeftovers;
 /** Whole programs, run as separate JVMs: exit, daemons, orphans, logging and output. */
 @ExtendWith(NoLeftovers.class)
 @Timeout(180)
-abstract class ProgramContract {
-    /** The start method every process of this suite uses, through the default. */
-    abstract StartMethod startMethod();
-
-    @org.junit.jupiter.api.BeforeEach
-    void useStartMethod() {
-        Multiprocessing.setStartMethod(startMethod(), true);
-    }
+abstract class ProgramContract extends StartMethodSuite {
 
     private static final Duration LONG = Duration.ofSeconds(60);
 
