@@ -51,6 +51,11 @@ import org.multiprocessing4j.internal.runtime.ProcessRegistry;
  * <h2>Inside the child</h2>
  * {@link Multiprocessing#currentProcess()} returns the received copy of this object, with the
  * name the parent gave it; {@link Multiprocessing#parentProcess()} returns the parent.
+ * {@code System.in} is empty. The child's file descriptor 0 is the library's control pipe
+ * from the parent (its end-of-file tells the child that the parent died), so a subprocess
+ * that the child starts with {@code ProcessBuilder.inheritIO()} would read a standard input
+ * that never ends while the parent lives: give such a subprocess
+ * {@code Redirect.from(new File("/dev/null"))} for its input.
  */
 public class JvmProcess implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -417,4 +417,82 @@ abstract class JvmProcessContract extends StartMethodSuite {
         p.close();
         assertEquals("<JvmProcess(p, closed)>", p.toString());
     }
+
+    @Test
+    void aChildExitingWhileItWaitsForAGrandchildStillEndsWhenTerminated() throws Exception {
+        String out = dir.resolve("grandchild-pid").toString();
+        JvmProcess p = new JvmProcess("exits-waiting", () -> {
+            JvmProcess grandchild = new JvmProcess("grandchild", Files2::blockForever);
+            grandchild.start();
+            Files2.write(out, Long.toString(grandchild.pid()));
+            System.exit(3); // shutdown now waits for the non-daemon grandchild
+        });
+        p.start();
+        Await.until(LONG, "the grandchild to be started", () -> Path.of(out).toFile().length() > 0);
+        long grandchild = Long.parseLong(Files2.read(Path.of(out)));
+        p.terminate();
+        assertTrue(p.join(LONG), "a terminated child ends although its shutdown waits for a grandchild");
+        // Its own exit status once the grandchild is ended, or -15 if it had to be halted.
+        int code = p.exitCode().orElseThrow();
+        assertTrue(code == 3 || code == -15, "exit code " + code);
+        Await.until(LONG, "the grandchild " + grandchild + " to end", () -> Await.hasEnded(grandchild));
+    }
+
+    @Test
+    void aChildKilledWhileItsShutdownHooksRunReportsSigkill() throws Exception {
+        String running = dir.resolve("running").toString();
+        String hooking = dir.resolve("hooking").toString();
+        JvmProcess p = new JvmProcess(() -> {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                Files2.write(hooking, "in hook");
+                Files2.blockForever();
+            }));
+            Files2.write(running, "running");
+            Files2.blockForever();
+        });
+        p.start();
+        Await.until(LONG, "run() to be running", () -> Path.of(running).toFile().exists());
+        p.terminate();
+        Await.until(LONG, "the child's shutdown hook to run", () -> Path.of(hooking).toFile().exists());
+        p.kill();
+        p.join();
+        assertEquals(OptionalInt.of(-9), p.exitCode(), "the signal that ended it, not the one before");
+    }
+
+    @Test
+    void aVeryLongNameTravels() throws Exception {
+        String out = dir.resolve("name").toString();
+        String name = "n".repeat(70_000);
+        JvmProcess p = new JvmProcess(name, () -> Files2.write(out,
+                Integer.toString(Multiprocessing.currentProcess().getName().length())));
+        p.start();
+        assertTrue(p.join(LONG));
+        assertEquals(OptionalInt.of(0), p.exitCode());
+        assertEquals("70000", Files2.read(Path.of(out)));
+    }
+
+    /** Written fine in the child; its readObject fails in the parent. */
+    static final class UnreadableError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableError(String message) {
+            super(message);
+        }
+
+        private void readObject(java.io.ObjectInputStream in) {
+            throw new AssertionError("readObject fails on purpose");
+        }
+    }
+
+    @Test
+    void aThrowableThatFailsToDeserializeStillGivesExitCodeAndStandIn() throws Exception {
+        JvmProcess p = new JvmProcess(() -> {
+            throw new UnreadableError("from the child");
+        });
+        p.start();
+        assertTrue(p.join(LONG), "join returns although the child's throwable cannot be read");
+        assertEquals(OptionalInt.of(1), p.exitCode());
+        RemoteThrowable t = assertInstanceOf(RemoteThrowable.class, p.exception().orElseThrow());
+        assertEquals(UnreadableError.class.getName(), t.getRemoteClassName());
+    }
 }

@@ -185,4 +185,25 @@ abstract class JvmProcessMisuseContract extends StartMethodSuite {
         assertEquals(Level.WARNING, Multiprocessing.getLogger().getLevel());
         assertEquals("org.multiprocessing4j", Multiprocessing.getLogger().getName());
     }
+
+    static final class Node implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final Node next;
+
+        Node(Node next) {
+            this.next = next;
+        }
+    }
+
+    @Test
+    void aGraphTooDeepToSerializeIsRefusedClearly() {
+        Node chain = null;
+        for (int i = 0; i < 200_000; i++) {
+            chain = new Node(chain);
+        }
+        Node head = chain;
+        JvmProcess p = new JvmProcess("deep", () -> System.out.println(head.hashCode()));
+        assertMessage(ProcessSerializationException.class, p::start, "'deep'", "too deep");
+        assertTrue(Multiprocessing.activeChildren().isEmpty());
+    }
 }

@@ -71,7 +71,7 @@ public final class ChildMain {
         JvmProcess process;
         try {
             process = (JvmProcess) Codec.defaultCodec().decode(handshake.payload);
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | LinkageError | StackOverflowError e) {
             Throwable failure = new ProcessSerializationException("process '" + handshake.name
                     + "' could not be recreated in its child JVM: " + e
                     + " (are its classes on the child's class path?)", e);

@@ -52,6 +52,10 @@ final class JavaSerializationCodec implements Codec {
         } catch (IOException | RuntimeException e) {
             throw new ProcessSerializationException(
                     "cannot send " + what + " to another process: serializing it failed with " + e, e);
+        } catch (StackOverflowError e) {
+            throw new ProcessSerializationException("cannot send " + what + " to another process: its object"
+                    + " graph is too deep for Java serialization (a long linked chain?); send it in pieces,"
+                    + " or as an array or list", e);
         }
         return bytes.toByteArray();
     }

@@ -99,6 +99,10 @@ public final class ChildCommand {
     }
 
     static boolean isInherited(String option) {
+        if ((option.startsWith("-Xlog") && option.contains("file=") && !option.contains("%p"))
+                || option.startsWith("-XX:LogFile") || option.equals("-XX:+LogVMOutput")) {
+            return false; // a child would write over the parent's log file
+        }
         for (String prefix : DROPPED_PREFIXES) {
             if (option.startsWith(prefix)) {
                 return false;

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.CodeSource;
@@ -26,7 +29,9 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  *
  * <p>The archive is made once per user, JDK, library jar and set of inherited JVM options, by a
  * training JVM started in the background the first time this JVM starts a child; children
- * started before it is ready simply boot without it. It lives in
+ * started before it is ready simply boot without it. One JVM trains at a time (a file lock next
+ * to the archive); once a new archive is made, older ones for the same JDK, jar path and options
+ * are deleted. It lives in
  * {@code $XDG_CACHE_HOME/multiprocessing4j} (else {@code ~/.cache/multiprocessing4j}), named by a
  * hash of what it depends on. JVMs racing to make it each write their own temporary file and
  * move it into place atomically, so a reader sees a whole archive or none. A stale or corrupt
@@ -45,7 +50,9 @@ public final class ClassDataArchive {
     private static boolean resolved; // guarded by LOCK
     private static Path libraryJar;   // guarded by LOCK; null if no archive can be used
     private static Path archive;      // guarded by LOCK
+    private static String family;     // guarded by LOCK: the name prefix of this archive's older versions
     private static Process training;  // guarded by LOCK
+    private static FileChannel trainingLock; // guarded by LOCK; held while training
     private static boolean closed;    // guarded by LOCK
 
     private ClassDataArchive() {
@@ -111,12 +118,40 @@ public final class ClassDataArchive {
                 return;
             }
             libraryJar = jar.toAbsolutePath();
-            archive = dir.resolve("mp4j-" + key(libraryJar) + ".jsa");
+            family = "mp4j-" + hash(familyKey(libraryJar));
+            archive = dir.resolve(family + "-" + hash(versionKey(libraryJar)) + ".jsa");
             removeAbandonedTraining(dir);
         } catch (IOException | URISyntaxException | RuntimeException e) {
             LibraryLog.debug("no class-data archive for child JVMs: " + e);
             libraryJar = null;
             archive = null;
+        }
+    }
+
+    /** Archives of the same family made for an older JDK build or library jar. */
+    private static void removeOlderVersions(Path current) {
+        String prefix;
+        synchronized (LOCK) {
+            prefix = family + "-";
+        }
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(current.getParent(), prefix + "*.jsa")) {
+            for (Path f : files) {
+                if (!f.equals(current)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
         }
     }
 
@@ -142,20 +177,27 @@ public final class ClassDataArchive {
         return base.resolve("multiprocessing4j");
     }
 
-    /** What the archive depends on: the JDK, the library jar, and the JVM options children get. */
-    private static String key(Path jar) throws IOException {
+    /** What names a family of archives: where the JDK and the library are, the VM options. */
+    private static String familyKey(Path jar) {
         StringBuilder what = new StringBuilder()
                 .append(System.getProperty("java.home")).append('\n')
-                .append(System.getProperty("java.vm.version")).append('\n')
-                .append(jar).append('\n')
-                .append(Files.size(jar)).append('\n')
-                .append(Files.getLastModifiedTime(jar).toMillis()).append('\n');
+                .append(jar).append('\n');
         for (String option : vmOptions()) {
             what.append(option).append('\n');
         }
+        return what.toString();
+    }
+
+    /** What tells one archive of a family from the next: the JDK's build, the jar's contents. */
+    private static String versionKey(Path jar) throws IOException {
+        return System.getProperty("java.vm.version") + '\n' + Files.size(jar) + '\n'
+                + Files.getLastModifiedTime(jar).toMillis();
+    }
+
+    private static String hash(String what) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(what.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 12);
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(what.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -177,6 +219,23 @@ public final class ClassDataArchive {
 
     private static void startTraining() {
         Path target = archive;
+        FileChannel lockFile;
+        FileLock lock;
+        try {
+            // One JVM trains at a time per archive (a parent and the children it starts at once
+            // would otherwise all train); the others go on without the archive.
+            lockFile = FileChannel.open(target.resolveSibling(family + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockFile.tryLock();
+        } catch (IOException | RuntimeException e) {
+            archive = null;
+            return;
+        }
+        if (lock == null) {
+            closeQuietly(lockFile);
+            return; // another JVM is making it; a later start will find it
+        }
+        trainingLock = lockFile;
         Path temporary = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -196,6 +255,8 @@ public final class ClassDataArchive {
         } catch (IOException e) {
             LibraryLog.debug("could not start the class-data archive's training JVM: " + e);
             archive = null;
+            closeQuietly(lockFile);
+            trainingLock = null;
             return;
         }
         Process run = training;
@@ -229,11 +290,16 @@ public final class ClassDataArchive {
             } catch (IOException ignored) {
                 // best effort
             }
+            if (made) {
+                removeOlderVersions(target);
+            }
             synchronized (LOCK) {
                 training = null;
                 if (!made) {
                     archive = null; // do not try again in this JVM
                 }
+                closeQuietly(trainingLock);
+                trainingLock = null;
                 LOCK.notifyAll();
             }
             LibraryLog.debug(made ? "made the class-data archive " + target

@@ -188,21 +188,14 @@ public final class ForkServerLauncher implements Launcher {
     }
 
     private static void retire(List<Process> jvms) {
+        // An idle JVM holds no one's state: end it at once, even in the middle of its warm-up.
         for (Process p : jvms) {
-            try {
-                // End-of-file before a handshake: the bootstrap halts at once.
-                p.getOutputStream().close();
-            } catch (IOException ignored) {
-                // Already gone.
-            }
+            p.destroyForcibly();
         }
         for (Process p : jvms) {
             try {
-                if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
+                p.waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
-                p.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The first and only message a parent sends a child, on the child's standard input: who the
@@ -15,7 +16,8 @@ import java.io.OutputStream;
  */
 public final class Handshake {
     private static final int MAGIC = 0x4d50344a; // "MP4J"
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
+    private static final int MAX_STRING_BYTES = 64 << 20;
 
     public final String name;
     public final int[] identity;
@@ -49,21 +51,39 @@ public final class Handshake {
         DataOutputStream out = new DataOutputStream(stream);
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
-        out.writeUTF(name);
+        writeString(out, name);
         out.writeInt(identity.length);
         for (int i : identity) {
             out.writeInt(i);
         }
         out.writeBoolean(daemon);
         out.writeLong(parentPid);
-        out.writeUTF(parentName);
-        out.writeUTF(logLevel == null ? "" : logLevel);
+        writeString(out, parentName);
+        writeString(out, logLevel == null ? "" : logLevel);
         out.writeBoolean(stderrHandler);
-        out.writeUTF(reportPath);
-        out.writeUTF(startMethod);
+        writeString(out, reportPath);
+        writeString(out, startMethod);
         out.writeInt(payload.length);
         out.write(payload);
         out.flush();
+    }
+
+    // Length-prefixed UTF-8 rather than writeUTF, which refuses strings over 64 KiB (a long
+    // process name would otherwise stop the handshake half-written).
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_STRING_BYTES) {
+            throw new IOException("corrupt handshake: a string of " + length + " bytes");
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /**
@@ -79,18 +99,18 @@ public final class Handshake {
             throw new IOException("not a multiprocessing4j handshake (magic " + Integer.toHexString(magic)
                     + ", version " + version + "): parent and child use different library versions?");
         }
-        String name = in.readUTF();
+        String name = readString(in);
         int[] identity = new int[in.readInt()];
         for (int i = 0; i < identity.length; i++) {
             identity[i] = in.readInt();
         }
         boolean daemon = in.readBoolean();
         long parentPid = in.readLong();
-        String parentName = in.readUTF();
-        String logLevel = in.readUTF();
+        String parentName = readString(in);
+        String logLevel = readString(in);
         boolean stderrHandler = in.readBoolean();
-        String reportPath = in.readUTF();
-        String startMethod = in.readUTF();
+        String reportPath = readString(in);
+        String startMethod = readString(in);
         byte[] payload = new byte[in.readInt()];
         in.readFully(payload);
         return new Handshake(name, identity, daemon, parentPid, parentName,

@@ -68,6 +68,23 @@ final class ExitReport {
 
     /** The exit code and throwable of a child, from its report (if any) and the JDK's exit value. */
     static Outcome read(Path file, int exitValue) {
+        return read(file, exitValue, 0);
+    }
+
+    /**
+     * As {@link #read(Path, int)}, knowing that this JVM sent the child {@code sentSignal} (0
+     * if none): an exit value of 128 + that signal means the signal ended it, whatever the
+     * report says (a child may be killed after writing its report, while its hooks run).
+     */
+    static Outcome read(Path file, int exitValue, int sentSignal) {
+        Outcome reported = readReport(file, exitValue);
+        if (sentSignal > 0 && exitValue == 128 + sentSignal) {
+            return new Outcome(-sentSignal, reported.exception);
+        }
+        return reported;
+    }
+
+    private static Outcome readReport(Path file, int exitValue) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(
                 new FileInputStream(file.toFile())))) {
             byte kind = in.readByte();
@@ -75,7 +92,10 @@ final class ExitReport {
             Throwable failure = readFailure(in);
             switch (kind) {
                 case SIGNALLED:
-                    return new Outcome(-code, failure);
+                    // Only if the signal is what ended it: its handler exits with 128+N, unless
+                    // something else (a SIGKILL during the hooks) ended it first.
+                    return new Outcome(exitValue == 128 + code ? -code : ExitStatus.fromUnreportedExit(exitValue),
+                            failure);
                 case RETURNED:
                     // A different exit value means the child was killed while exiting.
                     return new Outcome(exitValue == code ? code : ExitStatus.fromUnreportedExit(exitValue),
@@ -118,7 +138,8 @@ final class ExitReport {
         try {
             Object o = Codec.defaultCodec().decode(bytes);
             return o instanceof Throwable ? (Throwable) o : null;
-        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+        } catch (Exception | Error e) {
+            // Whatever the throwable's own readObject does, the parent must still learn the exit code.
             return null;
         }
     }

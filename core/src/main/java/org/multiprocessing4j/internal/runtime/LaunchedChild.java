@@ -9,8 +9,11 @@ import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.multiprocessing4j.ProcessStartException;
 import org.multiprocessing4j.internal.launch.Handshake;
 import org.multiprocessing4j.internal.log.LibraryLog;
+import org.multiprocessing4j.internal.platform.ExitStatus;
+import org.multiprocessing4j.internal.platform.Signals;
 
 /**
  * A child JVM this JVM started, seen from here. Its standard input is the control pipe: the
@@ -31,6 +34,8 @@ final class LaunchedChild implements ProcessControl {
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile int exitCode;
     private volatile Throwable exception;
+    /** The last signal this JVM sent the child, 0 if none. */
+    private volatile int sentSignal;
 
     LaunchedChild(Process jvm, String name, boolean daemon, Path report, Consumer<LaunchedChild> onEnd) {
         this.jvm = jvm;
@@ -52,44 +57,70 @@ final class LaunchedChild implements ProcessControl {
     /**
      * Sends the JVM its handshake, then starts watching it (in that order: the child can start
      * its work while this thread starts the watcher).
+     *
+     * @throws ProcessStartException if the handshake could not be sent to a JVM still alive
+     *         (which is then killed)
      */
     void begin(Handshake handshake) {
+        IOException failure = null;
         try {
             handshake.writeTo(jvm.getOutputStream());
         } catch (IOException e) {
-            // The child died before reading it (a bad JVM option, say); its exit code says so.
-            LibraryLog.debug("could not send process " + name + " its handshake: " + e);
+            failure = e;
+        }
+        boolean orphanedJvm = failure != null && jvm.isAlive();
+        if (orphanedJvm) {
+            // A JVM that will never get its handshake would wait for it forever.
+            jvm.destroyForcibly();
         }
         Thread watcher = new Thread(this::watch, "multiprocessing4j-watch-" + name);
         // A non-daemon child keeps this JVM alive through its watcher, as Python does.
         watcher.setDaemon(daemon);
         watcher.start();
+        if (orphanedJvm) {
+            throw new ProcessStartException("could not send process '" + name + "' to its JVM: " + failure, failure);
+        } else if (failure != null) {
+            // The child died before reading it (a bad JVM option, say); its exit code says so.
+            LibraryLog.debug("could not send process " + name + " its handshake: " + failure);
+        }
     }
 
     private void watch() {
-        while (true) {
+        int code = -1;
+        Throwable thrown = null;
+        try {
+            while (true) {
+                try {
+                    jvm.waitFor();
+                    break;
+                } catch (InterruptedException e) {
+                    // Nobody interrupts this thread on purpose; keep waiting.
+                }
+            }
+            code = ExitStatus.fromUnreportedExit(jvm.exitValue());
+            ExitReport.Outcome outcome = ExitReport.read(report, jvm.exitValue(), sentSignal);
+            code = outcome.exitCode;
+            thrown = outcome.exception;
+        } finally {
+            // Whatever happened above, joiners must wake and nothing may be left behind.
+            exception = thrown;
+            exitCode = code;
             try {
-                jvm.waitFor();
-                break;
-            } catch (InterruptedException e) {
-                // Nobody interrupts this thread on purpose; keep waiting.
+                jvm.getOutputStream().close();
+            } catch (IOException ignored) {
+                // The pipe is already broken: nothing left to release.
+            }
+            try {
+                Files.deleteIfExists(report);
+            } catch (IOException e) {
+                LibraryLog.debug("could not delete " + report + ": " + e);
+            }
+            try {
+                onEnd.accept(this);
+            } finally {
+                ended.countDown();
             }
         }
-        ExitReport.Outcome outcome = ExitReport.read(report, jvm.exitValue());
-        exception = outcome.exception;
-        exitCode = outcome.exitCode;
-        try {
-            jvm.getOutputStream().close();
-        } catch (IOException ignored) {
-            // The pipe is already broken: nothing left to release.
-        }
-        try {
-            Files.deleteIfExists(report);
-        } catch (IOException e) {
-            LibraryLog.debug("could not delete " + report + ": " + e);
-        }
-        onEnd.accept(this);
-        ended.countDown();
     }
 
     @Override
@@ -116,6 +147,7 @@ final class LaunchedChild implements ProcessControl {
         // ProcessHandle.destroy signals the pid without closing our pipes (Process.destroy
         // would close them, and the child would mistake that for our death).
         if (isAlive()) {
+            sentSignal = Signals.SIGTERM;
             handle.destroy();
         }
     }
@@ -123,6 +155,7 @@ final class LaunchedChild implements ProcessControl {
     @Override
     public void kill() {
         if (isAlive()) {
+            sentSignal = Signals.SIGKILL;
             handle.destroyForcibly();
         }
     }

@@ -39,14 +39,17 @@ import org.multiprocessing4j.internal.platform.Signals;
  *
  * <p>Shutdown (a JVM shutdown hook, or the child bootstrap when {@code run()} is done) runs
  * once: it stops new children from starting, terminates daemon children (all children if this
- * JVM is ending because of a signal or because its parent died), waits for the children, and
- * removes this JVM's runtime directory.
+ * JVM is a child ending because of a signal or because its parent died), waits for the
+ * children, and removes this JVM's runtime directory. A program's own JVM installs no signal
+ * handlers: SIGTERM to it is an ordinary exit, which waits for non-daemon children. A child
+ * that is signalled, or whose parent dies, while its shutdown waits for its own children ends
+ * them and halts within a second.
  */
 public final class ProcessRegistry {
     /** How long shutdown waits for a terminated child before it kills it. */
     private static final long TERMINATE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** How long an orphaned child gives its shutdown hooks before it halts. */
-    private static final long ORPHAN_HALT_MILLIS = 1000;
+    /** How long a child whose parent died, or that was signalled while exiting, has before it halts. */
+    private static final long ESCALATION_HALT_MILLIS = 1000;
 
     private enum EndReason { EXIT, SIGNALLED, ORPHANED }
 
@@ -55,6 +58,7 @@ public final class ProcessRegistry {
     private static final AtomicLong REPORTS = new AtomicLong();
     private static final AtomicBoolean SHUTDOWN_STARTED = new AtomicBoolean();
     private static final AtomicBoolean REPORTED = new AtomicBoolean();
+    private static final AtomicBoolean ESCALATED = new AtomicBoolean();
     // Launches hold the read side; shutdown takes the write side to stop them for good.
     private static final ReadWriteLock LAUNCH_LOCK = new ReentrantReadWriteLock();
     private static final Object SESSION_LOCK = new Object();
@@ -75,6 +79,8 @@ public final class ProcessRegistry {
     private static Path session; // guarded by SESSION_LOCK
     private static volatile FileChannel controlChannel;
     private static volatile boolean exiting;
+    private static volatile boolean launchedAny;
+    private static volatile boolean forkServerUsed;
 
     static {
         LibraryLog.setProcessNameSource(new CurrentName());
@@ -152,8 +158,6 @@ public final class ProcessRegistry {
 
     /** The identity of a newly created process: this process's identity plus the next count. */
     public static int[] nextIdentity() {
-        // A process is about to exist: under FORKSERVER, start booting the JVM it will want.
-        prepare(startMethod(false));
         int[] mine = identity;
         int[] next = Arrays.copyOf(mine, mine.length + 1);
         next[mine.length] = CREATED.incrementAndGet();
@@ -225,8 +229,10 @@ public final class ProcessRegistry {
                                         byte[] payload) {
         checkMayStartChildren(name);
         StartMethod defaultMethod = startMethod(true);
-        Launcher launcher = (method != null ? method : defaultMethod) == StartMethod.FORKSERVER
-                ? ForkServerLauncher.INSTANCE : SpawnLauncher.INSTANCE;
+        boolean forkServer = (method != null ? method : defaultMethod) == StartMethod.FORKSERVER;
+        Launcher launcher = forkServer ? ForkServerLauncher.INSTANCE : SpawnLauncher.INSTANCE;
+        launchedAny = true;
+        forkServerUsed |= forkServer;
         LAUNCH_LOCK.readLock().lock();
         try {
             if (!acceptingChildren) {
@@ -279,6 +285,7 @@ public final class ProcessRegistry {
     /** Gets {@code method} ready for a first start: boots an idle JVM for the forkserver. */
     public static void prepare(StartMethod method) {
         if (method == StartMethod.FORKSERVER && acceptingChildren && !currentDaemon) {
+            forkServerUsed = true;
             ForkServerLauncher.INSTANCE.prestart();
         }
     }
@@ -381,10 +388,43 @@ public final class ProcessRegistry {
     }
 
     private static void onSignal(int signal) {
+        if (SHUTDOWN_STARTED.get()) {
+            // Already exiting, perhaps waiting for children: a signal now means "stop waiting".
+            escalate(128 + signal, "received signal " + signal + " while shutting down");
+            return;
+        }
         endReason = EndReason.SIGNALLED;
         report(ExitReport.SIGNALLED, signal, null);
         // What the JVM's own handler would do: run the shutdown hooks, exit with 128+N.
         System.exit(128 + signal);
+    }
+
+    /**
+     * Ends this JVM soon, whatever its shutdown is waiting for: terminates every child and halts
+     * after a short grace. For a signal, or the parent's death, that arrives during shutdown.
+     */
+    private static void escalate(int haltCode, String why) {
+        if (!ESCALATED.compareAndSet(false, true)) {
+            return;
+        }
+        LibraryLog.info(why + "; ending its children and exiting");
+        for (LaunchedChild child : CHILDREN.keySet()) {
+            child.terminate();
+        }
+        haltAfter(ESCALATION_HALT_MILLIS, haltCode);
+    }
+
+    private static void haltAfter(long millis, int code) {
+        Thread deadline = new Thread(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(code);
+        }, "multiprocessing4j-exit-deadline");
+        deadline.setDaemon(true);
+        deadline.start();
     }
 
     /**
@@ -405,22 +445,14 @@ public final class ProcessRegistry {
             // Same meaning as end-of-file: the parent is gone.
         }
         parentControl.markGone();
+        REPORTED.set(true); // nobody is left to read a report
         if (SHUTDOWN_STARTED.get()) {
+            escalate(1, "parent process " + parentControl.pid() + " has ended");
             return;
         }
         endReason = EndReason.ORPHANED;
-        REPORTED.set(true); // nobody is left to read a report
         LibraryLog.info("parent process " + parentControl.pid() + " has ended; exiting");
-        Thread deadline = new Thread(() -> {
-            try {
-                Thread.sleep(ORPHAN_HALT_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            Runtime.getRuntime().halt(1);
-        }, "multiprocessing4j-orphan-deadline");
-        deadline.setDaemon(true);
-        deadline.start();
+        haltAfter(ESCALATION_HALT_MILLIS, 1);
         System.exit(1);
     }
 
@@ -453,13 +485,15 @@ public final class ProcessRegistry {
 
     private static void onJvmShutdown() {
         EndReason reason = endReason;
-        if (reason != EndReason.ORPHANED) {
-            stopWatchingParent();
-        }
+        // The parent watcher keeps watching while shutdown waits for children: if the parent
+        // dies meanwhile, it ends them (see escalate).
         shutdown(reason);
         if (isChild && reason == EndReason.EXIT) {
             // System.exit(n) from user code: the JVM's exit value is n, whatever it is.
             report(ExitReport.EXITED, 0, null);
+        }
+        if (reason != EndReason.ORPHANED) {
+            stopWatchingParent();
         }
     }
 
@@ -482,13 +516,15 @@ public final class ProcessRegistry {
                 terminated.add(child);
             }
         }
+        // One grace period for all the terminated children together, then SIGKILL.
+        long graceEnds = System.nanoTime() + TERMINATE_GRACE_NANOS;
         for (LaunchedChild child : CHILDREN.keySet()) {
             if (!child.isAlive()) {
                 continue;
             }
             LibraryLog.info("calling join() for process " + child.name());
             if (terminated.contains(child)) {
-                if (!awaitUninterruptibly(child, TERMINATE_GRACE_NANOS)) {
+                if (!awaitUninterruptibly(child, Math.max(0, graceEnds - System.nanoTime()))) {
                     child.kill();
                     awaitUninterruptibly(child, TERMINATE_GRACE_NANOS);
                 }
@@ -496,8 +532,12 @@ public final class ProcessRegistry {
                 awaitUninterruptibly(child, -1);
             }
         }
-        ForkServerLauncher.INSTANCE.retireIdle(true);
-        ClassDataArchive.close();
+        if (forkServerUsed) {
+            ForkServerLauncher.INSTANCE.retireIdle(true);
+        }
+        if (launchedAny) {
+            ClassDataArchive.close();
+        }
         LibraryLog.debug("running the remaining shutdown hooks");
         synchronized (SESSION_LOCK) {
             if (session != null) {

@@ -16,13 +16,14 @@ class ChildCommandTest {
     @Test
     void codeShapingOptionsAreInheritedAndClashingOnesAreNot() {
         for (String kept : List.of("-Dkey=value", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-ea",
-                "-Xmx256m", "-XX:+UseSerialGC", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")) {
+                "-Xmx256m", "-XX:+UseSerialGC", "-Xlog:gc", "-Xlog:gc:file=gc-%p.log", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")) {
             assertTrue(ChildCommand.isInherited(kept), kept);
         }
         for (String dropped : List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005",
                 "-javaagent:/x/jacoco.jar", "-Xdebug", "-XX:StartFlightRecording=filename=a.jfr",
                 "-Dcom.sun.management.jmxremote.port=9010", "-XX:SharedArchiveFile=a.jsa",
-                "-Djava.class.path=/x", "-Xshare:off")) {
+                "-Djava.class.path=/x", "-Xshare:off", "-Xlog:gc:file=gc.log", "-XX:LogFile=vm.log",
+                "-XX:+LogVMOutput")) {
             assertFalse(ChildCommand.isInherited(dropped), dropped);
         }
     }
