@@ -121,6 +121,10 @@ public final class ChildMain {
             }
             ProcessRegistry.prepareChild(controlPipe);
             Path.of(System.getProperty("java.io.tmpdir")).resolve("warm-up").getFileName();
+            if (!handshakeWaiting(controlPipe)) {
+                // Give back the heap the warm-up touched: an idle JVM should be small.
+                System.gc();
+            }
         } catch (Exception | LinkageError e) {
             // Only a warm-up: the real work will report any real problem.
         }
