@@ -199,8 +199,14 @@ abstract class JvmProcessContract extends StartMethodSuite {
         JvmProcess p = new JvmProcess("worker 1", () -> {
             JvmProcess me = Multiprocessing.currentProcess();
             JvmProcess parent = Multiprocessing.parentProcess().orElseThrow();
+            boolean parentEnded;
+            try {
+                parentEnded = parent.join(Duration.ofMillis(50));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
             Files2.write(out, me.getName() + "|" + me.pid() + "|" + me.isAlive() + "|" + parent.getName()
-                    + "|" + parent.pid() + "|" + parent.isAlive() + "|" + me.isDaemon());
+                    + "|" + parent.pid() + "|" + parent.isAlive() + "|" + me.isDaemon() + "|" + parentEnded);
         });
         p.start();
         p.join();
@@ -214,6 +220,7 @@ abstract class JvmProcessContract extends StartMethodSuite {
         assertEquals(ProcessHandle.current().pid(), Long.parseLong(f[4]));
         assertEquals("true", f[5]);
         assertEquals("false", f[6]);
+        assertEquals("false", f[7], "joining the parent with a timeout returns false while it lives");
     }
 
     @Test
