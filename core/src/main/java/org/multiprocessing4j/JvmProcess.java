@@ -74,12 +74,17 @@ public class JvmProcess implements Serializable {
         });
     }
 
+    /** This process's numbers: its parent's, then its own count there ({@code [3, 1]} is {@code 3:1}). */
     private final int[] identity;
+    /** The name; travels to the child. */
     private volatile String name;
+    /** Whether this is a daemon process; travels to the child. */
     private volatile boolean daemon;
+    /** What {@link #run()} calls; travels to the child, and is dropped here once started. */
     private SerializableRunnable target;
+    /** The JVM options set with {@link #setJvmOptions}. */
     private volatile List<String> jvmOptions = List.of();
-    /** Null: the default start method at the time of start(). */
+    /** The start method of the context that made this process; null: the default at start(). */
     private volatile StartMethod startMethod;
     /** Null while initial; then the strategy that controls the real process. */
     private transient volatile ProcessControl control;

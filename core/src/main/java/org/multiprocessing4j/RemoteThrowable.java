@@ -15,6 +15,7 @@ public final class RemoteThrowable extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private static final int MAX_CAUSE_DEPTH = 16;
 
+    /** The binary name of the class of the throwable this stands for. */
     private final String remoteClassName;
 
     /**
