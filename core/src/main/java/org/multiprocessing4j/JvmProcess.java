@@ -96,7 +96,8 @@ public class JvmProcess implements Serializable {
      * number and a colon in a child: {@code Worker-1:2}).
      */
     protected JvmProcess() {
-        this(null, null, true);
+        this.identity = ProcessRegistry.nextIdentity();
+        this.name = defaultName();
     }
 
     /**
@@ -107,7 +108,7 @@ public class JvmProcess implements Serializable {
      * @throws NullPointerException if {@code target} is null
      */
     public JvmProcess(SerializableRunnable target) {
-        this(null, Objects.requireNonNull(target, "target"), true);
+        this(null, target);
     }
 
     /**
@@ -118,12 +119,8 @@ public class JvmProcess implements Serializable {
      * @throws NullPointerException if {@code target} is null
      */
     public JvmProcess(String name, SerializableRunnable target) {
-        this(name, Objects.requireNonNull(target, "target"), true);
-    }
-
-    private JvmProcess(String name, SerializableRunnable target, boolean counted) {
+        this.target = Objects.requireNonNull(target, "target");
         this.identity = ProcessRegistry.nextIdentity();
-        this.target = target;
         this.name = name != null ? name : defaultName();
     }
 

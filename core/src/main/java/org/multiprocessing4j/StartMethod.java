@@ -23,9 +23,10 @@ public enum StartMethod {
      * The library keeps a few JVMs booted ahead of need (one at first, more under demand, at
      * most {@code -Dmultiprocessing4j.forkserver.maxIdle}, default 2) and hands each new process
      * one of them; each JVM still runs exactly one process and then exits, so every process gets
-     * fresh static state, its own pid and its own exit code. Starting a process then costs
-     * about a millisecond; a process with its own JVM options, or one started when no idle JVM
-     * is ready, boots a JVM as {@link #SPAWN} does. Idle JVMs are not children: they are not
+     * fresh static state, its own pid and its own exit code. Starting a process then costs a
+     * few milliseconds (5 to 7 ms from start() to the target running, measured on a 2-core
+     * machine, against 60 to 65 ms for SPAWN); a process with its own JVM options, or one
+     * started when no idle JVM is ready, boots a JVM as {@link #SPAWN} does. Idle JVMs are not children: they are not
      * listed by {@link Multiprocessing#activeChildren()}, and they end with this JVM.
      */
     FORKSERVER;

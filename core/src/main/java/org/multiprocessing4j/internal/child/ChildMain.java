@@ -120,6 +120,7 @@ public final class ChildMain {
                 codec.decode(process);
             }
             ProcessRegistry.prepareChild(controlPipe);
+            // Loads the file-system classes that becoming a child needs (its report path).
             Path.of(System.getProperty("java.io.tmpdir")).resolve("warm-up").getFileName();
             if (!handshakeWaiting(controlPipe)) {
                 // Give back the heap the warm-up touched: an idle JVM should be small.

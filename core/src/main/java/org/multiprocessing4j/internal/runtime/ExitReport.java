@@ -67,13 +67,9 @@ final class ExitReport {
     }
 
     /** The exit code and throwable of a child, from its report (if any) and the JDK's exit value. */
-    static Outcome read(Path file, int exitValue) {
-        return read(file, exitValue, 0);
-    }
-
     /**
-     * As {@link #read(Path, int)}, knowing that this JVM sent the child {@code sentSignal} (0
-     * if none): an exit value of 128 + that signal means the signal ended it, whatever the
+     * The exit code and throwable of a child, from its report (if any) and the JDK's exit value,
+     * knowing that this JVM sent the child {@code sentSignal} (0 if none): an exit value of 128 + that signal means the signal ended it, whatever the
      * report says (a child may be killed after writing its report, while its hooks run).
      */
     static Outcome read(Path file, int exitValue, int sentSignal) {

@@ -97,6 +97,7 @@ final class LaunchedChild implements ProcessControl {
                     // Nobody interrupts this thread on purpose; keep waiting.
                 }
             }
+            // What the exit value alone says, in case reading the report fails below.
             code = ExitStatus.fromUnreportedExit(jvm.exitValue());
             ExitReport.Outcome outcome = ExitReport.read(report, jvm.exitValue(), sentSignal);
             code = outcome.exitCode;

@@ -220,14 +220,15 @@ public final class ProcessRegistry {
     }
 
     /**
-     * Starts a child JVM for {@code process} and sends it its handshake.
+     * Starts a child JVM for {@code process} and sends it its handshake. The caller has called
+     * {@link #checkMayStartChildren} (before serializing, so a refusal costs nothing); this
+     * checks again, under the lock that shutdown takes, that this JVM is not shutting down.
      *
      * @throws ProcessStartException if no JVM could be started
      */
     public static ProcessControl launch(JvmProcess process, String name, int[] processIdentity,
                                         boolean daemon, List<String> jvmOptions, StartMethod method,
                                         byte[] payload) {
-        checkMayStartChildren(name);
         StartMethod defaultMethod = startMethod(true);
         boolean forkServer = (method != null ? method : defaultMethod) == StartMethod.FORKSERVER;
         Launcher launcher = forkServer ? ForkServerLauncher.INSTANCE : SpawnLauncher.INSTANCE;
