@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.multiprocessing4j.internal.channel.Transit;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.launch.ChildCommand;
 import org.multiprocessing4j.internal.platform.ExitStatus;
@@ -180,8 +181,25 @@ public class JvmProcess implements Serializable {
                         + "' has already been started: a process can be started only once");
             }
             ProcessRegistry.checkMayStartChildren(name);
-            byte[] payload = Codec.defaultCodec().encode(this, "process '" + name + "'");
-            control = ProcessRegistry.launch(this, name, identity, daemon, jvmOptions, startMethod, payload);
+            // Pipe ends captured by the target keep a holder slot for the child until it
+            // claims them; whatever it has not claimed is freed when it ends or fails to start.
+            Transit transit = Transit.begin();
+            byte[] payload;
+            try {
+                payload = Codec.defaultCodec().encode(this, "process '" + name + "'");
+            } catch (RuntimeException | Error e) {
+                transit.release();
+                throw e;
+            } finally {
+                transit.stop();
+            }
+            try {
+                control = ProcessRegistry.launch(this, name, identity, daemon, jvmOptions, startMethod, payload,
+                        transit::release);
+            } catch (RuntimeException | Error e) {
+                transit.release();
+                throw e;
+            }
             target = null;
         }
     }

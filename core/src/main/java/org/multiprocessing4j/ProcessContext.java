@@ -3,8 +3,8 @@ package org.multiprocessing4j;
 import java.util.Objects;
 
 /**
- * A factory for processes (and, as the library grows, for the queues, locks and pools that go
- * with them) bound to one {@link StartMethod}: the counterpart of Python's
+ * A factory for processes, queues and pipes (and, as the library grows, for the locks and
+ * pools that go with them) bound to one {@link StartMethod}: the counterpart of Python's
  * {@code multiprocessing.get_context(method)}. Get one from
  * {@link Multiprocessing#getContext(StartMethod)}. Immutable and thread-safe.
  */
@@ -61,6 +61,78 @@ public final class ProcessContext {
     public <P extends JvmProcess> P bind(P process) {
         Objects.requireNonNull(process, "process").bindStartMethod(startMethod);
         return process;
+    }
+
+    /**
+     * An unbounded queue for processes of this family, as Python's {@code ctx.Queue()}; see
+     * {@link ProcessQueue}. Queues work the same under every start method.
+     *
+     * @param <E> the type of the items
+     * @return a new queue
+     * @throws java.io.UncheckedIOException if its shared memory cannot be made
+     */
+    public <E> ProcessQueue<E> queue() {
+        return ProcessQueue.create();
+    }
+
+    /**
+     * A queue that holds at most {@code maxsize} items, as Python's {@code ctx.Queue(maxsize)}.
+     *
+     * @param maxsize the most items it holds; 0 means no bound but its buffer
+     * @param <E> the type of the items
+     * @return a new queue
+     * @throws IllegalArgumentException if {@code maxsize} is negative
+     * @throws java.io.UncheckedIOException if its shared memory cannot be made
+     */
+    public <E> ProcessQueue<E> queue(int maxsize) {
+        return ProcessQueue.create(maxsize);
+    }
+
+    /**
+     * An unbounded joinable queue, as Python's {@code ctx.JoinableQueue()}; see
+     * {@link JoinableProcessQueue}.
+     *
+     * @param <E> the type of the items
+     * @return a new queue
+     * @throws java.io.UncheckedIOException if its shared memory cannot be made
+     */
+    public <E> JoinableProcessQueue<E> joinableQueue() {
+        return JoinableProcessQueue.create();
+    }
+
+    /**
+     * A joinable queue that holds at most {@code maxsize} items.
+     *
+     * @param maxsize the most items it holds; 0 means no bound but its buffer
+     * @param <E> the type of the items
+     * @return a new queue
+     * @throws IllegalArgumentException if {@code maxsize} is negative
+     * @throws java.io.UncheckedIOException if its shared memory cannot be made
+     */
+    public <E> JoinableProcessQueue<E> joinableQueue(int maxsize) {
+        return JoinableProcessQueue.create(maxsize);
+    }
+
+    /**
+     * A pipe, as Python's {@code ctx.Pipe(duplex)}; see {@link ProcessPipe#open(boolean)}.
+     *
+     * @param duplex true for a two-way pipe; false for one whose first end only receives and
+     *        whose second end only sends
+     * @return a new pipe; this process holds both ends
+     * @throws java.io.UncheckedIOException if its shared memory cannot be made
+     */
+    public ProcessPipe pipe(boolean duplex) {
+        return ProcessPipe.open(duplex);
+    }
+
+    /**
+     * A duplex pipe, as Python's {@code ctx.Pipe()}.
+     *
+     * @return a new pipe; this process holds both ends
+     * @throws java.io.UncheckedIOException if its shared memory cannot be made
+     */
+    public ProcessPipe pipe() {
+        return ProcessPipe.open(true);
     }
 
     /** {@code ProcessContext[forkserver]}. */

@@ -46,6 +46,11 @@ public final class NoLeftovers implements AfterEachCallback {
         if (!Await.poll(GRACE, () -> regularFiles(root).isEmpty())) {
             throw new AssertionError("files left in the runtime directory: " + regularFiles(root));
         }
+        // Shared memory of queues and pipes: unlinked as soon as it is made.
+        Path shm = Path.of(System.getProperty("multiprocessing4j.shmdir", "target/mp4j-it-shm"));
+        if (!Await.poll(GRACE, () -> regularFiles(shm).isEmpty())) {
+            throw new AssertionError("shared-memory files left: " + regularFiles(shm));
+        }
     }
 
     public static List<Path> regularFiles(Path root) {

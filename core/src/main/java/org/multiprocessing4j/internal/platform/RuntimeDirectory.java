@@ -76,7 +76,13 @@ public final class RuntimeDirectory {
         }
     }
 
-    private static void ensurePrivateDirectory(Path dir) throws IOException {
+    /**
+     * Makes {@code dir} (and its parents) if needed, and checks that it is a directory owned by
+     * this user and readable by nobody else.
+     *
+     * @throws IOException if it cannot be made private to this user
+     */
+    public static void ensurePrivateDirectory(Path dir) throws IOException {
         Files.createDirectories(dir.getParent());
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));

@@ -228,7 +228,7 @@ public final class ProcessRegistry {
      */
     public static ProcessControl launch(JvmProcess process, String name, int[] processIdentity,
                                         boolean daemon, List<String> jvmOptions, StartMethod method,
-                                        byte[] payload) {
+                                        byte[] payload, Runnable afterEnd) {
         StartMethod defaultMethod = startMethod(true);
         boolean forkServer = (method != null ? method : defaultMethod) == StartMethod.FORKSERVER;
         Launcher launcher = forkServer ? ForkServerLauncher.INSTANCE : SpawnLauncher.INSTANCE;
@@ -251,7 +251,10 @@ public final class ProcessRegistry {
                 throw new ProcessStartException("cannot start a JVM for process '" + name + "': "
                         + e.getMessage(), e);
             }
-            LaunchedChild child = new LaunchedChild(jvm, name, daemon, report, CHILDREN::remove);
+            LaunchedChild child = new LaunchedChild(jvm, name, daemon, report, c -> {
+                CHILDREN.remove(c);
+                afterEnd.run();
+            });
             CHILDREN.put(child, process);
             child.begin(handshake);
             return child;

@@ -1,0 +1,365 @@
+package org.multiprocessing4j;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.AbstractQueue;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.internal.channel.Guard;
+import org.multiprocessing4j.internal.channel.QueueChannel;
+
+/**
+ * A FIFO queue that every process of a family can put to and take from: Python's
+ * {@code multiprocessing.Queue} as a {@link BlockingQueue}.
+ *
+ * <p>Make one with {@link ProcessContext#queue()} or {@link #create()}, and pass it to a child
+ * by capturing it in the target (or keeping it in a field of a {@link JvmProcess} subclass).
+ * It travels as a small handle and re-attaches in the child; its items stay where they are.
+ * Any number of threads in any processes of the family (parent, children, grandchildren) may
+ * put and take at once. Items put by one thread come out in the order it put them.
+ *
+ * <p>Items live in shared memory, not in a feeder thread: an item whose {@code put} has
+ * returned is delivered even if its producer dies at once, and a process that has put items
+ * nobody has read can be joined (Python deadlocks there). An item is encoded in the caller's
+ * thread before anything is written, so one that cannot be serialized is refused by
+ * {@code put} with a {@link ProcessSerializationException} naming its class. {@code Integer},
+ * {@code Long}, {@code Double}, {@code Boolean}, {@code String} and {@code byte[]} take a fast
+ * path; other items use Java serialization and must be {@link Serializable}, with their classes
+ * on the class path of the processes that take them. Null items are refused, as in every
+ * {@code BlockingQueue}.
+ *
+ * <p>Bounds: a queue made with a {@code maxsize} holds at most that many items. Every queue
+ * also has a buffer of shared memory (4 MiB unless the system property
+ * {@code multiprocessing4j.queueBufferBytes} says otherwise, rounded up to a power of two);
+ * when unread items fill it, {@code put} waits for consumers as it would for a full bounded
+ * queue. An item larger than a quarter of the buffer travels in pieces, streamed while a
+ * consumer reads it.
+ *
+ * <p>Waiting threads spin for a few microseconds, then sleep in steps of up to a millisecond:
+ * an idle consumer costs a few percent of a core, and one that has slept sees a new item
+ * within about a millisecond.
+ *
+ * <p>{@link #close()} closes the queue in this process only (as Python's {@code close()}):
+ * later calls here throw {@link IllegalStateException}, threads of this process waiting in it
+ * wake with that exception, and other processes are unaffected. The shared memory is released
+ * when no process uses the queue any more, even if processes were killed.
+ *
+ * <p>Not supported, because another process can take any item at any moment: {@link #peek},
+ * {@link #element}, {@link #iterator} and what is built on it ({@code contains},
+ * {@code remove(Object)}, {@code toArray}); they throw {@link UnsupportedOperationException}.
+ *
+ * @param <E> the type of the items
+ */
+public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>, AutoCloseable, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final transient QueueChannel channel;
+    private transient volatile boolean closed;
+    final transient Guard guard = slow -> {
+        if (closed) {
+            throw new IllegalStateException(kind() + " is closed");
+        }
+    };
+
+    ProcessQueue(QueueChannel channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * Makes an unbounded queue (bounded only by its buffer of shared memory; see the class
+     * description). Any thread may call this.
+     *
+     * @throws java.io.UncheckedIOException if the shared memory cannot be made (a full
+     *         {@code /dev/shm}, say); the message names the directory
+     */
+    public static <E> ProcessQueue<E> create() {
+        return new ProcessQueue<>(QueueChannel.create(0));
+    }
+
+    /**
+     * Makes a queue that holds at most {@code maxsize} items, as Python's {@code Queue(maxsize)}.
+     *
+     * @param maxsize the most items the queue holds; 0 means no bound but the buffer
+     * @throws IllegalArgumentException if {@code maxsize} is negative
+     * @throws java.io.UncheckedIOException if the shared memory cannot be made
+     */
+    public static <E> ProcessQueue<E> create(int maxsize) {
+        return new ProcessQueue<>(QueueChannel.create(checkMaxsize(maxsize)));
+    }
+
+    static int checkMaxsize(int maxsize) {
+        if (maxsize < 0) {
+            throw new IllegalArgumentException("maxsize must be 0 (no bound) or positive, not " + maxsize);
+        }
+        return maxsize;
+    }
+
+    String kind() {
+        return "queue";
+    }
+
+    /**
+     * Puts {@code item}, waiting for room if the queue is full. Any thread may call this.
+     *
+     * @throws NullPointerException if {@code item} is null
+     * @throws ProcessSerializationException if {@code item} cannot be serialized; nothing is put
+     * @throws IllegalStateException if the queue is closed in this process (also if it is
+     *         closed by another thread while this one waits)
+     * @throws InterruptedException if interrupted while waiting; nothing is put
+     */
+    @Override
+    public void put(E item) throws InterruptedException {
+        channel.put(checkItem(item), what(), -1, counts(), guard);
+    }
+
+    /**
+     * Puts {@code item} if there is room now (waiting at most a few milliseconds for another
+     * process that is putting at this moment).
+     *
+     * @return false if the queue is full
+     * @throws NullPointerException if {@code item} is null
+     * @throws ProcessSerializationException if {@code item} cannot be serialized
+     * @throws IllegalStateException if the queue is closed in this process
+     */
+    @Override
+    public boolean offer(E item) {
+        Object checked = checkItem(item);
+        try {
+            return channel.put(checked, what(), 0, counts(), guard);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Puts {@code item}, waiting at most {@code timeout} for room.
+     *
+     * @return false if there was no room in time; nothing is put
+     * @throws NullPointerException if an argument is null
+     * @throws ProcessSerializationException if {@code item} cannot be serialized
+     * @throws IllegalStateException if the queue is closed in this process
+     * @throws InterruptedException if interrupted while waiting; nothing is put
+     */
+    @Override
+    public boolean offer(E item, long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return channel.put(checkItem(item), what(), Math.max(0, unit.toNanos(timeout)), counts(), guard);
+    }
+
+    /** As {@link #offer(Object, long, TimeUnit)}, with a {@code Duration}. */
+    public boolean offer(E item, Duration timeout) throws InterruptedException {
+        return channel.put(checkItem(item), what(), nanos(timeout), counts(), guard);
+    }
+
+    /**
+     * Takes the next item, waiting until there is one. Any thread may call this.
+     *
+     * @throws IllegalStateException if the queue is closed in this process (also while
+     *         waiting), or if the item cannot be decoded in this JVM (its class is missing,
+     *         say; the item is consumed)
+     * @throws InterruptedException if interrupted while waiting; nothing is taken
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public E take() throws InterruptedException {
+        return (E) channel.take(-1, guard);
+    }
+
+    /**
+     * Takes the next item, waiting at most {@code timeout}.
+     *
+     * @return the item, or null if none came in time
+     * @throws IllegalStateException as {@link #take()}
+     * @throws InterruptedException if interrupted while waiting; nothing is taken
+     */
+    @Override
+    public E poll(long timeout, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return orNull(channel.take(Math.max(0, unit.toNanos(timeout)), guard));
+    }
+
+    /** As {@link #poll(long, TimeUnit)}, with a {@code Duration}. */
+    public E poll(Duration timeout) throws InterruptedException {
+        return orNull(channel.take(nanos(timeout), guard));
+    }
+
+    /**
+     * Takes the next item if there is one now.
+     *
+     * @return the item, or null if the queue is empty
+     * @throws IllegalStateException as {@link #take()}
+     */
+    @Override
+    public E poll() {
+        try {
+            return orNull(channel.take(0, guard));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private E orNull(Object taken) {
+        return taken == QueueChannel.NOTHING ? null : (E) taken;
+    }
+
+    /** Not supported: another process may take the item at any moment. Use {@link #poll()}. */
+    @Override
+    public E peek() {
+        throw new UnsupportedOperationException("peek() is not supported by a " + kind()
+                + " shared between processes: another process may take the item at any moment; use poll()");
+    }
+
+    /** Not supported: see {@link #peek()}. */
+    @Override
+    public Iterator<E> iterator() {
+        throw new UnsupportedOperationException("a " + kind() + " shared between processes cannot be"
+                + " iterated: another process may take any item at any moment; use poll() or drainTo()");
+    }
+
+    /**
+     * The number of items put and not yet taken: a best-effort count, exact only while nobody
+     * puts or takes.
+     *
+     * @throws IllegalStateException if the queue is closed in this process
+     */
+    @Override
+    public int size() {
+        checkOpen();
+        return channel.size();
+    }
+
+    /** Whether no item is waiting now; best effort, as {@link #size()}. */
+    @Override
+    public boolean isEmpty() {
+        checkOpen();
+        return channel.isEmpty();
+    }
+
+    /**
+     * For a queue made with a {@code maxsize}, how many more items fit (best effort); otherwise
+     * {@link Integer#MAX_VALUE}.
+     */
+    @Override
+    public int remainingCapacity() {
+        checkOpen();
+        int max = channel.maxsize();
+        return max == 0 ? Integer.MAX_VALUE : Math.max(0, max - channel.size());
+    }
+
+    /** The bound this queue was made with, or 0 if it has none. */
+    public int maxsize() {
+        return channel.maxsize();
+    }
+
+    /** Takes every item there is now into {@code sink}; returns how many. */
+    @Override
+    public int drainTo(Collection<? super E> sink) {
+        return drainTo(sink, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Takes at most {@code maxElements} items there are now into {@code sink}.
+     *
+     * @throws IllegalArgumentException if {@code sink} is this queue
+     */
+    @Override
+    public int drainTo(Collection<? super E> sink, int maxElements) {
+        Objects.requireNonNull(sink, "sink");
+        if (sink == this) {
+            throw new IllegalArgumentException("cannot drain a queue into itself");
+        }
+        int n = 0;
+        E item;
+        while (n < maxElements && (item = poll()) != null) {
+            sink.add(item);
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Closes this queue in this process; idempotent. Threads of this process waiting in it
+     * wake with an {@link IllegalStateException}. Items already put stay for other processes.
+     */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** Whether {@link #close()} was called in this process. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return (closed ? "closed " : "") + kind() + "[" + (closed ? "" : "size≈" + channel.size())
+                + (channel.maxsize() > 0 ? ", maxsize=" + channel.maxsize() : "") + "]";
+    }
+
+    boolean counts() {
+        return false;
+    }
+
+    private String what() {
+        return "an item of a " + kind();
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(kind() + " is closed");
+        }
+    }
+
+    private Object checkItem(E item) {
+        checkOpen();
+        return Objects.requireNonNull(item, () -> kind() + " items cannot be null");
+    }
+
+    static long nanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** What travels instead of a queue: how to reach its shared memory. */
+    Object writeReplace() throws ObjectStreamException {
+        checkOpen();
+        return new Handle(channel.handle(), counts());
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a queue travels as its handle");
+    }
+
+    private static final class Handle implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Serializable segment;
+        private final boolean joinable;
+
+        Handle(Serializable segment, boolean joinable) {
+            this.segment = segment;
+            this.joinable = joinable;
+        }
+
+        private Object readResolve() {
+            QueueChannel c = QueueChannel.attach(segment);
+            return joinable ? new JoinableProcessQueue<>(c) : new ProcessQueue<>(c);
+        }
+    }
+}

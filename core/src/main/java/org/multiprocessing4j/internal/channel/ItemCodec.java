@@ -1,0 +1,134 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.multiprocessing4j.ProcessSerializationException;
+import org.multiprocessing4j.internal.codec.Codec;
+
+/**
+ * How items travel through queues and pipes: a {@code byte[]} as it is (the ring's
+ * {@link Ring#RAW} flag says so, and no byte is copied to encode it); {@code Integer},
+ * {@code Long}, {@code Double}, {@code Boolean}, {@code String} and null as one tag byte and
+ * their value; anything else through the JDK-serialization {@link Codec} behind a tag byte.
+ * The fast paths matter: JDK serialization costs about 4 µs per small item, the fast path
+ * tens of nanoseconds (docs/design/codec.md).
+ */
+final class ItemCodec {
+    private static final byte NULL = 0;
+    private static final byte INT = 1;
+    private static final byte LONG = 2;
+    private static final byte DOUBLE = 3;
+    private static final byte TRUE = 4;
+    private static final byte FALSE = 5;
+    private static final byte STRING = 6;
+    private static final byte SERIALIZED = 0x7f;
+
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    private ItemCodec() {
+    }
+
+    /** An item in its travelling form: {@code length} bytes of {@code bytes}, and ring flags. */
+    static final class Encoded {
+        final byte[] bytes;
+        final int length;
+        final int flags;
+
+        Encoded(byte[] bytes, int length, int flags) {
+            this.bytes = bytes;
+            this.length = length;
+            this.flags = flags;
+        }
+    }
+
+    /**
+     * Encodes {@code item} in the caller's thread.
+     *
+     * @param what how to name the item in an error, e.g. "an item of queue Queue-1"
+     * @throws ProcessSerializationException naming the class that cannot be serialized
+     */
+    static Encoded encode(Object item, String what) {
+        if (item instanceof byte[]) {
+            byte[] b = (byte[]) item;
+            return new Encoded(b, b.length, Ring.RAW);
+        }
+        byte[] out;
+        if (item == null) {
+            out = new byte[] {NULL};
+        } else if (item instanceof Integer) {
+            out = new byte[5];
+            out[0] = INT;
+            INTS.set(out, 1, (int) (Integer) item);
+        } else if (item instanceof Long) {
+            out = new byte[9];
+            out[0] = LONG;
+            LONGS.set(out, 1, (long) (Long) item);
+        } else if (item instanceof Double) {
+            out = new byte[9];
+            out[0] = DOUBLE;
+            LONGS.set(out, 1, Double.doubleToRawLongBits((Double) item));
+        } else if (item instanceof Boolean) {
+            out = new byte[] {(Boolean) item ? TRUE : FALSE};
+        } else if (item instanceof String) {
+            byte[] utf8 = ((String) item).getBytes(StandardCharsets.UTF_8);
+            out = new byte[1 + utf8.length];
+            out[0] = STRING;
+            System.arraycopy(utf8, 0, out, 1, utf8.length);
+        } else {
+            byte[] serialized = Codec.defaultCodec().encode(item, what);
+            out = new byte[1 + serialized.length];
+            out[0] = SERIALIZED;
+            System.arraycopy(serialized, 0, out, 1, serialized.length);
+        }
+        return new Encoded(out, out.length, 0);
+    }
+
+    /**
+     * Decodes a message read from a ring.
+     *
+     * @param raw whether the ring said {@link Ring#RAW}
+     * @throws IllegalStateException if the bytes are not an item (raw bytes sent with
+     *         {@code sendBytes} and read with {@code recv} are returned as a {@code byte[]}),
+     *         or name a class this JVM does not have
+     */
+    static Object decode(byte[] message, boolean raw) {
+        if (raw) {
+            return message;
+        }
+        if (message.length == 0) {
+            throw new IllegalStateException("received an empty message where an item was expected");
+        }
+        switch (message[0]) {
+            case NULL:
+                return null;
+            case INT:
+                return (int) INTS.get(message, 1);
+            case LONG:
+                return (long) LONGS.get(message, 1);
+            case DOUBLE:
+                return Double.longBitsToDouble((long) LONGS.get(message, 1));
+            case TRUE:
+                return Boolean.TRUE;
+            case FALSE:
+                return Boolean.FALSE;
+            case STRING:
+                return new String(message, 1, message.length - 1, StandardCharsets.UTF_8);
+            case SERIALIZED:
+                try {
+                    return Codec.defaultCodec().decode(java.util.Arrays.copyOfRange(message, 1, message.length));
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException("received an item of class " + e.getMessage()
+                            + ", which this JVM cannot load (is it on this process's class path?)", e);
+                } catch (IOException | RuntimeException e) {
+                    throw new IllegalStateException("received an item that could not be deserialized: " + e, e);
+                }
+            default:
+                throw new IllegalStateException("received " + message.length
+                        + " bytes that are not an item encoded by multiprocessing4j (tag " + message[0] + ")");
+        }
+    }
+}

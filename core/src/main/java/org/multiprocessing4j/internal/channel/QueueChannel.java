@@ -1,0 +1,174 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+
+/**
+ * The shared part of one {@code ProcessQueue}: a {@link Ring} in its own
+ * {@link SharedSegment}, and the queue's bound. One instance per queue per JVM, shared by every
+ * handle to that queue in the JVM.
+ */
+public final class QueueChannel {
+    /** Bytes of shared memory for a queue's items unless the creator asks otherwise. */
+    public static final String BUFFER_PROPERTY = "multiprocessing4j.queueBufferBytes";
+    private static final int DEFAULT_BUFFER = 4 << 20;
+    static final int KIND = 1;
+    private static final int MAXSIZE_AT = SharedSegment.HEADER_BYTES;
+    private static final int RING_AT = 256;
+    /** How long a call that must not block waits for a lock held by another process. */
+    private static final long LOCK_PATIENCE_NANOS = 20_000_000;
+
+    /** What {@link #take} returns when the time ran out. */
+    public static final Object NOTHING = new Object();
+
+    private final SharedSegment segment;
+    private final Ring ring;
+    private final int maxsize;
+
+    private QueueChannel(SharedSegment segment) {
+        segment.checkKind(KIND);
+        this.segment = segment;
+        ByteBuffer b = segment.buffer;
+        this.maxsize = (int) (long) SharedSegment.LONGS.getAcquire(b, MAXSIZE_AT);
+        this.ring = new Ring(b, RING_AT, b.capacity() - RING_AT - Ring.HEADER_BYTES);
+    }
+
+    /**
+     * Makes a queue.
+     *
+     * @param maxsize the most items it holds, or 0 for no bound but its buffer
+     * @throws java.io.UncheckedIOException if the shared memory cannot be made
+     */
+    public static QueueChannel create(int maxsize) {
+        int bytes = bufferBytes(BUFFER_PROPERTY, DEFAULT_BUFFER);
+        SharedSegment s = SharedSegment.create(KIND, RING_AT + Ring.footprint(bytes), "a queue");
+        SharedSegment.LONGS.setRelease(s.buffer, MAXSIZE_AT, (long) maxsize);
+        new Ring(s.buffer, RING_AT, bytes).initialize();
+        return s.channel(QueueChannel::new);
+    }
+
+    /** The queue {@code handle} (from {@link #handle()} in some process of this user) names, in this JVM. */
+    public static QueueChannel attach(Serializable handle) {
+        return SharedSegment.attach((SharedSegment.Locator) handle).channel(QueueChannel::new);
+    }
+
+    /** A small description of this queue for another process: how to reach its memory, not its items. */
+    public Serializable handle() {
+        return segment.locator();
+    }
+
+    /** The bound given at creation, or 0. */
+    public int maxsize() {
+        return maxsize;
+    }
+
+    static int bufferBytes(String property, int fallback) {
+        long asked = Long.getLong(property, fallback);
+        long bytes = Math.max(4096, Long.highestOneBit(Math.max(1, asked - 1)) << 1);
+        return (int) Math.min(bytes, 1 << 30);
+    }
+
+    /**
+     * Puts an encoded item, waiting for room at most {@code timeoutNanos} (negative: no limit;
+     * zero: not at all, though a lock held by another process is waited for briefly).
+     *
+     * @param counts whether to count it as unfinished work ({@code JoinableProcessQueue})
+     * @return false if there was no room in time: nothing was put
+     */
+    public boolean put(Object item, String what, long timeoutNanos, boolean counts, Guard guard)
+            throws InterruptedException {
+        ItemCodec.Encoded e = ItemCodec.encode(item, what);
+        Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos);
+        Backoff lockWait = timeoutNanos == 0 ? Backoff.timed(LOCK_PATIENCE_NANOS) : backoff;
+        int got = ring.producerLock.acquire(lockWait, guard);
+        if (got == SharedLock.TIMED_OUT) {
+            return false;
+        }
+        try {
+            if (got == SharedLock.TAKEN_OVER) {
+                ring.repairAfterDeadProducer();
+            }
+            if (maxsize > 0) {
+                while (ring.put() - ring.taken() >= maxsize) {
+                    guard.check(backoff.slowCheckDue());
+                    if (!backoff.idle() && ring.put() - ring.taken() >= maxsize) {
+                        return false;
+                    }
+                }
+            }
+            if (counts) {
+                ring.addUnfinished(1);
+            }
+            boolean done = false;
+            try {
+                done = ring.write(e.flags, e.bytes, 0, e.length, backoff, guard);
+            } finally {
+                if (counts && !done) {
+                    ring.addUnfinished(-1);
+                }
+            }
+            return done;
+        } finally {
+            ring.producerLock.release();
+        }
+    }
+
+    /**
+     * Takes an item, waiting at most {@code timeoutNanos} (negative: no limit).
+     *
+     * @return the item, or {@link #NOTHING} if none came in time
+     * @throws IllegalStateException if the item cannot be decoded here (it is consumed)
+     */
+    public Object take(long timeoutNanos, Guard guard) throws InterruptedException {
+        Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos);
+        Backoff lockWait = timeoutNanos == 0 ? Backoff.timed(LOCK_PATIENCE_NANOS) : backoff;
+        int got = ring.consumerLock.acquire(lockWait, guard);
+        if (got == SharedLock.TIMED_OUT) {
+            return NOTHING;
+        }
+        byte[] message;
+        boolean raw;
+        try {
+            message = ring.read(backoff, guard);
+            raw = ring.lastReadRaw;
+        } finally {
+            ring.consumerLock.release();
+        }
+        return message == null ? NOTHING : ItemCodec.decode(message, raw);
+    }
+
+    /** Items put and not yet taken; exact only when nobody is putting or taking. */
+    public int size() {
+        return (int) Math.min(Integer.MAX_VALUE, ring.size());
+    }
+
+    public boolean isEmpty() {
+        return !ring.hasData();
+    }
+
+    /** One item fewer is unfinished; false if none was. */
+    public boolean taskDone() {
+        return ring.decrementUnfinished();
+    }
+
+    /** Waits until no item is unfinished, at most {@code timeoutNanos} (negative: no limit). */
+    public boolean join(long timeoutNanos, Guard guard) throws InterruptedException {
+        Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos);
+        while (ring.unfinished() > 0) {
+            guard.check(backoff.slowCheckDue());
+            if (!backoff.idle()) {
+                return ring.unfinished() <= 0;
+            }
+        }
+        return true;
+    }
+
+    public long unfinished() {
+        return ring.unfinished();
+    }
+
+    @Override
+    public String toString() {
+        return segment.toString();
+    }
+}

@@ -1,0 +1,88 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.multiprocessing4j.internal.platform.ProcessToken;
+
+/**
+ * A mutex shared by processes: a word in shared memory that holds the {@link ProcessToken} of
+ * the process that holds it, or 0. Threads of one JVM first take a local lock, so that only
+ * one of them at a time competes in shared memory. A waiter that finds the holder's process
+ * dead takes the lock over, and is told so, to repair what the holder left half done: a
+ * holder that dies never leaves the others blocked.
+ */
+final class SharedLock {
+    static final int FREE = 0;
+    static final int TIMED_OUT = -1;
+    static final int ACQUIRED = 1;
+    static final int TAKEN_OVER = 2;
+
+    private final ByteBuffer buffer;
+    private final int at;
+    private final ReentrantLock local = new ReentrantLock();
+
+    SharedLock(ByteBuffer buffer, int at) {
+        this.buffer = buffer;
+        this.at = at;
+    }
+
+    /**
+     * Takes the lock, waiting as {@code backoff} allows.
+     *
+     * @return {@link #ACQUIRED}, {@link #TAKEN_OVER} (from a dead holder) or {@link #TIMED_OUT}
+     * @throws InterruptedException if interrupted while waiting (the lock is not held)
+     */
+    int acquire(Backoff backoff, Guard guard) throws InterruptedException {
+        if (!local.tryLock()) {
+            long left = backoff.remainingNanos();
+            if (left == Backoff.NO_DEADLINE) {
+                local.lockInterruptibly();
+            } else if (left <= 0 || !local.tryLock(left, TimeUnit.NANOSECONDS)) {
+                return TIMED_OUT;
+            }
+        }
+        boolean held = false;
+        try {
+            long me = ProcessToken.current();
+            while (true) {
+                long owner = (long) SharedSegment.LONGS.getVolatile(buffer, at);
+                if (owner == FREE) {
+                    if (SharedSegment.LONGS.compareAndSet(buffer, at, 0L, me)) {
+                        held = true;
+                        return ACQUIRED;
+                    }
+                    continue;
+                }
+                boolean slow = backoff.slowCheckDue();
+                guard.check(slow);
+                if (slow && owner != me && !ProcessToken.isAlive(owner)
+                        && SharedSegment.LONGS.compareAndSet(buffer, at, owner, me)) {
+                    held = true;
+                    return TAKEN_OVER;
+                }
+                if (!backoff.idle()) {
+                    if (SharedSegment.LONGS.compareAndSet(buffer, at, 0L, me)) {
+                        held = true;
+                        return ACQUIRED;
+                    }
+                    return TIMED_OUT;
+                }
+            }
+        } finally {
+            if (!held) {
+                local.unlock();
+            }
+        }
+    }
+
+    /** The token of the process holding the lock, or 0. */
+    long holder() {
+        return (long) SharedSegment.LONGS.getVolatile(buffer, at);
+    }
+
+    void release() {
+        SharedSegment.LONGS.setRelease(buffer, at, 0L);
+        local.unlock();
+    }
+}

@@ -1,0 +1,367 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.multiprocessing4j.internal.platform.RuntimeDirectory;
+
+/**
+ * A file of shared memory mapped by every process that uses one queue or pipe.
+ *
+ * <p>The creator makes the file (0600, in a 0700 directory under {@code /dev/shm}), fills it so
+ * that a full tmpfs fails here with an {@code IOException} instead of a SIGBUS at some later
+ * write, maps it, and unlinks it at once. From then on the memory lives exactly as long as some
+ * process keeps it open or mapped: nothing is left behind, even if every process is killed
+ * with SIGKILL. A process that attaches later opens it through {@code /proc/<pid>/fd/<fd>} of
+ * a process that holds it (the creator, or whoever passed the handle on); the kernel allows
+ * that only to the same user. Where there is no {@code /proc} the file keeps its name and is
+ * deleted when the creating JVM exits.
+ *
+ * <p>Each process maps a segment once; {@link #attach} returns the mapping this JVM already
+ * has. The mapping and the descriptor are released when nothing in the JVM refers to the
+ * segment any more.
+ *
+ * <p>Words shared between processes are accessed through {@link #LONGS}, a {@code VarHandle}
+ * view that gives acquire/release and compare-and-set on 8-byte-aligned offsets.
+ */
+final class SharedSegment {
+    /** Where segments are made; for tests. */
+    static final String DIRECTORY_PROPERTY = "multiprocessing4j.shmdir";
+    static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+
+    private static final long MAGIC = 0x6d70346a5f736567L; // "mp4j_seg"
+    private static final int MAGIC_AT = 0;
+    private static final int ID_AT = 8;
+    private static final int KIND_AT = 24;
+    /** Bytes at the start of every segment that belong to this class. */
+    static final int HEADER_BYTES = 64;
+
+    private static final Map<Id, WeakReference<SharedSegment>> MAPPED = new ConcurrentHashMap<>();
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final int MAX_HOLDERS = 4;
+
+    /** The identity of a segment, unique among all segments ever made. */
+    record Id(long high, long low) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String toString() {
+            return Long.toHexString(high) + Long.toHexString(low);
+        }
+    }
+
+    /**
+     * How another process of this user finds a segment: its identity, and where to open it.
+     * Small, so that handles to queues and pipes stay small.
+     */
+    record Locator(Id id, int kind, long size, long[] holderPidsAndFds, String path) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    final Id id;
+    final int kind;
+    final ByteBuffer buffer;
+    private final FileChannel file;
+    private final int fd; // -1 where the file keeps its name
+    private final String path; // null once unlinked
+    private final long[] origin; // how this JVM found the segment: holders to pass on
+
+    private SharedSegment(Id id, int kind, MappedByteBuffer buffer, FileChannel file, int fd, String path,
+                          long[] origin) {
+        this.id = id;
+        this.kind = kind;
+        this.buffer = buffer;
+        this.file = file;
+        this.fd = fd;
+        this.path = path;
+        this.origin = origin;
+        CLEANER.register(this, new CloseFile(file, id));
+    }
+
+    /** Closes the descriptor of a segment nothing refers to; the GC unmaps its buffer. */
+    private static final class CloseFile implements Runnable {
+        private final FileChannel file;
+        private final Id id;
+
+        CloseFile(FileChannel file, Id id) {
+            this.file = file;
+            this.id = id;
+        }
+
+        @Override
+        public void run() {
+            MAPPED.computeIfPresent(id, (k, ref) -> ref.get() == null ? null : ref);
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // Nothing to release that the kernel will not release at exit.
+            }
+        }
+    }
+
+    /**
+     * Makes a new zero-filled segment of {@code size} bytes.
+     *
+     * @param what how the caller names the channel in an error message
+     * @throws UncheckedIOException if there is no room for it, naming the directory
+     */
+    static SharedSegment create(int kind, long size, String what) {
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(what + " would need " + size
+                    + " bytes of shared memory; the most is " + Integer.MAX_VALUE);
+        }
+        Path dir = directory();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        Id id = new Id(random.nextLong(), random.nextLong());
+        Path file = dir.resolve(ProcessHandle.current().pid() + "-" + id + ".seg");
+        FileChannel ch = null;
+        try {
+            RuntimeDirectory.ensurePrivateDirectory(dir);
+            try {
+                ch = FileChannel.open(file, Set0600.OPTIONS, Set0600.ATTRIBUTE);
+            } catch (UnsupportedOperationException notPosix) {
+                ch = FileChannel.open(file, Set0600.OPTIONS);
+            }
+            fill(ch, size);
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            map.order(ByteOrder.nativeOrder());
+            LONGS.set(map, ID_AT, id.high);
+            LONGS.set(map, ID_AT + 8, id.low);
+            INTS.set(map, KIND_AT, kind);
+            LONGS.setRelease(map, MAGIC_AT, MAGIC);
+            int fd = findDescriptor(file);
+            String keptPath = null;
+            if (fd >= 0) {
+                Files.delete(file);
+            } else {
+                keptPath = file.toString();
+                file.toFile().deleteOnExit();
+            }
+            SharedSegment s = new SharedSegment(id, kind, map, ch, fd, keptPath, new long[0]);
+            MAPPED.put(id, new WeakReference<>(s));
+            return s;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // Reported below; the directory is private anyway.
+            }
+            if (e instanceof IllegalArgumentException) {
+                throw (IllegalArgumentException) e;
+            }
+            throw new UncheckedIOException(new IOException("cannot make " + size + " bytes of shared memory for "
+                    + what + " in " + dir + ": " + e.getMessage() + " (is it full? set -D" + DIRECTORY_PROPERTY
+                    + " to another directory)", e));
+        }
+    }
+
+    /** Options and permissions of a new segment file. */
+    private static final class Set0600 {
+        static final java.util.Set<StandardOpenOption> OPTIONS = java.util.EnumSet.of(
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        static final java.nio.file.attribute.FileAttribute<?> ATTRIBUTE =
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /**
+     * The segment {@code locator} names, mapped into this JVM (or the mapping it already has).
+     *
+     * @throws IllegalStateException if every process that held it has ended, so it is gone
+     */
+    static SharedSegment attach(Locator locator) {
+        WeakReference<SharedSegment> ref = MAPPED.get(locator.id());
+        SharedSegment known = ref == null ? null : ref.get();
+        if (known != null) {
+            return known;
+        }
+        synchronized (MAPPED) {
+            ref = MAPPED.get(locator.id());
+            known = ref == null ? null : ref.get();
+            if (known != null) {
+                return known;
+            }
+            List<String> candidates = new ArrayList<>();
+            long[] h = locator.holderPidsAndFds();
+            for (int i = 0; i + 1 < h.length; i += 2) {
+                candidates.add("/proc/" + h[i] + "/fd/" + h[i + 1]);
+            }
+            if (locator.path() != null) {
+                candidates.add(locator.path());
+            }
+            for (String candidate : candidates) {
+                SharedSegment s = tryOpen(Path.of(candidate), locator);
+                if (s != null) {
+                    MAPPED.put(s.id, new WeakReference<>(s));
+                    return s;
+                }
+            }
+            throw new IllegalStateException("cannot attach to a queue or pipe made by another process: every"
+                    + " process that held it has ended (tried " + candidates + ")");
+        }
+    }
+
+    private static SharedSegment tryOpen(Path candidate, Locator locator) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(candidate, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            if (ch.size() != locator.size()) {
+                closeQuietly(ch);
+                return null;
+            }
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, locator.size());
+            map.order(ByteOrder.nativeOrder());
+            Id id = locator.id();
+            if ((long) LONGS.getAcquire(map, MAGIC_AT) != MAGIC || (long) LONGS.get(map, ID_AT) != id.high
+                    || (long) LONGS.get(map, ID_AT + 8) != id.low) {
+                // A descriptor number reused for something else since the handle was made.
+                closeQuietly(ch);
+                return null;
+            }
+            int fd = locator.path() != null ? -1 : findDescriptorOf(ch, candidate);
+            return new SharedSegment(id, locator.kind(), map, ch, fd, locator.path(), locator.holderPidsAndFds());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
+            return null;
+        }
+    }
+
+    /** How another process can find this segment now: through this JVM first. */
+    Locator locator() {
+        long[] holders = new long[Math.min(MAX_HOLDERS, 1 + origin.length / 2) * 2];
+        int n = 0;
+        if (fd >= 0) {
+            holders[n++] = ProcessHandle.current().pid();
+            holders[n++] = fd;
+        }
+        for (int i = 0; i + 1 < origin.length && n + 1 < holders.length; i += 2) {
+            if (origin[i] != ProcessHandle.current().pid()) {
+                holders[n++] = origin[i];
+                holders[n++] = origin[i + 1];
+            }
+        }
+        return new Locator(id, kind, buffer.capacity(), java.util.Arrays.copyOf(holders, n), path);
+    }
+
+    private static void fill(FileChannel ch, long size) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(size, 1 << 16));
+        long at = 0;
+        while (at < size) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
+            at += ch.write(zeros, at);
+        }
+    }
+
+    /** The descriptor number through which this JVM has {@code file} open, or -1. */
+    private static int findDescriptor(Path file) {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            return -1;
+        }
+        String target = file.toAbsolutePath().toString();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
+            for (Path e : entries) {
+                try {
+                    if (Files.readSymbolicLink(e).toString().equals(target)) {
+                        return Integer.parseInt(e.getFileName().toString());
+                    }
+                } catch (IOException | NumberFormatException gone) {
+                    // A descriptor closed while we looked (the directory stream's own, say).
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Like {@link #findDescriptor} for a file opened through another process's descriptor. */
+    private static int findDescriptorOf(FileChannel ch, Path openedThrough) throws IOException {
+        // Both links name the same (deleted) file; compare them, as the inode is not exposed.
+        String target = Files.readSymbolicLink(openedThrough).toString();
+        Path fds = Path.of("/proc/self/fd");
+        int found = -1;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
+            for (Path e : entries) {
+                try {
+                    if (Files.readSymbolicLink(e).toString().equals(target)) {
+                        int n = Integer.parseInt(e.getFileName().toString());
+                        found = Math.max(found, n); // the newest: ours, not an older attach's
+                    }
+                } catch (IOException | NumberFormatException gone) {
+                    // Closed while we looked.
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Path directory() {
+        String configured = System.getProperty(DIRECTORY_PROPERTY);
+        Path root;
+        if (configured != null && !configured.isEmpty()) {
+            root = Path.of(configured);
+        } else if (Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm"))) {
+            root = Path.of("/dev/shm");
+        } else {
+            root = Path.of(System.getProperty("java.io.tmpdir"));
+        }
+        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        return root.toAbsolutePath().resolve("mp4j-" + user);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // Nothing more to do.
+            }
+        }
+    }
+
+    /** Throws if the segment is not a {@code kind} one: a handle decoded into the wrong class. */
+    void checkKind(int expected) {
+        if (kind != expected || (int) INTS.get(buffer, KIND_AT) != expected) {
+            throw new IllegalStateException("shared segment " + id + " is of kind " + kind + ", not " + expected);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "segment " + id + (path != null ? " at " + path : "") + " (" + buffer.capacity() + " bytes)";
+    }
+
+    /**
+     * The channel object this JVM uses for this segment, made by {@code make} the first time:
+     * every handle to one queue or pipe in a JVM shares its locks and state.
+     */
+    @SuppressWarnings("unchecked")
+    synchronized <T> T channel(java.util.function.Function<SharedSegment, T> make) {
+        if (channel == null) {
+            channel = make.apply(this);
+        }
+        return (T) channel;
+    }
+
+    private Object channel; // guarded by this
+}

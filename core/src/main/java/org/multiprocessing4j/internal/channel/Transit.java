@@ -1,0 +1,62 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reservations made while one object graph is serialized for a child: each pipe end that
+ * travels reserves a holder slot for the process that will receive it, so that the other end
+ * cannot see end-of-file while the end is on its way. The child claims the slot when it
+ * decodes the end; {@link #release()} frees the slots nobody claimed, once the child has ended
+ * or failed to start. Outside a capture (an end sent through a queue, say) the slot stays
+ * reserved until it is claimed or the sending process ends.
+ */
+public final class Transit {
+    private static final ThreadLocal<Transit> ACTIVE = new ThreadLocal<>();
+
+    private final List<Runnable> releases = new ArrayList<>();
+    private final Transit outer;
+
+    private Transit(Transit outer) {
+        this.outer = outer;
+    }
+
+    /** Starts collecting the reservations this thread makes until {@link #stop()}. */
+    public static Transit begin() {
+        Transit t = new Transit(ACTIVE.get());
+        ACTIVE.set(t);
+        return t;
+    }
+
+    static void onRelease(Runnable release) {
+        Transit t = ACTIVE.get();
+        if (t != null) {
+            synchronized (t.releases) {
+                t.releases.add(release);
+            }
+        }
+    }
+
+    /** Stops collecting in this thread. */
+    public void stop() {
+        if (ACTIVE.get() == this) {
+            if (outer == null) {
+                ACTIVE.remove();
+            } else {
+                ACTIVE.set(outer);
+            }
+        }
+    }
+
+    /** Frees every reservation collected that was not claimed; idempotent. */
+    public void release() {
+        List<Runnable> todo;
+        synchronized (releases) {
+            todo = new ArrayList<>(releases);
+            releases.clear();
+        }
+        for (Runnable r : todo) {
+            r.run();
+        }
+    }
+}
