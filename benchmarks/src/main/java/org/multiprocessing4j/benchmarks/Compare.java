@@ -104,6 +104,28 @@ public final class Compare {
             OUT.println(Options.USAGE);
             return;
         }
+        long began = System.nanoTime();
+        Path workdir = null;
+        if (o.startup) {
+            workdir = startup(o);
+        }
+        if (o.channels) {
+            if (o.startup) {
+                OUT.println();
+            }
+            channels(o);
+        }
+        // The library's exit reports and the idle JVMs are gone; let exiting children be reaped.
+        List<ProcessHandle> left = leftBehind(Duration.ofSeconds(10));
+        OUT.printf(Locale.ROOT, "Took %.0f s. Processes left behind: %s. Temporary files left: %s.%n",
+                (System.nanoTime() - began) / 1e9,
+                left.isEmpty() ? "none" : left.stream().map(h -> h.pid() + " " + h.info().command().orElse("?"))
+                        .collect(Collectors.joining(", ")),
+                workdir != null && Files.exists(workdir) ? workdir : "none");
+    }
+
+    /** The process start-up comparison and its tables; returns its temporary directory (deleted). */
+    private static Path startup(Options o) throws Exception {
         double loadBefore = loadAverage();
         Path workdir = Files.createTempDirectory("mp4j-bench-");
         WarmJvms warm = new WarmJvms();
@@ -117,7 +139,6 @@ public final class Compare {
         List<Row> rows = new ArrayList<>();
         List<MemoryRow> memory = new ArrayList<>();
         PythonSide.Outcome python;
-        long began = System.nanoTime();
         try {
             try {
                 measureJava(new JavaSide(workdir), warm, o, rows, memory);
@@ -146,7 +167,6 @@ public final class Compare {
             rows.addAll(pythonRows(python.json()));
             memory.addAll(pythonMemoryRows(python.json()));
         }
-        double seconds = (System.nanoTime() - began) / 1e9;
 
         OUT.println();
         OUT.println("multiprocessing4j vs Python multiprocessing: process start-up (times in ms; lower is better)");
@@ -202,13 +222,71 @@ public final class Compare {
         if (skipped instanceof Map<?, ?> m && !m.isEmpty()) {
             OUT.println("Python start methods skipped: " + m);
         }
-        // The library's exit reports and the idle JVMs are gone; let exiting children be reaped.
-        List<ProcessHandle> left = leftBehind(Duration.ofSeconds(10));
-        OUT.printf(Locale.ROOT, "Took %.0f s. Processes left behind: %s. Temporary files left: %s.%n", seconds,
-                left.isEmpty() ? "none" : left.stream().map(h -> h.pid() + " " + h.info().command().orElse("?"))
-                        .collect(Collectors.joining(", ")),
-                Files.exists(workdir) ? workdir : "none");
         Runtime.getRuntime().removeShutdownHook(cleanup);
+        return workdir;
+    }
+
+    /**
+     * The queue and pipe comparison ({@link ChannelBench}): the Java rows, then
+     * {@code channels.py}'s, one table with ratios and the issue's goals.
+     */
+    private static void channels(Options o) throws Exception {
+        double loadBefore = loadAverage();
+        Thread cleanup = new Thread(PythonSide::abort, "compare-channels-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        ChannelBench.Settings settings = new ChannelBench.Settings(o.channelWarmup, o.channelRounds,
+                Duration.ofMillis(o.roundMs), o.channelScenarios);
+        List<ChannelRows.Row> rows = new ArrayList<>();
+        String javaProblem = null;
+        LOG.printf("Java channels: %d warm-up + %d rounds of at least %d ms per scenario, one producer child...%n",
+                o.channelWarmup, o.channelRounds, o.roundMs);
+        try {
+            rows.addAll(ChannelBench.measureJava(settings, LOG));
+        } catch (Exception e) {
+            // Python's rows are still worth having; the failure is printed under the table.
+            e.printStackTrace(LOG);
+            javaProblem = "Java channel rows failed: " + e;
+        }
+        PythonSide.Outcome python;
+        if (o.python == null) {
+            python = new PythonSide.Outcome(null, "Python not run (--no-python)");
+        } else {
+            Path script = o.pythonScript.resolveSibling("channels.py");
+            LOG.printf("Python channels: %s %s, same rounds...%n", o.python, script);
+            python = ChannelBench.measurePython(o.python, script, settings, o.pythonTimeout);
+        }
+        if (python.json() != null) {
+            rows.addAll(ChannelRows.fromPython(python.json()));
+        }
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+
+        OUT.println("multiprocessing4j vs Python multiprocessing: queues and pipes between a child and its parent");
+        OUT.println(context(python, loadBefore, Double.NaN, loadAverage()));
+        if (python.json() != null) {
+            OUT.println("python context: " + python.json().get("context"));
+        }
+        OUT.println();
+        ChannelRows.printTable(OUT, rows, o.channelScenarios);
+        OUT.println();
+        OUT.println("Goals (issue), judged on the multiprocessing4j median:");
+        ChannelRows.printGoals(OUT, rows, o.channelScenarios);
+        OUT.println();
+        OUT.printf(Locale.ROOT, "Throughput: a child produces, the parent consumes and checks every item (value or"
+                + " length and marker bytes);%n  a round runs from the parent's command to the last item checked;"
+                + " %d warm-up rounds (same child and parent,%n  they size the round to >= %d ms), then n measured"
+                + " rounds: median, worst and best round. MB/s = 10^6 bytes/s.%n", o.channelWarmup, o.roundMs);
+        OUT.println("Ping-pong: the parent sends an int, the child sends it back; n = round trips, each timed;"
+                + " worst/p90 = 90th percentile.");
+        OUT.println("ours x = how many times better multiprocessing4j is than this row (throughput: ours/this;"
+                + " latency: this/ours; > 1: ours is better).");
+        OUT.println("Java: the default start method; waits spin ~50 µs, then park up to 1 ms. Python: channels.py,"
+                + " timed inside with perf_counter_ns.");
+        if (javaProblem != null) {
+            OUT.println(javaProblem);
+        }
+        if (python.problem() != null) {
+            OUT.println(python.problem() + " -- only the Java rows are shown.");
+        }
     }
 
     /** This JVM's descendants still alive after waiting at most {@code timeout} for them to end. */
@@ -436,7 +514,7 @@ public final class Compare {
         return kb.length == 0 ? "?" : String.format(Locale.ROOT, "%.1f", Stats.quantile(kb, q) / 1024);
     }
 
-    private static void printLines(List<String[]> lines) {
+    static void printLines(List<String[]> lines) {
         int[] width = new int[lines.get(0).length];
         for (String[] l : lines) {
             for (int i = 0; i < l.length; i++) {
@@ -540,7 +618,12 @@ public final class Compare {
                 "  --burst N           processes per burst, Java and Python (default 100; 0: no burst rows)",
                 "  --burst-reps N      bursts per implementation (default 3)",
                 "  --memory-samples N  idle processes whose memory is read, per row (default 3; 0: no memory table)",
-                "  --python-timeout S  give up on Python after S seconds (default 600)");
+                "  --python-timeout S  give up on Python after S seconds (default 600)",
+                "  --only GROUP        run one group: startup or channels (default: both)",
+                "  --channel-rounds N  measured rounds per channel row, Java and Python (default 7)",
+                "  --channel-warmup N  unmeasured channel rounds first, which size the rounds (default 4)",
+                "  --round-ms MS       the least time a channel round should take (default 250)",
+                "  --channels LIST     channel scenarios (default all: " + String.join(",", ChannelBench.SCENARIOS) + ")");
 
         int rounds = 20;
         int warmup = 3;
@@ -558,6 +641,12 @@ public final class Compare {
         double loadBeforeBursts = Double.NaN;
         List<Integer> burstFromPool;
         Duration pythonTimeout = Duration.ofSeconds(600);
+        boolean startup = true;
+        boolean channels = true;
+        int channelRounds = 7;
+        int channelWarmup = 4;
+        int roundMs = 250;
+        List<String> channelScenarios = ChannelBench.SCENARIOS;
 
         static Options parse(String[] argv) {
             Options o = new Options();
@@ -577,6 +666,18 @@ public final class Compare {
                     case "--burst-reps" -> o.burstReps = positive(a, value(argv, ++i, a));
                     case "--memory-samples" -> o.memorySamples = nonNegative(a, value(argv, ++i, a));
                     case "--python-timeout" -> o.pythonTimeout = Duration.ofSeconds(positive(a, value(argv, ++i, a)));
+                    case "--only" -> {
+                        String group = value(argv, ++i, a);
+                        if (!group.equals("startup") && !group.equals("channels")) {
+                            throw new IllegalArgumentException("--only takes startup or channels, not '" + group + "'");
+                        }
+                        o.startup = group.equals("startup");
+                        o.channels = group.equals("channels");
+                    }
+                    case "--channel-rounds" -> o.channelRounds = positive(a, value(argv, ++i, a));
+                    case "--channel-warmup" -> o.channelWarmup = nonNegative(a, value(argv, ++i, a));
+                    case "--round-ms" -> o.roundMs = positive(a, value(argv, ++i, a));
+                    case "--channels" -> o.channelScenarios = scenarios(value(argv, ++i, a));
                     case "-h", "--help" -> o.help = true;
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
@@ -589,6 +690,21 @@ public final class Compare {
                         .filter(Files::isRegularFile).findFirst().orElse(Path.of("benchmarks/python/compare.py"));
             }
             return o;
+        }
+
+        /** A comma-separated list of channel scenarios, kept in table order. */
+        private static List<String> scenarios(String list) {
+            List<String> wanted = Stream.of(list.split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                    .collect(Collectors.toList());
+            for (String w : wanted) {
+                if (!ChannelBench.SCENARIOS.contains(w)) {
+                    throw new IllegalArgumentException("unknown channel scenario '" + w + "'");
+                }
+            }
+            if (wanted.isEmpty()) {
+                throw new IllegalArgumentException("--channels needs at least one scenario");
+            }
+            return ChannelBench.SCENARIOS.stream().filter(wanted::contains).collect(Collectors.toList());
         }
 
         private static String value(String[] argv, int i, String option) {

@@ -192,4 +192,33 @@ public final class Drivers {
             System.out.println("raises.exitcode = " + p.exitCode().getAsInt());
         }
     }
+
+    /**
+     * A family that shares a queue and a pipe: the program, a child and a grandchild all attach
+     * both and use them; prints the pids and "ready", then blocks until killed.
+     */
+    public static final class ChannelFamily {
+        public static void main(String[] args) throws Exception {
+            org.multiprocessing4j.ProcessQueue<String> q = org.multiprocessing4j.ProcessQueue.create();
+            org.multiprocessing4j.ProcessPipe pipe = org.multiprocessing4j.ProcessPipe.open();
+            org.multiprocessing4j.PipeConnection far = pipe.second();
+            JvmProcess child = new JvmProcess("child", () -> {
+                JvmProcess grandchild = new JvmProcess("grandchild", () -> {
+                    org.multiprocessing4j.testing.Channels.put(q, "grandchild " + ProcessHandle.current().pid());
+                    org.multiprocessing4j.testing.Channels.send(far, "through the pipe");
+                    Files2.blockForever();
+                });
+                grandchild.start();
+                org.multiprocessing4j.testing.Channels.put(q, "child " + ProcessHandle.current().pid());
+                Files2.blockForever();
+            });
+            child.start();
+            System.out.println(org.multiprocessing4j.testing.Channels.take(q, "a pid"));
+            System.out.println(org.multiprocessing4j.testing.Channels.take(q, "a pid"));
+            System.out.println("pipe " + org.multiprocessing4j.testing.Channels.recv(pipe.first(), "a message"));
+            printIdleJvms();
+            System.out.println("ready");
+            Files2.blockForever();
+        }
+    }
 }

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the twelve examples in order, each in its own JVM as a user would run it, under a
- * heading such as {@code === 1. Simple (multiprocessing_simple.py) ===}. Exits with 1 if any
- * example exited with a non-zero status or did not finish within two minutes, 0 otherwise.
+ * Runs the examples in order (the seed chapter's twelve, then three on queues and pipes), each
+ * in its own JVM as a user would run it, under a heading such as
+ * {@code === 1. Simple (multiprocessing_simple.py) ===}. Exits with 1 if any example exited
+ * with a non-zero status or did not finish within two minutes, 0 otherwise.
  *
  * <p>Each example runs with this JVM's {@code java} and class path, and with the {@code -D}
  * options this JVM was started with (so {@code -Dmultiprocessing4j.tmpdir=...} applies to all).
@@ -23,7 +24,7 @@ public final class AllExamples {
     record Example(String title, String pythonFile, Class<?> mainClass) {
     }
 
-    /** The examples, in the order of the chapter they port. */
+    /** The examples: the seed chapter's twelve in its order, then three on queues and pipes. */
     static final List<Example> EXAMPLES = List.of(
             new Example("Simple", "multiprocessing_simple.py", SimpleExample.class),
             new Example("Simple with arguments", "multiprocessing_simpleargs.py", SimpleArgsExample.class),
@@ -36,7 +37,11 @@ public final class AllExamples {
             new Example("Process exit status", "multiprocessing_exitcode.py", ExitCodeExample.class),
             new Example("Logging", "multiprocessing_log_to_stderr.py", LogToStderrExample.class),
             new Example("The logger itself", "multiprocessing_get_logger.py", GetLoggerExample.class),
-            new Example("Subclassing Process", "multiprocessing_subclass.py", SubclassExample.class));
+            new Example("Subclassing Process", "multiprocessing_subclass.py", SubclassExample.class),
+            new Example("Passing objects through a queue", "multiprocessing_queue.py", QueueExample.class),
+            new Example("Producers and consumers", "multiprocessing_producer_consumer.py",
+                    ProducerConsumerExample.class),
+            new Example("Exchanging objects through a pipe", "Python docs: Pipe()", PipeExample.class));
 
     private AllExamples() {
     }
