@@ -19,15 +19,23 @@ import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.StartMethod;
 
 /**
- * multiprocessing4j against Python's {@code multiprocessing}, in one run: times the Java
- * scenarios here, runs {@code benchmarks/python/compare.py} for the same scenarios under each
- * Python start method, and prints one table of medians and ratios.
+ * multiprocessing4j against Python's {@code multiprocessing}, in one run, in two groups (both
+ * by default; {@code --only startup} or {@code --only channels} runs one):
+ * <ul>
+ * <li>process start-up: times the Java scenarios here, runs {@code benchmarks/python/compare.py}
+ * for the same scenarios under each Python start method, and prints one table of medians and
+ * ratios (and one of memory);
+ * <li>queues and pipes: {@link ChannelBench} times {@code ProcessQueue} and
+ * {@code PipeConnection}, then runs {@code benchmarks/python/channels.py} for Python's
+ * {@code Queue}, {@code SimpleQueue} and {@code Pipe}, and prints a second table with ratios and
+ * the issue's goals.
+ * </ul>
  *
  * <pre>
  * mvn -q -B -DskipTests -pl benchmarks -am package exec:exec [-Dbench.args="--rounds 50"] [-Dpython=/usr/bin/python3]
  * </pre>
  *
- * <p>Every round sample is one process started and joined; rounds run one after another (never
+ * <p>The rest of this description is about start-up. Every round sample is one process started and joined; rounds run one after another (never
  * two children at once), warm-up rounds first, and the scenarios take turns round by round so
  * that drifting machine load hits them alike. Before each sample, once the FORKSERVER is in use,
  * the run waits until its idle JVM has finished booting ({@link WarmJvms}), so no sample shares

@@ -129,7 +129,26 @@ final class SharedSegment {
             throw new IllegalArgumentException(what + " would need " + size
                     + " bytes of shared memory; the most is " + Integer.MAX_VALUE);
         }
-        Path dir = directory();
+        List<Path> dirs = directories();
+        IOException failure = null;
+        for (Path dir : dirs) {
+            try {
+                return createIn(dir, kind, size);
+            } catch (IOException e) {
+                // A full /dev/shm (64 MiB in a default Docker container) is common: try the next.
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        throw new UncheckedIOException(new IOException("cannot make " + size + " bytes of shared memory for "
+                + what + " in " + dirs + ": " + failure.getMessage() + " (full? set -D" + DIRECTORY_PROPERTY
+                + " to a directory with room)", failure));
+    }
+
+    private static SharedSegment createIn(Path dir, int kind, long size) throws IOException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         Id id = new Id(random.nextLong(), random.nextLong());
         Path file = dir.resolve(ProcessHandle.current().pid() + "-" + id + ".seg");
@@ -164,14 +183,12 @@ final class SharedSegment {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException ignored) {
-                // Reported below; the directory is private anyway.
+                // The directory is private; the next start of this program would not see it anyway.
             }
-            if (e instanceof IllegalArgumentException) {
-                throw (IllegalArgumentException) e;
+            if (e instanceof IOException) {
+                throw (IOException) e;
             }
-            throw new UncheckedIOException(new IOException("cannot make " + size + " bytes of shared memory for "
-                    + what + " in " + dir + ": " + e.getMessage() + " (is it full? set -D" + DIRECTORY_PROPERTY
-                    + " to another directory)", e));
+            throw new IOException(e.toString(), e);
         }
     }
 
@@ -315,18 +332,20 @@ final class SharedSegment {
         return found;
     }
 
-    private static Path directory() {
+    /** Where to make a segment, in order of preference: memory first, then the temporary directory. */
+    private static List<Path> directories() {
+        String user = "mp4j-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
         String configured = System.getProperty(DIRECTORY_PROPERTY);
-        Path root;
         if (configured != null && !configured.isEmpty()) {
-            root = Path.of(configured);
-        } else if (Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm"))) {
-            root = Path.of("/dev/shm");
-        } else {
-            root = Path.of(System.getProperty("java.io.tmpdir"));
+            return List.of(Path.of(configured).toAbsolutePath().resolve(user));
         }
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        return root.toAbsolutePath().resolve("mp4j-" + user);
+        List<Path> dirs = new ArrayList<>();
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            dirs.add(shm.resolve(user));
+        }
+        dirs.add(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().resolve(user));
+        return dirs;
     }
 
     private static void closeQuietly(FileChannel ch) {
