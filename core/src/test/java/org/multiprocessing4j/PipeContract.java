@@ -272,4 +272,24 @@ abstract class PipeContract extends StartMethodSuite {
 
         pipe.close();
     }
+
+    @Test
+    void misuseIsRefusedWithClearErrors() throws Exception {
+        ProcessPipe pipe = Multiprocessing.getContext().pipe();
+        PipeConnection a = pipe.first();
+        assertThrows(NullPointerException.class, () -> a.sendBytes(null, 0, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> a.sendBytes(new byte[4], -1, 2));
+        assertThrows(IndexOutOfBoundsException.class, () -> a.sendBytes(new byte[4], 3, 2));
+        assertThrows(NullPointerException.class, () -> a.recvBytesInto(null));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> a.recvBytesInto(new byte[4], 5));
+        assertTrue(bad.getMessage().contains("offset 5"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> a.recvBytesInto(new byte[4], -1));
+        assertThrows(NullPointerException.class, () -> a.poll(null));
+        assertFalse(a.poll(Duration.ofSeconds(-5)), "a negative timeout checks once");
+        pipe.close();
+        pipe.close(); // idempotent
+        assertTrue(pipe.first().isClosed() && pipe.second().isClosed());
+        assertThrows(IllegalStateException.class, () -> pipe.second().sendBytes(new byte[1]));
+    }
 }

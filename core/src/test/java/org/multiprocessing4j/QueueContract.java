@@ -431,7 +431,7 @@ abstract class QueueContract extends StartMethodSuite {
     }
 
     @Test
-    void misuseIsRefusedWithClearErrors() {
+    void misuseIsRefusedWithClearErrors() throws Exception {
         ProcessQueue<Integer> q = ProcessQueue.create();
         assertThrows(NullPointerException.class, () -> q.put(null));
         assertThrows(NullPointerException.class, () -> q.offer(null));
@@ -444,6 +444,12 @@ abstract class QueueContract extends StartMethodSuite {
         assertThrows(UnsupportedOperationException.class, q::element);
         assertThrows(UnsupportedOperationException.class, q::iterator);
         assertThrows(NullPointerException.class, () -> JoinableProcessQueue.create().join(null));
+        assertThrows(NullPointerException.class, () -> q.offer(1, (Duration) null));
+        assertThrows(NullPointerException.class, () -> q.poll(1, null));
+        assertThrows(NullPointerException.class, () -> q.drainTo(null));
+        assertThrows(IllegalArgumentException.class, () -> Multiprocessing.getContext().queue(-1));
+        assertThrows(IllegalArgumentException.class, () -> Multiprocessing.getContext().joinableQueue(-5));
+        assertTrue(JoinableProcessQueue.create().join(Duration.ofSeconds(-1)), "nothing unfinished: true at once");
     }
 
     @Test
