@@ -28,9 +28,9 @@ import org.multiprocessing4j.internal.channel.PipeChannel;
  *
  * <p>In a one-way pipe {@link ProcessPipe#first()} only receives and
  * {@link ProcessPipe#second()} only sends; the other direction throws
- * {@link UnsupportedOperationException}. After {@link #close()} every method but
- * {@code close} and {@code isClosed} throws {@link IllegalStateException}. An end that is
- * garbage-collected without being closed is closed then.
+ * {@link UnsupportedOperationException}. After {@link #close()} sending, receiving and polling
+ * throw {@link IllegalStateException}. An end that is garbage-collected without being closed is
+ * closed then.
  */
 public final class PipeConnection implements AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;

@@ -169,6 +169,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     @Override
     @SuppressWarnings("unchecked")
     public E take() throws InterruptedException {
+        checkOpen();
         return (E) channel.take(-1, guard);
     }
 
@@ -182,12 +183,15 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     @Override
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
+        checkOpen();
         return orNull(channel.take(Math.max(0, unit.toNanos(timeout)), guard));
     }
 
     /** As {@link #poll(long, TimeUnit)}, with a {@code Duration}. */
     public E poll(Duration timeout) throws InterruptedException {
-        return orNull(channel.take(nanos(timeout), guard));
+        long nanos = nanos(timeout);
+        checkOpen();
+        return orNull(channel.take(nanos, guard));
     }
 
     /**
@@ -198,6 +202,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      */
     @Override
     public E poll() {
+        checkOpen();
         try {
             return orNull(channel.take(0, guard));
         } catch (InterruptedException e) {
@@ -292,7 +297,10 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      */
     @Override
     public void close() {
-        closed = true;
+        if (!closed) {
+            closed = true;
+            channel.closedHere();
+        }
     }
 
     /** Whether {@link #close()} was called in this process. */

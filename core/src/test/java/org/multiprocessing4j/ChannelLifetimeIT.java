@@ -85,4 +85,22 @@ class ChannelLifetimeIT {
             }
         }
     }
+
+    /** /proc shows a descriptor's path with links resolved; a linked directory must still be unlinked. */
+    @Test
+    void segmentsAreUnlinkedWhenTheDirectoryIsReachedThroughASymbolicLink() throws Exception {
+        Path real = Files.createDirectory(shm.resolve("real"));
+        Path link = Files.createSymbolicLink(shm.resolve("link"), real);
+        String old = System.getProperty("multiprocessing4j.shmdir");
+        System.setProperty("multiprocessing4j.shmdir", link.toString());
+        try {
+            ProcessQueue<Integer> q = ProcessQueue.create();
+            q.put(1);
+            assertEquals(List.of(), NoLeftovers.regularFiles(real), "unlinked at once");
+            assertEquals(1, q.take());
+            q.close();
+        } finally {
+            System.setProperty("multiprocessing4j.shmdir", old);
+        }
+    }
 }

@@ -368,6 +368,68 @@ abstract class QueueContract extends StartMethodSuite {
     }
 
     @Test
+    void closedQueueRefusesToGiveItsItems() throws Exception {
+        ProcessQueue<Integer> q = ProcessQueue.create();
+        q.put(1);
+        q.put(2);
+        q.close();
+        assertThrows(IllegalStateException.class, q::take);
+        assertThrows(IllegalStateException.class, q::poll);
+        assertThrows(IllegalStateException.class, () -> q.poll(Duration.ofMillis(10)));
+        assertThrows(IllegalStateException.class, () -> q.drainTo(new ArrayList<>()));
+    }
+
+    /** The parent keeps no reference to the queue it made for its children; a GC must not close it. */
+    @Test
+    void aQueueOnlyTheChildrenUseSurvivesAGarbageCollectionInTheParent() throws Exception {
+        ProcessQueue<String> results = ProcessQueue.create();
+        JvmProcess p = startChildWithItsOwnQueue(results);
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        assertEquals("through a queue the parent dropped", Channels.take(results, "the child's result"));
+        joined(p);
+    }
+
+    private static JvmProcess startChildWithItsOwnQueue(ProcessQueue<String> results) {
+        ProcessQueue<String> own = ProcessQueue.create();
+        own.offer("through a queue the parent dropped");
+        JvmProcess p = new JvmProcess(() -> Channels.put(results, Channels.take(own, "the item")));
+        p.start();
+        return p;
+    }
+
+    @Test
+    void stringsComeBackExactlyEvenWithUnpairedSurrogates() throws Exception {
+        ProcessQueue<String> q = ProcessQueue.create();
+        List<String> strings = List.of("", "ascii", "é ✓ 😀", "a\uD800b", "\uDC00", "x\uD83D");
+        for (String s : strings) {
+            q.put(s);
+        }
+        for (String s : strings) {
+            assertEquals(s, q.poll());
+        }
+    }
+
+    /** A producer killed in the middle of a long put must not leave join() waiting for its item. */
+    @Test
+    void joinIsNotHeldByAProducerKilledMidPut() throws Exception {
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create();
+        JvmProcess p = new JvmProcess(() -> Channels.put(q, new byte[20 << 20])); // 5× the buffer: waits for a reader
+        p.start();
+        org.multiprocessing4j.testing.Await.until(LONG, "the producer to start writing", () -> !q.isEmpty());
+        p.kill();
+        joined(p);
+        assertTrue(q.join(LONG), "join() returned: the dead producer's item does not count; unfinished="
+                + q.unfinishedTasks());
+        assertNull(q.poll(), "no part of the dead producer's item is delivered");
+        q.put(new byte[] {7});
+        assertArrayEquals(new byte[] {7}, q.poll(LONG));
+        q.taskDone();
+        assertTrue(q.join(LONG));
+    }
+
+    @Test
     void closedQueueThrowsAndWakesItsWaiters() throws Exception {
         ProcessQueue<Integer> q = ProcessQueue.create();
         AtomicReference<Throwable> thrown = new AtomicReference<>();

@@ -4,15 +4,17 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * How a thread waits for another process to change shared memory: spin briefly (a reply in
- * another JVM usually comes within microseconds), then yield, then park for growing periods up
- * to a millisecond, so that an idle waiter costs a few percent of a core at most
- * (docs/design/transport.md measured 1.5–3 %). One instance per wait; not thread-safe.
+ * another JVM usually comes within microseconds), then yield, then sleep. Sleeping is on a
+ * {@link Doorbell} registered in the {@link SleeperTable} the caller names with {@link #on}, so
+ * the process that changes the state wakes the sleeper within tens of microseconds and an idle
+ * waiter uses no CPU; a sleeper still wakes every {@link #SLEEP_CAP_NANOS} to run its slow checks
+ * (a dead peer, a dead lock holder). Without a table, or when the table is full or this JVM has
+ * no doorbells, it parks for growing periods up to a millisecond instead.
  *
- * <p>There is no cross-process wake-up: shared memory cannot unpark a thread in another JVM
- * without native code, so a waiter that has gone to sleep notices new data within its current
- * park period (at most {@link #MAX_PARK_NANOS}).
+ * <p>One instance per wait, closed at its end ({@link #close} gives the table slot and the
+ * doorbell back); not thread-safe.
  */
-final class Backoff {
+final class Backoff implements AutoCloseable {
     static final long NO_DEADLINE = Long.MAX_VALUE;
     private static final int SPINS = Integer.getInteger("multiprocessing4j.spins", 2000);
     private static final int YIELDS = 20;
@@ -20,11 +22,16 @@ final class Backoff {
     static final long MAX_PARK_NANOS = 1_000_000;
     /** How often {@link #slowCheckDue()} says yes once the waiter has started to park. */
     private static final long SLOW_CHECK_NANOS = 2_000_000;
+    /** The longest a sleeper on a doorbell sleeps before it looks around by itself. */
+    static final long SLEEP_CAP_NANOS = 20_000_000;
 
     private final long deadline;
     private int rounds;
     private long park = MIN_PARK_NANOS;
     private long lastSlowCheck;
+    private SleeperTable table;
+    private Doorbell bell;
+    private int slot = -1;
 
     private Backoff(long deadline) {
         this.deadline = deadline;
@@ -67,13 +74,83 @@ final class Backoff {
             if (left <= 0) {
                 return false;
             }
-            LockSupport.parkNanos(this, Math.min(park, left));
-            park = Math.min(park * 2, MAX_PARK_NANOS);
+            if (!sleepOnTable(left)) {
+                LockSupport.parkNanos(this, Math.min(park, left));
+                park = Math.min(park * 2, MAX_PARK_NANOS);
+            }
         }
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
         return deadline == NO_DEADLINE || System.nanoTime() - deadline < 0;
+    }
+
+    /**
+     * Says the wait made progress (a record moved): the next wait starts with spinning again,
+     * as a stream of records usually continues at once.
+     */
+    void progress() {
+        rounds = 0;
+        park = MIN_PARK_NANOS;
+    }
+
+    /**
+     * Makes the sleeping phase wait on {@code waiters}, where the process that changes what
+     * this thread waits for will ring it. Returns this.
+     */
+    Backoff on(SleeperTable waiters) {
+        if (waiters != table) {
+            releaseSlot();
+            table = waiters;
+        }
+        return this;
+    }
+
+    /**
+     * Sleeps on the doorbell; false if it cannot (the caller parks). Right after arming (or
+     * re-arming after a ring) it returns without sleeping, so that the caller checks its
+     * condition once more with the slot armed: that is what makes the handshake safe.
+     */
+    private boolean sleepOnTable(long left) {
+        if (table == null) {
+            return false;
+        }
+        if (bell == null) {
+            bell = Doorbell.borrow();
+            if (bell == null) {
+                return false;
+            }
+        }
+        if (slot < 0) {
+            bell.drain();
+            slot = table.arm(bell);
+            return slot >= 0;
+        }
+        if (!table.isArmed(slot)) {
+            bell.drain();
+            table.rearm(slot, bell);
+            return true;
+        }
+        bell.await(Math.min(left, SLEEP_CAP_NANOS));
+        return true;
+    }
+
+    private void releaseSlot() {
+        if (slot >= 0) {
+            table.release(slot, bell);
+            slot = -1;
+        }
+    }
+
+    /** Ends the wait: frees the table slot and gives the doorbell back. Idempotent. */
+    @Override
+    public void close() {
+        releaseSlot();
+        table = null;
+        if (bell != null) {
+            Doorbell.giveBack(bell);
+            bell = null;
+        }
     }
 
     /**

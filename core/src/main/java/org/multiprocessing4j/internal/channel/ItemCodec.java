@@ -73,7 +73,7 @@ final class ItemCodec {
             LONGS.set(out, 1, Double.doubleToRawLongBits((Double) item));
         } else if (item instanceof Boolean) {
             out = new byte[] {(Boolean) item ? TRUE : FALSE};
-        } else if (item instanceof String) {
+        } else if (item instanceof String && isWellFormed((String) item)) {
             byte[] utf8 = ((String) item).getBytes(StandardCharsets.UTF_8);
             out = new byte[1 + utf8.length];
             out[0] = STRING;
@@ -85,6 +85,24 @@ final class ItemCodec {
             System.arraycopy(serialized, 0, out, 1, serialized.length);
         }
         return new Encoded(out, out.length, 0);
+    }
+
+    /**
+     * Whether UTF-8 keeps {@code s} exactly: false if it has a surrogate without its pair,
+     * which UTF-8 would replace with '?' (such a string takes the serialization path).
+     */
+    private static boolean isWellFormed(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**

@@ -137,6 +137,13 @@ public final class PipeChannel {
         if (slot >= 0) {
             SharedSegment.LONGS.compareAndSet(buffer, slotAt(end, slot), ProcessToken.current(), 0L);
         }
+        if (localUsers[0] == 0 && localUsers[1] == 0) {
+            segment.unpin();
+        }
+        // Whoever waits at the other end must look again: it may be end-of-file now.
+        for (Ring r : rings) {
+            r.wakeEveryone();
+        }
     }
 
     /**
@@ -234,15 +241,16 @@ public final class PipeChannel {
                 throw new PeerGone();
             }
         };
-        Backoff backoff = Backoff.untimed();
-        int got = ring.producerLock.acquire(backoff, g);
-        try {
-            if (got == SharedLock.TAKEN_OVER) {
-                ring.repairAfterDeadProducer();
+        try (Backoff backoff = Backoff.untimed()) {
+            int got = ring.producerLock.acquire(backoff, g);
+            try {
+                if (got == SharedLock.TAKEN_OVER) {
+                    ring.repairAfterDeadProducer();
+                }
+                ring.write(raw ? Ring.RAW : 0, bytes, offset, length, backoff, g);
+            } finally {
+                ring.producerLock.release();
             }
-            ring.write(raw ? Ring.RAW : 0, bytes, offset, length, backoff, g);
-        } finally {
-            ring.producerLock.release();
         }
     }
 
@@ -266,32 +274,34 @@ public final class PipeChannel {
             throws InterruptedException {
         Ring ring = incoming(end);
         Guard g = eofGuard(end, ring, guard);
-        Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos);
-        int got = ring.consumerLock.acquire(backoff, g);
-        if (got == SharedLock.TIMED_OUT) {
-            return NOTHING;
-        }
-        try {
-            if (maxLength < Integer.MAX_VALUE) {
-                while (!ring.hasData()) {
-                    g.check(backoff.slowCheckDue());
-                    if (!backoff.idle() && !ring.hasData()) {
-                        return NOTHING;
-                    }
-                }
-                int length = ring.peekLength();
-                if (length > maxLength) {
-                    throw new TooLong(length);
-                }
-            }
-            byte[] message = ring.read(backoff, g);
-            if (message == null) {
+        try (Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)) {
+            int got = ring.consumerLock.acquire(backoff, g);
+            if (got == SharedLock.TIMED_OUT) {
                 return NOTHING;
             }
-            rawOut[0] = ring.lastReadRaw;
-            return message;
-        } finally {
-            ring.consumerLock.release();
+            try {
+                if (maxLength < Integer.MAX_VALUE) {
+                    backoff.on(ring.dataWaiters);
+                    while (!ring.hasData()) {
+                        g.check(backoff.slowCheckDue());
+                        if (!backoff.idle() && !ring.hasData()) {
+                            return NOTHING;
+                        }
+                    }
+                    int length = ring.peekLength();
+                    if (length > maxLength) {
+                        throw new TooLong(length);
+                    }
+                }
+                byte[] message = ring.read(backoff, g);
+                if (message == null) {
+                    return NOTHING;
+                }
+                rawOut[0] = ring.lastReadRaw;
+                return message;
+            } finally {
+                ring.consumerLock.release();
+            }
         }
     }
 
@@ -317,20 +327,21 @@ public final class PipeChannel {
     public boolean poll(int end, long timeoutNanos, Guard guard) throws InterruptedException {
         Ring ring = incoming(end);
         Guard g = eofGuard(end, ring, guard);
-        Backoff backoff = Backoff.timed(timeoutNanos);
-        boolean first = true;
-        while (!ring.hasData()) {
-            try {
-                g.check(first || backoff.slowCheckDue());
-                first = false;
-            } catch (PeerGone gone) {
-                return true;
+        try (Backoff backoff = Backoff.timed(timeoutNanos).on(ring.dataWaiters)) {
+            boolean first = true;
+            while (!ring.hasData()) {
+                try {
+                    g.check(first || backoff.slowCheckDue());
+                    first = false;
+                } catch (PeerGone gone) {
+                    return true;
+                }
+                if (!backoff.idle()) {
+                    return ring.hasData();
+                }
             }
-            if (!backoff.idle()) {
-                return ring.hasData();
-            }
+            return true;
         }
-        return true;
     }
 
     /** The other end is closed in every process that held it (or they died). */

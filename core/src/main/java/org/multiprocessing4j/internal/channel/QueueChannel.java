@@ -57,15 +57,20 @@ public final class QueueChannel {
         return segment.locator();
     }
 
+    /** This JVM's handles to the queue are closed: its memory may go once nothing refers to it. */
+    public void closedHere() {
+        segment.unpin();
+    }
+
     /** The bound given at creation, or 0. */
     public int maxsize() {
         return maxsize;
     }
 
+    /** The buffer size a system property asks for: a power of two from 4 KiB to 512 MiB. */
     static int bufferBytes(String property, int fallback) {
-        long asked = Long.getLong(property, fallback);
-        long bytes = Math.max(4096, Long.highestOneBit(Math.max(1, asked - 1)) << 1);
-        return (int) Math.min(bytes, 1 << 30);
+        long asked = Math.max(4096, Math.min(Long.getLong(property, fallback), 1L << 29));
+        return (int) (Long.highestOneBit(asked - 1) << 1);
     }
 
     /**
@@ -79,37 +84,41 @@ public final class QueueChannel {
             throws InterruptedException {
         ItemCodec.Encoded e = ItemCodec.encode(item, what);
         Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos);
-        Backoff lockWait = timeoutNanos == 0 ? Backoff.timed(LOCK_PATIENCE_NANOS) : backoff;
-        int got = ring.producerLock.acquire(lockWait, guard);
-        if (got == SharedLock.TIMED_OUT) {
-            return false;
-        }
-        try {
-            if (got == SharedLock.TAKEN_OVER) {
-                ring.repairAfterDeadProducer();
+        try (Backoff lockWait = timeoutNanos == 0 ? Backoff.timed(LOCK_PATIENCE_NANOS) : null) {
+            int got = ring.producerLock.acquire(lockWait != null ? lockWait : backoff, guard);
+            if (got == SharedLock.TIMED_OUT) {
+                return false;
             }
-            if (maxsize > 0) {
-                while (ring.put() - ring.taken() >= maxsize) {
-                    guard.check(backoff.slowCheckDue());
-                    if (!backoff.idle() && ring.put() - ring.taken() >= maxsize) {
-                        return false;
+            try {
+                if (got == SharedLock.TAKEN_OVER) {
+                    ring.repairAfterDeadProducer();
+                }
+                if (maxsize > 0) {
+                    backoff.on(ring.roomWaiters);
+                    while (ring.put() - ring.taken() >= maxsize) {
+                        guard.check(backoff.slowCheckDue());
+                        if (!backoff.idle() && ring.put() - ring.taken() >= maxsize) {
+                            return false;
+                        }
                     }
                 }
-            }
-            if (counts) {
-                ring.addUnfinished(1);
-            }
-            boolean done = false;
-            try {
-                done = ring.write(e.flags, e.bytes, 0, e.length, backoff, guard);
-            } finally {
-                if (counts && !done) {
-                    ring.addUnfinished(-1);
+                if (counts) {
+                    ring.countUnfinished();
                 }
+                boolean done = false;
+                try {
+                    done = ring.write(e.flags, e.bytes, 0, e.length, backoff, guard);
+                } finally {
+                    if (counts && !done) {
+                        ring.uncountUnfinished();
+                    }
+                }
+                return done;
+            } finally {
+                ring.producerLock.release();
             }
-            return done;
         } finally {
-            ring.producerLock.release();
+            backoff.close();
         }
     }
 
@@ -121,18 +130,21 @@ public final class QueueChannel {
      */
     public Object take(long timeoutNanos, Guard guard) throws InterruptedException {
         Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos);
-        Backoff lockWait = timeoutNanos == 0 ? Backoff.timed(LOCK_PATIENCE_NANOS) : backoff;
-        int got = ring.consumerLock.acquire(lockWait, guard);
-        if (got == SharedLock.TIMED_OUT) {
-            return NOTHING;
-        }
         byte[] message;
         boolean raw;
-        try {
-            message = ring.read(backoff, guard);
-            raw = ring.lastReadRaw;
+        try (Backoff lockWait = timeoutNanos == 0 ? Backoff.timed(LOCK_PATIENCE_NANOS) : null) {
+            int got = ring.consumerLock.acquire(lockWait != null ? lockWait : backoff, guard);
+            if (got == SharedLock.TIMED_OUT) {
+                return NOTHING;
+            }
+            try {
+                message = ring.read(backoff, guard);
+                raw = ring.lastReadRaw;
+            } finally {
+                ring.consumerLock.release();
+            }
         } finally {
-            ring.consumerLock.release();
+            backoff.close();
         }
         return message == null ? NOTHING : ItemCodec.decode(message, raw);
     }
@@ -153,14 +165,21 @@ public final class QueueChannel {
 
     /** Waits until no item is unfinished, at most {@code timeoutNanos} (negative: no limit). */
     public boolean join(long timeoutNanos, Guard guard) throws InterruptedException {
-        Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos);
-        while (ring.unfinished() > 0) {
-            guard.check(backoff.slowCheckDue());
-            if (!backoff.idle()) {
-                return ring.unfinished() <= 0;
+        try (Backoff backoff = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos))
+                .on(ring.joinWaiters)) {
+            while (ring.unfinished() > 0) {
+                boolean slow = backoff.slowCheckDue();
+                guard.check(slow);
+                if (slow) {
+                    // A producer that died mid-put counted an item that will never come.
+                    ring.producerLock.recoverFromDeadHolder(ring::repairAfterDeadProducer);
+                }
+                if (!backoff.idle()) {
+                    return ring.unfinished() <= 0;
+                }
             }
+            return true;
         }
-        return true;
     }
 
     public long unfinished() {

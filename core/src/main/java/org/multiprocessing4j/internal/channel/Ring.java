@@ -11,7 +11,8 @@ import org.multiprocessing4j.internal.platform.ProcessToken;
  * <p>Layout, from {@code at}: one 128-byte line each for the producer's words (tail, messages
  * put, the start of a message being written in chunks, the start of the last abandoned one),
  * the consumer's words (head, messages taken), the two locks, and a counter for
- * {@code JoinableProcessQueue}; then {@code capacity} bytes of records. Positions only grow;
+ * {@code JoinableProcessQueue}; five {@link SleeperTable}s (waiting for data, for room, for
+ * {@code join}, for each lock); then {@code capacity} bytes of records. Positions only grow;
  * the index in the ring is {@code position & (capacity - 1)}.
  *
  * <p>A record is an 8-byte header ({@code int} chunk length with flags, {@code int} message
@@ -22,12 +23,15 @@ import org.multiprocessing4j.internal.platform.ProcessToken;
  * is marked abandoned, and consumers drop the chunks they have read of it.
  */
 final class Ring {
-    static final int HEADER_BYTES = 6 * 128;
+    private static final int TABLE_STRIDE = (SleeperTable.BYTES + 127) / 128 * 128;
+    private static final int TABLES = 640;
+    static final int HEADER_BYTES = TABLES + 5 * TABLE_STRIDE;
 
     private static final int TAIL = 0;
     private static final int PUT_COUNT = 8;
     private static final int OPEN_MESSAGE = 16;
     private static final int ABANDONED = 24;
+    private static final int PENDING_COUNTED = 32;
     private static final int HEAD = 128;
     private static final int TAKE_COUNT = 136;
     private static final int PRODUCER_LOCK = 256;
@@ -49,6 +53,12 @@ final class Ring {
     private final int maxChunk;
     final SharedLock producerLock;
     final SharedLock consumerLock;
+    /** Consumers waiting for a message (or the rest of one). */
+    final SleeperTable dataWaiters;
+    /** Producers waiting for room (or, in a bounded queue, for an item to be taken). */
+    final SleeperTable roomWaiters;
+    /** Waiters in {@code JoinableProcessQueue.join()}. */
+    final SleeperTable joinWaiters;
     /** Set by {@link #read}, for its caller while it still holds the consumer lock. */
     boolean lastReadRaw;
 
@@ -62,8 +72,13 @@ final class Ring {
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.maxChunk = Math.min(capacity / 4, 1 << 27) - 8;
-        this.producerLock = new SharedLock(buffer, at + PRODUCER_LOCK);
-        this.consumerLock = new SharedLock(buffer, at + CONSUMER_LOCK);
+        this.dataWaiters = new SleeperTable(buffer, at + TABLES);
+        this.roomWaiters = new SleeperTable(buffer, at + TABLES + TABLE_STRIDE);
+        this.joinWaiters = new SleeperTable(buffer, at + TABLES + 2 * TABLE_STRIDE);
+        this.producerLock = new SharedLock(buffer, at + PRODUCER_LOCK,
+                new SleeperTable(buffer, at + TABLES + 3 * TABLE_STRIDE));
+        this.consumerLock = new SharedLock(buffer, at + CONSUMER_LOCK,
+                new SleeperTable(buffer, at + TABLES + 4 * TABLE_STRIDE));
     }
 
     /** Bytes a ring of {@code capacity} takes in its segment. */
@@ -90,24 +105,6 @@ final class Ring {
                 != (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
     }
 
-    /** Size of the first record there, or -1 if there is none, for a caller holding the consumer lock. */
-    int peekLength() {
-        long h = (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
-        while (h != (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL)) {
-            int i = data + (int) (h & mask);
-            int info = (int) SharedSegment.INTS.get(buffer, i);
-            if ((info & PAD) != 0) {
-                h += capacity - (h & mask);
-                continue;
-            }
-            if ((info & CONT) != 0) {
-                return -1; // a dropped message's tail: read() skips it
-            }
-            return (int) SharedSegment.INTS.get(buffer, i + 4);
-        }
-        return -1;
-    }
-
     /** The counter behind {@code JoinableProcessQueue}: adds {@code delta}, returns the new value. */
     long addUnfinished(long delta) {
         return (long) SharedSegment.LONGS.getAndAdd(buffer, at + UNFINISHED, delta) + delta;
@@ -121,6 +118,9 @@ final class Ring {
                 return false;
             }
             if (SharedSegment.LONGS.compareAndSet(buffer, at + UNFINISHED, n, n - 1)) {
+                if (n == 1) {
+                    joinWaiters.wakeAll();
+                }
                 return true;
             }
         }
@@ -130,13 +130,21 @@ final class Ring {
         return (long) SharedSegment.LONGS.getVolatile(buffer, at + UNFINISHED);
     }
 
-    /** For the producer that took the lock over from a dead one: marks its message abandoned. */
+    /**
+     * For the producer that took the lock over from a dead one: marks its partly published
+     * message abandoned, and takes back the unfinished count of a message it did not finish.
+     */
     void repairAfterDeadProducer() {
         long open = (long) SharedSegment.LONGS.getAcquire(buffer, at + OPEN_MESSAGE);
-        if (open != -1) {
+        long tail = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
+        if (open != -1 && open < tail) {
             SharedSegment.LONGS.setRelease(buffer, at + ABANDONED, open);
-            SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
+            dataWaiters.wakeAll();
         }
+        // (open == tail: it died before its first chunk was published; nothing of it is there,
+        // and the next message will start at that very position, so it must not be marked.)
+        SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
+        uncountUnfinished();
     }
 
     /**
@@ -161,6 +169,7 @@ final class Ring {
             int contiguous = capacity - (int) (tail & mask);
             long need = record <= contiguous ? record : (long) contiguous + record;
             try {
+                backoff.on(roomWaiters);
                 while (tail + need - (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD) > capacity) {
                     guard.check(backoff.slowCheckDue());
                     if (!backoff.idle()
@@ -173,6 +182,7 @@ final class Ring {
                 abandon(start);
                 throw e;
             }
+            backoff.progress();
             if (record > contiguous) {
                 SharedSegment.INTS.set(buffer, data + (int) (tail & mask), PAD | contiguous);
                 tail += contiguous;
@@ -186,22 +196,48 @@ final class Ring {
             SharedSegment.INTS.set(buffer, i, chunk | flags | (more ? MORE : 0) | (first ? 0 : CONT));
             SharedSegment.INTS.set(buffer, i + 4, length);
             tail += record;
+            if (!more) {
+                // Counted and cleared before the last record is published, by the same release
+                // store: a producer that dies after it has put its message wholly, and one that
+                // dies before it has not, as far as the counters say.
+                long put = (long) SharedSegment.LONGS.get(buffer, at + PUT_COUNT);
+                SharedSegment.LONGS.set(buffer, at + PUT_COUNT, put + 1);
+                SharedSegment.LONGS.set(buffer, at + PENDING_COUNTED, 0L);
+            }
             SharedSegment.LONGS.setRelease(buffer, at + TAIL, tail);
+            dataWaiters.wakeOne();
             done += chunk;
             first = false;
         } while (done < length);
         if (start != -1) {
             SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
         }
-        long put = (long) SharedSegment.LONGS.get(buffer, at + PUT_COUNT);
-        SharedSegment.LONGS.setRelease(buffer, at + PUT_COUNT, put + 1);
         return true;
+    }
+
+    /**
+     * For a {@code JoinableProcessQueue} producer holding the lock: counts one more unfinished
+     * item for the message it is about to write, remembering that it did, so that whoever takes
+     * the lock over from it if it dies before the message is whole can take the count back.
+     */
+    void countUnfinished() {
+        SharedSegment.LONGS.setRelease(buffer, at + PENDING_COUNTED, 1L);
+        addUnfinished(1);
+    }
+
+    /** Takes back {@link #countUnfinished()} for a message that was not written. */
+    void uncountUnfinished() {
+        if ((long) SharedSegment.LONGS.getAcquire(buffer, at + PENDING_COUNTED) != 0) {
+            SharedSegment.LONGS.setRelease(buffer, at + PENDING_COUNTED, 0L);
+            decrementUnfinished();
+        }
     }
 
     private void abandon(long start) {
         if (start != -1) {
             SharedSegment.LONGS.setRelease(buffer, at + ABANDONED, start);
             SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
+            dataWaiters.wakeAll();
         }
     }
 
@@ -231,35 +267,43 @@ final class Ring {
         long messageStart = -1;
         boolean raw = false;
         boolean interrupted = false;
+        backoff.on(dataWaiters);
         try {
             while (true) {
                 long tail = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
                 if (head == tail) {
                     boolean slow = backoff.slowCheckDue();
                     if (out == null) {
+                        if (interrupted) {
+                            // A message it had started was abandoned: nothing was taken.
+                            interrupted = false;
+                            throw new InterruptedException();
+                        }
                         guard.check(slow);
                         if (!backoff.idle() && head == (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL)) {
                             return null;
                         }
                         continue;
                     }
+                    // Part of a message is read: finish it whatever else happens (its producer is
+                    // waiting for the room this makes), unless its producer gave it up or died.
                     if (isAbandoned(messageStart, slow)) {
                         out = null;
                         continue;
                     }
-                    guard.check(slow); // a dead pipe peer ends the wait: the partial message is dropped
                     try {
                         backoff.idle();
                     } catch (InterruptedException e) {
-                        interrupted = true; // finish the message first: its producer is waiting for us
+                        interrupted = true;
                     }
                     continue;
                 }
+                backoff.progress();
                 int i = data + (int) (head & mask);
                 int info = (int) SharedSegment.INTS.get(buffer, i);
                 if ((info & PAD) != 0) {
                     head += capacity - (int) (head & mask);
-                    SharedSegment.LONGS.setRelease(buffer, at + HEAD, head);
+                    publishHead(head);
                     continue;
                 }
                 int chunk = info & LENGTH;
@@ -271,27 +315,75 @@ final class Ring {
                     messageStart = head;
                     raw = (info & RAW) != 0;
                 } else if (out == null) {
-                    // The rest of a message whose start a consumer that died had taken: drop it.
+                    // The rest of a message whose start a consumer that died had taken: drop it,
+                    // and count it as taken, as that consumer would have.
                     head += record;
-                    SharedSegment.LONGS.setRelease(buffer, at + HEAD, head);
+                    if ((info & MORE) == 0) {
+                        countTaken();
+                    }
+                    publishHead(head);
                     continue;
                 }
                 buffer.get(i + 8, out, filled, chunk);
                 filled += chunk;
                 head += record;
-                SharedSegment.LONGS.setRelease(buffer, at + HEAD, head);
                 if ((info & MORE) == 0) {
-                    long taken = (long) SharedSegment.LONGS.get(buffer, at + TAKE_COUNT);
-                    SharedSegment.LONGS.setRelease(buffer, at + TAKE_COUNT, taken + 1);
+                    countTaken();
+                    publishHead(head);
                     lastReadRaw = raw;
                     return out;
                 }
+                publishHead(head);
             }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private void countTaken() {
+        long taken = (long) SharedSegment.LONGS.get(buffer, at + TAKE_COUNT);
+        SharedSegment.LONGS.set(buffer, at + TAKE_COUNT, taken + 1);
+    }
+
+    /**
+     * For a caller holding the consumer lock: drops the rest of a message a dead consumer had
+     * started, then returns the length of the next message, or -1 if there is none yet.
+     */
+    int peekLength() {
+        long head = (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
+        while (head != (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL)) {
+            int i = data + (int) (head & mask);
+            int info = (int) SharedSegment.INTS.get(buffer, i);
+            if ((info & PAD) != 0) {
+                head += capacity - (int) (head & mask);
+                publishHead(head);
+                continue;
+            }
+            if ((info & CONT) != 0) {
+                head += align(8 + (info & LENGTH));
+                if ((info & MORE) == 0) {
+                    countTaken();
+                }
+                publishHead(head);
+                continue;
+            }
+            return (int) SharedSegment.INTS.get(buffer, i + 4);
+        }
+        return -1;
+    }
+
+    private void publishHead(long head) {
+        SharedSegment.LONGS.setRelease(buffer, at + HEAD, head);
+        roomWaiters.wakeOne();
+    }
+
+    /** Wakes every sleeper on this ring: something they must look at changed (a pipe end closed). */
+    void wakeEveryone() {
+        dataWaiters.wakeAll();
+        roomWaiters.wakeAll();
+        joinWaiters.wakeAll();
     }
 
     private boolean isAbandoned(long messageStart, boolean slow) {

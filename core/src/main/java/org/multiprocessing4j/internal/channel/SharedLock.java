@@ -21,10 +21,12 @@ final class SharedLock {
     private final ByteBuffer buffer;
     private final int at;
     private final ReentrantLock local = new ReentrantLock();
+    private final SleeperTable waiters;
 
-    SharedLock(ByteBuffer buffer, int at) {
+    SharedLock(ByteBuffer buffer, int at, SleeperTable waiters) {
         this.buffer = buffer;
         this.at = at;
+        this.waiters = waiters;
     }
 
     /**
@@ -43,6 +45,7 @@ final class SharedLock {
             }
         }
         boolean held = false;
+        backoff.on(waiters);
         try {
             long me = ProcessToken.current();
             while (true) {
@@ -76,13 +79,42 @@ final class SharedLock {
         }
     }
 
+    /**
+     * If the lock is held by a process that has died, takes it over, runs {@code repair} and
+     * releases it; for a waiter that needs the lock's state mended but not the lock itself.
+     */
+    void recoverFromDeadHolder(Runnable repair) {
+        long owner = holder();
+        if (owner == FREE || ProcessToken.isAlive(owner) || !local.tryLock()) {
+            return;
+        }
+        try {
+            if (!SharedSegment.LONGS.compareAndSet(buffer, at, owner, ProcessToken.current())) {
+                return;
+            }
+            try {
+                repair.run();
+            } finally {
+                SharedSegment.LONGS.compareAndSet(buffer, at, ProcessToken.current(), 0L);
+                waiters.wakeOne();
+            }
+        } finally {
+            local.unlock();
+        }
+    }
+
     /** The token of the process holding the lock, or 0. */
     long holder() {
         return (long) SharedSegment.LONGS.getVolatile(buffer, at);
     }
 
+    /**
+     * Releases the lock. A compare-and-set, not a store: if another process took the lock over
+     * believing this one dead, this one must not free the lock under it.
+     */
     void release() {
-        SharedSegment.LONGS.setRelease(buffer, at, 0L);
+        SharedSegment.LONGS.compareAndSet(buffer, at, ProcessToken.current(), 0L);
         local.unlock();
+        waiters.wakeOne();
     }
 }

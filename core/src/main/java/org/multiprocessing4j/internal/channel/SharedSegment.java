@@ -73,8 +73,23 @@ final class SharedSegment {
      * How another process of this user finds a segment: its identity, and where to open it.
      * Small, so that handles to queues and pipes stay small.
      */
-    record Locator(Id id, int kind, long size, long[] holderPidsAndFds, String path) implements Serializable {
+    record Locator(Id id, int kind, long size, String holders, String path) implements Serializable {
         private static final long serialVersionUID = 1L;
+
+        /** The holders as {@code pid, fd} pairs ({@link #holders} is "pid:fd pid:fd"). */
+        long[] holderPidsAndFds() {
+            if (holders == null || holders.isEmpty()) {
+                return new long[0];
+            }
+            String[] pairs = holders.split(" ");
+            long[] out = new long[pairs.length * 2];
+            for (int i = 0; i < pairs.length; i++) {
+                int colon = pairs[i].indexOf(':');
+                out[2 * i] = Long.parseLong(pairs[i].substring(0, colon));
+                out[2 * i + 1] = Long.parseLong(pairs[i].substring(colon + 1));
+            }
+            return out;
+        }
     }
 
     final Id id;
@@ -151,22 +166,19 @@ final class SharedSegment {
     private static SharedSegment createIn(Path dir, int kind, long size) throws IOException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         Id id = new Id(random.nextLong(), random.nextLong());
-        Path file = dir.resolve(ProcessHandle.current().pid() + "-" + id + ".seg");
+        RuntimeDirectory.ensurePrivateDirectory(dir);
+        // The real path: /proc/self/fd shows where a descriptor points with symbolic links resolved.
+        Path real = dir.toRealPath();
+        sweepStale(real);
+        Path file = real.resolve(ProcessHandle.current().pid() + "-" + id + ".seg");
         FileChannel ch = null;
         try {
-            RuntimeDirectory.ensurePrivateDirectory(dir);
             try {
                 ch = FileChannel.open(file, Set0600.OPTIONS, Set0600.ATTRIBUTE);
             } catch (UnsupportedOperationException notPosix) {
                 ch = FileChannel.open(file, Set0600.OPTIONS);
             }
-            fill(ch, size);
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
-            map.order(ByteOrder.nativeOrder());
-            LONGS.set(map, ID_AT, id.high);
-            LONGS.set(map, ID_AT + 8, id.low);
-            INTS.set(map, KIND_AT, kind);
-            LONGS.setRelease(map, MAGIC_AT, MAGIC);
+            // Unlinked before it is filled, so that a kill in between leaves as little as possible.
             int fd = findDescriptor(file);
             String keptPath = null;
             if (fd >= 0) {
@@ -175,6 +187,13 @@ final class SharedSegment {
                 keptPath = file.toString();
                 file.toFile().deleteOnExit();
             }
+            fill(ch, size);
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            map.order(ByteOrder.nativeOrder());
+            LONGS.set(map, ID_AT, id.high);
+            LONGS.set(map, ID_AT + 8, id.low);
+            INTS.set(map, KIND_AT, kind);
+            LONGS.setRelease(map, MAGIC_AT, MAGIC);
             SharedSegment s = new SharedSegment(id, kind, map, ch, fd, keptPath, new long[0]);
             MAPPED.put(id, new WeakReference<>(s));
             return s;
@@ -183,12 +202,28 @@ final class SharedSegment {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException ignored) {
-                // The directory is private; the next start of this program would not see it anyway.
+                // The directory is private; sweepStale removes it later.
             }
             if (e instanceof IOException) {
                 throw (IOException) e;
             }
             throw new IOException(e.toString(), e);
+        }
+    }
+
+    private static final java.util.regex.Pattern SEGMENT_NAME = java.util.regex.Pattern.compile("(\\d+)-[0-9a-f]+\\.seg");
+
+    /** Removes segment files whose creator is gone (killed between creating and unlinking). */
+    private static void sweepStale(Path dir) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.seg")) {
+            for (Path e : entries) {
+                java.util.regex.Matcher m = SEGMENT_NAME.matcher(e.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    Files.deleteIfExists(e);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: a stale file wastes memory, never correctness.
         }
     }
 
@@ -240,6 +275,9 @@ final class SharedSegment {
     private static SharedSegment tryOpen(Path candidate, Locator locator) {
         FileChannel ch = null;
         try {
+            boolean viaProc = locator.path() == null;
+            String target = viaProc ? Files.readSymbolicLink(candidate).toString() : null;
+            java.util.Set<Integer> before = viaProc ? descriptorsOf(target) : java.util.Set.of();
             ch = FileChannel.open(candidate, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (ch.size() != locator.size()) {
                 closeQuietly(ch);
@@ -254,7 +292,12 @@ final class SharedSegment {
                 closeQuietly(ch);
                 return null;
             }
-            int fd = locator.path() != null ? -1 : findDescriptorOf(ch, candidate);
+            int fd = -1;
+            if (viaProc) {
+                java.util.Set<Integer> mine = descriptorsOf(target);
+                mine.removeAll(before);
+                fd = mine.size() == 1 ? mine.iterator().next() : -1;
+            }
             return new SharedSegment(id, locator.kind(), map, ch, fd, locator.path(), locator.holderPidsAndFds());
         } catch (IOException | RuntimeException e) {
             closeQuietly(ch);
@@ -262,8 +305,44 @@ final class SharedSegment {
         }
     }
 
-    /** How another process can find this segment now: through this JVM first. */
+    /** This JVM's descriptors whose link reads {@code target}. */
+    private static java.util.Set<Integer> descriptorsOf(String target) throws IOException {
+        java.util.Set<Integer> found = new java.util.HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path e : entries) {
+                try {
+                    if (Files.readSymbolicLink(e).toString().equals(target)) {
+                        found.add(Integer.parseInt(e.getFileName().toString()));
+                    }
+                } catch (IOException | NumberFormatException gone) {
+                    // Closed while we looked.
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Segments whose handle went out other than to a child being started (through a queue,
+     * say): the receiver opens them through this JVM's descriptor, so they stay open here
+     * until the facade that sent them is closed.
+     */
+    private static final java.util.Set<SharedSegment> PINNED = ConcurrentHashMap.newKeySet();
+
+    /** Lets this segment go when nothing refers to it (see {@link #locator()}). */
+    void unpin() {
+        PINNED.remove(this);
+    }
+
+    /**
+     * How another process can find this segment now: through this JVM first. Keeps the segment
+     * open in this JVM while the handle may be on its way: until the child being started ends
+     * (see {@link Transit}), or else until {@link #unpin()}.
+     */
     Locator locator() {
+        if (!Transit.hold(this)) {
+            PINNED.add(this);
+        }
         long[] holders = new long[Math.min(MAX_HOLDERS, 1 + origin.length / 2) * 2];
         int n = 0;
         if (fd >= 0) {
@@ -276,7 +355,12 @@ final class SharedSegment {
                 holders[n++] = origin[i + 1];
             }
         }
-        return new Locator(id, kind, buffer.capacity(), java.util.Arrays.copyOf(holders, n), path);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i + 1 < n; i += 2) {
+            text.append(text.length() == 0 ? "" : " ").append(holders[i]).append(':').append(holders[i + 1]);
+        }
+        // A string, not a long[]: a strict jdk.serialFilter may refuse arrays it does not know.
+        return new Locator(id, kind, buffer.capacity(), text.toString(), path);
     }
 
     private static void fill(FileChannel ch, long size) throws IOException {
@@ -309,27 +393,6 @@ final class SharedSegment {
             return -1;
         }
         return -1;
-    }
-
-    /** Like {@link #findDescriptor} for a file opened through another process's descriptor. */
-    private static int findDescriptorOf(FileChannel ch, Path openedThrough) throws IOException {
-        // Both links name the same (deleted) file; compare them, as the inode is not exposed.
-        String target = Files.readSymbolicLink(openedThrough).toString();
-        Path fds = Path.of("/proc/self/fd");
-        int found = -1;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
-            for (Path e : entries) {
-                try {
-                    if (Files.readSymbolicLink(e).toString().equals(target)) {
-                        int n = Integer.parseInt(e.getFileName().toString());
-                        found = Math.max(found, n); // the newest: ours, not an older attach's
-                    }
-                } catch (IOException | NumberFormatException gone) {
-                    // Closed while we looked.
-                }
-            }
-        }
-        return found;
     }
 
     /** Where to make a segment, in order of preference: memory first, then the temporary directory. */

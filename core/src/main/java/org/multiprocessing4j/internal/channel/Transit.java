@@ -15,6 +15,8 @@ public final class Transit {
     private static final ThreadLocal<Transit> ACTIVE = new ThreadLocal<>();
 
     private final List<Runnable> releases = new ArrayList<>();
+    /** Shared memory that must stay open in this JVM until the child has attached to it. */
+    private final List<Object> held = new ArrayList<>();
     private final Transit outer;
 
     private Transit(Transit outer) {
@@ -37,6 +39,22 @@ public final class Transit {
         }
     }
 
+    /**
+     * Keeps {@code o} reachable until {@link #release()}, if this thread is collecting.
+     *
+     * @return false if it is not
+     */
+    static boolean hold(Object o) {
+        Transit t = ACTIVE.get();
+        if (t == null) {
+            return false;
+        }
+        synchronized (t.releases) {
+            t.held.add(o);
+        }
+        return true;
+    }
+
     /** Stops collecting in this thread. */
     public void stop() {
         if (ACTIVE.get() == this) {
@@ -54,6 +72,7 @@ public final class Transit {
         synchronized (releases) {
             todo = new ArrayList<>(releases);
             releases.clear();
+            held.clear();
         }
         for (Runnable r : todo) {
             r.run();

@@ -1,0 +1,232 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How a thread sleeping on shared memory is woken by another process: an anonymous pipe of
+ * this JVM that the other process opens through {@code /proc/<pid>/fd/<write end>} (which the
+ * kernel allows only to the same user) and writes a byte to. The sleeper blocks in a
+ * {@link Selector} on the read end, so it uses no CPU while it waits, and a timed wait is just
+ * a timed {@code select}. Nothing has a name in the file system, so nothing is left behind.
+ *
+ * <p>Doorbells are pooled per JVM: a waiting thread borrows one for the length of its wait, so
+ * the number of pipes is the number of threads waiting at once, not the number of threads
+ * that ever waited. Where there is no {@code /proc} (or anything else fails), {@link #borrow}
+ * returns null and waiters fall back to timed parking.
+ *
+ * <p>{@link #ring} is the other side: it writes to a doorbell of another JVM, keeping the
+ * opened write ends, and checks first that the descriptor still is that pipe (a dead process's
+ * pid and descriptor numbers may be reused).
+ */
+final class Doorbell {
+    private static final ConcurrentLinkedQueue<Doorbell> IDLE = new ConcurrentLinkedQueue<>();
+    private static final Map<Long, Target> TARGETS = new ConcurrentHashMap<>();
+    private static volatile boolean unsupported;
+
+    final long pid;
+    final int writeFd;
+    final long inode;
+    private final Pipe pipe;
+    private final Selector selector;
+    private final ByteBuffer drainBuffer = ByteBuffer.allocate(64);
+
+    private Doorbell(Pipe pipe, Selector selector, int writeFd, long inode) {
+        this.pid = ProcessHandle.current().pid();
+        this.pipe = pipe;
+        this.selector = selector;
+        this.writeFd = writeFd;
+        this.inode = inode;
+    }
+
+    /** A doorbell for the calling thread's wait, or null if this JVM cannot have one. */
+    static Doorbell borrow() {
+        Doorbell b = IDLE.poll();
+        if (b != null || unsupported) {
+            return b;
+        }
+        try {
+            return create();
+        } catch (IOException | RuntimeException e) {
+            unsupported = true;
+            return null;
+        }
+    }
+
+    /** Gives a doorbell back after a wait. */
+    static void giveBack(Doorbell b) {
+        if (b != null) {
+            IDLE.add(b);
+        }
+    }
+
+    private static synchronized Doorbell create() throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            throw new IOException("no /proc/self/fd");
+        }
+        Set<Long> before = pipeWriteEnds(fds).keySet();
+        Pipe pipe = Pipe.open();
+        boolean done = false;
+        try {
+            pipe.source().configureBlocking(false);
+            Selector selector = Selector.open();
+            pipe.source().register(selector, SelectionKey.OP_READ);
+            // The JDK does not say which descriptors the pipe got: look for new pipe write ends,
+            // and prove the one that is ours by sending a byte through it.
+            for (Map.Entry<Long, Integer> candidate : pipeWriteEnds(fds).entrySet()) {
+                if (before.contains(candidate.getKey())) {
+                    continue;
+                }
+                try (FileChannel w = FileChannel.open(fds.resolve(String.valueOf(candidate.getValue())),
+                        StandardOpenOption.WRITE)) {
+                    w.write(ByteBuffer.wrap(new byte[] {1}));
+                }
+                ByteBuffer one = ByteBuffer.allocate(1);
+                if (pipe.source().read(one) == 1) {
+                    done = true;
+                    return new Doorbell(pipe, selector, candidate.getValue(), candidate.getKey());
+                }
+            }
+            selector.close();
+            throw new IOException("cannot find the descriptor of a new pipe");
+        } finally {
+            if (!done) {
+                pipe.source().close();
+                pipe.sink().close();
+            }
+        }
+    }
+
+    /** Inode of each pipe whose write end this JVM has open, and that descriptor. */
+    private static Map<Long, Integer> pipeWriteEnds(Path fds) throws IOException {
+        Map<Long, Integer> ends = new java.util.HashMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
+            for (Path e : entries) {
+                try {
+                    String link = Files.readSymbolicLink(e).toString();
+                    if (link.startsWith("pipe:[")) {
+                        int fd = Integer.parseInt(e.getFileName().toString());
+                        String info = Files.readString(Path.of("/proc/self/fdinfo/" + fd));
+                        if (isWriteOnly(info)) {
+                            ends.put(Long.parseLong(link.substring(6, link.length() - 1)), fd);
+                        }
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // Closed while we looked.
+                }
+            }
+        }
+        return ends;
+    }
+
+    private static boolean isWriteOnly(String fdinfo) {
+        for (String line : fdinfo.split("\n")) {
+            if (line.startsWith("flags:")) {
+                long flags = Long.parseLong(line.substring(6).trim(), 8);
+                return (flags & 3) == 1; // O_WRONLY
+            }
+        }
+        return false;
+    }
+
+    /** Empties the pipe: rings already seen. */
+    void drain() {
+        try {
+            while (true) {
+                drainBuffer.clear();
+                if (pipe.source().read(drainBuffer) <= 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // The pipe is ours and open; a failure here is not worth a waiter's life.
+        }
+    }
+
+    /**
+     * Blocks until rung or {@code nanos} pass (or the thread is interrupted; the caller checks).
+     */
+    void await(long nanos) {
+        try {
+            long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos));
+            selector.select(millis);
+            selector.selectedKeys().clear();
+        } catch (IOException e) {
+            // Treated as a spurious wake-up: every waiter checks its condition again.
+        }
+    }
+
+    /** One doorbell of another JVM, opened. */
+    private static final class Target {
+        final FileChannel channel;
+        final long inode;
+
+        Target(FileChannel channel, long inode) {
+            this.channel = channel;
+            this.inode = inode;
+        }
+    }
+
+    /**
+     * Rings the doorbell {@code (pid, fd, inode)}.
+     *
+     * @return false if it is gone (its process ended): the caller forgets it
+     */
+    static boolean ring(long pid, int fd, long inode) {
+        long key = pid << 24 | fd;
+        Target t = TARGETS.get(key);
+        if (t == null || t.inode != inode) {
+            t = open(pid, fd, inode);
+            if (t == null) {
+                return false;
+            }
+            Target old = TARGETS.put(key, t);
+            if (old != null) {
+                close(old);
+            }
+        }
+        try {
+            // At most one byte is ever pending per armed sleeper, so this never blocks on a full pipe.
+            t.channel.write(ByteBuffer.wrap(new byte[] {1}));
+            return true;
+        } catch (IOException e) {
+            TARGETS.remove(key, t);
+            close(t);
+            return false;
+        }
+    }
+
+    private static Target open(long pid, int fd, long inode) {
+        Path link = Path.of("/proc/" + pid + "/fd/" + fd);
+        try {
+            if (!Files.readSymbolicLink(link).toString().equals("pipe:[" + inode + "]")) {
+                return null;
+            }
+            return new Target(FileChannel.open(link, StandardOpenOption.WRITE), inode);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void close(Target t) {
+        try {
+            t.channel.close();
+        } catch (IOException ignored) {
+            // Nothing to release.
+        }
+    }
+}
