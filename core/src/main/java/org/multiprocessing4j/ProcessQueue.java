@@ -41,9 +41,8 @@ import org.multiprocessing4j.internal.channel.QueueChannel;
  * queue. An item larger than a quarter of the buffer travels in pieces, streamed while a
  * consumer reads it.
  *
- * <p>Waiting threads spin for a few microseconds, then sleep in steps of up to a millisecond:
- * an idle consumer costs a few percent of a core, and one that has slept sees a new item
- * within about a millisecond.
+ * <p>A waiting thread spins for some microseconds, then sleeps in the kernel until the process
+ * that puts an item (or takes one, for a full queue) wakes it: an idle consumer uses no CPU.
  *
  * <p>{@link #close()} closes the queue in this process only (as Python's {@code close()}):
  * later calls here throw {@link IllegalStateException}, threads of this process waiting in it
