@@ -432,22 +432,29 @@ abstract class QueueContract extends StartMethodSuite {
     @Test
     void closedQueueThrowsAndWakesItsWaiters() throws Exception {
         ProcessQueue<Integer> q = ProcessQueue.create();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        CountDownLatch waiting = new CountDownLatch(1);
-        Thread taker = new Thread(() -> {
-            waiting.countDown();
-            try {
-                q.take();
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        });
-        taker.start();
+        // Two takers: one waits for data holding the consumer lock, the other waits for the lock.
+        List<AtomicReference<Throwable>> thrown = List.of(new AtomicReference<>(), new AtomicReference<>());
+        CountDownLatch waiting = new CountDownLatch(2);
+        List<Thread> takers = new ArrayList<>();
+        for (AtomicReference<Throwable> t : thrown) {
+            Thread taker = new Thread(() -> {
+                waiting.countDown();
+                try {
+                    q.take();
+                } catch (Throwable e) {
+                    t.set(e);
+                }
+            });
+            taker.start();
+            takers.add(taker);
+        }
         assertTrue(waiting.await(60, TimeUnit.SECONDS));
         q.close();
-        taker.join(LONG.toMillis());
-        assertFalse(taker.isAlive(), "take() woke up when the queue was closed");
-        assertTrue(thrown.get() instanceof IllegalStateException, "thrown: " + thrown.get());
+        for (int i = 0; i < takers.size(); i++) {
+            takers.get(i).join(LONG.toMillis());
+            assertFalse(takers.get(i).isAlive(), "take() woke up when the queue was closed");
+            assertTrue(thrown.get(i).get() instanceof IllegalStateException, "thrown: " + thrown.get(i).get());
+        }
         assertTrue(q.isClosed());
         q.close(); // idempotent
         assertThrows(IllegalStateException.class, q::take);

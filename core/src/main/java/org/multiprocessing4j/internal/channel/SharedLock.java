@@ -37,11 +37,17 @@ final class SharedLock {
      */
     int acquire(Backoff backoff, Guard guard) throws InterruptedException {
         if (!local.tryLock()) {
-            long left = backoff.remainingNanos();
-            if (left == Backoff.NO_DEADLINE) {
-                local.lockInterruptibly();
-            } else if (left <= 0 || !local.tryLock(left, TimeUnit.NANOSECONDS)) {
-                return TIMED_OUT;
+            // Another thread of this JVM has it (perhaps waiting for data while holding it):
+            // wait in steps, so that a close() or a dead peer still ends this wait.
+            while (true) {
+                long left = backoff.remainingNanos();
+                if (left <= 0) {
+                    return TIMED_OUT;
+                }
+                if (local.tryLock(Math.min(left, Backoff.SLEEP_CAP_NANOS), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+                guard.check(true);
             }
         }
         boolean held = false;
