@@ -135,6 +135,29 @@ public final class ProcessContext {
         return ProcessPipe.open(true);
     }
 
+    /**
+     * A pool of {@code processes} workers started with this context's start method, as Python's
+     * {@code ctx.Pool(processes)}; see {@link ProcessPool}.
+     *
+     * @param processes the number of workers
+     * @return a running pool; its workers may still be booting
+     * @throws IllegalArgumentException if {@code processes} is less than 1
+     * @throws ProcessStartException if a worker JVM could not be started
+     */
+    public ProcessPool pool(int processes) {
+        return poolBuilder().processes(processes).build();
+    }
+
+    /**
+     * Options for a pool started with this context's start method: the number of workers, an
+     * initializer, tasks per worker, worker JVM options, a per-task time limit.
+     *
+     * @return a new builder
+     */
+    public ProcessPool.Builder poolBuilder() {
+        return ProcessPool.builder(this);
+    }
+
     /** {@code ProcessContext[forkserver]}. */
     @Override
     public String toString() {

@@ -66,6 +66,10 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         }
     };
 
+    static {
+        org.multiprocessing4j.internal.channel.Queues.setWrapper(ProcessQueue::new);
+    }
+
     ProcessQueue(QueueChannel channel) {
         this.channel = channel;
     }

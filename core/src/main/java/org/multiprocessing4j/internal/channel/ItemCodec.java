@@ -16,7 +16,7 @@ import org.multiprocessing4j.internal.codec.Codec;
  * The fast paths matter: JDK serialization costs about 4 µs per small item, the fast path
  * tens of nanoseconds (docs/design/codec.md).
  */
-final class ItemCodec {
+public final class ItemCodec {
     private static final byte NULL = 0;
     private static final byte INT = 1;
     private static final byte LONG = 2;
@@ -24,6 +24,7 @@ final class ItemCodec {
     private static final byte TRUE = 4;
     private static final byte FALSE = 5;
     private static final byte STRING = 6;
+    private static final byte BYTES = 7;
     private static final byte SERIALIZED = 0x7f;
 
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -88,6 +89,34 @@ final class ItemCodec {
     }
 
     /**
+     * Encodes {@code item} as one self-describing byte array, for embedding in a larger message
+     * (a {@code byte[]} item gets a tag too, unlike in {@link #encode}).
+     *
+     * @param what how to name the item in an error
+     * @throws ProcessSerializationException naming the class that cannot be serialized
+     */
+    public static byte[] encodeEmbedded(Object item, String what) {
+        if (item instanceof byte[]) {
+            byte[] b = (byte[]) item;
+            byte[] out = new byte[1 + b.length];
+            out[0] = BYTES;
+            System.arraycopy(b, 0, out, 1, b.length);
+            return out;
+        }
+        Encoded e = encode(item, what);
+        return e.length == e.bytes.length ? e.bytes : java.util.Arrays.copyOf(e.bytes, e.length);
+    }
+
+    /**
+     * Decodes {@code length} bytes at {@code offset} made by {@link #encodeEmbedded}.
+     *
+     * @throws IllegalStateException as {@link #decode}
+     */
+    public static Object decodeEmbedded(byte[] message, int offset, int length) {
+        return decodeAt(message, offset, length);
+    }
+
+    /**
      * Whether UTF-8 keeps {@code s} exactly: false if it has a surrogate without its pair,
      * which UTF-8 would replace with '?' (such a string takes the serialization path).
      */
@@ -117,27 +146,33 @@ final class ItemCodec {
         if (raw) {
             return message;
         }
-        if (message.length == 0) {
+        return decodeAt(message, 0, message.length);
+    }
+
+    private static Object decodeAt(byte[] m, int at, int length) {
+        if (length == 0) {
             throw new IllegalStateException("received an empty message where an item was expected");
         }
-        switch (message[0]) {
+        switch (m[at]) {
             case NULL:
                 return null;
             case INT:
-                return (int) INTS.get(message, 1);
+                return (int) INTS.get(m, at + 1);
             case LONG:
-                return (long) LONGS.get(message, 1);
+                return (long) LONGS.get(m, at + 1);
             case DOUBLE:
-                return Double.longBitsToDouble((long) LONGS.get(message, 1));
+                return Double.longBitsToDouble((long) LONGS.get(m, at + 1));
             case TRUE:
                 return Boolean.TRUE;
             case FALSE:
                 return Boolean.FALSE;
             case STRING:
-                return new String(message, 1, message.length - 1, StandardCharsets.UTF_8);
+                return new String(m, at + 1, length - 1, StandardCharsets.UTF_8);
+            case BYTES:
+                return java.util.Arrays.copyOfRange(m, at + 1, at + length);
             case SERIALIZED:
                 try {
-                    return Codec.defaultCodec().decode(java.util.Arrays.copyOfRange(message, 1, message.length));
+                    return Codec.defaultCodec().decode(java.util.Arrays.copyOfRange(m, at + 1, at + length));
                 } catch (ClassNotFoundException e) {
                     throw new IllegalStateException("received an item of class " + e.getMessage()
                             + ", which this JVM cannot load (is it on this process's class path?)", e);
@@ -145,8 +180,8 @@ final class ItemCodec {
                     throw new IllegalStateException("received an item that could not be deserialized: " + e, e);
                 }
             default:
-                throw new IllegalStateException("received " + message.length
-                        + " bytes that are not an item encoded by multiprocessing4j (tag " + message[0] + ")");
+                throw new IllegalStateException("received " + length
+                        + " bytes that are not an item encoded by multiprocessing4j (tag " + m[at] + ")");
         }
     }
 }

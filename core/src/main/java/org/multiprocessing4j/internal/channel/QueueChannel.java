@@ -40,7 +40,11 @@ public final class QueueChannel {
      * @throws java.io.UncheckedIOException if the shared memory cannot be made
      */
     public static QueueChannel create(int maxsize) {
-        int bytes = bufferBytes(BUFFER_PROPERTY, DEFAULT_BUFFER);
+        return create(maxsize, bufferBytes(BUFFER_PROPERTY, DEFAULT_BUFFER));
+    }
+
+    /** Makes a queue with a buffer of {@code bytes} (a power of two, at least 4 KiB). */
+    public static QueueChannel create(int maxsize, int bytes) {
         SharedSegment s = SharedSegment.create(KIND, RING_AT + Ring.footprint(bytes), "a queue");
         SharedSegment.LONGS.setRelease(s.buffer, MAXSIZE_AT, (long) maxsize);
         new Ring(s.buffer, RING_AT, bytes).initialize();

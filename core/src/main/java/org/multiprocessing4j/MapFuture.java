@@ -1,0 +1,34 @@
+package org.multiprocessing4j;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The result of {@link ProcessPool#mapAsync}: a {@link CompletableFuture} of the results in the
+ * order of the items, which also tells how far the work has got ({@link #progress()}), as
+ * Python's {@code AsyncResult} of {@code map_async} does not. It completes exceptionally at the
+ * first item that fails (with a {@link TaskFailedException}); the other items still run.
+ *
+ * @param <R> the type of a result
+ */
+public final class MapFuture<R> extends CompletableFuture<List<R>> {
+    private final MapJob job;
+
+    MapFuture(MapJob job) {
+        this.job = job;
+    }
+
+    /** How many items there are (once known), have completed and have failed. Does not block. */
+    public TaskProgress progress() {
+        return job.progress();
+    }
+
+    /**
+     * A new, incomplete future, as {@code CompletableFuture} requires of subclasses; it is not
+     * tied to any work.
+     */
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new CompletableFuture<>();
+    }
+}

@@ -1,0 +1,252 @@
+package org.multiprocessing4j;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.multiprocessing4j.internal.pool.PoolEngine;
+
+/**
+ * One {@code map}, {@code starmap} or {@code imap} of a pool: reads the input lazily in chunks
+ * (called by the pool's dispatcher), and gathers the outcomes, for a {@link MapFuture} (all of
+ * them, in order) or a {@link ResultIterator} (in order, or as they arrive).
+ */
+final class MapJob extends PoolEngine.Job {
+    enum Mode { LIST, ORDERED, UNORDERED }
+
+    private static final Object MISSING = new Object();
+
+    /** An item that failed, in place of its result. */
+    private static final class Failure {
+        final TaskFailedException error;
+
+        Failure(TaskFailedException error) {
+            this.error = error;
+        }
+    }
+
+    private final Iterator<?> input;
+    private final int arity;
+    private final int chunksize;
+    private final Mode mode;
+    private final String name;
+    private final PoolEngine engine;
+    private final long ahead;
+    final MapFuture<Object> future;
+
+    // All guarded by this.
+    private long generated;
+    private long completed;
+    private long failedCount;
+    private long consumed;
+    private long total = -1;
+    private boolean inputDone;
+    private boolean stopped;
+    private RuntimeException terminal;
+    private final List<Object> all = new ArrayList<>();
+    private final Map<Long, Object> waiting = new HashMap<>();
+    private final ArrayDeque<Object> arrived = new ArrayDeque<>();
+
+    MapJob(byte[] function, Iterator<?> input, int arity, int chunksize, Mode mode, String name, PoolEngine engine,
+           int processes) {
+        super(function);
+        this.input = input;
+        this.arity = arity;
+        this.chunksize = chunksize;
+        this.mode = mode;
+        this.name = name;
+        this.engine = engine;
+        this.ahead = Math.max(256, 8L * chunksize * processes);
+        this.future = mode == Mode.LIST ? new MapFuture<>(this) : null;
+    }
+
+    @Override
+    protected synchronized PoolEngine.Task next(AtomicLong ids) {
+        if (inputDone || stopped || (mode != Mode.LIST && generated - consumed >= ahead)) {
+            return null;
+        }
+        long first = generated;
+        List<byte[]> args = new ArrayList<>(chunksize * arity);
+        int count = 0;
+        RuntimeException inputFailure = null;
+        try {
+            while (count < chunksize && input.hasNext()) {
+                Object item = input.next();
+                String what = "item " + (first + count) + " of " + name;
+                if (arity == 1) {
+                    args.add(encodeArgument(item, what));
+                } else {
+                    Map.Entry<?, ?> pair = (Map.Entry<?, ?>) item;
+                    args.add(encodeArgument(pair.getKey(), what));
+                    args.add(encodeArgument(pair.getValue(), what));
+                }
+                count++;
+            }
+            if (count < chunksize) {
+                inputDone = true;
+            }
+        } catch (RuntimeException e) {
+            inputFailure = e;
+            // Drop a half-added pair.
+            while (args.size() > count * arity) {
+                args.remove(args.size() - 1);
+            }
+        }
+        generated = first + count;
+        for (int k = 0; k < count; k++) {
+            if (mode == Mode.LIST) {
+                all.add(MISSING);
+            }
+        }
+        if (inputFailure != null) {
+            // The item that could not be read or encoded fails; the input is not read further.
+            inputDone = true;
+            long index = generated++;
+            if (mode == Mode.LIST) {
+                all.add(MISSING);
+            }
+            record(index, new TaskFailedException(describe(index, 1), "cannot send " + describe(index, 1)
+                    + " to a worker: " + inputFailure.getMessage(), inputFailure));
+        }
+        if (inputDone) {
+            total = generated;
+            finishIfComplete();
+        }
+        if (count == 0) {
+            return null;
+        }
+        long id = ids.incrementAndGet();
+        return task(id, first, count, callMessage(id, arity, args, count));
+    }
+
+    @Override
+    protected synchronized boolean mayHaveMore() {
+        return !inputDone && !stopped;
+    }
+
+    @Override
+    protected synchronized void succeeded(long index, Object value) {
+        completed++;
+        store(index, value);
+        finishIfComplete();
+        notifyAll();
+    }
+
+    @Override
+    protected void failed(long index, Throwable error, boolean workerDied) {
+        synchronized (this) {
+            if (index < 0) {
+                // The pool itself broke (its initializer failed).
+                stopped = true;
+                terminal = error instanceof RuntimeException ? (RuntimeException) error : new IllegalStateException(error);
+                if (future != null) {
+                    future.completeExceptionally(error);
+                }
+                notifyAll();
+                return;
+            }
+            TaskFailedException f = error instanceof TaskFailedException ? (TaskFailedException) error
+                    : new TaskFailedException(describe(index, 1), describe(index, 1) + " threw " + error, error);
+            record(index, f);
+        }
+    }
+
+    /** Records a failure; called holding this. */
+    private void record(long index, TaskFailedException f) {
+        completed++;
+        failedCount++;
+        store(index, new Failure(f));
+        if (mode == Mode.LIST) {
+            // map() fails at its first failure, as Python's does; no more items are sent.
+            stopped = true;
+            future.completeExceptionally(f);
+        }
+        finishIfComplete();
+        notifyAll();
+    }
+
+    private void store(long index, Object outcome) {
+        switch (mode) {
+            case LIST:
+                all.set((int) index, outcome);
+                break;
+            case ORDERED:
+                waiting.put(index, outcome);
+                break;
+            default:
+                arrived.add(outcome);
+        }
+    }
+
+    /** Completes the future once every item is in; called holding this. */
+    private void finishIfComplete() {
+        if (mode == Mode.LIST && inputDone && completed >= generated && !future.isDone()) {
+            future.complete(Collections.unmodifiableList(new ArrayList<>(all)));
+        }
+    }
+
+    @Override
+    protected synchronized void cancelled(CancellationException e) {
+        stopped = true;
+        terminal = e;
+        if (future != null) {
+            future.completeExceptionally(e);
+        }
+        notifyAll();
+    }
+
+    @Override
+    protected synchronized boolean isFinished() {
+        return (inputDone || stopped) && completed >= generated;
+    }
+
+    @Override
+    public String describe(long first, int count) {
+        return count == 1 ? "item " + first + " of " + name : "items " + first + "-" + (first + count - 1) + " of " + name;
+    }
+
+    synchronized TaskProgress progress() {
+        return new TaskProgress(inputDone ? total : -1, completed, failedCount);
+    }
+
+    /** For the iterators: waits until the next outcome is there (true) or there is none (false). */
+    synchronized boolean awaitNext() {
+        while (true) {
+            if (mode == Mode.ORDERED ? waiting.containsKey(consumed) : !arrived.isEmpty()) {
+                return true;
+            }
+            if (terminal != null) {
+                throw new IllegalStateException("the pool stopped before every result came: " + terminal.getMessage(),
+                        terminal);
+            }
+            if ((inputDone || stopped) && consumed >= generated) {
+                return false;
+            }
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a result of " + name, e);
+            }
+        }
+    }
+
+    /** For the iterators: the next outcome, which {@link #awaitNext()} said is there. */
+    Object takeNext() {
+        Object outcome;
+        synchronized (this) {
+            outcome = mode == Mode.ORDERED ? waiting.remove(consumed) : arrived.poll();
+            consumed++;
+        }
+        engine.poke(); // the job may be allowed to read more input now
+        if (outcome instanceof Failure) {
+            throw ((Failure) outcome).error;
+        }
+        return outcome;
+    }
+}

@@ -1,0 +1,34 @@
+package org.multiprocessing4j;
+
+/**
+ * The worker process of a {@link ProcessPool} ended while it ran this task: killed from
+ * outside, {@code System.exit}, a crash of the JVM or of native code. Only this task fails; the
+ * pool starts a replacement worker and goes on with the others.
+ */
+public final class WorkerDiedException extends TaskFailedException {
+    private static final long serialVersionUID = 1L;
+
+    private final long pid;
+    private final int exitCode;
+
+    WorkerDiedException(String task, long pid, int exitCode) {
+        super(task, "the worker process (pid " + pid + ") ended with " + describe(exitCode) + " while it ran " + task,
+                null);
+        this.pid = pid;
+        this.exitCode = exitCode;
+    }
+
+    private static String describe(int exitCode) {
+        return exitCode < 0 ? "signal " + -exitCode + " (exit code " + exitCode + ")" : "exit code " + exitCode;
+    }
+
+    /** The pid of the worker that died. */
+    public long pid() {
+        return pid;
+    }
+
+    /** The worker's exit code as {@link JvmProcess#exitCode()} gives it: −N for death by signal N. */
+    public int exitCode() {
+        return exitCode;
+    }
+}

@@ -1,0 +1,33 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.util.function.Function;
+import org.multiprocessing4j.ProcessQueue;
+
+/**
+ * Lets the library's internals wrap a {@link QueueChannel} they made (with a buffer size of
+ * their choosing) in the public {@link ProcessQueue}, whose constructor is not public.
+ */
+public final class Queues {
+    private static volatile Function<QueueChannel, ProcessQueue<?>> wrapper;
+
+    private Queues() {
+    }
+
+    /** Called once by {@code ProcessQueue}'s static initializer. */
+    public static void setWrapper(Function<QueueChannel, ProcessQueue<?>> w) {
+        wrapper = w;
+    }
+
+    /** A queue with a buffer of {@code bufferBytes}. */
+    @SuppressWarnings("unchecked")
+    public static <E> ProcessQueue<E> create(int bufferBytes) {
+        if (wrapper == null) {
+            try {
+                Class.forName(ProcessQueue.class.getName(), true, ProcessQueue.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return (ProcessQueue<E>) wrapper.apply(QueueChannel.create(0, bufferBytes));
+    }
+}

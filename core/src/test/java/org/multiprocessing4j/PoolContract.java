@@ -1,0 +1,341 @@
+package org.multiprocessing4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.multiprocessing4j.testing.Await;
+import org.multiprocessing4j.testing.Channels;
+import org.multiprocessing4j.testing.Files2;
+import org.multiprocessing4j.testing.NoLeftovers;
+
+/** ProcessPool with real worker JVMs (DESIGN.md section 3, issue 5). */
+@ExtendWith(NoLeftovers.class)
+@Timeout(180)
+abstract class PoolContract extends StartMethodSuite {
+    private static final Duration LONG = Duration.ofSeconds(60);
+
+    /** Set by a pool initializer in each worker. */
+    static volatile String initialized = "no";
+
+    private static List<Integer> range(int n) {
+        return IntStream.range(0, n).boxed().collect(Collectors.toList());
+    }
+
+    private static <T> T get(Future<T> f) throws Exception {
+        return f.get(LONG.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Test
+    void applyMapStarmapAndImapGiveTheirResults() throws Exception {
+        try (ProcessPool pool = Multiprocessing.getContext().pool(2)) {
+            assertEquals(42, pool.apply(() -> 6 * 7));
+            assertEquals("pid", get(pool.applyAsync(() -> "p" + "id")));
+            List<Integer> items = range(100);
+            assertEquals(items.stream().map(x -> x * x).collect(Collectors.toList()), pool.map(x -> x * x, items));
+            assertEquals(items.stream().map(x -> x + 1).collect(Collectors.toList()), pool.map(x -> x + 1, items, 7));
+            assertEquals(List.of(3, 7), pool.starmap((Integer a, Integer b) -> a + b,
+                    List.of(Map.entry(1, 2), Map.entry(3, 4))));
+            List<String> ordered = new ArrayList<>();
+            pool.imap((Integer x) -> "v" + x, items, 3).forEachRemaining(ordered::add);
+            assertEquals(items.stream().map(x -> "v" + x).collect(Collectors.toList()), ordered);
+            Set<Integer> unordered = new HashSet<>();
+            pool.imapUnordered((Integer x) -> -x, items).forEachRemaining(unordered::add);
+            assertEquals(items.stream().map(x -> -x).collect(Collectors.toSet()), unordered);
+            assertEquals(List.of(), pool.map(x -> x, List.<Integer>of()));
+            assertEquals(null, (Object) pool.apply(() -> null), "null results travel");
+        }
+    }
+
+    @Test
+    void imapReadsItsInputOnlyAsWorkersTakeIt() throws Exception {
+        AtomicLong read = new AtomicLong();
+        Iterable<Integer> endless = () -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Integer next() {
+                return (int) read.incrementAndGet();
+            }
+        };
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            ResultIterator<Integer> it = pool.imap((Integer x) -> x * 2, endless);
+            for (int i = 1; i <= 10; i++) {
+                assertEquals(2 * i, it.next());
+            }
+            assertTrue(read.get() < 10_000, "an endless input is read lazily, not to its end: " + read.get());
+            assertEquals(-1, it.progress().total(), "the total is unknown while the input goes on");
+            pool.terminate();
+        }
+    }
+
+    @Test
+    void aTaskThatThrowsFailsWithTheChildsThrowableAndTheWorkerStays() throws Exception {
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            List<Long> before = pool.workerPids();
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> get(pool.applyAsync(() -> {
+                        throw new IllegalArgumentException("bad input 7");
+                    })));
+            assertInstanceOf(IllegalArgumentException.class, e.getCause());
+            assertEquals("bad input 7", e.getCause().getMessage());
+            assertTrue(e.getCause().getStackTrace().length > 0, "the worker's stack trace travels");
+            TaskFailedException thrown = assertThrows(TaskFailedException.class, () -> pool.map(x -> 10 / x, range(3)));
+            assertInstanceOf(ArithmeticException.class, thrown.getCause());
+            assertTrue(thrown.task().contains("item 0"), thrown.task());
+            assertEquals(before, pool.workerPids(), "the worker stays");
+            assertEquals(5, pool.apply(() -> 5));
+        }
+    }
+
+    /** Python's Pool hangs here; ours fails exactly the task whose worker died. */
+    @Test
+    void aWorkerKilledMidTaskFailsOnlyThatTask() throws Exception {
+        ProcessQueue<Long> running = ProcessQueue.create();
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            CompletableFuture<Object> victim = pool.applyAsync(() -> {
+                Channels.put(running, ProcessHandle.current().pid());
+                Files2.blockForever();
+                return "never";
+            });
+            long pid = Channels.take(running, "the victim task to start");
+            List<CompletableFuture<Integer>> others = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int v = i;
+                others.add(pool.applyAsync(() -> v * 3));
+            }
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> get(victim));
+            WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, e.getCause());
+            assertEquals(pid, died.pid());
+            assertEquals(-9, died.exitCode());
+            assertTrue(died.getMessage().contains("pid " + pid), died.getMessage());
+            for (int i = 0; i < others.size(); i++) {
+                assertEquals(i * 3, get(others.get(i)), "task " + i + " completes");
+            }
+            Await.until(LONG, "a replacement worker", () -> pool.workerPids().size() == 2);
+            assertFalse(pool.workerPids().contains(pid));
+            assertEquals(2, pool.map(x -> x, range(50)).size() / 25);
+        }
+    }
+
+    @Test
+    void systemExitInATaskFailsItWithTheExitCode() throws Exception {
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            TaskFailedException e = assertThrows(TaskFailedException.class, () -> pool.apply(() -> {
+                System.exit(3);
+                return 0;
+            }));
+            WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, e);
+            assertEquals(3, died.exitCode());
+            assertEquals("after", pool.apply(() -> "after"));
+        }
+    }
+
+    @Test
+    void aTaskOverItsTimeLimitIsStoppedByKillingItsWorker() throws Exception {
+        try (ProcessPool pool = Multiprocessing.getContext().poolBuilder().processes(1)
+                .taskTimeout(Duration.ofMillis(500)).build()) {
+            long before = pool.workerPids().get(0);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> get(pool.applyAsync(() -> {
+                Files2.blockForever();
+                return 0;
+            })));
+            TaskTimeoutException timeout = assertInstanceOf(TaskTimeoutException.class, e.getCause());
+            assertEquals(Duration.ofMillis(500), timeout.limit());
+            assertEquals(before, timeout.pid());
+            assertEquals(9, pool.apply(() -> 9), "a replacement runs the next task");
+            assertNotEquals(before, pool.workerPids().get(0));
+        }
+    }
+
+    @Test
+    void aResultThatCannotBeSerializedFailsItsTaskClearly() throws Exception {
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> get(pool.applyAsync(Object::new)));
+            assertInstanceOf(ProcessSerializationException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("java.lang.Object"), e.getCause().getMessage());
+            assertEquals(1, pool.apply(() -> 1));
+        }
+    }
+
+    @Test
+    void aTaskThatCannotBeSerializedIsRefusedAtSubmission() throws Exception {
+        Object notSerializable = new Object();
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            ProcessSerializationException e = assertThrows(ProcessSerializationException.class,
+                    () -> pool.apply(() -> notSerializable.hashCode()));
+            assertTrue(e.getMessage().contains("java.lang.Object"), e.getMessage());
+            Callable<Integer> plain = () -> 1;
+            ProcessSerializationException plainRefused = assertThrows(ProcessSerializationException.class,
+                    () -> pool.submit(plain));
+            assertTrue(plainRefused.getMessage().contains("not serializable"), plainRefused.getMessage());
+            assertThrows(ProcessSerializationException.class, () -> pool.map(x -> notSerializable, range(2)));
+        }
+    }
+
+    @Test
+    void theInitializerRunsInEachWorkerBeforeItsTasks() throws Exception {
+        try (ProcessPool pool = Multiprocessing.getContext().poolBuilder().processes(2)
+                .initializer(() -> initialized = "yes in " + ProcessHandle.current().pid()).build()) {
+            List<String> seen = pool.map(x -> initialized + " / " + ProcessHandle.current().pid(), range(8), 1);
+            for (String s : seen) {
+                String[] parts = s.split(" / ");
+                assertEquals("yes in " + parts[1], parts[0]);
+            }
+        }
+        assertEquals("no", initialized, "the initializer ran in the workers, not here");
+    }
+
+    @Test
+    void aFailingInitializerBreaksThePoolWithItsCause() throws Exception {
+        try (ProcessPool pool = Multiprocessing.getContext().poolBuilder().processes(1)
+                .initializer(() -> {
+                    throw new IllegalStateException("no database");
+                }).build()) {
+            Exception e = assertThrows(Exception.class, () -> pool.apply(() -> 1));
+            Throwable t = e;
+            boolean found = false;
+            while (t != null) {
+                found |= String.valueOf(t.getMessage()).contains("no database");
+                t = t.getCause();
+            }
+            assertTrue(found, "the initializer's exception is reported: " + e);
+        }
+    }
+
+    @Test
+    void maxTasksPerChildReplacesWorkers() throws Exception {
+        try (ProcessPool pool = Multiprocessing.getContext().poolBuilder().processes(1).maxTasksPerChild(2).build()) {
+            List<Long> pids = pool.map(x -> ProcessHandle.current().pid(), range(6), 1);
+            assertEquals(3, new HashSet<>(pids).size(), "two tasks per worker: " + pids);
+        }
+    }
+
+    @Test
+    void terminateCancelsWhatIsUnfinishedAndEndsTheWorkers() throws Exception {
+        ProcessQueue<String> running = ProcessQueue.create();
+        ProcessPool pool = ProcessPool.create(1);
+        CompletableFuture<Object> blocked = pool.applyAsync(() -> {
+            Channels.put(running, "running");
+            Files2.blockForever();
+            return null;
+        });
+        CompletableFuture<Object> queued = pool.applyAsync(() -> 1);
+        Channels.take(running, "the blocking task to start");
+        List<Long> pids = pool.workerPids();
+        List<Runnable> left = pool.shutdownNow();
+        assertEquals(2, left.size(), "both submissions were unfinished: " + left);
+        for (CompletableFuture<Object> f : List.of(blocked, queued)) {
+            assertThrows(CancellationException.class, () -> get(f));
+        }
+        assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+        assertTrue(pool.isTerminated());
+        Await.until(LONG, "the workers to end", () -> pids.stream().allMatch(Await::hasEnded));
+        assertThrows(RejectedExecutionException.class, () -> pool.apply(() -> 1));
+        pool.close();
+    }
+
+    @Test
+    void closeWaitsForTheSubmittedWork() throws Exception {
+        List<CompletableFuture<Integer>> futures = new ArrayList<>();
+        ProcessPool pool = ProcessPool.create(2);
+        for (int i = 0; i < 30; i++) {
+            int v = i;
+            futures.add(pool.applyAsync(() -> {
+                Thread.sleep(5); // work that takes a little time
+                return v;
+            }));
+        }
+        assertThrows(IllegalStateException.class, pool::join, "join() before shutdown()");
+        pool.close();
+        assertTrue(pool.isTerminated());
+        for (int i = 0; i < futures.size(); i++) {
+            assertTrue(futures.get(i).isDone());
+            assertEquals(i, futures.get(i).get());
+        }
+        pool.close(); // idempotent
+        pool.join();
+        assertTrue(pool.join(Duration.ZERO));
+        assertThrows(RejectedExecutionException.class, () -> pool.submit(() -> 1));
+    }
+
+    @Test
+    void executorServiceMethodsWork() throws Exception {
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            List<SerializableCallable<Integer>> tasks = List.of(() -> 1, () -> 2, () -> 3);
+            List<Future<Integer>> all = pool.invokeAll(tasks);
+            assertEquals(List.of(1, 2, 3), all.stream().map(f -> {
+                try {
+                    return f.get();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }).collect(Collectors.toList()));
+            int any = pool.invokeAny(tasks);
+            assertTrue(any >= 1 && any <= 3);
+            assertEquals("r", get(pool.submit((SerializableRunnable) () -> { }, "r")));
+            assertEquals(null, (Object) get(pool.submit((SerializableRunnable) () -> { })));
+            pool.execute((SerializableRunnable) () -> { });
+            assertFalse(pool.isShutdown());
+        }
+    }
+
+    @Test
+    void mapAsyncReportsItsProgress() throws Exception {
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            MapFuture<Integer> f = pool.mapAsync(x -> x, range(500), 10);
+            assertEquals(500, get(f).size());
+            TaskProgress p = f.progress();
+            assertEquals(new TaskProgress(500, 500, 0), p);
+            assertTrue(p.isDone());
+            assertEquals(1.0, p.fraction());
+        }
+    }
+
+    @Test
+    void misuseIsRefusedWithClearErrors() throws Exception {
+        ProcessContext ctx = Multiprocessing.getContext();
+        assertThrows(IllegalArgumentException.class, () -> ctx.pool(0));
+        assertThrows(IllegalArgumentException.class, () -> ctx.poolBuilder().processes(-1));
+        assertThrows(IllegalArgumentException.class, () -> ctx.poolBuilder().maxTasksPerChild(-1));
+        assertThrows(IllegalArgumentException.class, () -> ctx.poolBuilder().taskTimeout(Duration.ZERO));
+        assertThrows(NullPointerException.class, () -> ctx.poolBuilder().taskTimeout(null));
+        assertThrows(NullPointerException.class, () -> ctx.poolBuilder().initializer(null));
+        assertThrows(IllegalArgumentException.class, () -> ctx.poolBuilder().jvmOptions(List.of("-cp")));
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            assertThrows(NullPointerException.class, () -> pool.apply(null));
+            assertThrows(NullPointerException.class, () -> pool.map(null, range(1)));
+            assertThrows(NullPointerException.class, () -> pool.map(x -> x, null));
+            assertThrows(IllegalArgumentException.class, () -> pool.map(x -> x, range(1), -1));
+            assertThrows(IllegalArgumentException.class, () -> pool.imap(x -> x, range(1), 0));
+            assertThrows(NullPointerException.class, () -> pool.join(null));
+        }
+    }
+}
