@@ -221,4 +221,18 @@ public final class Drivers {
             Files2.blockForever();
         }
     }
+
+    /** Makes a pool of two workers, prints their pids and "ready", then blocks until killed. */
+    public static final class PoolOwner {
+        public static void main(String[] args) throws Exception {
+            org.multiprocessing4j.ProcessPool pool = org.multiprocessing4j.ProcessPool.create(2);
+            pool.map(x -> x, java.util.List.of(1, 2, 3, 4), 1);
+            for (long pid : pool.workerPids()) {
+                System.out.println("worker " + pid);
+            }
+            printIdleJvms();
+            System.out.println("ready");
+            Files2.blockForever();
+        }
+    }
 }
