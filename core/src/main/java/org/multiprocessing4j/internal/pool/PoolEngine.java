@@ -94,6 +94,7 @@ public final class PoolEngine {
     private final AtomicLong taskIds = new AtomicLong();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile State state = State.RUNNING;
+    private boolean dirty = true; // guarded by lock: something changed that the dispatcher must look at
     private RuntimeException broken; // guarded by lock: the initializer failed
     private long serviceNanos = QUEUED_WORK_NANOS; // guarded by lock: EWMA of a task's run time
     private int earlyDeaths; // guarded by lock: workers in a row that died before they were ready
@@ -112,6 +113,7 @@ public final class PoolEngine {
         long itemsSent;
         long lastDoneNanos;
         long timedOutTask = Long.MIN_VALUE;
+        final java.util.concurrent.locks.ReentrantLock sending = new java.util.concurrent.locks.ReentrantLock();
         boolean alive = true;
         boolean ready;
         boolean stopSent;
@@ -283,14 +285,19 @@ public final class PoolEngine {
             }
             jobs.add(job);
             unfinished.add(job);
-            lock.notifyAll();
+        }
+        // Send what the job has for idle workers right here: one hand-off less than through the
+        // dispatcher. The dispatcher then does the rest (a map's later chunks, say).
+        dispatchOne();
+        synchronized (lock) {
+            signal();
         }
     }
 
     /** Wakes the dispatcher: a job may make tasks again (an iterator consumed results). */
     public void poke() {
         synchronized (lock) {
-            lock.notifyAll();
+            signal();
         }
     }
 
@@ -316,52 +323,33 @@ public final class PoolEngine {
     private void dispatchLoop() {
         try {
             while (true) {
-                Worker w;
-                Task t;
-                byte[] define = null;
-                List<Worker> toStop = null;
                 synchronized (lock) {
-                    while (true) {
-                        if (state == State.TERMINATED || state == State.TERMINATING) {
-                            return;
-                        }
-                        w = leastBusyWithRoom();
-                        t = w == null ? null : nextTask();
-                        if (t != null || !drained.isEmpty()) {
-                            break;
-                        }
-                        if (state == State.CLOSED && unfinished.isEmpty()) {
-                            toStop = new ArrayList<>();
-                            for (Worker x : workers) {
-                                if (x.alive && !x.stopSent) {
-                                    x.stopSent = true;
-                                    toStop.add(x);
-                                }
-                            }
-                            if (!toStop.isEmpty()) {
-                                break;
-                            }
-                        }
+                    while (!dirty && state != State.TERMINATED && state != State.TERMINATING) {
                         lock.wait();
                     }
-                    if (t != null && w != null) {
-                        w.inFlight.add(t);
-                        w.itemsSent += t.count;
-                        if (w.inFlight.size() == 1) {
-                            t.startedNanos = System.nanoTime();
-                        }
-                        if (t.job.function != null && w.defined.add(t.job.functionId)) {
-                            t.job.definedIn.add(w.id);
-                            define = new Wire.Writer(16 + t.job.function.length).op(Wire.DEFINE)
-                                    .i32(t.job.functionId).bytes(t.job.function).toBytes();
-                        }
+                    if (state == State.TERMINATED || state == State.TERMINATING) {
+                        return;
                     }
+                    dirty = false;
+                }
+                while (dispatchOne()) {
+                    // Keep the workers' windows full.
                 }
                 List<Job> finished = null;
+                List<Worker> toStop = null;
                 synchronized (lock) {
                     if (!drained.isEmpty()) {
                         finished = new ArrayList<>(drained);
                         drained.clear();
+                    }
+                    if (state == State.CLOSED && unfinished.isEmpty()) {
+                        toStop = new ArrayList<>();
+                        for (Worker x : workers) {
+                            if (x.alive && !x.stopSent) {
+                                x.stopSent = true;
+                                toStop.add(x);
+                            }
+                        }
                     }
                 }
                 if (finished != null) {
@@ -372,17 +360,14 @@ public final class PoolEngine {
                 if (toStop != null) {
                     byte[] stop = new Wire.Writer(1).op(Wire.STOP).toBytes();
                     for (Worker x : toStop) {
-                        send(x, stop);
+                        x.sending.lock();
+                        try {
+                            send(x, stop);
+                        } finally {
+                            x.sending.unlock();
+                        }
                     }
-                    continue;
                 }
-                if (t == null) {
-                    continue;
-                }
-                if (define != null) {
-                    send(w, define);
-                }
-                send(w, t.message);
             }
         } catch (InterruptedException e) {
             // The pool is being terminated.
@@ -392,13 +377,84 @@ public final class PoolEngine {
         }
     }
 
-    /** Puts a message in a worker's inbox, giving up if the worker dies meanwhile (its tasks are retried). */
-    private void send(Worker w, byte[] message) throws InterruptedException {
-        while (!w.inbox.offer(message, 50, TimeUnit.MILLISECONDS)) {
-            synchronized (lock) {
-                if (!w.alive || state == State.TERMINATING || state == State.TERMINATED) {
-                    return;
+    /**
+     * Gives one task to the least busy worker that has room, and sends it; false if there was
+     * nothing to send or nobody to take it. Called by the dispatcher, and by a submitting thread
+     * (which saves a hand-off to the dispatcher on the way to the worker). A worker's tasks go
+     * into its in-flight list and its inbox under its send lock, so both have the same order.
+     */
+    private boolean dispatchOne() {
+        Worker w;
+        Task t;
+        byte[] define = null;
+        synchronized (lock) {
+            if (state == State.TERMINATED || state == State.TERMINATING) {
+                return false;
+            }
+            w = leastBusyWithRoom();
+            if (w == null) {
+                return false;
+            }
+            t = nextTask();
+            if (t == null) {
+                return false;
+            }
+            if (!w.sending.tryLock()) {
+                retries.addFirst(t); // another thread is sending to it right now
+                return false;
+            }
+            w.inFlight.add(t);
+            w.itemsSent += t.count;
+            if (w.inFlight.size() == 1) {
+                t.startedNanos = System.nanoTime();
+            }
+            if (t.job.function != null && w.defined.add(t.job.functionId)) {
+                t.job.definedIn.add(w.id);
+                define = new Wire.Writer(16 + t.job.function.length).op(Wire.DEFINE)
+                        .i32(t.job.functionId).bytes(t.job.function).toBytes();
+            }
+        }
+        try {
+            if (define != null) {
+                send(w, define);
+            }
+            send(w, t.message);
+        } finally {
+            w.sending.unlock();
+        }
+        return true;
+    }
+
+    /** Sets the dispatcher going; called holding the lock. */
+    private void signal() {
+        dirty = true;
+        lock.notifyAll();
+    }
+
+    /**
+     * Puts a message in a worker's inbox, giving up if the worker dies meanwhile (its tasks are
+     * retried). Not interruptible: a task recorded as sent must be sent. An interrupt is kept.
+     */
+    private void send(Worker w, byte[] message) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (w.inbox.offer(message, 50, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
+                synchronized (lock) {
+                    if (!w.alive || state == State.TERMINATING || state == State.TERMINATED) {
+                        return;
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -406,7 +462,8 @@ public final class PoolEngine {
     private Worker leastBusyWithRoom() {
         Worker best = null;
         for (Worker w : workers) {
-            if (w.hasRoom() && (best == null || w.inFlight.size() < best.inFlight.size())) {
+            if (w.hasRoom() && !w.sending.isLocked()
+                    && (best == null || w.inFlight.size() < best.inFlight.size())) {
                 best = w;
             }
         }
@@ -505,7 +562,7 @@ public final class PoolEngine {
                     }
                 }
             }
-            lock.notifyAll();
+            signal();
         }
         if (t == null) {
             return; // a task already failed (its worker was declared dead); its late result is dropped
@@ -575,7 +632,7 @@ public final class PoolEngine {
                 j.definedIn.remove(w.id);
             }
             replace = (state == State.RUNNING || (state == State.CLOSED && !unfinished.isEmpty())) && broken == null;
-            lock.notifyAll();
+            signal();
         }
         if (running != null) {
             String task = running.describe();
@@ -607,13 +664,13 @@ public final class PoolEngine {
                         breakPool(e);
                     }
                 }
-                lock.notifyAll();
+                signal();
             }
         }
         synchronized (lock) {
             if (workers.isEmpty() && state != State.RUNNING && (state != State.CLOSED || unfinished.isEmpty())) {
                 state = State.TERMINATED;
-                lock.notifyAll();
+                signal();
                 terminated.countDown();
                 return true;
             }
@@ -633,7 +690,7 @@ public final class PoolEngine {
                         holders.add(w);
                     }
                 }
-                lock.notifyAll();
+                signal();
             }
             if (job.function != null) {
                 byte[] forget = new Wire.Writer(8).op(Wire.FORGET).i32(job.functionId).toBytes();
@@ -693,7 +750,7 @@ public final class PoolEngine {
                     state = State.TERMINATED;
                     terminated.countDown();
                 }
-                lock.notifyAll();
+                signal();
             }
         }
     }
@@ -719,7 +776,7 @@ public final class PoolEngine {
             for (Worker w : live) {
                 w.inFlight.clear();
             }
-            lock.notifyAll();
+            signal();
             if (state == State.TERMINATED) {
                 terminated.countDown();
             }
