@@ -1,7 +1,6 @@
 package org.multiprocessing4j;
 
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.multiprocessing4j.internal.pool.PoolEngine;
 
@@ -9,17 +8,20 @@ import org.multiprocessing4j.internal.pool.PoolEngine;
 final class CallJob<R> extends PoolEngine.Job {
     private final byte[] callable;
     private final String name;
-    final CompletableFuture<R> future;
+    final PoolFuture<R> future;
+    private final java.util.concurrent.Executor completer;
     private final R fixedResult;
     private final boolean useFixedResult;
-    private boolean made; // guarded by the engine lock
+    private boolean made; // guarded by this
     private volatile boolean finished;
 
     /**
      * @param useFixedResult for {@code submit(Runnable, result)}: complete with {@code fixedResult}
      */
-    CallJob(byte[] callable, String name, CompletableFuture<R> future, R fixedResult, boolean useFixedResult) {
+    CallJob(byte[] callable, String name, PoolFuture<R> future, R fixedResult, boolean useFixedResult,
+            java.util.concurrent.Executor completer) {
         super(null);
+        this.completer = completer;
         this.callable = callable;
         this.name = name;
         this.future = future;
@@ -28,17 +30,21 @@ final class CallJob<R> extends PoolEngine.Job {
     }
 
     @Override
-    protected PoolEngine.Task next(AtomicLong ids) {
+    protected synchronized PoolEngine.Task next(AtomicLong ids, boolean throttle) {
         if (made) {
             return null;
         }
         made = true;
+        if (future.isDone()) {
+            finished = true; // cancelled before it was sent: it is not run
+            return null;
+        }
         long id = ids.incrementAndGet();
         return task(id, 0, 1, runMessage(id, callable));
     }
 
     @Override
-    protected boolean mayHaveMore() {
+    protected synchronized boolean mayHaveMore() {
         return !made;
     }
 
@@ -46,19 +52,19 @@ final class CallJob<R> extends PoolEngine.Job {
     @SuppressWarnings("unchecked")
     protected void succeeded(long index, Object value) {
         finished = true;
-        future.complete(useFixedResult ? fixedResult : (R) value);
+        future.arrive(useFixedResult ? fixedResult : (R) value, null, completer);
     }
 
     @Override
     protected void failed(long index, Throwable error, boolean workerDied) {
         finished = true;
-        future.completeExceptionally(error);
+        future.arrive(null, error, completer);
     }
 
     @Override
     protected void cancelled(CancellationException e) {
         finished = true;
-        future.completeExceptionally(e);
+        future.arrive(null, e, completer);
     }
 
     @Override

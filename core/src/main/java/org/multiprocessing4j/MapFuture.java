@@ -7,7 +7,9 @@ import java.util.concurrent.CompletableFuture;
  * The result of {@link ProcessPool#mapAsync}: a {@link CompletableFuture} of the results in the
  * order of the items, which also tells how far the work has got ({@link #progress()}), as
  * Python's {@code AsyncResult} of {@code map_async} does not. It completes exceptionally at the
- * first item that fails (with a {@link TaskFailedException}); the other items still run.
+ * first item that fails (with a {@link TaskFailedException}); no item is sent to a worker after
+ * that, and those already sent finish. Callbacks attached to it run on the pool's completer
+ * thread.
  *
  * @param <R> the type of a result
  */

@@ -48,6 +48,8 @@ final class MapJob extends PoolEngine.Job {
     private boolean inputDone;
     private boolean stopped;
     private RuntimeException terminal;
+    private boolean completing;
+    private boolean throttled;
     private final List<Object> all = new ArrayList<>();
     private final Map<Long, Object> waiting = new HashMap<>();
     private final ArrayDeque<Object> arrived = new ArrayDeque<>();
@@ -66,8 +68,12 @@ final class MapJob extends PoolEngine.Job {
     }
 
     @Override
-    protected synchronized PoolEngine.Task next(AtomicLong ids) {
-        if (inputDone || stopped || (mode != Mode.LIST && generated - consumed >= ahead)) {
+    protected synchronized PoolEngine.Task next(AtomicLong ids, boolean throttle) {
+        if (inputDone || stopped) {
+            return null;
+        }
+        if (throttle && mode != Mode.LIST && generated - consumed >= ahead) {
+            throttled = true;
             return null;
         }
         long first = generated;
@@ -77,13 +83,12 @@ final class MapJob extends PoolEngine.Job {
         try {
             while (count < chunksize && input.hasNext()) {
                 Object item = input.next();
-                String what = "item " + (first + count) + " of " + name;
                 if (arity == 1) {
-                    args.add(encodeArgument(item, what));
+                    args.add(encodeArgument(item, "item " + (first + count) + " of " + name));
                 } else {
                     Map.Entry<?, ?> pair = (Map.Entry<?, ?>) item;
-                    args.add(encodeArgument(pair.getKey(), what));
-                    args.add(encodeArgument(pair.getValue(), what));
+                    args.add(encodeArgument(pair.getKey(), "item " + (first + count) + " of " + name));
+                    args.add(encodeArgument(pair.getValue(), "item " + (first + count) + " of " + name));
                 }
                 count++;
             }
@@ -143,9 +148,12 @@ final class MapJob extends PoolEngine.Job {
             if (index < 0) {
                 // The pool itself broke (its initializer failed).
                 stopped = true;
-                terminal = error instanceof RuntimeException ? (RuntimeException) error : new IllegalStateException(error);
+                if (terminal == null) {
+                    terminal = error instanceof RuntimeException ? (RuntimeException) error
+                            : new IllegalStateException(error);
+                }
                 if (future != null) {
-                    future.completeExceptionally(error);
+                    engine.completer().execute(() -> future.completeExceptionally(error));
                 }
                 notifyAll();
                 return;
@@ -164,7 +172,7 @@ final class MapJob extends PoolEngine.Job {
         if (mode == Mode.LIST) {
             // map() fails at its first failure, as Python's does; no more items are sent.
             stopped = true;
-            future.completeExceptionally(f);
+            engine.completer().execute(() -> future.completeExceptionally(f));
         }
         finishIfComplete();
         notifyAll();
@@ -185,17 +193,21 @@ final class MapJob extends PoolEngine.Job {
 
     /** Completes the future once every item is in; called holding this. */
     private void finishIfComplete() {
-        if (mode == Mode.LIST && inputDone && completed >= generated && !future.isDone()) {
-            future.complete(Collections.unmodifiableList(new ArrayList<>(all)));
+        if (mode == Mode.LIST && inputDone && completed >= generated && !completing) {
+            completing = true;
+            List<Object> results = Collections.unmodifiableList(new ArrayList<>(all));
+            engine.completer().execute(() -> future.complete(results));
         }
     }
 
     @Override
     protected synchronized void cancelled(CancellationException e) {
         stopped = true;
-        terminal = e;
+        if (terminal == null) {
+            terminal = e; // an earlier reason (the pool broke) says more
+        }
         if (future != null) {
-            future.completeExceptionally(e);
+            engine.completer().execute(() -> future.completeExceptionally(e));
         }
         notifyAll();
     }
@@ -239,11 +251,16 @@ final class MapJob extends PoolEngine.Job {
     /** For the iterators: the next outcome, which {@link #awaitNext()} said is there. */
     Object takeNext() {
         Object outcome;
+        boolean wake;
         synchronized (this) {
             outcome = mode == Mode.ORDERED ? waiting.remove(consumed) : arrived.poll();
             consumed++;
+            wake = throttled;
+            throttled = false;
         }
-        engine.poke(); // the job may be allowed to read more input now
+        if (wake) {
+            engine.poke(); // it was held back: it may read more input now
+        }
         if (outcome instanceof Failure) {
             throw ((Failure) outcome).error;
         }

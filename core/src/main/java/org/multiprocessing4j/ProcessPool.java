@@ -29,10 +29,12 @@ import org.multiprocessing4j.internal.pool.PoolEngine;
  * {@link SerializableRunnable}); a task that cannot be serialized is refused when it is
  * submitted, with a {@link ProcessSerializationException} naming its class.
  *
- * <p><b>Faults never hang the pool.</b> A worker that dies while it runs a task (killed,
+ * <p><b>Faults never hang the pool.</b> A worker that dies while it holds a task (killed,
  * {@code System.exit}, a crash) fails exactly that task, with a {@link WorkerDiedException}
  * giving its pid and exit code; the pool starts a replacement, and the tasks queued behind it
- * go to other workers. A task that throws fails with the child's throwable (its stack trace
+ * go to other workers. (The pool tells the task a worker held from those it had not taken yet
+ * by what is left in the worker's inbox.) Workers that keep dying before they are ready (a bad
+ * JVM option, say) break the pool instead of being restarted forever. A task that throws fails with the child's throwable (its stack trace
  * is the worker's); the worker stays. With a time limit ({@link Builder#taskTimeout}), a task
  * that runs longer has its worker killed and fails with a {@link TaskTimeoutException}.
  *
@@ -42,7 +44,8 @@ import org.multiprocessing4j.internal.pool.PoolEngine;
  * {@link #imap}) throw a {@link TaskFailedException} whose cause is the task's throwable.
  *
  * <p><b>Ending.</b> {@link #shutdown()} is Python's {@code close()}: no new tasks, the workers
- * exit when the submitted ones are done. {@link #close()} does that and waits (so
+ * exit when the submitted ones are done (an {@code imap} nobody reads to its end is then run to
+ * its end anyway). {@link #close()} does that and waits (so
  * try-with-resources waits for the work). {@link #terminate()} and {@link #shutdownNow()} end
  * every worker at once; unfinished tasks fail with a {@link CancellationException}.
  * {@link #join()} waits for the workers to end after either. A pool left running ends with
@@ -68,8 +71,8 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         c.context = b.context;
         c.reports = new PoolEngine.DeathReports() {
             @Override
-            public RuntimeException workerDied(String task, long pid, int exitCode) {
-                return new WorkerDiedException(task, pid, exitCode);
+            public RuntimeException workerDied(String task, long pid, int exitCode, Throwable cause) {
+                return new WorkerDiedException(task, pid, exitCode, cause);
             }
 
             @Override
@@ -133,8 +136,10 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
 
         /**
          * Code each worker runs once before its first task (Python's {@code initializer}). If it
-         * throws, the pool is broken: its tasks fail with an {@link IllegalStateException}
-         * whose cause is what it threw.
+         * throws, the pool is broken: it is terminated, its unfinished tasks fail with an
+         * {@link IllegalStateException} whose cause is what it threw, and submitting more throws
+         * an {@code IllegalStateException} with that cause (Python's pool restarts such workers
+         * forever).
          *
          * @throws NullPointerException if {@code initializer} is null
          */
@@ -178,8 +183,10 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
 
         /**
          * The longest a task may run; a task that runs longer has its worker killed and fails
-         * with a {@link TaskTimeoutException}. Without it (the default) tasks may run forever.
-         * With it, each task costs one more message.
+         * with a {@link TaskTimeoutException}. The clock starts when the worker starts the task
+         * (not while it boots or runs its initializer); a chunk of a map may take this long per
+         * item. Without it (the default) tasks may run forever. With it, each task costs one
+         * more message.
          *
          * @throws NullPointerException if {@code limit} is null
          * @throws IllegalArgumentException if {@code limit} is not positive
@@ -429,8 +436,8 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         Objects.requireNonNull(task, "task");
         String name = "task " + nameOf(task);
         byte[] code = encode(new RunnableAdapter(task), name);
-        CompletableFuture<T> f = new CompletableFuture<>();
-        engine.submit(new CallJob<>(code, name, f, result, true));
+        PoolFuture<T> f = new PoolFuture<>();
+        engine.submit(new CallJob<>(code, name, f, result, true, engine.completer()));
         return f;
     }
 
@@ -547,8 +554,8 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         List<Future<T>> futures = new ArrayList<>();
         int i = 0;
         for (Callable<T> t : tasks) {
-            CompletableFuture<T> f = new CompletableFuture<>();
-            engine.submit(new CallJob<>(encoded.get(i++), "task " + nameOf(t), f, null, false));
+            PoolFuture<T> f = new PoolFuture<>();
+            engine.submit(new CallJob<>(encoded.get(i++), "task " + nameOf(t), f, null, false, engine.completer()));
             futures.add(f);
         }
         return futures;
@@ -557,8 +564,8 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
     private <R> CallJob<R> callJob(Callable<R> task, String name) {
         Objects.requireNonNull(task, "task");
         byte[] code = encode(task, name);
-        CompletableFuture<R> f = new CompletableFuture<>();
-        CallJob<R> job = new CallJob<>(code, name, f, null, false);
+        PoolFuture<R> f = new PoolFuture<>();
+        CallJob<R> job = new CallJob<>(code, name, f, null, false, engine.completer());
         engine.submit(job);
         return job;
     }

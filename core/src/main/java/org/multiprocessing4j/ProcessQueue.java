@@ -67,7 +67,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     };
 
     static {
-        org.multiprocessing4j.internal.channel.Queues.setWrapper(ProcessQueue::new);
+        org.multiprocessing4j.internal.channel.Queues.setWrapper(ProcessQueue::new, q -> q.channel);
     }
 
     ProcessQueue(QueueChannel channel) {

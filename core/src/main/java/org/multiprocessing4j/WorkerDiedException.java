@@ -1,9 +1,10 @@
 package org.multiprocessing4j;
 
 /**
- * The worker process of a {@link ProcessPool} ended while it ran this task: killed from
- * outside, {@code System.exit}, a crash of the JVM or of native code. Only this task fails; the
- * pool starts a replacement worker and goes on with the others.
+ * The worker process of a {@link ProcessPool} ended while it held this task (it had taken it
+ * from its inbox and not answered): killed from outside, {@code System.exit}, a crash of the JVM
+ * or of native code. Only this task fails; the pool starts a replacement worker and goes on with
+ * the others. The cause, if any, is what ended the worker's thread.
  */
 public final class WorkerDiedException extends TaskFailedException {
     private static final long serialVersionUID = 1L;
@@ -11,9 +12,9 @@ public final class WorkerDiedException extends TaskFailedException {
     private final long pid;
     private final int exitCode;
 
-    WorkerDiedException(String task, long pid, int exitCode) {
-        super(task, "the worker process (pid " + pid + ") ended with " + describe(exitCode) + " while it ran " + task,
-                null);
+    WorkerDiedException(String task, long pid, int exitCode, Throwable cause) {
+        super(task, "the worker process (pid " + pid + ") ended with " + describe(exitCode) + " while it held " + task
+                + (cause != null ? ", after its thread threw " + cause : ""), cause);
         this.pid = pid;
         this.exitCode = exitCode;
     }

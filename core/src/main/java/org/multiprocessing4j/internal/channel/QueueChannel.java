@@ -153,6 +153,28 @@ public final class QueueChannel {
         return message == null ? NOTHING : ItemCodec.decode(message, raw);
     }
 
+    /**
+     * Takes every item there is now, waiting up to {@code lockPatienceNanos} for the consumer
+     * lock (taking it over from a dead holder) but never for items.
+     */
+    public java.util.List<Object> drain(long lockPatienceNanos) throws InterruptedException {
+        java.util.List<Object> items = new java.util.ArrayList<>();
+        try (Backoff lockWait = Backoff.timed(lockPatienceNanos); Backoff none = Backoff.timed(0)) {
+            int got = ring.consumerLock.acquire(lockWait, Guard.NONE);
+            if (got == SharedLock.TIMED_OUT) {
+                return items;
+            }
+            try {
+                for (byte[] m = ring.read(none, Guard.NONE); m != null; m = ring.read(Backoff.timed(0), Guard.NONE)) {
+                    items.add(ItemCodec.decode(m, ring.lastReadRaw));
+                }
+            } finally {
+                ring.consumerLock.release();
+            }
+        }
+        return items;
+    }
+
     /** Items put and not yet taken; exact only when nobody is putting or taking. */
     public int size() {
         return (int) Math.min(Integer.MAX_VALUE, ring.size());

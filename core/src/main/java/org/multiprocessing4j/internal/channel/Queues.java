@@ -9,13 +9,27 @@ import org.multiprocessing4j.ProcessQueue;
  */
 public final class Queues {
     private static volatile Function<QueueChannel, ProcessQueue<?>> wrapper;
+    private static volatile Function<ProcessQueue<?>, QueueChannel> unwrapper;
 
     private Queues() {
     }
 
     /** Called once by {@code ProcessQueue}'s static initializer. */
-    public static void setWrapper(Function<QueueChannel, ProcessQueue<?>> w) {
+    public static void setWrapper(Function<QueueChannel, ProcessQueue<?>> w, Function<ProcessQueue<?>, QueueChannel> u) {
         wrapper = w;
+        unwrapper = u;
+    }
+
+    /**
+     * Takes what is left in a queue whose consumer may have died holding its consumer lock:
+     * waits up to {@code lockPatienceNanos} for the lock (a dead holder's lock is taken over
+     * within milliseconds), never for items.
+     *
+     * @return the items (as the queue gives them), in order
+     */
+    public static java.util.List<Object> drainAfterDeath(ProcessQueue<?> queue, long lockPatienceNanos)
+            throws InterruptedException {
+        return unwrapper.apply(queue).drain(lockPatienceNanos);
     }
 
     /** A queue with a buffer of {@code bufferBytes}. */

@@ -10,9 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.ProcessQueue;
@@ -24,35 +28,41 @@ import org.multiprocessing4j.internal.log.LibraryLog;
 
 /**
  * The parent side of a {@code ProcessPool}: worker processes, each with an inbox of its own, one
- * result queue shared by all of them, and three threads.
+ * result queue shared by all of them, and a few threads.
  *
  * <ul>
- * <li>The <b>dispatcher</b> gives tasks to workers: to the least busy one that has room in its
- *     window (tasks sent and not yet done). Tasks come from jobs ({@link Job}), which make them
- *     lazily, so an {@code imap} reads its input only as workers can take it.
+ * <li><b>Dispatching</b> gives tasks to workers: to the least busy one that has room in its
+ *     window (tasks sent and not yet answered). A submitting thread sends what it can at once;
+ *     the dispatcher thread does the rest. Tasks come from jobs ({@link Job}), which make them
+ *     lazily, outside the engine's lock, so an {@code imap} reads its input only as workers can
+ *     take it and a slow input does not stall the pool's bookkeeping.
  * <li>The <b>collector</b> reads the result queue: results (in the order each worker ran its
- *     tasks), start notices (only when tasks have a time limit) and the death notices that each
- *     worker's watcher puts on the same queue when its JVM ends. Because a worker's results were
- *     put before it died, its death notice always comes after them, so the task a dead worker was
- *     running is exactly the first one it had not answered: that one fails with a
- *     {@code WorkerDiedException}, the ones queued behind it go to other workers, and a
- *     replacement starts.
+ *     tasks), ready and start notices, and the death notices that each worker's watcher puts on
+ *     the same queue when its JVM ends. A worker's results were put before it died, so its
+ *     death notice comes after them.
+ * <li>When a worker dies, the tasks left in its inbox were never taken; of those it took, all
+ *     but the last were answered. So the pool knows whether it was running a task, and which:
+ *     that one fails with a {@code WorkerDiedException}; the untaken ones go to other workers;
+ *     a replacement starts.
+ * <li>The <b>completer</b> completes futures, so that a user's callback never runs on the
+ *     collector (which it could block) or under a lock; a thread waiting in {@code get()} is
+ *     woken by the collector directly.
  * <li>The <b>timer</b> (only with a time limit) kills the worker of a task that runs too long.
  * </ul>
- *
- * <p>Per-worker inboxes, not one shared task queue, are what make every task's fate known: a
- * worker can die at any instant, and the pool must know which task it held.
  */
 public final class PoolEngine {
     /** The task id of an initializer's failure report. */
     static final long INITIALIZER_TASK = -1;
 
-    private static final int INBOX_BYTES = 256 * 1024;
+    private static final int INBOX_BYTES = 1 << 20;
+    /** A message this big goes only to an idle worker: it would wait behind a busy one's work. */
+    private static final int BIG_MESSAGE = INBOX_BYTES / 4;
     private static final int RESULT_BYTES = 4 << 20;
     private static final int MIN_WINDOW = 2;
     private static final int MAX_WINDOW = 64;
     /** A window is sized so that a worker has about this much work queued. */
     private static final long QUEUED_WORK_NANOS = 300_000;
+    private static final long RESTART_PAUSE_NANOS = 1_000_000_000L;
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final AtomicInteger FUNCTIONS = new AtomicInteger();
 
@@ -67,13 +77,13 @@ public final class PoolEngine {
         public List<String> jvmOptions = List.of();
         public Duration taskTimeout;
         public ProcessContext context;
-        /** Makes the exceptions of the public API: (task, pid, exit code) → WorkerDiedException. */
+        /** Makes the exceptions of the public API, whose constructors are not public. */
         public DeathReports reports;
     }
 
     /** Makes the public exceptions, whose constructors are not public. */
     public interface DeathReports {
-        RuntimeException workerDied(String task, long pid, int exitCode);
+        RuntimeException workerDied(String task, long pid, int exitCode, Throwable cause);
 
         RuntimeException timedOut(String task, Duration limit, long pid);
 
@@ -86,22 +96,21 @@ public final class PoolEngine {
     private final Object lock = new Object();
     private final List<Worker> workers = new ArrayList<>(); // guarded by lock: the live ones
     private final Map<Integer, Worker> byId = new HashMap<>(); // guarded by lock
-    private final ArrayDeque<Job> jobs = new ArrayDeque<>(); // guarded by lock: jobs with tasks to make
+    private final ArrayDeque<Job> jobs = new ArrayDeque<>(); // guarded by lock: jobs that may make tasks
     private final ArrayDeque<Task> retries = new ArrayDeque<>(); // guarded by lock
     private final Set<Job> unfinished = new HashSet<>(); // guarded by lock
     private final List<Job> drained = new ArrayList<>(); // guarded by lock: finished while making tasks
     private final AtomicInteger workerIds = new AtomicInteger();
     private final AtomicLong taskIds = new AtomicLong();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
     private volatile State state = State.RUNNING;
     private boolean dirty = true; // guarded by lock: something changed that the dispatcher must look at
-    private RuntimeException broken; // guarded by lock: the initializer failed
+    private RuntimeException broken; // guarded by lock: the pool cannot work (its initializer failed...)
     private long serviceNanos = QUEUED_WORK_NANOS; // guarded by lock: EWMA of a task's run time
     private int earlyDeaths; // guarded by lock: workers in a row that died before they were ready
     private int lastEarlyExit; // guarded by lock
-    private final Thread dispatcher;
-    private final Thread collector;
-    private final Thread timer;
+    private long lastStartAttempt; // guarded by lock
 
     /** One worker process and what it holds. */
     private final class Worker {
@@ -110,10 +119,9 @@ public final class PoolEngine {
         final ProcessQueue<byte[]> inbox;
         final ArrayDeque<Task> inFlight = new ArrayDeque<>();
         final Set<Integer> defined = new HashSet<>();
+        final ReentrantLock sending = new ReentrantLock();
         long itemsSent;
-        long lastDoneNanos;
         long timedOutTask = Long.MIN_VALUE;
-        final java.util.concurrent.locks.ReentrantLock sending = new java.util.concurrent.locks.ReentrantLock();
         boolean alive = true;
         boolean ready;
         boolean stopSent;
@@ -130,7 +138,7 @@ public final class PoolEngine {
         }
 
         boolean hasRoom() {
-            return alive && !stopSent && inFlight.size() < window()
+            return alive && !stopSent && !sending.isLocked() && inFlight.size() < window()
                     && (config.maxTasksPerChild <= 0 || itemsSent < config.maxTasksPerChild);
         }
     }
@@ -142,6 +150,7 @@ public final class PoolEngine {
         final long firstIndex;
         final int count;
         final byte[] message;
+        long sentNanos;
         long startedNanos;
 
         Task(long id, Job job, long firstIndex, int count, byte[] message) {
@@ -170,11 +179,13 @@ public final class PoolEngine {
         }
 
         /**
-         * The next task, made now (called under the engine lock), or null if there is none now.
+         * The next task, or null if there is none now. Called without the engine lock (it may
+         * read the user's input), possibly by several threads at once.
          *
          * @param ids gives task ids
+         * @param throttle false once the pool is closed: make tasks even far ahead of a reader
          */
-        protected abstract Task next(AtomicLong ids);
+        protected abstract Task next(AtomicLong ids, boolean throttle);
 
         /** Whether the job may still make tasks (false once its input is used up or it failed). */
         protected abstract boolean mayHaveMore();
@@ -182,7 +193,10 @@ public final class PoolEngine {
         /** Item {@code index} succeeded. Called by the collector, without the engine lock. */
         protected abstract void succeeded(long index, Object value);
 
-        /** Item {@code index} failed: what its task threw in the worker, or why its worker died. */
+        /**
+         * Item {@code index} failed: what its task threw in the worker, or why its worker died;
+         * {@code index} −1 means the whole job failed (the pool broke).
+         */
         protected abstract void failed(long index, Throwable error, boolean workerDied);
 
         /** The pool was terminated before the job finished. */
@@ -201,8 +215,11 @@ public final class PoolEngine {
 
         /** For subclasses: the CALL message of {@code count} argument tuples of {@code arity}. */
         protected final byte[] callMessage(long taskId, int arity, List<byte[]> encodedArgs, int count) {
-            Wire.Writer w = new Wire.Writer(24 + 16 * encodedArgs.size()).op(Wire.CALL).i64(taskId)
-                    .i32(functionId).i32(arity).i32(count);
+            int size = 24;
+            for (byte[] a : encodedArgs) {
+                size += 4 + a.length;
+            }
+            Wire.Writer w = new Wire.Writer(size).op(Wire.CALL).i64(taskId).i32(functionId).i32(arity).i32(count);
             for (byte[] a : encodedArgs) {
                 w.bytes(a);
             }
@@ -220,28 +237,49 @@ public final class PoolEngine {
         }
     }
 
+    /**
+     * Starts the workers and the pool's threads.
+     *
+     * @throws RuntimeException from starting a worker; the workers already started are ended
+     */
     public PoolEngine(Config config) {
         this.config = config;
-        synchronized (lock) {
-            for (int i = 0; i < config.processes; i++) {
-                startWorker();
+        try {
+            synchronized (lock) {
+                for (int i = 0; i < config.processes; i++) {
+                    startWorker();
+                }
             }
+        } catch (RuntimeException | Error e) {
+            List<Worker> started;
+            synchronized (lock) {
+                state = State.TERMINATED;
+                started = new ArrayList<>(workers);
+            }
+            for (Worker w : started) {
+                w.process.kill();
+            }
+            terminated.countDown();
+            throw e;
         }
         String prefix = "multiprocessing4j-pool-" + poolNumber + "-";
-        dispatcher = daemon(prefix + "dispatcher", this::dispatchLoop);
-        collector = daemon(prefix + "collector", this::collectLoop);
-        timer = config.taskTimeout == null ? null : daemon(prefix + "timer", this::timerLoop);
+        daemon(prefix + "dispatcher", this::dispatchLoop);
+        daemon(prefix + "collector", this::collectLoop);
+        daemon(prefix + "completer", this::completeLoop);
+        if (config.taskTimeout != null) {
+            daemon(prefix + "timer", this::timerLoop);
+        }
     }
 
-    private static Thread daemon(String name, Runnable body) {
+    private static void daemon(String name, Runnable body) {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
-        return t;
     }
 
     /** Starts one worker; called under the lock. */
     private void startWorker() {
+        lastStartAttempt = System.nanoTime();
         int id = workerIds.incrementAndGet();
         ProcessQueue<byte[]> inbox = Queues.create(INBOX_BYTES);
         PoolWorker target = new PoolWorker(id, inbox, results, config.initializer, config.taskTimeout != null,
@@ -257,10 +295,13 @@ public final class PoolEngine {
         byId.put(id, w);
         // The watcher's death notice goes on the result queue, after everything the worker put.
         Thread watcher = new Thread(() -> {
-            try {
-                p.join();
-            } catch (InterruptedException e) {
-                return;
+            while (true) {
+                try {
+                    p.join();
+                    break;
+                } catch (InterruptedException e) {
+                    // Nobody interrupts it on purpose: a death notice must not be lost.
+                }
             }
             int code = p.exitCode().orElse(-9);
             try {
@@ -273,22 +314,40 @@ public final class PoolEngine {
         watcher.start();
     }
 
-    /** Adds a job. Throws if the pool is closed or broken. */
+    /** Starts a missing worker (a replacement that failed to start earlier), at most once a second. */
+    private void topUp() {
+        if (broken == null && (state == State.RUNNING || (state == State.CLOSED && !unfinished.isEmpty()))
+                && workers.size() < config.processes && System.nanoTime() - lastStartAttempt > RESTART_PAUSE_NANOS) {
+            try {
+                startWorker();
+            } catch (RuntimeException e) {
+                LibraryLog.debug("pool " + poolNumber + " could not start a worker: " + e);
+            }
+        }
+    }
+
+    /**
+     * Adds a job and sends what it has for idle workers at once.
+     *
+     * @throws RejectedExecutionException if the pool is shut down or terminated
+     * @throws IllegalStateException if the pool is broken (its initializer failed)
+     */
     public void submit(Job job) {
         synchronized (lock) {
             if (state != State.RUNNING) {
-                throw new java.util.concurrent.RejectedExecutionException("the pool is "
+                throw new RejectedExecutionException("the pool is "
                         + (state == State.CLOSED ? "shut down" : "terminated") + ": it takes no new tasks");
             }
             if (broken != null) {
-                throw broken;
+                throw new IllegalStateException("the pool is broken: " + broken.getMessage(), broken);
             }
             jobs.add(job);
             unfinished.add(job);
         }
-        // Send what the job has for idle workers right here: one hand-off less than through the
-        // dispatcher. The dispatcher then does the rest (a map's later chunks, say).
-        dispatchOne();
+        // One hand-off less than through the dispatcher; it does the rest (a map's later chunks).
+        while (dispatchOne() == Progress.SENT_TO_IDLE) {
+            // An idle worker took a task: give the next idle one a task too.
+        }
         synchronized (lock) {
             signal();
         }
@@ -299,6 +358,11 @@ public final class PoolEngine {
         synchronized (lock) {
             signal();
         }
+    }
+
+    /** Runs {@code completion} on the pool's completer thread: where futures are completed. */
+    public Executor completer() {
+        return completions::add;
     }
 
     public State state() {
@@ -318,7 +382,9 @@ public final class PoolEngine {
         }
     }
 
-    // ---- dispatcher ------------------------------------------------------------------------
+    // ---- dispatching -------------------------------------------------------------------------
+
+    private enum Progress { NOTHING, SENT, SENT_TO_IDLE, LOOK_AGAIN }
 
     private void dispatchLoop() {
         try {
@@ -332,7 +398,7 @@ public final class PoolEngine {
                     }
                     dirty = false;
                 }
-                while (dispatchOne()) {
+                while (dispatchOne() != Progress.NOTHING) {
                     // Keep the workers' windows full.
                 }
                 List<Job> finished = null;
@@ -372,57 +438,94 @@ public final class PoolEngine {
         } catch (InterruptedException e) {
             // The pool is being terminated.
         } catch (RuntimeException | Error e) {
-            LibraryLog.debug("pool dispatcher failed: " + e);
-            failEverything(e);
+            LibraryLog.debug("pool " + poolNumber + " dispatcher failed: " + e);
+            breakPool(new IllegalStateException("the pool's dispatcher failed: " + e, e));
         }
     }
 
     /**
-     * Gives one task to the least busy worker that has room, and sends it; false if there was
-     * nothing to send or nobody to take it. Called by the dispatcher, and by a submitting thread
-     * (which saves a hand-off to the dispatcher on the way to the worker). A worker's tasks go
-     * into its in-flight list and its inbox under its send lock, so both have the same order.
+     * Gives one task to the least busy worker that has room, and sends it. A worker's tasks go
+     * into its in-flight list and its inbox under its send lock, so both have the same order;
+     * a task is made (the user's input read) while only that lock is held.
      */
-    private boolean dispatchOne() {
+    private Progress dispatchOne() {
         Worker w;
         Task t;
-        byte[] define = null;
+        Job job = null;
         synchronized (lock) {
             if (state == State.TERMINATED || state == State.TERMINATING) {
-                return false;
+                return Progress.NOTHING;
             }
+            topUp();
             w = leastBusyWithRoom();
             if (w == null) {
-                return false;
+                return Progress.NOTHING;
             }
-            t = nextTask();
-            if (t == null) {
-                return false;
+            t = retries.peekFirst();
+            if (t != null) {
+                if (t.message.length > BIG_MESSAGE && !w.inFlight.isEmpty()) {
+                    return Progress.NOTHING; // it waits for an idle worker
+                }
+                retries.pollFirst();
+            } else {
+                job = jobs.pollFirst();
+                if (job == null) {
+                    return Progress.NOTHING;
+                }
+                jobs.addLast(job); // round robin between jobs
             }
             if (!w.sending.tryLock()) {
-                retries.addFirst(t); // another thread is sending to it right now
-                return false;
-            }
-            w.inFlight.add(t);
-            w.itemsSent += t.count;
-            if (w.inFlight.size() == 1) {
-                t.startedNanos = System.nanoTime();
-            }
-            if (t.job.function != null && w.defined.add(t.job.functionId)) {
-                t.job.definedIn.add(w.id);
-                define = new Wire.Writer(16 + t.job.function.length).op(Wire.DEFINE)
-                        .i32(t.job.functionId).bytes(t.job.function).toBytes();
+                if (t != null) {
+                    retries.addFirst(t);
+                }
+                return Progress.NOTHING;
             }
         }
         try {
+            if (t == null) {
+                t = job.next(taskIds, state == State.RUNNING);
+                if (t == null) {
+                    synchronized (lock) {
+                        if (!job.mayHaveMore()) {
+                            boolean present = jobs.remove(job);
+                            if (present && job.isFinished()) {
+                                drained.add(job); // its input ended with nothing in flight
+                            }
+                            return Progress.LOOK_AGAIN;
+                        }
+                        return Progress.NOTHING; // throttled: an imap far ahead of its reader
+                    }
+                }
+            }
+            byte[] define = null;
+            boolean idle;
+            synchronized (lock) {
+                if (state == State.TERMINATED || state == State.TERMINATING) {
+                    return Progress.NOTHING;
+                }
+                if (!w.alive || (t.message.length > BIG_MESSAGE && !w.inFlight.isEmpty())) {
+                    retries.addFirst(t);
+                    signal();
+                    return Progress.LOOK_AGAIN;
+                }
+                idle = w.inFlight.isEmpty();
+                w.inFlight.add(t);
+                w.itemsSent += t.count;
+                t.sentNanos = System.nanoTime();
+                if (t.job.function != null && w.defined.add(t.job.functionId)) {
+                    t.job.definedIn.add(w.id);
+                    define = new Wire.Writer(16 + t.job.function.length).op(Wire.DEFINE)
+                            .i32(t.job.functionId).bytes(t.job.function).toBytes();
+                }
+            }
             if (define != null) {
                 send(w, define);
             }
             send(w, t.message);
+            return idle ? Progress.SENT_TO_IDLE : Progress.SENT;
         } finally {
             w.sending.unlock();
         }
-        return true;
     }
 
     /** Sets the dispatcher going; called holding the lock. */
@@ -433,7 +536,8 @@ public final class PoolEngine {
 
     /**
      * Puts a message in a worker's inbox, giving up if the worker dies meanwhile (its tasks are
-     * retried). Not interruptible: a task recorded as sent must be sent. An interrupt is kept.
+     * dealt with by the death notice). Not interruptible: a task recorded as sent must be sent;
+     * an interrupt is kept.
      */
     private void send(Worker w, byte[] message) {
         boolean interrupted = false;
@@ -445,6 +549,8 @@ public final class PoolEngine {
                     }
                 } catch (InterruptedException e) {
                     interrupted = true;
+                } catch (IllegalStateException closed) {
+                    return; // the worker died and its inbox was closed
                 }
                 synchronized (lock) {
                     if (!w.alive || state == State.TERMINATING || state == State.TERMINATED) {
@@ -462,69 +568,51 @@ public final class PoolEngine {
     private Worker leastBusyWithRoom() {
         Worker best = null;
         for (Worker w : workers) {
-            if (w.hasRoom() && !w.sending.isLocked()
-                    && (best == null || w.inFlight.size() < best.inFlight.size())) {
+            if (w.hasRoom() && (best == null || w.inFlight.size() < best.inFlight.size())) {
                 best = w;
             }
         }
         return best;
     }
 
-    private Task nextTask() {
-        Task t = retries.pollFirst();
-        if (t != null) {
-            return t;
-        }
-        int n = jobs.size();
-        for (int i = 0; i < n; i++) {
-            Job job = jobs.peekFirst();
-            t = job.next(taskIds);
-            if (t != null) {
-                return t;
-            }
-            jobs.pollFirst();
-            if (job.mayHaveMore()) {
-                jobs.addLast(job); // throttled (an imap far ahead of its reader): look again later
-            } else if (job.isFinished()) {
-                drained.add(job); // its input ended with nothing in flight: no result will finish it
-            }
-        }
-        return null;
-    }
-
-    // ---- collector -------------------------------------------------------------------------
+    // ---- collecting --------------------------------------------------------------------------
 
     private void collectLoop() {
-        try {
-            while (true) {
-                byte[] m = results.take();
+        while (true) {
+            byte[] m;
+            try {
+                m = results.take();
+            } catch (InterruptedException | IllegalStateException e) {
+                return;
+            }
+            try {
                 Wire.Reader r = new Wire.Reader(m);
                 byte op = r.op();
                 if (op == Wire.DONE) {
                     done(r);
                 } else if (op == Wire.READY) {
-                    synchronized (lock) {
-                        Worker w = byId.get(r.i32());
-                        if (w != null) {
-                            w.ready = true;
-                            earlyDeaths = 0;
-                        }
-                    }
+                    ready(r.i32());
                 } else if (op == Wire.STARTED) {
                     started(r.i32(), r.i64());
                 } else if (op == Wire.DIED) {
                     if (died(r.i32(), r.i32())) {
                         return;
                     }
-                } else if (op == Wire.STOP) {
-                    return;
                 }
+            } catch (RuntimeException | Error e) {
+                // One bad message must not stop the collector: the pool could never end then.
+                LibraryLog.debug("pool " + poolNumber + " collector: " + e);
             }
-        } catch (InterruptedException e) {
-            // Terminated.
-        } catch (RuntimeException | Error e) {
-            LibraryLog.debug("pool collector failed: " + e);
-            failEverything(e);
+        }
+    }
+
+    private void ready(int workerId) {
+        synchronized (lock) {
+            Worker w = byId.get(workerId);
+            if (w != null) {
+                w.ready = true;
+                earlyDeaths = 0;
+            }
         }
     }
 
@@ -532,14 +620,13 @@ public final class PoolEngine {
         int workerId = r.i32();
         long taskId = r.i64();
         int count = r.i32();
-        Task t = null;
         if (taskId == INITIALIZER_TASK) {
             r.op();
             int at = r.field();
-            Throwable cause = decodeThrowable(r.buf, at, r.lastLength);
-            breakPool(config.reports.initializerFailed(cause));
+            breakPool(config.reports.initializerFailed(decodeThrowable(r.buf, at, r.lastLength)));
             return;
         }
+        Task t = null;
         synchronized (lock) {
             Worker w = byId.get(workerId);
             if (w != null) {
@@ -551,37 +638,30 @@ public final class PoolEngine {
                 }
                 if (t != null) {
                     w.inFlight.remove(t);
-                    long now = System.nanoTime();
-                    if (t.startedNanos != 0) {
-                        long took = Math.max(1, (now - t.startedNanos) / Math.max(1, t.count));
-                        serviceNanos = (serviceNanos * 7 + took) / 8;
-                    }
-                    Task head = w.inFlight.peekFirst();
-                    if (head != null && config.taskTimeout == null) {
-                        head.startedNanos = now;
-                    }
+                    long took = System.nanoTime() - (t.startedNanos != 0 ? t.startedNanos : t.sentNanos);
+                    serviceNanos = (serviceNanos * 7 + Math.max(1, took / Math.max(1, t.count))) / 8;
                 }
             }
-            signal();
+            if (!jobs.isEmpty() || !retries.isEmpty() || state == State.CLOSED) {
+                signal();
+            }
         }
         if (t == null) {
-            return; // a task already failed (its worker was declared dead); its late result is dropped
+            return; // its worker was already declared dead and the task failed or retried
         }
         for (int k = 0; k < count; k++) {
             byte status = r.op();
             int at = r.field();
             long index = t.firstIndex + k;
-            if (status == Wire.OK) {
-                Object value;
-                try {
-                    value = ItemCodec.decodeEmbedded(r.buf, at, r.lastLength);
-                } catch (RuntimeException e) {
-                    t.job.failed(index, e, false);
-                    continue;
+            try {
+                if (status == Wire.OK) {
+                    t.job.succeeded(index, ItemCodec.decodeEmbedded(r.buf, at, r.lastLength));
+                } else {
+                    t.job.failed(index, decodeThrowable(r.buf, at, r.lastLength), false);
                 }
-                t.job.succeeded(index, value);
-            } else {
-                t.job.failed(index, decodeThrowable(r.buf, at, r.lastLength), false);
+            } catch (RuntimeException | LinkageError e) {
+                t.job.failed(index, new IllegalStateException("the result of " + t.job.describe(index, 1)
+                        + " could not be decoded here: " + e, e), false);
             }
         }
         finishIfDone(t.job);
@@ -602,10 +682,7 @@ public final class PoolEngine {
 
     /** Handles a death notice; true when the collector should end (the pool is terminated). */
     private boolean died(int workerId, int exitCode) {
-        Task running;
-        boolean timedOut;
         Worker w;
-        boolean replace;
         synchronized (lock) {
             w = byId.remove(workerId);
             if (w == null) {
@@ -613,15 +690,19 @@ public final class PoolEngine {
             }
             w.alive = false;
             workers.remove(w);
-            // A worker that died before it was ready (while booting, or in its initializer) ran
-            // nothing: all its tasks go to other workers. Several in a row mean it always will.
-            running = w.ready ? w.inFlight.pollFirst() : null;
-            if (!w.ready && state == State.RUNNING) {
-                earlyDeaths++;
-                lastEarlyExit = exitCode;
+        }
+        // What is still in its inbox was never taken.
+        int untaken = countUntaken(w.inbox);
+        w.inbox.close();
+        Task running = null;
+        boolean timedOut;
+        boolean replace;
+        boolean hopeless = false;
+        synchronized (lock) {
+            int taken = w.inFlight.size() - untaken;
+            if (taken > 0) {
+                running = w.inFlight.pollFirst();
             }
-            timedOut = running != null && w.timedOutTask == running.id;
-            // The tasks queued behind it never started: they go to other workers, in order.
             for (java.util.Iterator<Task> it = w.inFlight.descendingIterator(); it.hasNext(); ) {
                 Task queued = it.next();
                 queued.startedNanos = 0;
@@ -631,72 +712,103 @@ public final class PoolEngine {
             for (Job j : unfinished) {
                 j.definedIn.remove(w.id);
             }
-            replace = (state == State.RUNNING || (state == State.CLOSED && !unfinished.isEmpty())) && broken == null;
+            timedOut = running != null && w.timedOutTask == running.id;
+            if (!w.ready && state != State.TERMINATING && state != State.TERMINATED) {
+                // It died while booting or in its initializer; several in a row mean it always will.
+                earlyDeaths++;
+                lastEarlyExit = exitCode;
+                hopeless = earlyDeaths >= 3 && broken == null;
+            }
+            replace = !hopeless && broken == null
+                    && (state == State.RUNNING || (state == State.CLOSED && !unfinished.isEmpty()));
             signal();
         }
         if (running != null) {
             String task = running.describe();
             RuntimeException error = timedOut
-                    ? config.reports.timedOut(task, config.taskTimeout, w.process.pid())
-                    : config.reports.workerDied(task, w.process.pid(), exitCode);
+                    ? config.reports.timedOut(task, limitFor(running), w.process.pid())
+                    : config.reports.workerDied(task, w.process.pid(), exitCode, w.process.exception().orElse(null));
             for (int k = 0; k < running.count; k++) {
                 running.job.failed(running.firstIndex + k, error, true);
             }
             finishIfDone(running.job);
         }
-        w.inbox.close();
-        boolean hopeless;
-        synchronized (lock) {
-            hopeless = earlyDeaths >= 3 && broken == null;
-        }
         if (hopeless) {
-            breakPool(new IllegalStateException("pool workers keep ending before they are ready (the last with exit"
-                    + " code " + lastEarlyExit + "): check the pool's JVM options and initializer"));
-            replace = false;
+            breakPool(new IllegalStateException("pool workers keep ending before they are ready (the last with"
+                    + " exit code " + exitCode + "): check the pool's JVM options and initializer"));
         }
-        if (replace) {
-            synchronized (lock) {
+        synchronized (lock) {
+            if (replace && broken == null
+                    && (state == State.RUNNING || (state == State.CLOSED && !unfinished.isEmpty()))) {
                 try {
                     startWorker();
                 } catch (RuntimeException e) {
-                    LibraryLog.debug("pool could not replace a worker: " + e);
+                    LibraryLog.debug("pool " + poolNumber + " could not replace a worker: " + e);
                     if (workers.isEmpty()) {
-                        breakPool(e);
+                        broken = e;
                     }
                 }
                 signal();
             }
-        }
-        synchronized (lock) {
             if (workers.isEmpty() && state != State.RUNNING && (state != State.CLOSED || unfinished.isEmpty())) {
                 state = State.TERMINATED;
                 signal();
                 terminated.countDown();
+                completions.add(() -> { });
                 return true;
             }
+        }
+        if (broken != null) {
+            breakPool(broken);
         }
         return false;
     }
 
-    private void finishIfDone(Job job) {
-        if (job.isFinished()) {
-            List<Worker> holders = new ArrayList<>();
-            synchronized (lock) {
-                unfinished.remove(job);
-                jobs.remove(job);
-                for (int id : job.definedIn) {
-                    Worker w = byId.get(id);
-                    if (w != null && w.defined.remove(job.functionId)) {
-                        holders.add(w);
-                    }
+    /** Counts the task messages left in a dead worker's inbox, emptying it. */
+    private static int countUntaken(ProcessQueue<byte[]> inbox) {
+        int n = 0;
+        try {
+            // The dead worker may hold the inbox's consumer lock: it is taken over, not waited for.
+            for (Object o : Queues.drainAfterDeath(inbox, 2_000_000_000L)) {
+                byte[] m = (byte[]) o;
+                if (m.length > 0 && (m[0] == Wire.CALL || m[0] == Wire.RUN)) {
+                    n++;
                 }
-                signal();
             }
-            if (job.function != null) {
-                byte[] forget = new Wire.Writer(8).op(Wire.FORGET).i32(job.functionId).toBytes();
-                for (Worker w : holders) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LibraryLog.debug("could not read a dead worker's inbox: " + e);
+        }
+        return n;
+    }
+
+    private void finishIfDone(Job job) {
+        if (!job.isFinished()) {
+            return;
+        }
+        List<Worker> holders = new ArrayList<>();
+        synchronized (lock) {
+            if (!unfinished.remove(job)) {
+                return;
+            }
+            jobs.remove(job);
+            for (int id : job.definedIn) {
+                Worker w = byId.get(id);
+                if (w != null && w.defined.remove(job.functionId)) {
+                    holders.add(w);
+                }
+            }
+            signal();
+        }
+        if (job.function != null) {
+            byte[] forget = new Wire.Writer(8).op(Wire.FORGET).i32(job.functionId).toBytes();
+            for (Worker w : holders) {
+                try {
                     // Best effort: a worker that keeps a function it no longer needs only wastes memory.
                     w.inbox.offer(forget);
+                } catch (IllegalStateException gone) {
+                    // It died meanwhile.
                 }
             }
         }
@@ -710,7 +822,36 @@ public final class PoolEngine {
         }
     }
 
-    // ---- timer -----------------------------------------------------------------------------
+    // ---- completing --------------------------------------------------------------------------
+
+    private void completeLoop() {
+        while (true) {
+            Runnable r;
+            try {
+                r = completions.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (r == null) {
+                if (state == State.TERMINATED && completions.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                r.run();
+            } catch (RuntimeException | Error e) {
+                LibraryLog.debug("a callback of a pool future threw: " + e);
+            }
+        }
+    }
+
+    // ---- time limits -------------------------------------------------------------------------
+
+    /** The limit of a task: the pool's limit per item. */
+    private Duration limitFor(Task t) {
+        return config.taskTimeout.multipliedBy(Math.max(1, t.count));
+    }
 
     private void timerLoop() {
         long limit = config.taskTimeout.toNanos();
@@ -723,7 +864,10 @@ public final class PoolEngine {
                 synchronized (lock) {
                     for (Worker w : workers) {
                         Task head = w.inFlight.peekFirst();
-                        if (w.alive && head != null && head.startedNanos != 0 && now - head.startedNanos > limit
+                        // The clock starts when the worker says it started the task, not when it
+                        // was sent: a worker still booting or in its initializer is not late.
+                        if (w.alive && head != null && head.startedNanos != 0
+                                && now - head.startedNanos > limit * Math.max(1, head.count)
                                 && w.timedOutTask != head.id) {
                             w.timedOutTask = head.id;
                             overdue.add(w.process);
@@ -739,9 +883,12 @@ public final class PoolEngine {
         }
     }
 
-    // ---- ending ----------------------------------------------------------------------------
+    // ---- ending ------------------------------------------------------------------------------
 
-    /** Python's close(): no new tasks; workers exit once every task is done. */
+    /**
+     * Python's close(): no new tasks; the workers exit once every task is done. Jobs that an
+     * iterator reads slowly are no longer held back, so that they can finish.
+     */
     public void close() {
         synchronized (lock) {
             if (state == State.RUNNING) {
@@ -794,20 +941,19 @@ public final class PoolEngine {
     private void breakPool(RuntimeException cause) {
         List<Job> failed;
         synchronized (lock) {
-            if (broken != null) {
+            if (broken != null && broken != cause) {
                 return;
             }
             broken = cause;
             failed = new ArrayList<>(unfinished);
+            unfinished.clear();
+            jobs.clear();
+            retries.clear();
         }
         for (Job j : failed) {
             j.failed(-1, cause, false);
         }
         terminate();
-    }
-
-    private void failEverything(Throwable e) {
-        breakPool(e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e));
     }
 
     /** Waits for the pool to be terminated: every worker ended. */
@@ -817,11 +963,6 @@ public final class PoolEngine {
 
     public void awaitTermination() throws InterruptedException {
         terminated.await();
-    }
-
-    /** Called when the pool has ended, to free its queues. */
-    public void release() {
-        results.close();
     }
 
     @Override

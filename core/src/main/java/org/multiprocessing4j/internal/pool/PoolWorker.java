@@ -5,7 +5,6 @@ import java.util.Map;
 import org.multiprocessing4j.ProcessQueue;
 import org.multiprocessing4j.RemoteThrowable;
 import org.multiprocessing4j.SerializableBiFunction;
-import org.multiprocessing4j.SerializableCallable;
 import org.multiprocessing4j.SerializableFunction;
 import org.multiprocessing4j.SerializableRunnable;
 import org.multiprocessing4j.internal.channel.ItemCodec;
@@ -58,6 +57,14 @@ public final class PoolWorker implements SerializableRunnable {
         }
         results.put(new Wire.Writer(8).op(Wire.READY).i32(id).toBytes());
         Map<Integer, Object> functions = new HashMap<>();
+        Map<java.nio.ByteBuffer, Object> stateless = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<java.nio.ByteBuffer, Object> eldest) {
+                return size() > 64;
+            }
+        };
         Map<Integer, Throwable> undecodable = new HashMap<>();
         long done = 0;
         while (true) {
@@ -92,12 +99,19 @@ public final class PoolWorker implements SerializableRunnable {
                     byte[] encoded;
                     byte status = Wire.OK;
                     try {
-                        Object task;
-                        try {
-                            task = Codec.defaultCodec().decode(code);
-                        } catch (Exception | LinkageError e) {
-                            throw new IllegalStateException("the pool worker could not decode the task (is its"
-                                    + " class on the worker's class path?): " + e, e);
+                        Object task = stateless.get(java.nio.ByteBuffer.wrap(code));
+                        if (task == null) {
+                            try {
+                                task = Codec.defaultCodec().decode(code);
+                            } catch (Exception | LinkageError e) {
+                                throw new IllegalStateException("the pool worker could not decode the task (is its"
+                                        + " class on the worker's class path?): " + e, e);
+                            }
+                            if (hasNoState(task)) {
+                                // The same bytes make the same object, and one without fields cannot
+                                // change: decode it once (a lambda decodes in microseconds, not nanoseconds).
+                                stateless.put(java.nio.ByteBuffer.wrap(code), task);
+                            }
                         }
                         encoded = ItemCodec.encodeEmbedded(invoke(task, 0, null, null), "the result of a pool task");
                     } catch (Throwable t) {
@@ -124,8 +138,11 @@ public final class PoolWorker implements SerializableRunnable {
                             new IllegalStateException("the pool worker has no function " + fnId));
                     Wire.Writer out = new Wire.Writer(32 + 16 * count).op(Wire.DONE).i32(id).i64(taskId).i32(count);
                     for (int k = 0; k < count; k++) {
-                        Object a = arity >= 1 ? arg(r) : null;
-                        Object b = arity >= 2 ? arg(r) : null;
+                        // Read both fields first: whatever happens to this item, the next starts after them.
+                        int aAt = arity >= 1 ? r.field() : 0;
+                        int aLength = r.lastLength;
+                        int bAt = arity >= 2 ? r.field() : 0;
+                        int bLength = r.lastLength;
                         if (missing != null) {
                             out.status(Wire.THREW).bytes(encodeThrowable(missing));
                             continue;
@@ -133,6 +150,8 @@ public final class PoolWorker implements SerializableRunnable {
                         byte[] encoded;
                         byte status = Wire.OK;
                         try {
+                            Object a = arity >= 1 ? ItemCodec.decodeEmbedded(r.buf, aAt, aLength) : null;
+                            Object b = arity >= 2 ? ItemCodec.decodeEmbedded(r.buf, bAt, bLength) : null;
                             encoded = ItemCodec.encodeEmbedded(invoke(fn, arity, a, b), "the result of a pool task");
                         } catch (Throwable t) {
                             status = Wire.THREW;
@@ -153,16 +172,23 @@ public final class PoolWorker implements SerializableRunnable {
         }
     }
 
-    private static Object arg(Wire.Reader r) {
-        int at = r.field();
-        return ItemCodec.decodeEmbedded(r.buf, at, r.lastLength);
+    /** Whether {@code o}'s class and its superclasses have no instance fields. */
+    private static boolean hasNoState(Object o) {
+        for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @SuppressWarnings("unchecked")
     private static Object invoke(Object fn, int arity, Object a, Object b) throws Exception {
         switch (arity) {
             case 0:
-                return ((SerializableCallable<Object>) fn).call();
+                return ((java.util.concurrent.Callable<Object>) fn).call();
             case 1:
                 return ((SerializableFunction<Object, Object>) fn).apply(a);
             default:

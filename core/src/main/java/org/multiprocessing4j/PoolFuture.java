@@ -1,0 +1,152 @@
+package org.multiprocessing4j;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The future of one pool task. The pool's collector thread hands the outcome straight to a
+ * thread waiting in {@link #get()} (and such a thread spins a moment before it sleeps, as the
+ * answer often comes within microseconds), while the {@code CompletableFuture} itself, with any
+ * callbacks the user attached, is completed on the pool's completer thread: a callback that
+ * blocks, or uses the pool, cannot stall the pool.
+ */
+final class PoolFuture<T> extends CompletableFuture<T> {
+    private static final int SPINS = 2000;
+
+    /** The outcome, once it has arrived: a value holder, or the throwable. */
+    private volatile Object outcome;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Thread> waiters =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private static final class Value {
+        final Object value;
+
+        Value(Object value) {
+            this.value = value;
+        }
+    }
+
+    PoolFuture() {
+        // Wakes a waiter when the future is completed some other way (cancel, terminate).
+        whenComplete((v, e) -> wakeAll());
+    }
+
+    /** The outcome arrived: wake the waiter now, complete the future on {@code completer}. */
+    void arrive(Object value, Throwable error, Executor completer) {
+        outcome = error == null ? new Value(value) : error;
+        wakeAll();
+        completer.execute(() -> {
+            if (error == null) {
+                @SuppressWarnings("unchecked")
+                T t = (T) value;
+                complete(t);
+            } else {
+                completeExceptionally(error);
+            }
+        });
+    }
+
+    private void wakeAll() {
+        for (Thread t : waiters) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    @Override
+    public boolean isDone() {
+        return outcome != null || super.isDone();
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        if (!await(-1)) {
+            throw new IllegalStateException("unreachable");
+        }
+        return report();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        if (!await(unit.toNanos(timeout))) {
+            throw new TimeoutException();
+        }
+        return report();
+    }
+
+    @Override
+    public T join() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                await(-1);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            return report();
+        } catch (ExecutionException e) {
+            throw new CompletionException(e.getCause());
+        }
+    }
+
+    /** Waits for the outcome; false if {@code nanos} (≥ 0) passed first. */
+    private boolean await(long nanos) throws InterruptedException {
+        for (int i = 0; i < SPINS && !isDone(); i++) {
+            Thread.onSpinWait();
+        }
+        long deadline = System.nanoTime() + nanos;
+        Thread me = Thread.currentThread();
+        waiters.add(me);
+        try {
+            while (!isDone()) {
+                if (nanos < 0) {
+                    LockSupport.park(this);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(this, left);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+            return true;
+        } finally {
+            waiters.remove(me);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T report() throws ExecutionException {
+        Object o = outcome;
+        if (o == null) {
+            try {
+                return super.get(); // done another way (cancelled, terminated): returns at once
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        if (o instanceof Value) {
+            return (T) ((Value) o).value;
+        }
+        Throwable t = (Throwable) o;
+        if (t instanceof CancellationException) {
+            throw (CancellationException) t;
+        }
+        throw new ExecutionException(t);
+    }
+}
