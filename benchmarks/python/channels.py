@@ -20,7 +20,8 @@ child until the last item has been received and checked; every item is checked (
 is its sequence number; bytes: the length, and the first and last byte name which of 16 prebuilt
 payloads it must be), so nothing is lost or reordered silently. Each (scenario, implementation)
 first runs warm-up rounds, which size the round (it only grows) so that a round takes at least
---round-ms; then the measured rounds. Rounds are interleaved: round r of every scenario before
+--round-ms (while one still took under 80 % of it, another warm-up round follows, at most
+EXTRA_WARMUP more); then the measured rounds. Rounds are interleaved: round r of every scenario before
 round r+1 of any, so that drifting machine load hits them alike.
 
 It prints ONE JSON object on standard output:
@@ -44,6 +45,7 @@ SIZES = {"int": 0, "1k": 1024, "1m": 1 << 20}
 # The first round's size; warm-up rounds grow it until a round takes --round-ms.
 FIRST_GUESS = {"int": 20000, "1k": 5000, "1m": 50, "pingpong": 2000}
 MAX_ITEMS = 50_000_000
+EXTRA_WARMUP = 6  # warm-up rounds added, at most, while a round is still under 80 % of --round-ms
 JOIN_TIMEOUT_S = 60.0
 
 # (scenario, implementation) in the order the rounds take turns.
@@ -173,10 +175,10 @@ class Bench:
 
 
 def grown(n, elapsed_ns, target_ns):
-    """The next warm-up size: n scaled to take target_ns (plus 5 %), never smaller than n."""
+    """The next warm-up size: n scaled to take target_ns (plus 20 %), never smaller than n."""
     if elapsed_ns >= target_ns:
         return n
-    return min(MAX_ITEMS, max(n, int(n * target_ns * 1.05 / max(elapsed_ns, 1)) + 1))
+    return min(MAX_ITEMS, max(n, int(n * target_ns * 1.2 / max(elapsed_ns, 1)) + 1))
 
 
 # ----------------------------------------------------------------------------- driver
@@ -212,8 +214,10 @@ def main(argv):
     bench = Bench(ctx)
     code = None
     try:
-        for r in range(args.warmup + args.rounds):
-            measured = r >= args.warmup
+        warmup, r = args.warmup, 0
+        while r < warmup + args.rounds:
+            measured = r >= warmup
+            too_short = False
             for pair in pairs:
                 scenario, implementation = pair
                 n = sizes[pair]
@@ -231,7 +235,11 @@ def main(argv):
                         result["rounds_ns"].append(elapsed)
                 if not measured:
                     sizes[pair] = grown(n, elapsed, target_ns)
+                    too_short = too_short or elapsed < target_ns * 0.8
             print("channels.py: %s round %d done" % ("measured" if measured else "warm-up", r + 1), file=sys.stderr)
+            if r == warmup - 1 and too_short and warmup < args.warmup + EXTRA_WARMUP:
+                warmup += 1
+            r += 1
     finally:
         code = bench.stop()
     if code != 0:
@@ -244,7 +252,7 @@ def main(argv):
             "executable": sys.executable,
         },
         "context": context,
-        "warmup": args.warmup,
+        "warmup": warmup,
         "rounds": args.rounds,
         "round_ms": args.round_ms,
         "results": results,

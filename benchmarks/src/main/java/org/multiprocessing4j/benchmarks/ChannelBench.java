@@ -29,8 +29,9 @@ import org.multiprocessing4j.ProcessQueue;
  * A throughput round runs from sending the command until the parent has received and checked
  * the n-th item. Warm-up rounds come first, in the same child and parent (so the JIT has
  * compiled both loops before any measured round); each resizes the round, never smaller, so
- * that it takes at least the round time. Rounds take turns across scenarios (round r of each
- * before round r+1 of any), as in {@code channels.py}.
+ * that it takes at least the round time, and while a warm-up round still took less than 80 % of
+ * it, another warm-up round follows (at most {@link #EXTRA_WARMUP} more). Rounds take turns
+ * across scenarios (round r of each before round r+1 of any), as in {@code channels.py}.
  */
 final class ChannelBench {
     /** Scenario ids, in table order; shared with {@code channels.py}. */
@@ -45,6 +46,8 @@ final class ChannelBench {
     private static final Map<String, Integer> FIRST_GUESS = Map.of("int", 20_000, "1k", 5_000, "1m", 50,
             "pingpong", 2_000);
     private static final int MAX_ITEMS = 50_000_000;
+    /** Warm-up rounds added, at most, while some scenario's round is still shorter than 80 % of the target. */
+    static final int EXTRA_WARMUP = 6;
     /** A round that takes longer than this means a lost item or a hung child. */
     private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
@@ -126,8 +129,11 @@ final class ChannelBench {
             sizes.put(scenario, FIRST_GUESS.get(scenario.substring(scenario.indexOf('_') + 1)));
             samples.put(scenario, new ArrayList<>());
         }
-        for (int r = 0; r < s.warmup() + s.rounds(); r++) {
-            boolean measured = r >= s.warmup();
+        int warmup = s.warmup();
+        for (int r = 0; r < warmup + s.rounds(); r++) {
+            boolean measured = r >= warmup;
+            boolean tooShort = false;
+            StringBuilder times = new StringBuilder();
             for (String scenario : s.scenarios()) {
                 int n = sizes.get(scenario);
                 roundBegan = System.nanoTime();
@@ -147,11 +153,19 @@ final class ChannelBench {
                     }
                 }
                 roundBegan = Long.MAX_VALUE;
+                times.append(String.format(Locale.ROOT, " %s %d in %.0f ms,", scenario, n, elapsed / 1e6));
                 if (!measured) {
                     sizes.put(scenario, grown(n, elapsed, target));
+                    tooShort |= elapsed < target * 0.8;
                 }
             }
-            log.printf("Java channels: %s round %d done%n", measured ? "measured" : "warm-up", r + 1);
+            // Each round's size and time, so that a slow round can be told from a slow scenario.
+            log.printf("Java channels: %s round %d:%s%n", measured ? "measured" : "warm-up", r + 1,
+                    times.substring(0, times.length() - 1));
+            // The JIT and the heap may still be settling (rounds get faster, so too short): warm up more.
+            if (r == warmup - 1 && tooShort && warmup < s.warmup() + EXTRA_WARMUP) {
+                warmup++;
+            }
         }
         List<ChannelRows.Row> rows = new ArrayList<>();
         for (String scenario : s.scenarios()) {
@@ -166,12 +180,12 @@ final class ChannelBench {
         return rows;
     }
 
-    /** The next warm-up size: n scaled to take the target (plus 5 %), never smaller (as channels.py). */
+    /** The next warm-up size: n scaled to take the target (plus 20 %), never smaller (as channels.py). */
     static int grown(int n, long elapsedNanos, long targetNanos) {
         if (elapsedNanos >= targetNanos) {
             return n;
         }
-        double scaled = (double) n * targetNanos * 1.05 / Math.max(elapsedNanos, 1) + 1;
+        double scaled = (double) n * targetNanos * 1.2 / Math.max(elapsedNanos, 1) + 1;
         return (int) Math.min(MAX_ITEMS, Math.max(n, scaled));
     }
 

@@ -120,6 +120,8 @@ public final class Compare {
         if (o.channels) {
             if (o.startup) {
                 OUT.println();
+                // The bursts' processes may still be exiting: the channel rounds want both cores.
+                leftBehind(Duration.ofSeconds(10));
             }
             channels(o);
         }
@@ -281,14 +283,15 @@ public final class Compare {
         OUT.println();
         OUT.printf(Locale.ROOT, "Throughput: a child produces, the parent consumes and checks every item (value or"
                 + " length and marker bytes);%n  a round runs from the parent's command to the last item checked;"
-                + " %d warm-up rounds (same child and parent,%n  they size the round to >= %d ms), then n measured"
-                + " rounds: median, worst and best round. MB/s = 10^6 bytes/s.%n", o.channelWarmup, o.roundMs);
+                + " %d to %d warm-up rounds (same child and parent,%n  they size the round to >= %d ms; more while"
+                + " one is shorter than 80 %% of that), then n measured rounds: median, worst and best round."
+                + "%n  MB/s = 10^6 bytes/s.%n", o.channelWarmup, o.channelWarmup + ChannelBench.EXTRA_WARMUP, o.roundMs);
         OUT.println("Ping-pong: the parent sends an int, the child sends it back; n = round trips, each timed;"
                 + " worst/p90 = 90th percentile.");
         OUT.println("ours x = how many times better multiprocessing4j is than this row (throughput: ours/this;"
                 + " latency: this/ours; > 1: ours is better).");
-        OUT.println("Java: the default start method; waits spin ~50 µs, then park up to 1 ms. Python: channels.py,"
-                + " timed inside with perf_counter_ns.");
+        OUT.println("Java: ProcessQueue and PipeConnection with their default buffers, default start method."
+                + " Python: channels.py, fork context, timed inside with perf_counter_ns.");
         if (javaProblem != null) {
             OUT.println(javaProblem);
         }
