@@ -98,8 +98,10 @@ public final class PipeConnection implements AutoCloseable, Serializable {
      * Sends all of {@code buf} as one message of bytes.
      *
      * @throws NullPointerException if {@code buf} is null
-     * @throws PipeClosedException, UnsupportedOperationException, IllegalStateException,
-     *         InterruptedException as {@link #send}
+     * @throws PipeClosedException as {@link #send}
+     * @throws UnsupportedOperationException as {@link #send}
+     * @throws IllegalStateException as {@link #send}
+     * @throws InterruptedException as {@link #send}
      */
     public void sendBytes(byte[] buf) throws InterruptedException {
         Objects.requireNonNull(buf, "buf");
@@ -110,8 +112,10 @@ public final class PipeConnection implements AutoCloseable, Serializable {
      * Sends {@code length} bytes of {@code buf} from {@code offset} as one message.
      *
      * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not fit {@code buf}
-     * @throws PipeClosedException, UnsupportedOperationException, IllegalStateException,
-     *         InterruptedException as {@link #send}
+     * @throws PipeClosedException as {@link #send}
+     * @throws UnsupportedOperationException as {@link #send}
+     * @throws IllegalStateException as {@link #send}
+     * @throws InterruptedException as {@link #send}
      */
     public void sendBytes(byte[] buf, int offset, int length) throws InterruptedException {
         Objects.requireNonNull(buf, "buf");
@@ -151,8 +155,10 @@ public final class PipeConnection implements AutoCloseable, Serializable {
      * Receives the next message as bytes, waiting until there is one. A message sent with
      * {@link #send} comes as its encoded bytes, as in Python.
      *
-     * @throws PipeClosedException, IllegalStateException, UnsupportedOperationException,
-     *         InterruptedException as {@link #recv()}
+     * @throws PipeClosedException as {@link #recv()}
+     * @throws IllegalStateException as {@link #recv()}
+     * @throws UnsupportedOperationException as {@link #recv()}
+     * @throws InterruptedException as {@link #recv()}
      */
     public byte[] recvBytes() throws InterruptedException {
         return receive(Integer.MAX_VALUE, new boolean[1]);
@@ -182,8 +188,10 @@ public final class PipeConnection implements AutoCloseable, Serializable {
      * @return the length of the message
      * @throws IllegalArgumentException if the message does not fit (it stays in the pipe) or
      *         {@code offset} is outside {@code buf}
-     * @throws PipeClosedException, IllegalStateException, UnsupportedOperationException,
-     *         InterruptedException as {@link #recv()}
+     * @throws PipeClosedException as {@link #recv()}
+     * @throws IllegalStateException as {@link #recv()}
+     * @throws UnsupportedOperationException as {@link #recv()}
+     * @throws InterruptedException as {@link #recv()}
      */
     public int recvBytesInto(byte[] buf, int offset) throws InterruptedException {
         Objects.requireNonNull(buf, "buf");

@@ -295,8 +295,10 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
      * Applies {@code fn} to each pair, as Python's {@code starmap} does to each tuple of two.
      *
      * @param pairs the argument pairs, e.g. {@code List.of(Map.entry(1, 2), Map.entry(3, 4))}
-     * @throws TaskFailedException, ProcessSerializationException, IllegalStateException,
-     *         InterruptedException as {@link #map(SerializableFunction, Iterable)}
+     * @throws TaskFailedException as {@link #map(SerializableFunction, Iterable)}
+     * @throws ProcessSerializationException as {@link #map(SerializableFunction, Iterable)}
+     * @throws IllegalStateException as {@link #map(SerializableFunction, Iterable)}
+     * @throws InterruptedException as {@link #map(SerializableFunction, Iterable)}
      */
     public <T, U, R> List<R> starmap(SerializableBiFunction<? super T, ? super U, ? extends R> fn,
                                      Iterable<? extends Map.Entry<? extends T, ? extends U>> pairs)
