@@ -121,6 +121,7 @@ final class MapJob extends PoolEngine.Job {
         if (inputDone) {
             total = generated;
             finishIfComplete();
+            notifyAll(); // an iterator waiting for more may now learn that there is no more
         }
         if (count == 0) {
             return null;

@@ -70,6 +70,21 @@ abstract class PoolContract extends StartMethodSuite {
         }
     }
 
+    /** The iterator must learn that the input ended even when the last result came before that. */
+    @Test
+    void imapIteratorsEndEveryTime() throws Exception {
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            for (int round = 0; round < 30; round++) {
+                List<Integer> got = new ArrayList<>();
+                pool.imap((Integer x) -> x, range(40), 3).forEachRemaining(got::add);
+                assertEquals(range(40), got);
+                Set<Integer> unordered = new HashSet<>();
+                pool.imapUnordered((Integer x) -> x, range(40)).forEachRemaining(unordered::add);
+                assertEquals(40, unordered.size());
+            }
+        }
+    }
+
     @Test
     void imapReadsItsInputOnlyAsWorkersTakeIt() throws Exception {
         AtomicLong read = new AtomicLong();
