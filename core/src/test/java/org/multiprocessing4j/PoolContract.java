@@ -351,6 +351,13 @@ abstract class PoolContract extends StartMethodSuite {
             assertThrows(IllegalArgumentException.class, () -> pool.map(x -> x, range(1), -1));
             assertThrows(IllegalArgumentException.class, () -> pool.imap(x -> x, range(1), 0));
             assertThrows(NullPointerException.class, () -> pool.join(null));
+            ResultIterator<Integer> it = pool.imap((Integer x) -> x, range(1));
+            assertEquals(0, it.next());
+            assertFalse(it.hasNext());
+            assertThrows(java.util.NoSuchElementException.class, it::next);
+            assertThrows(NullPointerException.class, () -> pool.submit((Callable<Integer>) null));
+            assertThrows(NullPointerException.class, () -> pool.invokeAll(null));
+            assertThrows(IllegalArgumentException.class, () -> pool.invokeAny(List.<Callable<Integer>>of()));
         }
     }
 
