@@ -6,30 +6,69 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The rows of the channel table (queues and pipes), their statistics, the table and the goals.
+ * The rows of a comparison table with ratios and goals: the channel table (queues and pipes),
+ * and the pool table ({@link PoolBench}), their statistics, the table and the goals.
  * A throughput row holds the time of each measured round (each moved {@code items} items of
- * {@code itemBytes} bytes; ints count as 0 bytes); a latency row holds every round trip. Both
- * sides' rows are summarised here, the same way.
+ * {@code itemBytes} bytes; ints count as 0 bytes; or ran {@code items} pool tasks); a latency
+ * row holds every sample (a round trip, or a pool's creation to its first result). Both sides'
+ * rows are summarised here, the same way.
  */
 final class ChannelRows {
+    /** What a row's figures count, and how its worst case is read. */
+    enum Unit {
+        /** Messages per second; the worst is the slowest round. */
+        MSG_PER_S("msg/s"),
+        /** 10^6 bytes per second; the worst is the slowest round. */
+        MB_PER_S("MB/s"),
+        /** Pool tasks per second; the worst is the slowest round. */
+        TASKS_PER_S("tasks/s"),
+        /** Microseconds per sample, many samples; the worst is the 90th percentile. */
+        MICROS("µs"),
+        /** Milliseconds per sample, one sample per round; the worst is the slowest round. */
+        MILLIS("ms");
+
+        final String text;
+
+        Unit(String text) {
+            this.text = text;
+        }
+
+        boolean latency() {
+            return this == MICROS || this == MILLIS;
+        }
+    }
+
     /** One scenario measured one way: Java ({@code java}) or Python. */
     record Row(String scenario, String implementation, boolean java, long items, int itemBytes,
-            List<Long> roundNanos, List<Long> latencyNanos) {
+            List<Long> roundNanos, List<Long> latencyNanos, Unit unitOfFigures) {
 
         static Row throughput(String scenario, String implementation, boolean java, long items, int itemBytes,
                 List<Long> roundNanos) {
-            return new Row(scenario, implementation, java, items, itemBytes, roundNanos, List.of());
+            return new Row(scenario, implementation, java, items, itemBytes, roundNanos, List.of(),
+                    itemBytes >= (1 << 20) ? Unit.MB_PER_S : Unit.MSG_PER_S);
         }
 
+        /** Rounds that each ran {@code tasks} pool tasks. */
+        static Row tasks(String scenario, String implementation, boolean java, long tasks, List<Long> roundNanos) {
+            return new Row(scenario, implementation, java, tasks, 0, roundNanos, List.of(), Unit.TASKS_PER_S);
+        }
+
+        /** Many samples (round trips), in µs; the worst is the 90th percentile. */
         static Row latency(String scenario, String implementation, boolean java, List<Long> samples) {
-            return new Row(scenario, implementation, java, 0, 0, List.of(), samples);
+            return new Row(scenario, implementation, java, 0, 0, List.of(), samples, Unit.MICROS);
+        }
+
+        /** One sample per round, in ms; the worst is the slowest round. */
+        static Row latencyMillis(String scenario, String implementation, boolean java, List<Long> samples) {
+            return new Row(scenario, implementation, java, 0, 0, List.of(), samples, Unit.MILLIS);
         }
 
         boolean isLatency() {
-            return roundNanos.isEmpty();
+            return unitOfFigures.latency();
         }
 
         /** Samples: measured rounds, or round trips. */
@@ -37,28 +76,41 @@ final class ChannelRows {
             return isLatency() ? latencyNanos.size() : roundNanos.size();
         }
 
-        /** The median, in {@link #unit()}: of the rounds' rates, or of the round trips. */
+        /** The median, in {@link #unit()}: of the rounds' rates, or of the samples. */
         double median() {
-            return isLatency() ? Stats.of(latencyNanos).median() / 1e3 : quantileOfRates(0.5);
+            return isLatency() ? Stats.of(latencyNanos).median() / scale() : quantileOfRates(0.5);
         }
 
-        /** The slowest round's rate, or the 90th percentile round trip, in {@link #unit()}. */
+        /** The slowest round's rate, the 90th percentile round trip (µs), or the slowest sample (ms). */
         double worst() {
-            return isLatency() ? Stats.of(latencyNanos).p90() / 1e3 : quantileOfRates(0);
+            if (!isLatency()) {
+                return quantileOfRates(0);
+            }
+            Stats s = Stats.of(latencyNanos);
+            return (unitOfFigures == Unit.MICROS ? s.p90() : s.max()) / scale();
         }
 
-        /** The fastest round's rate, or the fastest round trip, in {@link #unit()}. */
+        /** The fastest round's rate, or the fastest sample, in {@link #unit()}. */
         double best() {
-            return isLatency() ? Stats.of(latencyNanos).min() / 1e3 : quantileOfRates(1);
+            return isLatency() ? Stats.of(latencyNanos).min() / scale() : quantileOfRates(1);
         }
 
-        /** µs for round trips; MB/s (10^6 bytes) for big items; messages per second otherwise. */
+        /** µs or ms for latencies; MB/s (10^6 bytes) for big items; messages or tasks per second otherwise. */
         String unit() {
-            return isLatency() ? "µs" : bytesPerSecond() ? "MB/s" : "msg/s";
+            return unitOfFigures.text;
+        }
+
+        /** What the worst/p90 column holds for this row. */
+        String worstIs() {
+            return unitOfFigures == Unit.MICROS ? "p90" : isLatency() ? "max" : "worst round";
         }
 
         boolean bytesPerSecond() {
-            return itemBytes >= (1 << 20);
+            return unitOfFigures == Unit.MB_PER_S;
+        }
+
+        private double scale() {
+            return unitOfFigures == Unit.MILLIS ? 1e6 : 1e3;
         }
 
         private double quantileOfRates(double q) {
@@ -77,11 +129,22 @@ final class ChannelRows {
 
     /**
      * A goal from the issue: {@code limit} in the row's unit, met by the Java row's median;
-     * {@code python} is the Python figure the issue quoted.
+     * {@code python} is the Python figure the issue quoted. With a {@code reference}, the limit
+     * is instead the median of the first Python row of the same scenario whose implementation
+     * starts with it (as measured in this run), and {@code limit} is not used.
      */
-    record Goal(String scenario, double limit, String text, String python) {
-        boolean metBy(double value, boolean latency) {
-            return latency ? value <= limit : value >= limit;
+    record Goal(String scenario, double limit, String text, String python, String reference) {
+        Goal(String scenario, double limit, String text, String python) {
+            this(scenario, limit, text, python, null);
+        }
+
+        /** A goal to do at least as well as a Python row of this run. */
+        static Goal asGoodAs(String scenario, String reference, String text, String python) {
+            return new Goal(scenario, Double.NaN, text, python, reference);
+        }
+
+        boolean metBy(double value, boolean latency, double limitNow) {
+            return latency ? value <= limitNow : value >= limitNow;
         }
     }
 
@@ -132,8 +195,13 @@ final class ChannelRows {
         return values.stream().map(v -> ((Number) v).longValue()).collect(Collectors.toList());
     }
 
-    /** The table: per scenario, the Java row first, then the Python rows with the ratios. */
+    /** The channel table: per scenario, the Java row first, then the Python rows with the ratios. */
     static void printTable(PrintStream out, List<Row> rows, List<String> order) {
+        printTable(out, rows, order, ChannelRows::label);
+    }
+
+    /** A table: per scenario (named by {@code label}), the Java row first, then the Python rows with the ratios. */
+    static void printTable(PrintStream out, List<Row> rows, List<String> order, Function<String, String> label) {
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"scenario", "implementation", "n", "per round", "median", "worst/p90", "best",
             "unit", "ours x (median)", "ours x (worst/p90)"});
@@ -144,14 +212,14 @@ final class ChannelRows {
             for (Row r : group) {
                 boolean compared = ours != null && !r.java();
                 lines.add(new String[] {
-                    first ? label(scenario) : "",
+                    first ? label.apply(scenario) : "",
                     r.implementation(),
                     String.valueOf(r.n()),
                     r.isLatency() ? "" : count(r.items()),
                     figure(r, r.median()),
                     figure(r, r.worst()),
                     figure(r, r.best()),
-                    r.unit() + (r.isLatency() ? " (p90)" : ""),
+                    r.unit() + (r.isLatency() ? " (" + r.worstIs() + ")" : ""),
                     compared ? ratio(r.oursOver(ours, false)) : "",
                     compared ? ratio(r.oursOver(ours, true)) : "",
                 });
@@ -161,34 +229,49 @@ final class ChannelRows {
         Compare.printLines(lines);
     }
 
-    /** One line per scenario: its goal, met or missed by the Java median (and the worst round). */
+    /** The channel goals, one line per scenario. */
     static void printGoals(PrintStream out, List<Row> rows, List<String> order) {
+        printGoals(out, rows, order, GOALS);
+    }
+
+    /** One line per scenario: its goal, met or missed by the Java median (and the worst round or p90). */
+    static void printGoals(PrintStream out, List<Row> rows, List<String> order, List<Goal> goals) {
+        int width = order.stream().mapToInt(String::length).max().orElse(0);
         for (String scenario : order) {
             Row ours = group(rows, scenario).stream().filter(Row::java).findFirst().orElse(null);
-            Goal goal = GOALS.stream().filter(g -> g.scenario().equals(scenario)).findFirst().orElse(null);
+            Goal goal = goals.stream().filter(g -> g.scenario().equals(scenario)).findFirst().orElse(null);
             String python = group(rows, scenario).stream().filter(r -> !r.java())
                     .map(r -> r.implementation().substring("Python ".length()) + " " + figure(r, r.median()))
                     .collect(Collectors.joining(", "));
             String here = python.isEmpty() ? "" : "; Python here: " + python + " " + (ours == null ? "" : ours.unit());
+            Row reference = goal == null || goal.reference() == null ? null : group(rows, scenario).stream()
+                    .filter(r -> !r.java() && r.implementation().startsWith(goal.reference()))
+                    .findFirst().orElse(null);
             if (goal == null) {
-                goalLine(out, scenario, "no goal set" + (ours == null ? "" : ", " + figure(ours, ours.median())
+                goalLine(out, width, scenario, "no goal set" + (ours == null ? "" : ", " + figure(ours, ours.median())
                         + " " + ours.unit()) + here);
             } else if (ours == null) {
-                goalLine(out, scenario, "goal " + goal.text() + ": not measured");
+                goalLine(out, width, scenario, "goal " + goal.text() + ": not measured");
+            } else if (goal.reference() != null && reference == null) {
+                goalLine(out, width, scenario, "goal " + goal.text() + ": not judged, " + goal.reference()
+                        + " not measured (median " + figure(ours, ours.median()) + " " + ours.unit() + ")");
             } else {
-                boolean median = goal.metBy(ours.median(), ours.isLatency());
-                boolean worst = goal.metBy(ours.worst(), ours.isLatency());
-                goalLine(out, scenario, String.format(Locale.ROOT, "goal %s: %s (median %s %s, %s %s%s)"
-                        + " [issue: %s%s]", goal.text(), median ? "MET" : "MISSED", figure(ours, ours.median()),
-                        ours.unit(), ours.isLatency() ? "p90" : "worst round", figure(ours, ours.worst()),
+                double limit = reference == null ? goal.limit() : reference.median();
+                String against = reference == null ? ""
+                        : String.format(Locale.ROOT, " = %s %s", figure(reference, limit), reference.unit());
+                boolean median = goal.metBy(ours.median(), ours.isLatency(), limit);
+                boolean worst = goal.metBy(ours.worst(), ours.isLatency(), limit);
+                goalLine(out, width, scenario, String.format(Locale.ROOT, "goal %s%s: %s (median %s %s, %s %s%s)"
+                        + " [issue: %s%s]", goal.text(), against, median ? "MET" : "MISSED",
+                        figure(ours, ours.median()), ours.unit(), ours.worstIs(), figure(ours, ours.worst()),
                         worst == median ? "" : worst ? " also meets it" : " misses it", goal.python(), here));
             }
         }
     }
 
     /** A goal line, aligned on the scenario id. */
-    private static void goalLine(PrintStream out, String scenario, String text) {
-        out.printf(Locale.ROOT, "  %-14s %s%n", scenario, text);
+    private static void goalLine(PrintStream out, int width, String scenario, String text) {
+        out.printf(Locale.ROOT, "  %-" + Math.max(14, width) + "s %s%n", scenario, text);
     }
 
     private static List<Row> group(List<Row> rows, String scenario) {
@@ -197,7 +280,7 @@ final class ChannelRows {
                 .collect(Collectors.toList());
     }
 
-    /** A figure in the row's unit, to about three significant digits (k/M for message rates). */
+    /** A figure in the row's unit, to about three significant digits (k/M for message and task rates). */
     static String figure(Row r, double v) {
         if (r.isLatency() || r.bytesPerSecond()) {
             return String.format(Locale.ROOT, v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v);

@@ -19,8 +19,8 @@ import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.StartMethod;
 
 /**
- * multiprocessing4j against Python's {@code multiprocessing}, in one run, in two groups (both
- * by default; {@code --only startup} or {@code --only channels} runs one):
+ * multiprocessing4j against Python's {@code multiprocessing}, in one run, in three groups (all
+ * by default; {@code --only startup}, {@code --only channels} or {@code --only pools} runs one):
  * <ul>
  * <li>process start-up: times the Java scenarios here, runs {@code benchmarks/python/compare.py}
  * for the same scenarios under each Python start method, and prints one table of medians and
@@ -28,7 +28,11 @@ import org.multiprocessing4j.StartMethod;
  * <li>queues and pipes: {@link ChannelBench} times {@code ProcessQueue} and
  * {@code PipeConnection}, then runs {@code benchmarks/python/channels.py} for Python's
  * {@code Queue}, {@code SimpleQueue} and {@code Pipe}, and prints a second table with ratios and
- * the issue's goals.
+ * the issue's goals;
+ * <li>process pools: {@link PoolBench} times {@code ProcessPool} (map with chunk size 1 and with
+ * the default chunking, one-by-one round trips, creation to first result, cold and warm), then
+ * runs {@code benchmarks/python/pools.py} for Python's {@code Pool} and
+ * {@code ProcessPoolExecutor}, and prints a third table with ratios and the issue's goals.
  * </ul>
  *
  * <pre>
@@ -124,6 +128,13 @@ public final class Compare {
                 leftBehind(Duration.ofSeconds(10));
             }
             channels(o);
+        }
+        if (o.pools) {
+            if (o.startup || o.channels) {
+                OUT.println();
+                leftBehind(Duration.ofSeconds(10));
+            }
+            pools(o);
         }
         // The library's exit reports and the idle JVMs are gone; let exiting children be reaped.
         List<ProcessHandle> left = leftBehind(Duration.ofSeconds(10));
@@ -292,6 +303,57 @@ public final class Compare {
                 + " latency: this/ours; > 1: ours is better).");
         OUT.println("Java: ProcessQueue and PipeConnection with their default buffers, default start method."
                 + " Python: channels.py, fork context, timed inside with perf_counter_ns.");
+        if (javaProblem != null) {
+            OUT.println(javaProblem);
+        }
+        if (python.problem() != null) {
+            OUT.println(python.problem() + " -- only the Java rows are shown.");
+        }
+    }
+
+    /**
+     * The pool comparison ({@link PoolBench}): the Java rows, then {@code pools.py}'s, one table
+     * with ratios and the issue's goals.
+     */
+    private static void pools(Options o) throws Exception {
+        double loadBefore = loadAverage();
+        Thread cleanup = new Thread(PythonSide::abort, "compare-pools-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        PoolBench.Settings settings = new PoolBench.Settings(o.poolWarmup, o.poolRounds, o.poolItems,
+                o.poolRtSamples, o.poolFirstWarmup, o.poolFirstRounds, o.poolScenarios);
+        List<ChannelRows.Row> rows = new ArrayList<>();
+        String javaProblem = null;
+        try {
+            rows.addAll(PoolBench.measureJava(settings, LOG));
+        } catch (Exception e) {
+            // Python's rows are still worth having; the failure is printed under the table.
+            e.printStackTrace(LOG);
+            javaProblem = "Java pool rows failed: " + e;
+        }
+        // The pools' workers must be gone before Python's rounds.
+        leftBehind(Duration.ofSeconds(10));
+        PythonSide.Outcome python;
+        if (o.python == null) {
+            python = new PythonSide.Outcome(null, "Python not run (--no-python)");
+        } else {
+            Path script = o.pythonScript.resolveSibling("pools.py");
+            LOG.printf("Python pools: %s %s, same rounds...%n", o.python, script);
+            python = PoolBench.measurePython(o.python, script, settings, o.pythonTimeout);
+        }
+        if (python.json() != null) {
+            rows.addAll(PoolBench.fromPython(python.json()));
+        }
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+
+        OUT.println("multiprocessing4j vs Python multiprocessing: process pools of " + PoolBench.WORKERS + " workers");
+        OUT.println(context(python, loadBefore, Double.NaN, loadAverage()));
+        OUT.println();
+        ChannelRows.printTable(OUT, rows, o.poolScenarios, s -> PoolBench.label(s, settings));
+        OUT.println();
+        OUT.println("Goals (issue), judged on the multiprocessing4j median:");
+        ChannelRows.printGoals(OUT, rows, o.poolScenarios, PoolBench.GOALS);
+        OUT.println();
+        PoolBench.printNotes(OUT, settings, python.json());
         if (javaProblem != null) {
             OUT.println(javaProblem);
         }
@@ -559,7 +621,7 @@ public final class Compare {
 
     // ------------------------------------------------------------------------------ context
 
-    private static String context(PythonSide.Outcome python, double loadBefore, double loadBeforeBursts,
+    static String context(PythonSide.Outcome python, double loadBefore, double loadBeforeBursts,
             double loadAfter) {
         String cpu = cpuModel();
         String machine = String.format(Locale.ROOT, "machine: %d cores%s, %s %s (%s), load average %.2f before, %s%.2f after",
@@ -630,11 +692,18 @@ public final class Compare {
                 "  --burst-reps N      bursts per implementation (default 3)",
                 "  --memory-samples N  idle processes whose memory is read, per row (default 3; 0: no memory table)",
                 "  --python-timeout S  give up on Python after S seconds (default 600)",
-                "  --only GROUP        run one group: startup or channels (default: both)",
+                "  --only GROUP        run one group: startup, channels or pools (default: all three)",
                 "  --channel-rounds N  measured rounds per channel row, Java and Python (default 7)",
                 "  --channel-warmup N  unmeasured channel rounds first, which size the rounds (default 4)",
                 "  --round-ms MS       the least time a channel round should take (default 250)",
-                "  --channels LIST     channel scenarios (default all: " + String.join(",", ChannelBench.SCENARIOS) + ")");
+                "  --channels LIST     channel scenarios (default all: " + String.join(",", ChannelBench.SCENARIOS) + ")",
+                "  --pool-rounds N     measured map and round-trip rounds, Java and Python (default 5)",
+                "  --pool-warmup N     unmeasured map and round-trip rounds first (default 2)",
+                "  --pool-items N      items per map round (default 100000)",
+                "  --pool-rt-samples N measured round trips per pool_apply_rt row, at least (default 2500)",
+                "  --pool-first-rounds N  measured pools per first-result row (default 7)",
+                "  --pool-first-warmup N  unmeasured pools first, per first-result row (default 2)",
+                "  --pools LIST        pool scenarios (default all: " + String.join(",", PoolBench.SCENARIOS) + ")");
 
         int rounds = 20;
         int warmup = 3;
@@ -658,6 +727,14 @@ public final class Compare {
         int channelWarmup = 4;
         int roundMs = 250;
         List<String> channelScenarios = ChannelBench.SCENARIOS;
+        boolean pools = true;
+        int poolRounds = 5;
+        int poolWarmup = 2;
+        int poolItems = 100_000;
+        int poolRtSamples = 2500;
+        int poolFirstRounds = 7;
+        int poolFirstWarmup = 2;
+        List<String> poolScenarios = PoolBench.SCENARIOS;
 
         static Options parse(String[] argv) {
             Options o = new Options();
@@ -679,16 +756,26 @@ public final class Compare {
                     case "--python-timeout" -> o.pythonTimeout = Duration.ofSeconds(positive(a, value(argv, ++i, a)));
                     case "--only" -> {
                         String group = value(argv, ++i, a);
-                        if (!group.equals("startup") && !group.equals("channels")) {
-                            throw new IllegalArgumentException("--only takes startup or channels, not '" + group + "'");
+                        if (!List.of("startup", "channels", "pools").contains(group)) {
+                            throw new IllegalArgumentException("--only takes startup, channels or pools, not '"
+                                    + group + "'");
                         }
                         o.startup = group.equals("startup");
                         o.channels = group.equals("channels");
+                        o.pools = group.equals("pools");
                     }
                     case "--channel-rounds" -> o.channelRounds = positive(a, value(argv, ++i, a));
                     case "--channel-warmup" -> o.channelWarmup = nonNegative(a, value(argv, ++i, a));
                     case "--round-ms" -> o.roundMs = positive(a, value(argv, ++i, a));
-                    case "--channels" -> o.channelScenarios = scenarios(value(argv, ++i, a));
+                    case "--channels" -> o.channelScenarios = scenarios(value(argv, ++i, a), ChannelBench.SCENARIOS,
+                            "channel");
+                    case "--pool-rounds" -> o.poolRounds = positive(a, value(argv, ++i, a));
+                    case "--pool-warmup" -> o.poolWarmup = nonNegative(a, value(argv, ++i, a));
+                    case "--pool-items" -> o.poolItems = positive(a, value(argv, ++i, a));
+                    case "--pool-rt-samples" -> o.poolRtSamples = positive(a, value(argv, ++i, a));
+                    case "--pool-first-rounds" -> o.poolFirstRounds = positive(a, value(argv, ++i, a));
+                    case "--pool-first-warmup" -> o.poolFirstWarmup = nonNegative(a, value(argv, ++i, a));
+                    case "--pools" -> o.poolScenarios = scenarios(value(argv, ++i, a), PoolBench.SCENARIOS, "pool");
                     case "-h", "--help" -> o.help = true;
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
@@ -703,19 +790,19 @@ public final class Compare {
             return o;
         }
 
-        /** A comma-separated list of channel scenarios, kept in table order. */
-        private static List<String> scenarios(String list) {
+        /** A comma-separated list of {@code what} scenarios (ids from {@code all}), kept in table order. */
+        private static List<String> scenarios(String list, List<String> all, String what) {
             List<String> wanted = Stream.of(list.split(",")).map(String::trim).filter(x -> !x.isEmpty())
                     .collect(Collectors.toList());
             for (String w : wanted) {
-                if (!ChannelBench.SCENARIOS.contains(w)) {
-                    throw new IllegalArgumentException("unknown channel scenario '" + w + "'");
+                if (!all.contains(w)) {
+                    throw new IllegalArgumentException("unknown " + what + " scenario '" + w + "'");
                 }
             }
             if (wanted.isEmpty()) {
-                throw new IllegalArgumentException("--channels needs at least one scenario");
+                throw new IllegalArgumentException("--" + what + "s needs at least one scenario");
             }
-            return ChannelBench.SCENARIOS.stream().filter(wanted::contains).collect(Collectors.toList());
+            return all.stream().filter(wanted::contains).collect(Collectors.toList());
         }
 
         private static String value(String[] argv, int i, String option) {
