@@ -158,6 +158,59 @@ public final class ProcessContext {
         return ProcessPool.builder(this);
     }
 
+    /** A lock shared by processes, as Python's {@code ctx.Lock()}; see {@link ProcessLock}. */
+    public ProcessLock lock() {
+        return ProcessLock.create();
+    }
+
+    /** A reentrant lock shared by processes, as Python's {@code ctx.RLock()}. */
+    public ProcessReentrantLock reentrantLock() {
+        return ProcessReentrantLock.create();
+    }
+
+    /** A condition with its own reentrant lock, as Python's {@code ctx.Condition()}. */
+    public ProcessCondition condition() {
+        return ProcessCondition.create();
+    }
+
+    /**
+     * A semaphore, as Python's {@code ctx.Semaphore(permits)}.
+     *
+     * @throws IllegalArgumentException if {@code permits} is negative
+     */
+    public ProcessSemaphore semaphore(int permits) {
+        return ProcessSemaphore.create(permits);
+    }
+
+    /**
+     * A bounded semaphore, as Python's {@code ctx.BoundedSemaphore(permits)}.
+     *
+     * @throws IllegalArgumentException if {@code permits} is negative
+     */
+    public ProcessSemaphore boundedSemaphore(int permits) {
+        return ProcessSemaphore.createBounded(permits);
+    }
+
+    /** An event, as Python's {@code ctx.Event()}. */
+    public ProcessEvent event() {
+        return ProcessEvent.create();
+    }
+
+    /** A shared {@code long}, as Python's {@code ctx.Value('q', v)}. */
+    public SharedLong sharedLong(long initialValue) {
+        return SharedLong.create(initialValue);
+    }
+
+    /** A shared {@code int}, as Python's {@code ctx.Value('i', v)}. */
+    public SharedInt sharedInt(int initialValue) {
+        return SharedInt.create(initialValue);
+    }
+
+    /** A shared {@code double}, as Python's {@code ctx.Value('d', v)}. */
+    public SharedDouble sharedDouble(double initialValue) {
+        return SharedDouble.create(initialValue);
+    }
+
     /** {@code ProcessContext[forkserver]}. */
     @Override
     public String toString() {

@@ -541,7 +541,7 @@ abstract class QueueContract extends StartMethodSuite {
         joined(p);
     }
 
-    private static long cpuTicks(long pid) throws java.io.IOException {
+    static long cpuTicks(long pid) throws java.io.IOException {
         String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);

@@ -1,0 +1,143 @@
+package org.multiprocessing4j;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Date;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import org.multiprocessing4j.internal.channel.ConditionCell;
+
+/**
+ * A condition variable shared by the processes of a family, as Python's
+ * {@code multiprocessing.Condition}, and a {@link Condition} of a {@link ProcessLock}
+ * ({@link #getLock()}). {@code await} releases the lock, waits for a {@code signal} from any
+ * process, and holds the lock again before it returns. As the {@code Condition} contract allows,
+ * a waiter may wake without a signal (for one, after another waiter timed out or died), so wait
+ * in a loop that checks what you wait for.
+ *
+ * <p>Make one with {@link ProcessContext#condition()} (with its own reentrant lock, as Python's
+ * {@code Condition()}) or {@link ProcessLock#newCondition()}.
+ */
+public final class ProcessCondition implements Condition, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final transient ConditionCell cell;
+    private final transient ProcessLock lock;
+
+    ProcessCondition(ConditionCell cell, ProcessLock lock) {
+        this.cell = cell;
+        this.lock = lock;
+    }
+
+    /** Makes a condition with a new {@link ProcessReentrantLock}. */
+    public static ProcessCondition create() {
+        return ProcessReentrantLock.create().newCondition();
+    }
+
+    /** The lock a thread must hold to await or signal. */
+    public ProcessLock getLock() {
+        return lock;
+    }
+
+    /**
+     * Waits for a signal, releasing the lock meanwhile.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     * @throws InterruptedException if interrupted while waiting (the lock is held again)
+     */
+    @Override
+    public void await() throws InterruptedException {
+        cell.await(-1);
+    }
+
+    /** Waits for a signal; an interrupt does not end the wait (it is kept). */
+    @Override
+    public void awaitUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                cell.await(-1);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits at most {@code nanosTimeout}; returns an estimate of the time left (≤ 0: none). */
+    @Override
+    public long awaitNanos(long nanosTimeout) throws InterruptedException {
+        long start = System.nanoTime();
+        cell.await(Math.max(0, nanosTimeout));
+        return nanosTimeout - (System.nanoTime() - start);
+    }
+
+    /** Waits at most {@code time}; false if it ran out (the lock is held again either way). */
+    @Override
+    public boolean await(long time, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return cell.await(Math.max(0, unit.toNanos(time)));
+    }
+
+    /** As {@link #await(long, TimeUnit)}, with a {@code Duration}. */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return cell.await(ProcessQueue.nanos(timeout));
+    }
+
+    /** Waits until {@code deadline}; false if it passed. */
+    @Override
+    public boolean awaitUntil(Date deadline) throws InterruptedException {
+        Objects.requireNonNull(deadline, "deadline");
+        return cell.await(Math.max(0, TimeUnit.MILLISECONDS.toNanos(deadline.getTime() - System.currentTimeMillis())));
+    }
+
+    /**
+     * Wakes one waiter, in whatever process.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     */
+    @Override
+    public void signal() {
+        cell.signal();
+    }
+
+    /**
+     * Wakes every waiter.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     */
+    @Override
+    public void signalAll() {
+        cell.signalAll();
+    }
+
+    Object writeReplace() throws ObjectStreamException {
+        return new Handle(cell.handle(), lock);
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a condition travels as its handle");
+    }
+
+    private static final class Handle implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Serializable cell;
+        private final ProcessLock lock;
+
+        Handle(Serializable cell, ProcessLock lock) {
+            this.cell = cell;
+            this.lock = lock;
+        }
+
+        private Object readResolve() {
+            return new ProcessCondition(ConditionCell.attach(cell, lock.cell), lock);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.multiprocessing4j;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import java.time.Duration;
+import org.multiprocessing4j.internal.channel.EventCell;
+
+/**
+ * A flag shared by the processes of a family, as Python's {@code multiprocessing.Event}: any
+ * thread may {@link #set()} or {@link #clear()} it, and {@link #await()} waits until it is set.
+ * A waiting thread sleeps until it is set (no CPU used).
+ */
+public final class ProcessEvent implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final transient EventCell cell;
+
+    ProcessEvent(EventCell cell) {
+        this.cell = cell;
+    }
+
+    /** Makes an event, not set. */
+    public static ProcessEvent create() {
+        return new ProcessEvent(EventCell.create());
+    }
+
+    /** Sets the flag and wakes every waiter, in every process. */
+    public void set() {
+        cell.set();
+    }
+
+    /** Clears the flag. */
+    public void clear() {
+        cell.clear();
+    }
+
+    /** Whether the flag is set. */
+    public boolean isSet() {
+        return cell.isSet();
+    }
+
+    /**
+     * Waits until the flag is set; returns at once if it is.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void await() throws InterruptedException {
+        cell.await(-1);
+    }
+
+    /**
+     * Waits at most {@code timeout} for the flag, as Python's {@code wait(timeout)}.
+     *
+     * @return whether it is set
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return cell.await(ProcessQueue.nanos(timeout));
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessEvent[" + (isSet() ? "set" : "clear") + "]";
+    }
+
+    Object writeReplace() throws ObjectStreamException {
+        return new Handle(cell.handle());
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("an event travels as its handle");
+    }
+
+    private static final class Handle implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Serializable cell;
+
+        Handle(Serializable cell) {
+            this.cell = cell;
+        }
+
+        private Object readResolve() {
+            return new ProcessEvent(EventCell.attach(cell));
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package org.multiprocessing4j;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import org.multiprocessing4j.internal.channel.ConditionCell;
+import org.multiprocessing4j.internal.channel.LockCell;
+
+/**
+ * A mutual-exclusion lock shared by the processes of a family, as Python's
+ * {@code multiprocessing.Lock}, and a {@link Lock}. One thread of one process holds it at a time;
+ * it is not reentrant (a thread that locks it twice gets an {@link IllegalStateException}
+ * instead of waiting for itself forever: use {@link ProcessReentrantLock}). Only the holding
+ * thread may unlock it.
+ *
+ * <p><b>A holder that dies does not block the others.</b> If the process holding the lock ends
+ * (killed, crashed), the next thread that wants it takes it over within milliseconds, a WARNING
+ * is logged, and {@link #heldAfterOwnerDied()} tells that thread so: what the lock guarded may be
+ * half updated. (Python's lock stays locked forever.)
+ *
+ * <p>Pass it to a child by capturing it; it travels as a small handle to the same lock. Waiting
+ * threads spin briefly, then sleep until the holder unlocks; an idle waiter uses no CPU.
+ */
+public class ProcessLock implements Lock, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final transient LockCell cell;
+    private final transient ThreadLocal<Boolean> recovered = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    ProcessLock(LockCell cell) {
+        this.cell = cell;
+    }
+
+    /** Makes a lock; any thread may call this. */
+    public static ProcessLock create() {
+        return new ProcessLock(LockCell.create(false));
+    }
+
+    /** Takes the lock, waiting as long as needed; an interrupt does not stop the wait (it is kept). */
+    @Override
+    public void lock() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                acquired(cell.acquire(-1));
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Takes the lock, waiting as long as needed.
+     *
+     * @throws InterruptedException if interrupted while waiting; the lock is not taken
+     */
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        acquired(cell.acquire(-1));
+    }
+
+    /** Takes the lock if it is free now. */
+    @Override
+    public boolean tryLock() {
+        try {
+            return acquired(cell.acquire(0));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Takes the lock, waiting at most {@code time}.
+     *
+     * @return false if the time ran out
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return acquired(cell.acquire(Math.max(0, unit.toNanos(time))));
+    }
+
+    /** As {@link #tryLock(long, TimeUnit)}, with a {@code Duration}. */
+    public boolean tryLock(Duration timeout) throws InterruptedException {
+        return acquired(cell.acquire(ProcessQueue.nanos(timeout)));
+    }
+
+    private boolean acquired(int result) {
+        if (result == LockCell.TIMED_OUT) {
+            return false;
+        }
+        if (cell.holdCount() <= 1) {
+            recovered.set(result == LockCell.RECOVERED);
+        }
+        return true;
+    }
+
+    /**
+     * Releases the lock.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold it
+     */
+    @Override
+    public void unlock() {
+        cell.release();
+    }
+
+    /**
+     * A condition of this lock, shared by the processes as the lock is; see {@link ProcessCondition}.
+     */
+    @Override
+    public ProcessCondition newCondition() {
+        return new ProcessCondition(ConditionCell.create(cell), this);
+    }
+
+    /**
+     * Whether the calling thread holds the lock and took it over from a process that died
+     * holding it, so that what the lock guards may be half updated.
+     */
+    public boolean heldAfterOwnerDied() {
+        return cell.isHeldByCurrentThread() && recovered.get();
+    }
+
+    /** Whether some thread of some process holds the lock now. */
+    public boolean isLocked() {
+        return cell.isLocked();
+    }
+
+    /** Whether the calling thread holds the lock. */
+    public boolean isHeldByCurrentThread() {
+        return cell.isHeldByCurrentThread();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + (isLocked() ? "locked" : "unlocked") + "]";
+    }
+
+    Object writeReplace() throws ObjectStreamException {
+        return new Handle(cell.handle(), this instanceof ProcessReentrantLock);
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a lock travels as its handle");
+    }
+
+    private static final class Handle implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Serializable cell;
+        private final boolean reentrant;
+
+        Handle(Serializable cell, boolean reentrant) {
+            this.cell = cell;
+            this.reentrant = reentrant;
+        }
+
+        private Object readResolve() {
+            LockCell c = LockCell.attach(cell, reentrant);
+            return reentrant ? new ProcessReentrantLock(c) : new ProcessLock(c);
+        }
+    }
+}

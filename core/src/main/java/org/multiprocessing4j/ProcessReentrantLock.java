@@ -1,0 +1,26 @@
+package org.multiprocessing4j;
+
+import org.multiprocessing4j.internal.channel.LockCell;
+
+/**
+ * A reentrant lock shared by the processes of a family, as Python's {@code multiprocessing.RLock}:
+ * as {@link ProcessLock}, except that the holding thread may lock it again, and must unlock it
+ * as many times.
+ */
+public final class ProcessReentrantLock extends ProcessLock {
+    private static final long serialVersionUID = 1L;
+
+    ProcessReentrantLock(LockCell cell) {
+        super(cell);
+    }
+
+    /** Makes a reentrant lock; any thread may call this. */
+    public static ProcessReentrantLock create() {
+        return new ProcessReentrantLock(LockCell.create(true));
+    }
+
+    /** How many times the calling thread holds the lock (0 if it does not). */
+    public int getHoldCount() {
+        return cell.holdCount();
+    }
+}

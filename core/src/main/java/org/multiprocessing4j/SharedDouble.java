@@ -1,0 +1,77 @@
+package org.multiprocessing4j;
+
+import java.util.Objects;
+import java.util.function.DoubleUnaryOperator;
+import org.multiprocessing4j.internal.channel.ValueCell;
+
+/**
+ * A {@code double} in shared memory, shared by the processes of a family (Python's
+ * {@code Value('d')}): atomic get, set, compare-and-set (on the exact bits) and add. See
+ * {@link SharedValue}.
+ */
+public final class SharedDouble extends SharedValue {
+    private static final long serialVersionUID = 1L;
+    static final int KIND = 3;
+
+    SharedDouble(ValueCell cell) {
+        super(cell);
+    }
+
+    /** Makes one holding {@code initialValue}. */
+    public static SharedDouble create(double initialValue) {
+        return new SharedDouble(ValueCell.create(Double.doubleToRawLongBits(initialValue)));
+    }
+
+    @Override
+    int kind() {
+        return KIND;
+    }
+
+    public double get() {
+        return Double.longBitsToDouble(cell.getLong());
+    }
+
+    public void set(double value) {
+        cell.setLong(Double.doubleToRawLongBits(value));
+    }
+
+    public double getAndSet(double value) {
+        return Double.longBitsToDouble(cell.getAndSetLong(Double.doubleToRawLongBits(value)));
+    }
+
+    /** Sets {@code value} if the current value has exactly the bits of {@code expected}. */
+    public boolean compareAndSet(double expected, double value) {
+        return cell.compareAndSetLong(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(value));
+    }
+
+    public double addAndGet(double delta) {
+        return updateAndGet(v -> v + delta);
+    }
+
+    public double getAndAdd(double delta) {
+        while (true) {
+            long bits = cell.getLong();
+            double prev = Double.longBitsToDouble(bits);
+            if (cell.compareAndSetLong(bits, Double.doubleToRawLongBits(prev + delta))) {
+                return prev;
+            }
+        }
+    }
+
+    /** Applies {@code fn} atomically (retrying on a race; no side effects please); returns the new value. */
+    public double updateAndGet(DoubleUnaryOperator fn) {
+        Objects.requireNonNull(fn, "fn");
+        while (true) {
+            long bits = cell.getLong();
+            double next = fn.applyAsDouble(Double.longBitsToDouble(bits));
+            if (cell.compareAndSetLong(bits, Double.doubleToRawLongBits(next))) {
+                return next;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return Double.toString(get());
+    }
+}

@@ -1,0 +1,63 @@
+package org.multiprocessing4j;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import org.multiprocessing4j.internal.channel.ValueCell;
+
+/**
+ * A number in shared memory that every process of a family sees, as Python's
+ * {@code multiprocessing.Value}: {@link SharedLong}, {@link SharedInt}, {@link SharedDouble}.
+ * Single operations are atomic (unlike Python's {@code value += 1}); for compound updates hold
+ * {@link #getLock()}, as in Python. Passed to a child by capture, as a handle to the same memory.
+ */
+public abstract class SharedValue implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final transient ValueCell cell;
+    private final transient ProcessReentrantLock lock;
+
+    SharedValue(ValueCell cell) {
+        this.cell = cell;
+        this.lock = new ProcessReentrantLock(cell.lock());
+    }
+
+    /** The reentrant lock that goes with this value, for compound updates (Python's {@code get_lock()}). */
+    public ProcessReentrantLock getLock() {
+        return lock;
+    }
+
+    abstract int kind();
+
+    Object writeReplace() throws ObjectStreamException {
+        return new Handle(cell.handle(), kind());
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a shared value travels as its handle");
+    }
+
+    private static final class Handle implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Serializable cell;
+        private final int kind;
+
+        Handle(Serializable cell, int kind) {
+            this.cell = cell;
+            this.kind = kind;
+        }
+
+        private Object readResolve() {
+            ValueCell c = ValueCell.attach(cell);
+            switch (kind) {
+                case SharedLong.KIND:
+                    return new SharedLong(c);
+                case SharedInt.KIND:
+                    return new SharedInt(c);
+                default:
+                    return new SharedDouble(c);
+            }
+        }
+    }
+}

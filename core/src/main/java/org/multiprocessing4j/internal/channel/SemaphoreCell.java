@@ -1,0 +1,102 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.io.Serializable;
+
+/**
+ * A counting semaphore in shared memory: the permits, an optional bound (the initial value of a
+ * bounded semaphore, which a release may not exceed), and a sleeper table. Permits held by a
+ * process that dies are not given back (as with Python's semaphores): only locks know their
+ * holder.
+ */
+public final class SemaphoreCell extends SyncCell {
+    private static final int PERMITS = SyncLayout.MAIN + SyncLayout.SEM_PERMITS;
+    private static final int BOUND = SyncLayout.MAIN + SyncLayout.SEM_BOUND;
+
+    private final SleeperTable table;
+
+    private SemaphoreCell(SharedSegment segment) {
+        super(segment);
+        this.table = new SleeperTable(buffer, SyncLayout.MAIN + SyncLayout.SEM_TABLE);
+    }
+
+    /** Makes a semaphore with {@code permits}; bounded ones may never hold more than that. */
+    public static SemaphoreCell create(int permits, boolean bounded) {
+        SharedSegment s = newSegment(SyncLayout.TYPE_SEMAPHORE, bounded ? "a bounded ProcessSemaphore"
+                : "a ProcessSemaphore");
+        SemaphoreCell c = s.channel(SemaphoreCell::new);
+        c.setVolatile(PERMITS, permits);
+        c.setVolatile(BOUND, bounded ? permits : -1);
+        return c;
+    }
+
+    public static SemaphoreCell attach(Serializable handle) {
+        return attached(handle, SyncLayout.TYPE_SEMAPHORE).channel(SemaphoreCell::new);
+    }
+
+    public boolean isBounded() {
+        return getVolatile(BOUND) >= 0;
+    }
+
+    public int available() {
+        return (int) Math.max(0, getVolatile(PERMITS));
+    }
+
+    /** Takes {@code n} permits, waiting at most {@code timeoutNanos} (negative: no limit). */
+    public boolean acquire(int n, long timeoutNanos) throws InterruptedException {
+        if (tryTake(n)) {
+            return true;
+        }
+        try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table)) {
+            while (true) {
+                if (tryTake(n)) {
+                    return true;
+                }
+                if (!b.idle()) {
+                    return tryTake(n);
+                }
+            }
+        }
+    }
+
+    private boolean tryTake(int n) {
+        while (true) {
+            long v = getVolatile(PERMITS);
+            if (v < n) {
+                return false;
+            }
+            if (cas(PERMITS, v, v - n)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Gives back {@code n} permits and wakes the waiters.
+     *
+     * @throws IllegalStateException if a bounded semaphore would hold more than its bound
+     */
+    public void release(int n) {
+        long bound = getVolatile(BOUND);
+        while (true) {
+            long v = getVolatile(PERMITS);
+            if (bound >= 0 && v + n > bound) {
+                throw new IllegalStateException("a bounded semaphore was released more times than it was"
+                        + " acquired: " + v + " + " + n + " permits would exceed its bound of " + bound);
+            }
+            if (cas(PERMITS, v, v + n)) {
+                break;
+            }
+        }
+        table.wakeAll();
+    }
+
+    /** Takes every permit there is now; returns how many. */
+    public int drain() {
+        while (true) {
+            long v = getVolatile(PERMITS);
+            if (v <= 0 || cas(PERMITS, v, 0)) {
+                return (int) Math.max(0, v);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+
+/**
+ * The shared memory of one lock, condition, semaphore, event or shared value: a
+ * {@link SyncLayout} segment, made by one process and attached by the others through a small
+ * handle. Subclasses give the primitive's operations; every process uses the same words.
+ */
+public abstract class SyncCell {
+    final SharedSegment segment;
+    final ByteBuffer buffer;
+
+    SyncCell(SharedSegment segment) {
+        this.segment = segment;
+        this.buffer = segment.buffer;
+    }
+
+    /** A new zeroed segment of {@code type}. */
+    static SharedSegment newSegment(int type, String what) {
+        SharedSegment s = SharedSegment.create(SyncLayout.KIND, SyncLayout.SIZE, what);
+        SharedSegment.INTS.setRelease(s.buffer, SyncLayout.TYPE, type);
+        return s;
+    }
+
+    /** The segment a handle names, checked to be of {@code type}. */
+    static SharedSegment attached(Serializable handle, int type) {
+        SharedSegment s = SharedSegment.attach((SharedSegment.Locator) handle);
+        s.checkKind(SyncLayout.KIND);
+        int actual = (int) SharedSegment.INTS.getAcquire(s.buffer, SyncLayout.TYPE);
+        if (actual != type) {
+            throw new IllegalStateException("shared object " + s.id + " is of type " + actual + ", not " + type);
+        }
+        return s;
+    }
+
+    /** A small description of this object for another process: how to reach its memory. */
+    public Serializable handle() {
+        return segment.locator();
+    }
+
+    long getVolatile(int at) {
+        return (long) SharedSegment.LONGS.getVolatile(buffer, at);
+    }
+
+    boolean cas(int at, long expected, long value) {
+        return SharedSegment.LONGS.compareAndSet(buffer, at, expected, value);
+    }
+
+    long getAndAdd(int at, long delta) {
+        return (long) SharedSegment.LONGS.getAndAdd(buffer, at, delta);
+    }
+
+    void setVolatile(int at, long value) {
+        SharedSegment.LONGS.setVolatile(buffer, at, value);
+    }
+
+    @Override
+    public String toString() {
+        return segment.toString();
+    }
+}

@@ -1,0 +1,65 @@
+package org.multiprocessing4j.internal.channel;
+
+/**
+ * The binary layout of the segments behind locks, conditions, semaphores, events and shared
+ * values: one 4 KiB segment per object, every offset here. Each object's words sit in their own
+ * 128-byte lines after the {@link SharedSegment} header; each waiting place has a
+ * {@link SleeperTable}.
+ *
+ * <pre>
+ *   0  SharedSegment header (magic, id, kind)
+ *  64  TYPE: which primitive (int)
+ * 128  the primitive's words (below), then its sleeper table at +128
+ * 1024 a second region: the lock of a shared value (same layout as a lock)
+ * </pre>
+ */
+final class SyncLayout {
+    static final int KIND = 3;
+    static final int SIZE = 4096;
+    static final int TYPE = SharedSegment.HEADER_BYTES;
+    /** Where a primitive's words start. */
+    static final int MAIN = 128;
+    /** Where the lock of a shared value starts. */
+    static final int VALUE_LOCK = 1024;
+
+    static final int TYPE_LOCK = 1;
+    static final int TYPE_REENTRANT_LOCK = 2;
+    static final int TYPE_CONDITION = 3;
+    static final int TYPE_SEMAPHORE = 4;
+    static final int TYPE_EVENT = 5;
+    static final int TYPE_VALUE = 6;
+
+    // A lock, from its base.
+    static final int LOCK_OWNER = 0; // ProcessToken of the holder, 0 when free
+    static final int LOCK_THREAD = 8; // id of the holding thread in that process
+    static final int LOCK_HOLDS = 16; // hold count (reentrant locks)
+    static final int LOCK_RECOVERIES = 24; // how many times a dead holder's lock was taken over
+    static final int LOCK_WAITERS = 128; // SleeperTable
+
+    // A condition, from MAIN.
+    static final int COND_WAITERS = 0; // threads in await()
+    static final int COND_PERMITS = 8; // signals not yet taken by a waiter
+    static final int COND_TABLE = 128;
+
+    // A semaphore, from MAIN.
+    static final int SEM_PERMITS = 0;
+    static final int SEM_BOUND = 8; // the most permits for a bounded semaphore, or -1
+    static final int SEM_TABLE = 128;
+
+    // An event, from MAIN.
+    static final int EVENT_FLAG = 0;
+    static final int EVENT_TABLE = 128;
+
+    // A shared value, from MAIN: its bits (a long, an int or a double's raw bits).
+    static final int VALUE_BITS = 0;
+
+    private SyncLayout() {
+    }
+
+    static {
+        if (MAIN + LOCK_WAITERS + SleeperTable.BYTES > VALUE_LOCK
+                || VALUE_LOCK + LOCK_WAITERS + SleeperTable.BYTES > SIZE) {
+            throw new AssertionError("sync layout overlaps");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.io.Serializable;
+
+/**
+ * A shared number in shared memory (the bits of a {@code long}, an {@code int} or a
+ * {@code double}), with atomic operations, and a reentrant lock beside it for compound updates
+ * (Python's {@code Value.get_lock()}).
+ */
+public final class ValueCell extends SyncCell {
+    private static final int BITS = SyncLayout.MAIN + SyncLayout.VALUE_BITS;
+
+    private final LockCell lock;
+
+    private ValueCell(SharedSegment segment) {
+        super(segment);
+        this.lock = LockCell.ofValue(segment);
+    }
+
+    public static ValueCell create(long initialBits) {
+        ValueCell c = newSegment(SyncLayout.TYPE_VALUE, "a shared value").channel(ValueCell::new);
+        c.setVolatile(BITS, initialBits);
+        return c;
+    }
+
+    public static ValueCell attach(Serializable handle) {
+        return attached(handle, SyncLayout.TYPE_VALUE).channel(ValueCell::new);
+    }
+
+    public LockCell lock() {
+        return lock;
+    }
+
+    public long getLong() {
+        return getVolatile(BITS);
+    }
+
+    public void setLong(long v) {
+        setVolatile(BITS, v);
+    }
+
+    public long getAndSetLong(long v) {
+        return (long) SharedSegment.LONGS.getAndSet(buffer, BITS, v);
+    }
+
+    public boolean compareAndSetLong(long expected, long v) {
+        return cas(BITS, expected, v);
+    }
+
+    public long getAndAddLong(long delta) {
+        return getAndAdd(BITS, delta);
+    }
+
+    public int getInt() {
+        return (int) SharedSegment.INTS.getVolatile(buffer, BITS);
+    }
+
+    public void setInt(int v) {
+        SharedSegment.INTS.setVolatile(buffer, BITS, v);
+    }
+
+    public int getAndSetInt(int v) {
+        return (int) SharedSegment.INTS.getAndSet(buffer, BITS, v);
+    }
+
+    public boolean compareAndSetInt(int expected, int v) {
+        return SharedSegment.INTS.compareAndSet(buffer, BITS, expected, v);
+    }
+
+    public int getAndAddInt(int delta) {
+        return (int) SharedSegment.INTS.getAndAdd(buffer, BITS, delta);
+    }
+
+    /** Handle of the value; the lock travels with it (same segment). */
+    @Override
+    public Serializable handle() {
+        return super.handle();
+    }
+}

@@ -1,0 +1,8 @@
+package org.multiprocessing4j;
+
+class ForkServerSyncIT extends SyncContract {
+    @Override
+    StartMethod startMethod() {
+        return StartMethod.FORKSERVER;
+    }
+}

@@ -1,0 +1,327 @@
+package org.multiprocessing4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.multiprocessing4j.testing.Channels;
+import org.multiprocessing4j.testing.Files2;
+import org.multiprocessing4j.testing.NoLeftovers;
+
+/** Locks, conditions, semaphores, events and shared values across real child JVMs (issue 6). */
+@ExtendWith(NoLeftovers.class)
+@Timeout(180)
+abstract class SyncContract extends StartMethodSuite {
+    private static final Duration LONG = Duration.ofSeconds(60);
+
+    private static void joined(JvmProcess p) throws InterruptedException {
+        assertTrue(p.join(LONG), "process " + p.getName() + " did not end within " + LONG.toSeconds() + " s");
+        assertEquals(0, p.exitCode().getAsInt(), "exit code of " + p.getName() + ": " + p.exception());
+    }
+
+    private static void startAll(List<JvmProcess> ps) {
+        for (JvmProcess p : ps) {
+            p.start();
+        }
+    }
+
+    /** A read-then-write increment, wrong without the lock: the lock makes it exact. */
+    @Test
+    void theLockMakesUpdatesFromSeveralChildrenExact() throws Exception {
+        ProcessLock lock = Multiprocessing.getContext().lock();
+        SharedLong counter = SharedLong.create(0);
+        SharedLong atomic = SharedLong.create(0);
+        int children = 3;
+        int rounds = 3000;
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int c = 0; c < children; c++) {
+            ps.add(new JvmProcess(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    lock.lock();
+                    try {
+                        counter.set(counter.get() + 1);
+                    } finally {
+                        lock.unlock();
+                    }
+                    atomic.incrementAndGet();
+                }
+            }));
+        }
+        startAll(ps);
+        for (JvmProcess p : ps) {
+            joined(p);
+        }
+        assertEquals((long) children * rounds, counter.get());
+        assertEquals((long) children * rounds, atomic.get());
+        assertFalse(lock.isLocked());
+    }
+
+    @Test
+    void aValuesOwnLockGuardsCompoundUpdates() throws Exception {
+        SharedDouble d = Multiprocessing.getContext().sharedDouble(0.5);
+        SharedInt i = Multiprocessing.getContext().sharedInt(7);
+        JvmProcess p = new JvmProcess(() -> {
+            for (int k = 0; k < 1000; k++) {
+                d.getLock().lock();
+                try {
+                    d.set(d.get() + 1.0);
+                } finally {
+                    d.getLock().unlock();
+                }
+                i.addAndGet(2);
+            }
+        });
+        p.start();
+        for (int k = 0; k < 1000; k++) {
+            d.addAndGet(1.0);
+            i.decrementAndGet();
+        }
+        joined(p);
+        assertEquals(2000.5, d.get());
+        assertEquals(7 + 2000 - 1000, i.get());
+        assertTrue(i.compareAndSet(1007, 3));
+        assertEquals(3, i.updateAndGet(x -> x * 1));
+        assertEquals(6L, SharedLong.create(5).accumulateAndGet(1, Long::sum));
+    }
+
+    /** Python's lock stays locked forever when its holder is killed; ours is taken over. */
+    @Test
+    void aLockWhoseHolderIsKilledIsRecovered() throws Exception {
+        ProcessLock lock = ProcessLock.create();
+        ProcessQueue<String> ready = ProcessQueue.create();
+        JvmProcess holder = new JvmProcess(() -> {
+            lock.lock();
+            Channels.put(ready, "locked");
+            Files2.blockForever();
+        });
+        holder.start();
+        Channels.take(ready, "the child to take the lock");
+        assertTrue(lock.isLocked());
+        assertFalse(lock.tryLock(Duration.ofMillis(100)), "held by a live process");
+        holder.kill();
+        assertTrue(holder.join(LONG));
+        assertTrue(lock.tryLock(LONG), "taken over from the dead holder");
+        assertTrue(lock.heldAfterOwnerDied(), "the new holder is told the old one died");
+        lock.unlock();
+        assertTrue(lock.tryLock());
+        assertFalse(lock.heldAfterOwnerDied(), "an ordinary hold");
+        lock.unlock();
+    }
+
+    @Test
+    void onlyTheHolderMayUnlock() throws Exception {
+        ProcessLock lock = ProcessLock.create();
+        assertThrows(IllegalMonitorStateException.class, lock::unlock, "not held at all");
+        lock.lock();
+        AtomicReference<Throwable> other = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                lock.unlock();
+            } catch (Throwable e) {
+                other.set(e);
+            }
+        });
+        t.start();
+        t.join(LONG.toMillis());
+        assertTrue(other.get() instanceof IllegalMonitorStateException, "another thread: " + other.get());
+        ProcessQueue<String> result = ProcessQueue.create();
+        JvmProcess p = new JvmProcess(() -> {
+            try {
+                lock.unlock();
+                Channels.put(result, "unlocked");
+            } catch (IllegalMonitorStateException e) {
+                Channels.put(result, "refused");
+            }
+        });
+        p.start();
+        assertEquals("refused", Channels.take(result, "the child's attempt"));
+        joined(p);
+        IllegalStateException twice = assertThrows(IllegalStateException.class, lock::lock);
+        assertTrue(twice.getMessage().contains("ProcessReentrantLock"), twice.getMessage());
+        lock.unlock();
+    }
+
+    @Test
+    void aReentrantLockCountsItsHolds() throws Exception {
+        ProcessReentrantLock lock = Multiprocessing.getContext().reentrantLock();
+        lock.lock();
+        lock.lock();
+        assertEquals(2, lock.getHoldCount());
+        ProcessQueue<Boolean> got = ProcessQueue.create();
+        JvmProcess p = new JvmProcess(() -> {
+            try {
+                Channels.put(got, lock.tryLock(Duration.ofMillis(100)));
+                Channels.put(got, lock.tryLock(LONG));
+                lock.unlock();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        p.start();
+        assertFalse(Channels.take(got, "the child's first try"));
+        lock.unlock();
+        assertTrue(lock.isHeldByCurrentThread(), "one hold left");
+        lock.unlock();
+        assertTrue(Channels.take(got, "the child's second try"));
+        joined(p);
+        assertEquals(0, lock.getHoldCount());
+    }
+
+    @Test
+    void aConditionWakesAWaiterInAnotherProcess() throws Exception {
+        ProcessCondition cond = Multiprocessing.getContext().condition();
+        SharedInt stage = SharedInt.create(0);
+        ProcessQueue<String> out = ProcessQueue.create();
+        JvmProcess waiter = new JvmProcess(() -> {
+            ProcessLock lock = cond.getLock();
+            lock.lock();
+            try {
+                stage.set(1);
+                while (stage.get() != 2) {
+                    cond.await();
+                }
+                Channels.put(out, "woken at stage " + stage.get());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                lock.unlock();
+            }
+        });
+        waiter.start();
+        org.multiprocessing4j.testing.Await.until(LONG, "the waiter to wait", () -> stage.get() == 1);
+        cond.getLock().lock();
+        try {
+            stage.set(2);
+            cond.signalAll();
+        } finally {
+            cond.getLock().unlock();
+        }
+        assertEquals("woken at stage 2", Channels.take(out, "the waiter's report"));
+        joined(waiter);
+        cond.getLock().lock();
+        try {
+            assertFalse(cond.await(Duration.ofMillis(50)), "no signal: the time runs out");
+            assertTrue(cond.getLock().isHeldByCurrentThread(), "the lock is held again");
+        } finally {
+            cond.getLock().unlock();
+        }
+        assertThrows(IllegalMonitorStateException.class, cond::signal);
+        assertThrows(IllegalMonitorStateException.class, cond::await);
+    }
+
+    @Test
+    void anEventReleasesEveryWaiter() throws Exception {
+        ProcessEvent event = Multiprocessing.getContext().event();
+        assertFalse(event.isSet());
+        assertFalse(event.await(Duration.ofMillis(50)));
+        List<JvmProcess> ps = new ArrayList<>();
+        ProcessQueue<String> out = ProcessQueue.create();
+        for (int c = 0; c < 2; c++) {
+            ps.add(new JvmProcess(() -> {
+                try {
+                    event.await();
+                    Channels.put(out, "through");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        startAll(ps);
+        event.set();
+        assertEquals("through", Channels.take(out, "the first waiter"));
+        assertEquals("through", Channels.take(out, "the second waiter"));
+        for (JvmProcess p : ps) {
+            joined(p);
+        }
+        assertTrue(event.isSet());
+        event.clear();
+        assertFalse(event.isSet());
+    }
+
+    @Test
+    void aSemaphoreCountsPermitsAcrossProcesses() throws Exception {
+        ProcessSemaphore sem = Multiprocessing.getContext().semaphore(0);
+        ProcessQueue<String> out = ProcessQueue.create();
+        JvmProcess p = new JvmProcess(() -> {
+            try {
+                sem.acquire(2);
+                Channels.put(out, "got 2");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        p.start();
+        sem.release();
+        assertEquals(null, out.poll(Duration.ofMillis(200)), "one permit is not enough");
+        sem.release();
+        assertEquals("got 2", Channels.take(out, "the child's permits"));
+        joined(p);
+        assertEquals(0, sem.availablePermits());
+        assertFalse(sem.tryAcquire());
+        assertFalse(sem.tryAcquire(20, TimeUnit.MILLISECONDS));
+        sem.release(3);
+        assertTrue(sem.tryAcquire(2));
+        assertEquals(1, sem.drainPermits());
+        assertFalse(sem.isBounded());
+    }
+
+    @Test
+    void aBoundedSemaphoreRefusesToGrow() {
+        ProcessSemaphore sem = Multiprocessing.getContext().boundedSemaphore(1);
+        assertTrue(sem.isBounded());
+        assertThrows(IllegalStateException.class, sem::release);
+        assertTrue(sem.tryAcquire());
+        sem.release();
+        assertEquals(1, sem.availablePermits());
+    }
+
+    @Test
+    void anIdleWaiterUsesNoMeasurableCpu() throws Exception {
+        ProcessEvent event = ProcessEvent.create();
+        ProcessEvent started = ProcessEvent.create();
+        JvmProcess p = new JvmProcess(() -> {
+            started.set();
+            try {
+                event.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        p.start();
+        assertTrue(started.await(LONG));
+        Thread.sleep(300); // let the waiter reach its sleep
+        long before = QueueContract.cpuTicks(p.pid());
+        Thread.sleep(2000); // measuring an interval, not waiting for an event
+        long used = QueueContract.cpuTicks(p.pid()) - before;
+        assertTrue(used <= 10, "an idle waiter used " + used + " CPU ticks (10 ms each) in 2 s");
+        event.set();
+        joined(p);
+    }
+
+    @Test
+    void misuseIsRefusedWithClearErrors() {
+        ProcessContext ctx = Multiprocessing.getContext();
+        assertThrows(IllegalArgumentException.class, () -> ctx.semaphore(-1));
+        assertThrows(IllegalArgumentException.class, () -> ctx.boundedSemaphore(-1));
+        ProcessSemaphore sem = ctx.semaphore(1);
+        assertThrows(IllegalArgumentException.class, () -> sem.acquire(0));
+        assertThrows(IllegalArgumentException.class, () -> sem.release(-2));
+        assertThrows(IllegalArgumentException.class, () -> sem.tryAcquire(0));
+        assertThrows(NullPointerException.class, () -> sem.tryAcquire(1, null));
+        assertThrows(NullPointerException.class, () -> sem.tryAcquire(null));
+        ProcessLock lock = ctx.lock();
+        assertThrows(NullPointerException.class, () -> lock.tryLock(1, null));
+        assertThrows(NullPointerException.class, () -> lock.tryLock(null));
+        assertThrows(NullPointerException.class, () -> ctx.event().await(null));
+        assertThrows(NullPointerException.class, () -> SharedLong.create(1).updateAndGet(null));
+    }
+}
