@@ -59,9 +59,29 @@ final class SharedSegment {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int MAX_HOLDERS = 4;
 
+    // Id and Locator are plain classes, not records: a fresh JVM deserializes a record through
+    // method handles and bootstraps its equals/hashCode, about 40 ms of a pool worker's start.
+
     /** The identity of a segment, unique among all segments ever made. */
-    record Id(long high, long low) implements Serializable {
+    static final class Id implements Serializable {
         private static final long serialVersionUID = 1L;
+        final long high;
+        final long low;
+
+        Id(long high, long low) {
+            this.high = high;
+            this.low = low;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Id && ((Id) o).high == high && ((Id) o).low == low;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(high) * 31 + Long.hashCode(low);
+        }
 
         @Override
         public String toString() {
@@ -73,10 +93,40 @@ final class SharedSegment {
      * How another process of this user finds a segment: its identity, and where to open it.
      * Small, so that handles to queues and pipes stay small.
      */
-    record Locator(Id id, int kind, long size, String holders, String path) implements Serializable {
+    static final class Locator implements Serializable {
         private static final long serialVersionUID = 1L;
+        private final Id id;
+        private final int kind;
+        private final long size;
+        /** "pid:fd pid:fd": a string, not a long[], as a strict jdk.serialFilter may refuse arrays. */
+        private final String holders;
+        private final String path;
 
-        /** The holders as {@code pid, fd} pairs ({@link #holders} is "pid:fd pid:fd"). */
+        Locator(Id id, int kind, long size, String holders, String path) {
+            this.id = id;
+            this.kind = kind;
+            this.size = size;
+            this.holders = holders;
+            this.path = path;
+        }
+
+        Id id() {
+            return id;
+        }
+
+        int kind() {
+            return kind;
+        }
+
+        long size() {
+            return size;
+        }
+
+        String path() {
+            return path;
+        }
+
+        /** The holders as {@code pid, fd} pairs. */
         long[] holderPidsAndFds() {
             if (holders == null || holders.isEmpty()) {
                 return new long[0];
@@ -359,7 +409,6 @@ final class SharedSegment {
         for (int i = 0; i + 1 < n; i += 2) {
             text.append(text.length() == 0 ? "" : " ").append(holders[i]).append(':').append(holders[i + 1]);
         }
-        // A string, not a long[]: a strict jdk.serialFilter may refuse arrays it does not know.
         return new Locator(id, kind, buffer.capacity(), text.toString(), path);
     }
 

@@ -119,6 +119,9 @@ public final class ChildMain {
                 ((Runnable) codec.decode(lambda)).run();
                 codec.decode(process);
             }
+            if (!handshakeWaiting(controlPipe)) {
+                org.multiprocessing4j.internal.channel.ChannelWarmUp.run();
+            }
             ProcessRegistry.prepareChild(controlPipe);
             // Loads the file-system classes that becoming a child needs (its report path).
             Path.of(System.getProperty("java.io.tmpdir")).resolve("warm-up").getFileName();

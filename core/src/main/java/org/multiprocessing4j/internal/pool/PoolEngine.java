@@ -54,10 +54,10 @@ public final class PoolEngine {
     /** The task id of an initializer's failure report. */
     static final long INITIALIZER_TASK = -1;
 
-    private static final int INBOX_BYTES = 1 << 20;
+    private static final int INBOX_BYTES = 256 * 1024;
     /** A message this big goes only to an idle worker: it would wait behind a busy one's work. */
     private static final int BIG_MESSAGE = INBOX_BYTES / 4;
-    private static final int RESULT_BYTES = 4 << 20;
+    private static final int RESULT_BYTES = 1 << 20;
     private static final int MIN_WINDOW = 2;
     private static final int MAX_WINDOW = 64;
     /** A window is sized so that a worker has about this much work queued. */
