@@ -77,18 +77,25 @@ final class MapJob extends PoolEngine.Job {
             return null;
         }
         long first = generated;
-        List<byte[]> args = new ArrayList<>(chunksize * arity);
+        long id = ids.incrementAndGet();
+        Object call = startCall(id, arity, Math.min(chunksize, 4096));
         int count = 0;
         RuntimeException inputFailure = null;
         try {
             while (count < chunksize && input.hasNext()) {
                 Object item = input.next();
                 if (arity == 1) {
-                    args.add(encodeArgument(item, "item " + (first + count) + " of " + name));
+                    addArgument(call, item, name);
                 } else {
                     Map.Entry<?, ?> pair = (Map.Entry<?, ?>) item;
-                    args.add(encodeArgument(pair.getKey(), "item " + (first + count) + " of " + name));
-                    args.add(encodeArgument(pair.getValue(), "item " + (first + count) + " of " + name));
+                    // Both encoded before either is added: a pair is whole or absent.
+                    Object key = pair.getKey();
+                    Object value = pair.getValue();
+                    Object both = startCall(0, 2, 1);
+                    addArgument(both, key, name);
+                    addArgument(both, value, name);
+                    addArgument(call, key, name);
+                    addArgument(call, value, name);
                 }
                 count++;
             }
@@ -97,10 +104,6 @@ final class MapJob extends PoolEngine.Job {
             }
         } catch (RuntimeException e) {
             inputFailure = e;
-            // Drop a half-added pair.
-            while (args.size() > count * arity) {
-                args.remove(args.size() - 1);
-            }
         }
         generated = first + count;
         for (int k = 0; k < count; k++) {
@@ -126,13 +129,26 @@ final class MapJob extends PoolEngine.Job {
         if (count == 0) {
             return null;
         }
-        long id = ids.incrementAndGet();
-        return task(id, first, count, callMessage(id, arity, args, count));
+        return task(id, first, count, finishCall(call, count));
     }
 
     @Override
     protected synchronized boolean mayHaveMore() {
         return !inputDone && !stopped;
+    }
+
+    @Override
+    protected synchronized void delivered(long first, Object[] values, Throwable[] errors) {
+        for (int k = 0; k < values.length; k++) {
+            if (errors != null && errors[k] != null) {
+                failed(first + k, errors[k], false);
+            } else {
+                completed++;
+                store(first + k, values[k]);
+            }
+        }
+        finishIfComplete();
+        notifyAll();
     }
 
     @Override

@@ -20,6 +20,10 @@ public final class ItemCodec {
     private static final byte NULL = 0;
     private static final byte INT = 1;
     private static final byte LONG = 2;
+    /** The tag of an {@code Integer}, for writers that encode one in place. */
+    public static final byte TAG_INT = INT;
+    /** The tag of a {@code Long}, for writers that encode one in place. */
+    public static final byte TAG_LONG = LONG;
     private static final byte DOUBLE = 3;
     private static final byte TRUE = 4;
     private static final byte FALSE = 5;

@@ -194,6 +194,21 @@ public final class PoolEngine {
         protected abstract void succeeded(long index, Object value);
 
         /**
+         * The outcomes of items {@code first..}: {@code values[k]}, or {@code errors[k]} where
+         * {@code errors} is not null and has one. Called by the collector; a job may override it
+         * to take a whole chunk at once.
+         */
+        protected void delivered(long first, Object[] values, Throwable[] errors) {
+            for (int k = 0; k < values.length; k++) {
+                if (errors != null && errors[k] != null) {
+                    failed(first + k, errors[k], false);
+                } else {
+                    succeeded(first + k, values[k]);
+                }
+            }
+        }
+
+        /**
          * Item {@code index} failed: what its task threw in the worker, or why its worker died;
          * {@code index} −1 means the whole job failed (the pool broke).
          */
@@ -213,16 +228,24 @@ public final class PoolEngine {
             return new Task(id, this, firstIndex, count, message);
         }
 
-        /** For subclasses: the CALL message of {@code count} argument tuples of {@code arity}. */
-        protected final byte[] callMessage(long taskId, int arity, List<byte[]> encodedArgs, int count) {
-            int size = 24;
-            for (byte[] a : encodedArgs) {
-                size += 4 + a.length;
-            }
-            Wire.Writer w = new Wire.Writer(size).op(Wire.CALL).i64(taskId).i32(functionId).i32(arity).i32(count);
-            for (byte[] a : encodedArgs) {
-                w.bytes(a);
-            }
+        /**
+         * For subclasses: a CALL message being built, to which {@link #addArgument} appends
+         * {@code arity} arguments per item; {@link #finishCall} patches in the item count.
+         */
+        protected final Object startCall(long taskId, int arity, int expectedItems) {
+            return new Wire.Writer(32 + 10 * arity * expectedItems).op(Wire.CALL).i64(taskId).i32(functionId)
+                    .i32(arity).i32(0);
+        }
+
+        /** For subclasses: appends one argument to a message from {@link #startCall}. */
+        protected static void addArgument(Object call, Object item, String what) {
+            ((Wire.Writer) call).item(item, what);
+        }
+
+        /** For subclasses: the finished message of {@code count} items. */
+        protected static byte[] finishCall(Object call, int count) {
+            Wire.Writer w = (Wire.Writer) call;
+            w.patchI32(1 + 8 + 4 + 4, count);
             return w.toBytes();
         }
 
@@ -649,21 +672,30 @@ public final class PoolEngine {
         if (t == null) {
             return; // its worker was already declared dead and the task failed or retried
         }
+        Object[] values = new Object[count];
+        Throwable[] errors = null;
         for (int k = 0; k < count; k++) {
             byte status = r.op();
             int at = r.field();
             long index = t.firstIndex + k;
             try {
                 if (status == Wire.OK) {
-                    t.job.succeeded(index, ItemCodec.decodeEmbedded(r.buf, at, r.lastLength));
-                } else {
-                    t.job.failed(index, decodeThrowable(r.buf, at, r.lastLength), false);
+                    values[k] = ItemCodec.decodeEmbedded(r.buf, at, r.lastLength);
+                    continue;
                 }
+                if (errors == null) {
+                    errors = new Throwable[count];
+                }
+                errors[k] = decodeThrowable(r.buf, at, r.lastLength);
             } catch (RuntimeException | LinkageError e) {
-                t.job.failed(index, new IllegalStateException("the result of " + t.job.describe(index, 1)
-                        + " could not be decoded here: " + e, e), false);
+                if (errors == null) {
+                    errors = new Throwable[count];
+                }
+                errors[k] = new IllegalStateException("the result of " + t.job.describe(index, 1)
+                        + " could not be decoded here: " + e, e);
             }
         }
+        t.job.delivered(t.firstIndex, values, errors);
         finishIfDone(t.job);
     }
 

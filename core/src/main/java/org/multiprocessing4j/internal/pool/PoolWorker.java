@@ -147,17 +147,20 @@ public final class PoolWorker implements SerializableRunnable {
                             out.status(Wire.THREW).bytes(encodeThrowable(missing));
                             continue;
                         }
-                        byte[] encoded;
-                        byte status = Wire.OK;
                         try {
                             Object a = arity >= 1 ? ItemCodec.decodeEmbedded(r.buf, aAt, aLength) : null;
                             Object b = arity >= 2 ? ItemCodec.decodeEmbedded(r.buf, bAt, bLength) : null;
-                            encoded = ItemCodec.encodeEmbedded(invoke(fn, arity, a, b), "the result of a pool task");
+                            Object result = invoke(fn, arity, a, b);
+                            if (result instanceof Integer || result instanceof Long) {
+                                out.status(Wire.OK).item(result, "the result of a pool task");
+                            } else {
+                                // Encoded before anything is written: a result that fails is wholly absent.
+                                byte[] encoded = ItemCodec.encodeEmbedded(result, "the result of a pool task");
+                                out.status(Wire.OK).bytes(encoded);
+                            }
                         } catch (Throwable t) {
-                            status = Wire.THREW;
-                            encoded = encodeThrowable(t);
+                            out.status(Wire.THREW).bytes(encodeThrowable(t));
                         }
-                        out.status(status).bytes(encoded);
                     }
                     results.put(out.toBytes());
                     done += count;

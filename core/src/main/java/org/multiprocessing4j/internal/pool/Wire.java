@@ -87,8 +87,37 @@ final class Wire {
             return this;
         }
 
+        /**
+         * A length-prefixed item as {@code ItemCodec.encodeEmbedded} encodes it, written in
+         * place for the common {@code Integer} and {@code Long} (no array per item).
+         */
+        Writer item(Object o, String what) {
+            if (o instanceof Integer) {
+                room(9);
+                INTS.set(buf, size, 5);
+                buf[size + 4] = org.multiprocessing4j.internal.channel.ItemCodec.TAG_INT;
+                INTS.set(buf, size + 5, (int) (Integer) o);
+                size += 9;
+                return this;
+            }
+            if (o instanceof Long) {
+                room(13);
+                INTS.set(buf, size, 9);
+                buf[size + 4] = org.multiprocessing4j.internal.channel.ItemCodec.TAG_LONG;
+                LONGS.set(buf, size + 5, (long) (Long) o);
+                size += 13;
+                return this;
+            }
+            return bytes(org.multiprocessing4j.internal.channel.ItemCodec.encodeEmbedded(o, what));
+        }
+
         Writer status(byte s) {
             return op(s);
+        }
+
+        /** Overwrites the int at {@code at}. */
+        void patchI32(int at, int v) {
+            INTS.set(buf, at, v);
         }
 
         byte[] toBytes() {
