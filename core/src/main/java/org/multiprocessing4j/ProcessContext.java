@@ -191,6 +191,15 @@ public final class ProcessContext {
         return ProcessSemaphore.createBounded(permits);
     }
 
+    /**
+     * A barrier for {@code parties}, as Python's {@code ctx.Barrier(parties)}.
+     *
+     * @throws IllegalArgumentException if {@code parties} is less than 1
+     */
+    public ProcessBarrier barrier(int parties) {
+        return ProcessBarrier.create(parties);
+    }
+
     /** An event, as Python's {@code ctx.Event()}. */
     public ProcessEvent event() {
         return ProcessEvent.create();

@@ -324,4 +324,84 @@ abstract class SyncContract extends StartMethodSuite {
         assertThrows(NullPointerException.class, () -> ctx.event().await(null));
         assertThrows(NullPointerException.class, () -> SharedLong.create(1).updateAndGet(null));
     }
+
+    @Test
+    void aBarrierTripsRoundAfterRoundAcrossProcesses() throws Exception {
+        ProcessBarrier barrier = Multiprocessing.getContext().barrier(3);
+        SharedLong sum = SharedLong.create(0);
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            ps.add(new JvmProcess(() -> {
+                try {
+                    for (int round = 0; round < 5; round++) {
+                        sum.incrementAndGet();
+                        barrier.await();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        startAll(ps);
+        for (int round = 0; round < 5; round++) {
+            sum.incrementAndGet();
+            barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(sum.get() >= 3L * (round + 1), "every party of round " + round + " arrived first");
+        }
+        for (JvmProcess p : ps) {
+            joined(p);
+        }
+        assertEquals(15, sum.get());
+        assertEquals(3, barrier.getParties());
+        assertFalse(barrier.isBroken());
+    }
+
+    /** Python's barrier waits forever when a party dies; ours breaks. */
+    @Test
+    void aBarrierBreaksWhenAPartyDies() throws Exception {
+        ProcessBarrier barrier = ProcessBarrier.create(2);
+        JvmProcess p = new JvmProcess(() -> {
+            try {
+                barrier.await(); // round 1, with the parent
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            Files2.blockForever(); // never comes to round 2
+        });
+        p.start();
+        barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        waiter.start();
+        org.multiprocessing4j.testing.Await.until(LONG, "the parent to wait at round 2",
+                () -> barrier.getNumberWaiting() == 1);
+        p.kill();
+        assertTrue(p.join(LONG));
+        waiter.join(LONG.toMillis());
+        assertFalse(waiter.isAlive(), "the waiter was released");
+        assertTrue(thrown.get() instanceof java.util.concurrent.BrokenBarrierException, "thrown: " + thrown.get());
+        assertTrue(barrier.isBroken());
+        barrier.reset();
+        assertFalse(barrier.isBroken());
+    }
+
+    @Test
+    void aBarrierTimeoutBreaksItUntilReset() throws Exception {
+        ProcessBarrier barrier = ProcessBarrier.create(2);
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> barrier.await(Duration.ofMillis(50)));
+        assertTrue(barrier.isBroken());
+        assertThrows(java.util.concurrent.BrokenBarrierException.class, barrier::await);
+        barrier.reset();
+        assertFalse(barrier.isBroken());
+        assertEquals(0, barrier.getNumberWaiting());
+        assertEquals(0, ProcessBarrier.create(1).await(), "one party trips it alone");
+        assertThrows(IllegalArgumentException.class, () -> ProcessBarrier.create(0));
+        assertThrows(NullPointerException.class, () -> barrier.await(1, null));
+    }
 }

@@ -28,6 +28,7 @@ final class SyncLayout {
     static final int TYPE_SEMAPHORE = 4;
     static final int TYPE_EVENT = 5;
     static final int TYPE_VALUE = 6;
+    static final int TYPE_BARRIER = 7;
 
     // A lock, from its base.
     static final int LOCK_OWNER = 0; // ProcessToken of the holder, 0 when free
@@ -52,6 +53,17 @@ final class SyncLayout {
 
     // A shared value, from MAIN: its bits (a long, an int or a double's raw bits).
     static final int VALUE_BITS = 0;
+
+    // A barrier, from MAIN.
+    static final int BARRIER_PARTIES = 0;
+    static final int BARRIER_COUNT = 8; // parties arrived in the current generation
+    static final int BARRIER_GENERATION = 16;
+    static final int BARRIER_BROKEN = 24; // generation + 1 of the broken generation, or 0
+    /** Processes that have waited at the barrier: (token, last generation arrived + 1) pairs. */
+    static final int BARRIER_PARTICIPANTS = 64;
+    static final int BARRIER_SLOTS = 32;
+    /** The barrier's sleeper table, from the segment start (past the participants). */
+    static final int BARRIER_TABLE = 2048;
 
     private SyncLayout() {
     }

@@ -1,0 +1,136 @@
+package org.multiprocessing4j;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.multiprocessing4j.internal.channel.BarrierCell;
+
+/**
+ * A barrier for a fixed number of parties in any processes of a family, as Python's
+ * {@code multiprocessing.Barrier}, with the methods of {@link java.util.concurrent.CyclicBarrier}:
+ * each {@link #await()} waits until {@link #getParties()} threads have called it, then all go on
+ * and the barrier can be used again.
+ *
+ * <p><b>It breaks instead of hanging</b>, as {@code CyclicBarrier} does: when a waiter times out
+ * or is interrupted, when {@link #reset()} is called, and also when a process that has waited at
+ * this barrier before dies without reaching the current round; every waiter then gets a
+ * {@link BrokenBarrierException}, and so does every later {@code await} until {@code reset()}.
+ */
+public final class ProcessBarrier implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final transient BarrierCell cell;
+
+    ProcessBarrier(BarrierCell cell) {
+        this.cell = cell;
+    }
+
+    /**
+     * Makes a barrier for {@code parties}.
+     *
+     * @throws IllegalArgumentException if {@code parties} is less than 1
+     */
+    public static ProcessBarrier create(int parties) {
+        if (parties < 1) {
+            throw new IllegalArgumentException("parties must be at least 1, not " + parties);
+        }
+        return new ProcessBarrier(BarrierCell.create(parties));
+    }
+
+    /**
+     * Waits until every party has arrived.
+     *
+     * @return the arrival index: {@code getParties() - 1} for the first, 0 for the last
+     * @throws BrokenBarrierException if the barrier is, or becomes while this waits, broken
+     * @throws InterruptedException if interrupted while waiting (the barrier breaks)
+     */
+    public int await() throws InterruptedException, BrokenBarrierException {
+        try {
+            return cell.await(-1);
+        } catch (BarrierCell.Broken e) {
+            throw new BrokenBarrierException(e.why);
+        } catch (BarrierCell.TimedOut e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for every party.
+     *
+     * @throws TimeoutException if the time ran out (the barrier breaks for the others)
+     * @throws BrokenBarrierException if the barrier is, or becomes while this waits, broken
+     * @throws InterruptedException if interrupted while waiting (the barrier breaks)
+     */
+    public int await(long timeout, TimeUnit unit) throws InterruptedException, BrokenBarrierException,
+            TimeoutException {
+        Objects.requireNonNull(unit, "unit");
+        return awaitNanos(Math.max(0, unit.toNanos(timeout)));
+    }
+
+    /** As {@link #await(long, TimeUnit)}, with a {@code Duration}. */
+    public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
+        return awaitNanos(ProcessQueue.nanos(timeout));
+    }
+
+    private int awaitNanos(long nanos) throws InterruptedException, BrokenBarrierException, TimeoutException {
+        try {
+            return cell.await(nanos);
+        } catch (BarrierCell.Broken e) {
+            throw new BrokenBarrierException(e.why);
+        } catch (BarrierCell.TimedOut e) {
+            throw new TimeoutException("not every party arrived in time; the barrier is broken");
+        }
+    }
+
+    /** The number of parties that trip the barrier. */
+    public int getParties() {
+        return cell.parties();
+    }
+
+    /** How many parties are waiting now (0 if broken). */
+    public int getNumberWaiting() {
+        return cell.waiting();
+    }
+
+    /** Whether the barrier is broken (until {@link #reset()}). */
+    public boolean isBroken() {
+        return cell.isBroken();
+    }
+
+    /** Breaks the current round (its waiters get a {@link BrokenBarrierException}) and starts a new one. */
+    public void reset() {
+        cell.reset();
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessBarrier[" + getNumberWaiting() + "/" + getParties() + (isBroken() ? ", broken" : "") + "]";
+    }
+
+    Object writeReplace() throws ObjectStreamException {
+        return new Handle(cell.handle());
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a barrier travels as its handle");
+    }
+
+    private static final class Handle implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Serializable cell;
+
+        Handle(Serializable cell) {
+            this.cell = cell;
+        }
+
+        private Object readResolve() {
+            return new ProcessBarrier(BarrierCell.attach(cell));
+        }
+    }
+}
