@@ -220,6 +220,30 @@ public final class ProcessContext {
         return SharedDouble.create(initialValue);
     }
 
+    /**
+     * A shared array of {@code length} {@code long}s, as Python's {@code ctx.Array('q', n)}.
+     *
+     * @throws IllegalArgumentException if {@code length} is negative
+     */
+    public SharedLongArray sharedLongArray(int length) {
+        return SharedLongArray.create(length);
+    }
+
+    /** A shared array of {@code int}s, as Python's {@code ctx.Array('i', n)}. */
+    public SharedIntArray sharedIntArray(int length) {
+        return SharedIntArray.create(length);
+    }
+
+    /** A shared array of {@code double}s, as Python's {@code ctx.Array('d', n)}. */
+    public SharedDoubleArray sharedDoubleArray(int length) {
+        return SharedDoubleArray.create(length);
+    }
+
+    /** A shared array of {@code byte}s, as Python's {@code ctx.Array('b', n)}. */
+    public SharedByteArray sharedByteArray(int length) {
+        return SharedByteArray.create(length);
+    }
+
     /** {@code ProcessContext[forkserver]}. */
     @Override
     public String toString() {

@@ -404,4 +404,102 @@ abstract class SyncContract extends StartMethodSuite {
         assertThrows(IllegalArgumentException.class, () -> ProcessBarrier.create(0));
         assertThrows(NullPointerException.class, () -> barrier.await(1, null));
     }
+
+    @Test
+    void sharedArraysAreUpdatedAtomicallyByChildren() throws Exception {
+        ProcessContext ctx = Multiprocessing.getContext();
+        SharedLongArray longs = ctx.sharedLongArray(4);
+        SharedIntArray ints = ctx.sharedIntArray(4);
+        SharedDoubleArray doubles = ctx.sharedDoubleArray(2);
+        SharedByteArray bytes = ctx.sharedByteArray(8);
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            byte mark = (byte) (c + 1);
+            int slot = c;
+            ps.add(new JvmProcess(() -> {
+                for (int k = 0; k < 2000; k++) {
+                    longs.incrementAndGet(k % 4);
+                    ints.addAndGet(k % 4, 2);
+                    doubles.addAndGet(0, 0.5);
+                }
+                bytes.set(slot, mark);
+            }));
+        }
+        startAll(ps);
+        for (JvmProcess p : ps) {
+            joined(p);
+        }
+        assertEquals(List.of(1000L, 1000L, 1000L, 1000L), java.util.Arrays.stream(longs.toArray()).boxed()
+                .collect(java.util.stream.Collectors.toList()));
+        assertEquals(8000, java.util.Arrays.stream(ints.toArray()).sum());
+        assertEquals(2000.0, doubles.get(0));
+        assertEquals(1, bytes.get(0));
+        assertEquals(2, bytes.get(1));
+        assertTrue(longs.compareAndSet(0, 1000, 5));
+        assertEquals(5, longs.get(0));
+        assertEquals("[0.0, 1.5]", SharedDoubleArray.of(0.0, 1.5).toString());
+        byte[] copy = new byte[3];
+        SharedByteArray.of((byte) 7, (byte) 8, (byte) 9).get(0, copy, 0, 3);
+        assertEquals(9, copy[2]);
+        assertEquals(3, SharedIntArray.of(1, 2, 3).length());
+        assertThrows(IndexOutOfBoundsException.class, () -> longs.get(4));
+        assertThrows(IndexOutOfBoundsException.class, () -> ints.set(-1, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> bytes.set(6, new byte[4], 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> ctx.sharedLongArray(-1));
+        longs.getLock().lock();
+        longs.getLock().unlock();
+    }
+
+    @Test
+    void unnamedSharedMemoryIsSeenByAChild() throws Exception {
+        SharedMemory shm = SharedMemory.create(1024);
+        assertEquals(1024, shm.size());
+        assertTrue(shm.name().isEmpty());
+        JvmProcess p = new JvmProcess(() -> {
+            java.nio.ByteBuffer b = shm.buffer();
+            for (int i = 0; i < 1024; i++) {
+                b.put(i, (byte) (i * 3));
+            }
+        });
+        p.start();
+        joined(p);
+        java.nio.ByteBuffer b = shm.buffer();
+        assertEquals(1024, b.capacity());
+        for (int i = 0; i < 1024; i++) {
+            assertEquals((byte) (i * 3), b.get(i));
+        }
+        assertFalse(shm.unlink(), "an unnamed block has no name to remove");
+        shm.close();
+        assertThrows(IllegalStateException.class, shm::buffer);
+    }
+
+    @Test
+    void namedSharedMemoryLivesUntilUnlinked() throws Exception {
+        String name = "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        SharedMemory shm = SharedMemory.create(name, 64);
+        try {
+            assertEquals(java.util.Optional.of(name), shm.name());
+            assertThrows(IllegalStateException.class, () -> SharedMemory.create(name, 64), "the name is taken");
+            JvmProcess p = new JvmProcess(() -> {
+                SharedMemory mine = SharedMemory.attach(name); // by name, as another program would
+                mine.buffer().putLong(0, 42L);
+                mine.close();
+            });
+            p.start();
+            joined(p);
+            assertEquals(42L, shm.buffer().getLong(0));
+            SharedMemory again = SharedMemory.attach(name);
+            assertEquals(42L, again.buffer().getLong(0));
+        } finally {
+            assertTrue(shm.unlink());
+        }
+        assertFalse(shm.unlink(), "unlinked once");
+        assertEquals(42L, shm.buffer().getLong(0), "the memory stays while mapped");
+        IllegalStateException gone = assertThrows(IllegalStateException.class, () -> SharedMemory.attach(name));
+        assertTrue(gone.getMessage().contains(name), gone.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.create("a/b", 1));
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.create("", 1));
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(-1));
+        assertThrows(NullPointerException.class, () -> SharedMemory.attach(null));
+    }
 }

@@ -228,11 +228,16 @@ final class SharedSegment {
             } catch (UnsupportedOperationException notPosix) {
                 ch = FileChannel.open(file, Set0600.OPTIONS);
             }
-            // Unlinked before it is filled, so that a kill in between leaves as little as possible.
-            int fd = findDescriptor(file);
+            // Unlinked the moment it is open, so that a kill leaves a name only in the few
+            // microseconds between two system calls (and the next segment made here sweeps it).
+            int fd = -1;
             String keptPath = null;
-            if (fd >= 0) {
+            if (PROC_FDS) {
                 Files.delete(file);
+                fd = findDescriptor(file.toString() + " (deleted)");
+                if (fd < 0) {
+                    throw new IOException("cannot find the descriptor of " + file + " in /proc/self/fd");
+                }
             } else {
                 keptPath = file.toString();
                 file.toFile().deleteOnExit();
@@ -421,27 +426,130 @@ final class SharedSegment {
         }
     }
 
-    /** The descriptor number through which this JVM has {@code file} open, or -1. */
-    private static int findDescriptor(Path file) {
-        Path fds = Path.of("/proc/self/fd");
-        if (!Files.isDirectory(fds)) {
-            return -1;
-        }
-        String target = file.toAbsolutePath().toString();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
-            for (Path e : entries) {
-                try {
-                    if (Files.readSymbolicLink(e).toString().equals(target)) {
-                        return Integer.parseInt(e.getFileName().toString());
-                    }
-                } catch (IOException | NumberFormatException gone) {
-                    // A descriptor closed while we looked (the directory stream's own, say).
-                }
-            }
+    private static final boolean PROC_FDS = Files.isDirectory(Path.of("/proc/self/fd"));
+
+    /** The descriptor through which this JVM has open the file whose link reads {@code target}, or -1. */
+    private static int findDescriptor(String target) {
+        try {
+            java.util.Set<Integer> fds = descriptorsOf(target);
+            return fds.size() == 1 ? fds.iterator().next() : -1;
         } catch (IOException e) {
             return -1;
         }
-        return -1;
+    }
+
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
+    /**
+     * Makes a segment that keeps its name (a user-named {@code SharedMemory}): it lives until
+     * {@link #unlinkName()}, as in Python, in the user's private directory.
+     *
+     * @throws IllegalArgumentException if the name is not 1–200 of {@code [A-Za-z0-9._-]}
+     * @throws IllegalStateException if a segment of that name exists
+     * @throws UncheckedIOException if there is no room for it
+     */
+    static SharedSegment createNamed(String name, int kind, long size, String what) {
+        checkName(name);
+        IOException failure = null;
+        for (Path dir : directories()) {
+            Path named = dir.resolve("named");
+            Path file = named.resolve(name);
+            FileChannel ch = null;
+            try {
+                RuntimeDirectory.ensurePrivateDirectory(dir);
+                RuntimeDirectory.ensurePrivateDirectory(named);
+                if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IllegalStateException(what + " named '" + name + "' exists already (" + file + ")");
+                }
+                ch = FileChannel.open(file, Set0600.OPTIONS, Set0600.ATTRIBUTE);
+                fill(ch, size);
+                MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+                map.order(ByteOrder.nativeOrder());
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                Id id = new Id(random.nextLong(), random.nextLong());
+                LONGS.set(map, ID_AT, id.high);
+                LONGS.set(map, ID_AT + 8, id.low);
+                INTS.set(map, KIND_AT, kind);
+                LONGS.setRelease(map, MAGIC_AT, MAGIC);
+                SharedSegment s = new SharedSegment(id, kind, map, ch, -1, file.toString(), new long[0]);
+                MAPPED.put(id, new WeakReference<>(s));
+                return s;
+            } catch (IOException e) {
+                closeQuietly(ch);
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // Reported below.
+                }
+                failure = e;
+            }
+        }
+        throw new UncheckedIOException(new IOException("cannot make " + what + " named '" + name + "' of " + size
+                + " bytes: " + (failure == null ? "no directory" : failure.getMessage()), failure));
+    }
+
+    /**
+     * The named segment {@code name}, mapped into this JVM.
+     *
+     * @throws IllegalArgumentException if the name is not valid
+     * @throws IllegalStateException if there is no such segment
+     */
+    static SharedSegment attachNamed(String name, int kind, String what) {
+        checkName(name);
+        for (Path dir : directories()) {
+            Path file = dir.resolve("named").resolve(name);
+            if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            FileChannel ch = null;
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                long size = ch.size();
+                MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+                map.order(ByteOrder.nativeOrder());
+                if ((long) LONGS.getAcquire(map, MAGIC_AT) != MAGIC || (int) INTS.get(map, KIND_AT) != kind) {
+                    closeQuietly(ch);
+                    throw new IllegalStateException(file + " is not " + what);
+                }
+                Id id = new Id((long) LONGS.get(map, ID_AT), (long) LONGS.get(map, ID_AT + 8));
+                synchronized (MAPPED) {
+                    WeakReference<SharedSegment> ref = MAPPED.get(id);
+                    SharedSegment known = ref == null ? null : ref.get();
+                    if (known != null) {
+                        closeQuietly(ch);
+                        return known;
+                    }
+                    SharedSegment s = new SharedSegment(id, kind, map, ch, -1, file.toString(), new long[0]);
+                    MAPPED.put(id, new WeakReference<>(s));
+                    return s;
+                }
+            } catch (IOException e) {
+                closeQuietly(ch);
+                throw new UncheckedIOException("cannot open " + what + " named '" + name + "'", e);
+            }
+        }
+        throw new IllegalStateException("there is no " + what + " named '" + name + "' (looked in "
+                + directories() + "; was it unlinked, or made by another user?)");
+    }
+
+    /** Removes a named segment's name; the memory stays for the processes that have it mapped. */
+    boolean unlinkName() {
+        if (path == null) {
+            return false;
+        }
+        try {
+            return Files.deleteIfExists(Path.of(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unlink " + path, e);
+        }
+    }
+
+    private static void checkName(String name) {
+        java.util.Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a shared memory name is 1 to 200 of the characters A-Z a-z 0-9 . _ -,"
+                    + " not '" + name + "'");
+        }
     }
 
     /** Where to make a segment, in order of preference: memory first, then the temporary directory. */

@@ -29,6 +29,7 @@ final class SyncLayout {
     static final int TYPE_EVENT = 5;
     static final int TYPE_VALUE = 6;
     static final int TYPE_BARRIER = 7;
+    static final int TYPE_ARRAY = 8;
 
     // A lock, from its base.
     static final int LOCK_OWNER = 0; // ProcessToken of the holder, 0 when free
@@ -64,6 +65,11 @@ final class SyncLayout {
     static final int BARRIER_SLOTS = 32;
     /** The barrier's sleeper table, from the segment start (past the participants). */
     static final int BARRIER_TABLE = 2048;
+
+    // A shared array, from MAIN; its lock at VALUE_LOCK; its elements from ARRAY_DATA.
+    static final int ARRAY_LENGTH = 0;
+    static final int ARRAY_ELEMENT_BYTES = 8;
+    static final int ARRAY_DATA = SIZE;
 
     private SyncLayout() {
     }

@@ -46,6 +46,7 @@ public final class ChildCommand {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(inheritedOptions());
+        cmd.addAll(libraryProperties(inheritedOptions()));
         ClassDataArchive.Use archive = ClassDataArchive.forChild();
         if (archive != null) {
             cmd.addAll(archive.options);
@@ -96,6 +97,28 @@ public final class ChildCommand {
             inherited = result;
         }
         return result;
+    }
+
+    /**
+     * The library's own settings made with {@code System.setProperty} rather than on the command
+     * line, as {@code -D} options, read at each launch: a child must see the same settings as its
+     * parent (one looking for a named SharedMemory in another directory would not find it).
+     */
+    static List<String> libraryProperties(List<String> already) {
+        List<String> options = new ArrayList<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (!name.startsWith("multiprocessing4j.")) {
+                continue;
+            }
+            boolean present = false;
+            for (String k : already) {
+                present |= k.startsWith("-D" + name + "=") || k.equals("-D" + name);
+            }
+            if (!present) {
+                options.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        return options;
     }
 
     static boolean isInherited(String option) {

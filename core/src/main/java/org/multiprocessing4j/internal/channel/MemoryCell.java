@@ -1,0 +1,58 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+
+/**
+ * The segment behind a {@code SharedMemory}: a page of header (the segment's identity), then the
+ * user's bytes. Unnamed ones are unlinked at once like every library-made segment; named ones
+ * keep their name until {@link #unlink()}.
+ */
+public final class MemoryCell {
+    static final int KIND = 4;
+    private static final int DATA = 4096;
+
+    private final SharedSegment segment;
+    public final int size;
+    public final String name;
+
+    private MemoryCell(SharedSegment segment, String name) {
+        this.segment = segment;
+        this.size = segment.buffer.capacity() - DATA;
+        this.name = name;
+    }
+
+    public static MemoryCell create(int size) {
+        return new MemoryCell(SharedSegment.create(KIND, DATA + (long) size, "a SharedMemory"), null);
+    }
+
+    public static MemoryCell createNamed(String name, int size) {
+        return new MemoryCell(SharedSegment.createNamed(name, KIND, DATA + (long) size, "a SharedMemory"), name);
+    }
+
+    public static MemoryCell attachNamed(String name) {
+        return new MemoryCell(SharedSegment.attachNamed(name, KIND, "SharedMemory"), name);
+    }
+
+    public static MemoryCell attach(Serializable handle, String name) {
+        SharedSegment s = SharedSegment.attach((SharedSegment.Locator) handle);
+        s.checkKind(KIND);
+        return new MemoryCell(s, name);
+    }
+
+    public Serializable handle() {
+        return segment.locator();
+    }
+
+    /** A new view of the user's bytes: position 0, limit and capacity {@link #size}, big-endian. */
+    public ByteBuffer view() {
+        ByteBuffer b = segment.buffer.duplicate();
+        b.position(DATA);
+        return b.slice();
+    }
+
+    /** Removes the name; false if it had none or was removed already. */
+    public boolean unlink() {
+        return segment.unlinkName();
+    }
+}
