@@ -502,4 +502,44 @@ abstract class SyncContract extends StartMethodSuite {
         assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(-1));
         assertThrows(NullPointerException.class, () -> SharedMemory.attach(null));
     }
+
+    /**
+     * Two processes hammer the memory-ordering-sensitive paths: lock handover (a plain
+     * read-modify-write of two words guarded by the lock must never tear or lose an update) and
+     * atomic increments.
+     */
+    @Test
+    void stressTwoProcessesHammeringALockAndACounter() throws Exception {
+        ProcessReentrantLock lock = ProcessReentrantLock.create();
+        SharedLongArray guarded = SharedLongArray.create(2);
+        SharedLong atomic = SharedLong.create(0);
+        int rounds = 20_000;
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            ps.add(new JvmProcess(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    lock.lock();
+                    try {
+                        long a = guarded.get(0);
+                        long b = guarded.get(1);
+                        if (a != b) {
+                            throw new IllegalStateException("torn update seen under the lock: " + a + " != " + b);
+                        }
+                        guarded.set(0, a + 1);
+                        guarded.set(1, b + 1);
+                    } finally {
+                        lock.unlock();
+                    }
+                    atomic.getAndIncrement();
+                }
+            }));
+        }
+        startAll(ps);
+        for (JvmProcess p : ps) {
+            joined(p);
+        }
+        assertEquals(2L * rounds, guarded.get(0));
+        assertEquals(2L * rounds, guarded.get(1));
+        assertEquals(2L * rounds, atomic.get());
+    }
 }
