@@ -10,14 +10,16 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import org.multiprocessing4j.internal.channel.ConditionCell;
+import org.multiprocessing4j.internal.channel.LockCell;
 
 /**
  * A condition variable shared by the processes of a family, as Python's
  * {@code multiprocessing.Condition}, and a {@link Condition} of a {@link ProcessLock}
  * ({@link #getLock()}). {@code await} releases the lock, waits for a {@code signal} from any
- * process, and holds the lock again before it returns. As the {@code Condition} contract allows,
- * a waiter may wake without a signal (for one, after another waiter timed out or died), so wait
- * in a loop that checks what you wait for.
+ * process, and holds the lock again before it returns. A signal goes to the thread that has
+ * waited longest (in any process), never to one that starts waiting after it; still, as with
+ * every {@code Condition}, wait in a loop that checks what you wait for. At most 64 threads may
+ * wait on one condition at once.
  *
  * <p>Make one with {@link ProcessContext#condition()} (with its own reentrant lock, as Python's
  * {@code Condition()}) or {@link ProcessLock#newCondition()}.
@@ -51,7 +53,20 @@ public final class ProcessCondition implements Condition, Serializable {
      */
     @Override
     public void await() throws InterruptedException {
-        cell.await(-1);
+        awaitNanos0(-1);
+    }
+
+    /** Waits, and tells the lock's facade whether it was taken back from a dead process. */
+    private boolean awaitNanos0(long nanos) throws InterruptedException {
+        int r;
+        try {
+            r = cell.await(nanos);
+        } catch (InterruptedException e) {
+            lock.reacquired(LockCell.ACQUIRED);
+            throw e;
+        }
+        lock.reacquired((r & ConditionCell.RECOVERED_BIT) != 0 ? LockCell.RECOVERED : LockCell.ACQUIRED);
+        return (r & ConditionCell.SIGNALLED_BIT) != 0;
     }
 
     /** Waits for a signal; an interrupt does not end the wait (it is kept). */
@@ -60,7 +75,7 @@ public final class ProcessCondition implements Condition, Serializable {
         boolean interrupted = false;
         while (true) {
             try {
-                cell.await(-1);
+                awaitNanos0(-1);
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -75,7 +90,7 @@ public final class ProcessCondition implements Condition, Serializable {
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
         long start = System.nanoTime();
-        cell.await(Math.max(0, nanosTimeout));
+        awaitNanos0(Math.max(0, nanosTimeout));
         return nanosTimeout - (System.nanoTime() - start);
     }
 
@@ -83,19 +98,19 @@ public final class ProcessCondition implements Condition, Serializable {
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
-        return cell.await(Math.max(0, unit.toNanos(time)));
+        return awaitNanos0(Math.max(0, unit.toNanos(time)));
     }
 
     /** As {@link #await(long, TimeUnit)}, with a {@code Duration}. */
     public boolean await(Duration timeout) throws InterruptedException {
-        return cell.await(ProcessQueue.nanos(timeout));
+        return awaitNanos0(ProcessQueue.nanos(timeout));
     }
 
     /** Waits until {@code deadline}; false if it passed. */
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
         Objects.requireNonNull(deadline, "deadline");
-        return cell.await(Math.max(0, TimeUnit.MILLISECONDS.toNanos(deadline.getTime() - System.currentTimeMillis())));
+        return awaitNanos0(Math.max(0, TimeUnit.MILLISECONDS.toNanos(deadline.getTime() - System.currentTimeMillis())));
     }
 
     /**

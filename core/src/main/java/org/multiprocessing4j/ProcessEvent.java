@@ -42,7 +42,8 @@ public final class ProcessEvent implements Serializable {
     }
 
     /**
-     * Waits until the flag is set; returns at once if it is.
+     * Waits until the flag is set; returns at once if it is. A {@code set()} at once followed by
+     * {@code clear()} also ends the wait (as in Python, where {@code wait()} then returns false).
      *
      * @throws InterruptedException if interrupted while waiting
      */

@@ -97,6 +97,11 @@ public class ProcessLock implements Lock, Serializable {
         return acquired(cell.acquire(ProcessQueue.nanos(timeout)));
     }
 
+    /** For conditions: the lock was taken again after a wait, with {@code result}. */
+    void reacquired(int result) {
+        recovered.set(result == LockCell.RECOVERED);
+    }
+
     private boolean acquired(int result) {
         if (result == LockCell.TIMED_OUT) {
             return false;
@@ -149,7 +154,7 @@ public class ProcessLock implements Lock, Serializable {
     }
 
     Object writeReplace() throws ObjectStreamException {
-        return new Handle(cell.handle(), this instanceof ProcessReentrantLock);
+        return new Handle(cell.handle(), this instanceof ProcessReentrantLock, cell.ownerType());
     }
 
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
@@ -160,14 +165,16 @@ public class ProcessLock implements Lock, Serializable {
         private static final long serialVersionUID = 1L;
         private final Serializable cell;
         private final boolean reentrant;
+        private final int ownerType;
 
-        Handle(Serializable cell, boolean reentrant) {
+        Handle(Serializable cell, boolean reentrant, int ownerType) {
             this.cell = cell;
             this.reentrant = reentrant;
+            this.ownerType = ownerType;
         }
 
         private Object readResolve() {
-            LockCell c = LockCell.attach(cell, reentrant);
+            LockCell c = LockCell.attach(cell, reentrant, ownerType);
             return reentrant ? new ProcessReentrantLock(c) : new ProcessLock(c);
         }
     }

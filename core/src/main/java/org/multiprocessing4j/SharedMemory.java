@@ -39,7 +39,7 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     /**
      * Makes an unnamed block of {@code size} zero bytes.
      *
-     * @throws IllegalArgumentException if {@code size} is negative or more than about 2 GiB
+     * @throws IllegalArgumentException if {@code size} is less than 1 or more than about 2 GiB
      * @throws java.io.UncheckedIOException if the memory cannot be made
      */
     public static SharedMemory create(int size) {
@@ -69,8 +69,8 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     }
 
     private static int checkSize(int size) {
-        if (size < 0 || size > Integer.MAX_VALUE - 4096) {
-            throw new IllegalArgumentException("size must be between 0 and " + (Integer.MAX_VALUE - 4096) + ", not " + size);
+        if (size < 1 || size > Integer.MAX_VALUE - 4096) {
+            throw new IllegalArgumentException("size must be between 1 and " + (Integer.MAX_VALUE - 4096) + ", not " + size);
         }
         return size;
     }
@@ -101,7 +101,10 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     /** Ends this handle's use of the block; idempotent. Other handles and processes are unaffected. */
     @Override
     public void close() {
-        closed = true;
+        if (!closed) {
+            closed = true;
+            cell.closedHere();
+        }
     }
 
     /**

@@ -542,4 +542,117 @@ abstract class SyncContract extends StartMethodSuite {
         assertEquals(2L * rounds, guarded.get(1));
         assertEquals(2L * rounds, atomic.get());
     }
+
+    @Test
+    void aValuesLockTravelsToAChild() throws Exception {
+        SharedLong v = SharedLong.create(0);
+        ProcessReentrantLock lock = v.getLock();
+        JvmProcess p = new JvmProcess(() -> {
+            lock.lock(); // the lock itself captured, not the value
+            try {
+                v.set(v.get() + 41);
+            } finally {
+                lock.unlock();
+            }
+        });
+        p.start();
+        joined(p);
+        assertEquals(41, v.get());
+    }
+
+    /** A signal goes to a thread that was waiting, never to one that starts waiting after it. */
+    @Test
+    void aSignalIsNotStolenByALaterWaiter() throws Exception {
+        ProcessCondition cond = ProcessCondition.create();
+        ProcessLock lock = cond.getLock();
+        AtomicReference<Boolean> firstGotIt = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        Thread first = new Thread(() -> {
+            lock.lock();
+            try {
+                waiting.countDown();
+                firstGotIt.set(cond.await(LONG));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                lock.unlock();
+            }
+        });
+        first.start();
+        assertTrue(waiting.await(60, TimeUnit.SECONDS));
+        lock.lock();
+        try {
+            cond.signal();
+            assertFalse(cond.await(Duration.ofMillis(100)), "the signal was for the thread already waiting");
+        } finally {
+            lock.unlock();
+        }
+        first.join(LONG.toMillis());
+        assertEquals(Boolean.TRUE, firstGotIt.get());
+    }
+
+    @Test
+    void aBarrierReusedByNewChildrenDoesNotBreak() throws Exception {
+        ProcessBarrier barrier = ProcessBarrier.create(2);
+        for (int generation = 0; generation < 2; generation++) {
+            List<JvmProcess> ps = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                ps.add(new JvmProcess(() -> {
+                    try {
+                        barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            ps.get(0).start();
+            Thread.sleep(300); // the second child comes late: the first must wait for it, not break
+            ps.get(1).start();
+            for (JvmProcess p : ps) {
+                joined(p);
+            }
+        }
+        assertFalse(barrier.isBroken());
+    }
+
+    @Test
+    void tryLockTakesOverFromADeadHolder() throws Exception {
+        ProcessLock lock = ProcessLock.create();
+        ProcessEvent locked = ProcessEvent.create();
+        JvmProcess p = new JvmProcess(() -> {
+            lock.lock();
+            locked.set();
+            Files2.blockForever();
+        });
+        p.start();
+        assertTrue(locked.await(LONG));
+        p.kill();
+        assertTrue(p.join(LONG));
+        assertTrue(lock.tryLock(), "tryLock() does not wait, but takes a dead holder's lock");
+        assertTrue(lock.heldAfterOwnerDied());
+        lock.unlock();
+    }
+
+    @Test
+    void anEventPulseReleasesWaiters() throws Exception {
+        ProcessEvent event = ProcessEvent.create();
+        AtomicReference<Boolean> result = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Thread waiter = new Thread(() -> {
+            try {
+                started.countDown();
+                result.set(event.await(LONG));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        waiter.start();
+        assertTrue(started.await(60, TimeUnit.SECONDS));
+        Thread.sleep(100); // let it go to sleep (an interval, not a synchronization)
+        event.set();
+        event.clear();
+        waiter.join(LONG.toMillis());
+        assertFalse(waiter.isAlive(), "the pulse ended the wait");
+        assertEquals(Boolean.FALSE, result.get(), "the flag was clear again, as in Python");
+    }
 }

@@ -23,7 +23,7 @@ public final class ArrayCell extends SyncCell {
 
     private ArrayCell(SharedSegment segment) {
         super(segment);
-        this.lock = LockCell.ofValue(segment);
+        this.lock = LockCell.ofValue(segment, SyncLayout.TYPE_ARRAY);
         this.length = (int) getVolatile(LENGTH);
         this.elementBytes = (int) getVolatile(ELEMENT);
     }

@@ -7,9 +7,10 @@ import java.util.concurrent.locks.LockSupport;
  * another JVM usually comes within microseconds), then yield, then sleep. Sleeping is on a
  * {@link Doorbell} registered in the {@link SleeperTable} the caller names with {@link #on}, so
  * the process that changes the state wakes the sleeper within tens of microseconds and an idle
- * waiter uses no CPU; a sleeper still wakes every {@link #SLEEP_CAP_NANOS} to run its slow checks
- * (a dead peer, a dead lock holder). Without a table, or when the table is full or this JVM has
- * no doorbells, it parks for growing periods up to a millisecond instead.
+ * waiter uses no measurable CPU; a sleeper still wakes by itself to run its slow checks (a dead
+ * peer, a dead lock holder): after {@link #SLEEP_CAP_NANOS}, then after periods that double while
+ * nothing happens, up to {@link #MAX_SLEEP_NANOS}. Without a table, or when the table is full or
+ * this JVM has no doorbells, it parks for growing periods up to a millisecond instead.
  *
  * <p>One instance per wait, closed at its end ({@link #close} gives the table slot and the
  * doorbell back); not thread-safe.
@@ -33,14 +34,20 @@ final class Backoff implements AutoCloseable {
     static final long MAX_PARK_NANOS = 1_000_000;
     /** How often {@link #slowCheckDue()} says yes once the waiter has started to park. */
     private static final long SLOW_CHECK_NANOS = 2_000_000;
-    /** The longest a sleeper on a doorbell sleeps before it looks around by itself. */
+    /**
+     * How long a sleeper on a doorbell first sleeps before it looks around by itself (for a dead
+     * lock holder or pipe peer, a local close); the period doubles while nothing happens, up to
+     * {@link #MAX_SLEEP_NANOS}, so that a long-idle waiter wakes five times a second.
+     */
     static final long SLEEP_CAP_NANOS = 20_000_000;
+    static final long MAX_SLEEP_NANOS = 200_000_000;
 
     private final long deadline;
     private final int spinLimit = spins;
     private int rounds;
     private long park = MIN_PARK_NANOS;
     private long lastSlowCheck;
+    private long sleep = SLEEP_CAP_NANOS;
     private SleeperTable table;
     private Doorbell bell;
     private int slot = -1;
@@ -152,7 +159,13 @@ final class Backoff implements AutoCloseable {
             table.rearm(slot, bell);
             return true;
         }
-        bell.await(Math.min(left, SLEEP_CAP_NANOS));
+        long before = System.nanoTime();
+        bell.await(Math.min(left, sleep));
+        if (System.nanoTime() - before >= sleep) {
+            sleep = Math.min(sleep * 2, MAX_SLEEP_NANOS); // nobody rang: sleep longer next time
+        } else {
+            sleep = SLEEP_CAP_NANOS;
+        }
         return true;
     }
 

@@ -4,18 +4,26 @@ import java.io.Serializable;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 
 /**
- * A cyclic barrier in shared memory: parties, the count arrived in the current generation, the
- * generation, which generation is broken, and the processes that have waited at it (with the
- * last generation each reached). A waiter breaks the barrier when it times out, is interrupted,
- * or finds that a process that has waited here before died without reaching this generation:
- * the others then get {@link Broken} instead of waiting forever.
+ * A cyclic barrier in shared memory. Its state is one word changed only by CAS: the round
+ * (bits 24–63), whether the previous round ended by tripping (bit 23, so that its waiters can tell
+ * a trip from a reset), whether this round is broken (bit 22), and the parties arrived in this
+ * round (bits 0–21). A waiter breaks its round when it times out, is interrupted, or finds dead a
+ * process that reached the previous round and has not reached this one: the others then get
+ * {@link Broken} instead of waiting forever.
  */
 public final class BarrierCell extends SyncCell {
     private static final int PARTIES = SyncLayout.MAIN + SyncLayout.BARRIER_PARTIES;
-    private static final int COUNT = SyncLayout.MAIN + SyncLayout.BARRIER_COUNT;
-    private static final int GENERATION = SyncLayout.MAIN + SyncLayout.BARRIER_GENERATION;
-    private static final int BROKEN = SyncLayout.MAIN + SyncLayout.BARRIER_BROKEN;
+    private static final int STATE = SyncLayout.MAIN + SyncLayout.BARRIER_STATE;
     private static final int PARTICIPANTS = SyncLayout.MAIN + SyncLayout.BARRIER_PARTICIPANTS;
+    private static final int ROUND_SHIFT = 24;
+    private static final long TRIPPED = 1L << 23;
+    private static final long BROKEN = 1L << 22;
+    private static final long COUNT = BROKEN - 1;
+    /**
+     * How long a missing party must stay dead, with no other expected party alive, before the
+     * round breaks: a process not yet attached (a late replacement) cannot be seen coming.
+     */
+    private static final long GRACE_NANOS = 2_000_000_000L;
 
     /** What {@link #await} found: the barrier is broken. */
     public static final class Broken extends Exception {
@@ -28,7 +36,7 @@ public final class BarrierCell extends SyncCell {
         }
     }
 
-    /** {@link #await} timed out (and broke the barrier). */
+    /** {@link #await} timed out (and broke the round). */
     public static final class TimedOut extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -50,8 +58,19 @@ public final class BarrierCell extends SyncCell {
         return c;
     }
 
+    /** Attaches, and counts this process among those expected in every round from now. */
     public static BarrierCell attach(Serializable handle) {
-        return attached(handle, SyncLayout.TYPE_BARRIER).channel(BarrierCell::new);
+        BarrierCell c = attached(handle, SyncLayout.TYPE_BARRIER).channel(BarrierCell::new);
+        c.expect(round(c.getVolatile(STATE)));
+        return c;
+    }
+
+    private static long round(long state) {
+        return state >>> ROUND_SHIFT;
+    }
+
+    private static long state(long round, boolean tripped, boolean broken, long count) {
+        return (round << ROUND_SHIFT) | (tripped ? TRIPPED : 0) | (broken ? BROKEN : 0) | count;
     }
 
     public int parties() {
@@ -59,112 +78,190 @@ public final class BarrierCell extends SyncCell {
     }
 
     public boolean isBroken() {
-        return getVolatile(BROKEN) == getVolatile(GENERATION) + 1;
+        return (getVolatile(STATE) & BROKEN) != 0;
     }
 
     public int waiting() {
-        return isBroken() ? 0 : (int) getVolatile(COUNT);
+        long s = getVolatile(STATE);
+        return (s & BROKEN) != 0 ? 0 : (int) (s & COUNT);
     }
 
     /**
      * Waits until every party has arrived, at most {@code timeoutNanos} (negative: no limit).
      *
      * @return the arrival index: parties − 1 for the first to arrive, 0 for the last
-     * @throws Broken if the barrier is or becomes broken
-     * @throws TimedOut if the time ran out (the barrier is then broken for the others)
-     * @throws InterruptedException if interrupted while waiting (the barrier is then broken)
+     * @throws Broken if the round is or becomes broken (or is reset)
+     * @throws TimedOut if the time ran out (the round is then broken for the others)
+     * @throws InterruptedException if interrupted while waiting (the round is then broken)
      */
     public int await(long timeoutNanos) throws InterruptedException, Broken, TimedOut {
-        long gen = getVolatile(GENERATION);
-        if (getVolatile(BROKEN) == gen + 1) {
-            throw new Broken("the barrier is broken");
-        }
-        markArrived(gen);
         long parties = getVolatile(PARTIES);
-        long index = getAndAdd(COUNT, 1);
-        if (index + 1 >= parties) {
-            // The last to arrive trips it: a new generation, and everyone goes on.
-            setVolatile(COUNT, 0);
-            setVolatile(GENERATION, gen + 1);
-            table.wakeAll();
-            return 0;
+        long round;
+        long index;
+        while (true) {
+            long s = getVolatile(STATE);
+            if ((s & BROKEN) != 0) {
+                throw new Broken("the barrier is broken");
+            }
+            round = round(s);
+            long count = s & COUNT;
+            if (count + 1 >= parties) {
+                // The last to arrive trips it: the next round begins, noting that this one tripped.
+                if (cas(STATE, s, state(round + 1, true, false, 0))) {
+                    markReached(round);
+                    table.wakeAll();
+                    return 0;
+                }
+                continue;
+            }
+            if (cas(STATE, s, (s & ~COUNT) | (count + 1))) {
+                index = count;
+                break;
+            }
         }
+        markReached(round);
+        int arrival = (int) (parties - 1 - index);
+        long deadSince = 0;
         try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table)) {
             while (true) {
-                if (getVolatile(BROKEN) == gen + 1) {
-                    throw new Broken(brokenWhy);
+                long s = getVolatile(STATE);
+                if (round(s) != round) {
+                    if (round(s) == round + 1 && (s & TRIPPED) == 0) {
+                        throw new Broken("the barrier was reset");
+                    }
+                    return arrival;
                 }
-                if (getVolatile(GENERATION) != gen) {
-                    return (int) (parties - 1 - index);
+                if ((s & BROKEN) != 0) {
+                    throw new Broken("the barrier was broken: " + describeBreak());
                 }
                 if (b.slowCheckDue()) {
-                    long dead = deadParticipant(gen);
-                    if (dead != 0) {
-                        breakIt(gen, "process " + dead + ", which had waited at this barrier before, ended without"
-                                + " reaching it");
-                        throw new Broken(brokenWhy);
+                    long dead = missingDeadParty(round);
+                    long now = System.nanoTime();
+                    if (dead == 0) {
+                        deadSince = 0;
+                    } else if (deadSince == 0) {
+                        deadSince = now;
+                    } else if (now - deadSince >= GRACE_NANOS
+                            && breakRound(round, "process " + dead + " ended without reaching this round")) {
+                        throw new Broken("process " + dead + ", a party of this barrier, ended without reaching it");
                     }
                 }
                 boolean more;
                 try {
                     more = b.idle();
                 } catch (InterruptedException e) {
-                    if (getVolatile(GENERATION) != gen) {
-                        Thread.currentThread().interrupt();
-                        return (int) (parties - 1 - index);
+                    if (breakRound(round, "a waiting thread was interrupted")) {
+                        throw e;
                     }
-                    breakIt(gen, "a waiting thread was interrupted");
-                    throw e;
+                    Thread.currentThread().interrupt();
+                    continue; // it tripped meanwhile: go on, the interrupt kept
                 }
-                if (!more && getVolatile(GENERATION) == gen) {
-                    breakIt(gen, "a waiting thread timed out");
+                if (!more && breakRound(round, "a waiting thread timed out")) {
                     throw new TimedOut();
                 }
             }
         }
     }
 
-    private volatile String brokenWhy = "the barrier was broken";
+    private String describeBreak() {
+        return "a party timed out, was interrupted, or died";
+    }
 
-    private void breakIt(long gen, String why) {
-        brokenWhy = why;
-        if (cas(BROKEN, getVolatile(BROKEN), gen + 1)) {
-            table.wakeAll();
+    /** Breaks round {@code round} if it is still going; false if it ended meanwhile. */
+    private boolean breakRound(long round, String why) {
+        while (true) {
+            long s = getVolatile(STATE);
+            if (round(s) != round) {
+                return false;
+            }
+            if ((s & BROKEN) != 0 || cas(STATE, s, s | BROKEN)) {
+                table.wakeAll();
+                return true;
+            }
         }
     }
 
-    /** Breaks the current generation (its waiters get Broken) and starts a new one. */
+    /** Breaks the current round (its waiters get Broken) and starts a new, unbroken one. */
     public void reset() {
-        long gen = getVolatile(GENERATION);
-        brokenWhy = "the barrier was reset";
-        setVolatile(BROKEN, gen + 1);
-        setVolatile(COUNT, 0);
-        setVolatile(GENERATION, gen + 1);
+        while (true) {
+            long s = getVolatile(STATE);
+            if (cas(STATE, s, state(round(s) + 1, false, false, 0))) {
+                break;
+            }
+        }
+        for (int i = 0; i < SyncLayout.BARRIER_SLOTS; i++) {
+            setVolatile(PARTICIPANTS + i * 16, 0); // who the parties are is learnt again
+        }
         table.wakeAll();
     }
 
-    /** Records that this process reached generation {@code gen}. */
-    private void markArrived(long gen) {
+    /** Records that this process reached {@code round}. */
+    private void markReached(long round) {
         long me = ProcessToken.current();
+        int free = -1;
         for (int i = 0; i < SyncLayout.BARRIER_SLOTS; i++) {
             int at = PARTICIPANTS + i * 16;
             long t = getVolatile(at);
-            if (t == me || (t == 0 && cas(at, 0, me))) {
-                setVolatile(at + 8, gen + 1);
+            if (t == me) {
+                setVolatile(at + 8, round + 1);
                 return;
+            }
+            if (t == 0 && free < 0) {
+                free = at;
+            }
+        }
+        if (free >= 0 && cas(free, 0, me)) {
+            setVolatile(free + 8, round + 1);
+        }
+    }
+
+    /** Records this process as expected from {@code round} on, as if it had reached the one before. */
+    private void expect(long round) {
+        if (round > 0) {
+            markReached(round - 1);
+        } else {
+            long me = ProcessToken.current();
+            for (int i = 0; i < SyncLayout.BARRIER_SLOTS; i++) {
+                int at = PARTICIPANTS + i * 16;
+                long t = getVolatile(at);
+                if (t == me || (t == 0 && cas(at, 0, me))) {
+                    return; // round + 1 stays 0: expected in round 0
+                }
             }
         }
     }
 
-    /** A process that waited here before, died, and has not reached {@code gen}; or 0. */
-    private long deadParticipant(long gen) {
+    /**
+     * A dead process that reached the round before {@code round} (or was expected in it) and has
+     * not reached {@code round}, when no live process that is expected has yet to arrive; or 0.
+     * (While a live party may still come, a dead one may have been replaced: the round is given
+     * its chance.) Slots of dead processes from older rounds are freed.
+     */
+    private long missingDeadParty(long round) {
+        long dead = 0;
         for (int i = 0; i < SyncLayout.BARRIER_SLOTS; i++) {
             int at = PARTICIPANTS + i * 16;
             long t = getVolatile(at);
-            if (t != 0 && getVolatile(at + 8) != gen + 1 && !ProcessToken.isAlive(t)) {
-                return ProcessToken.pid(t);
+            if (t == 0) {
+                continue;
+            }
+            long reached = getVolatile(at + 8); // round + 1 last reached; 0: expected in round 0
+            if (reached == round + 1) {
+                continue; // it is here
+            }
+            boolean expectedNow = reached == round || (round == 0 && reached == 0);
+            if (ProcessToken.isAlive(t)) {
+                if (expectedNow) {
+                    return 0; // a live party may still come
+                }
+                continue;
+            }
+            if (expectedNow) {
+                dead = ProcessToken.pid(t);
+            } else {
+                cas(at, t, 0); // dead, and not a party of this round: forget it
             }
         }
-        return 0;
+        return dead;
     }
 }

@@ -1,17 +1,26 @@
 package org.multiprocessing4j.internal.channel;
 
 import java.io.Serializable;
+import org.multiprocessing4j.internal.platform.ProcessToken;
 
 /**
- * A condition variable in shared memory, bound to a {@link LockCell}: a count of waiters and a
- * count of signals not yet taken. {@code signal} adds one permit (if a waiter lacks one) and
- * wakes a sleeper; {@code signalAll} gives every waiter one. A waiter takes a permit with a CAS.
- * A waiter that times out or dies leaves a permit that lets a later waiter return early: a
- * spurious wake-up, which {@code Condition} allows.
+ * A condition variable in shared memory, bound to a {@link LockCell}: one slot per waiting
+ * thread (its process, a ticket giving the order of arrival, and a state: waiting or signalled).
+ * {@code signal} marks the oldest live waiter signalled; {@code signalAll} marks them all. A
+ * signal therefore goes to a thread that was waiting when it was given, never to one that starts
+ * waiting afterwards, and no signal is lost to a waiter that timed out: a waiter leaves its slot
+ * free only with a CAS from "waiting", and keeps a signal that beat its timeout. A dead waiter's
+ * slot is skipped and freed by the next signal.
  */
 public final class ConditionCell extends SyncCell {
-    private static final int WAITERS = SyncLayout.MAIN + SyncLayout.COND_WAITERS;
-    private static final int PERMITS = SyncLayout.MAIN + SyncLayout.COND_PERMITS;
+    private static final int TICKETS = SyncLayout.MAIN + SyncLayout.COND_TICKETS;
+    private static final long FREE = 0;
+    private static final long CLAIMING = 1;
+    private static final long WAITING = 2;
+    private static final long SIGNALLED = 3;
+    /** What {@link #await} returns, as bits. */
+    public static final int SIGNALLED_BIT = 1;
+    public static final int RECOVERED_BIT = 2;
 
     private final LockCell lock;
     private final SleeperTable table;
@@ -36,68 +45,108 @@ public final class ConditionCell extends SyncCell {
         return lock;
     }
 
+    private static int slot(int i) {
+        return SyncLayout.COND_SLOTS + i * SyncLayout.COND_SLOT_BYTES;
+    }
+
     /**
      * Releases the lock, waits for a signal at most {@code timeoutNanos} (negative: no limit),
      * and takes the lock again before it returns, however it returns.
      *
-     * @return true if signalled, false if the time ran out
+     * @return {@link #SIGNALLED_BIT} if signalled, plus {@link #RECOVERED_BIT} if the lock was
+     *         taken back from a process that died holding it
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     * @throws IllegalStateException if {@value SyncLayout#COND_SLOT_COUNT} threads wait already
      * @throws InterruptedException if interrupted while waiting (the lock is held again)
      */
-    public boolean await(long timeoutNanos) throws InterruptedException {
+    public int await(long timeoutNanos) throws InterruptedException {
         if (!lock.isHeldByCurrentThread()) {
             throw new IllegalMonitorStateException("await() needs the condition's lock held by the calling thread");
         }
-        getAndAdd(WAITERS, 1);
+        int at = claimSlot();
         int holds = lock.releaseFully();
         boolean signalled = false;
+        InterruptedException interrupted = null;
         try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table)) {
             while (true) {
-                long p = getVolatile(PERMITS);
-                if (p > 0 && cas(PERMITS, p, p - 1)) {
+                if (getVolatile(at + 16) == SIGNALLED) {
                     signalled = true;
-                    return true;
+                    break;
                 }
-                if (p == 0 && !b.idle()) {
-                    return false;
+                if (!b.idle()) {
+                    break;
                 }
             }
+        } catch (InterruptedException e) {
+            interrupted = e;
         } finally {
-            getAndAdd(WAITERS, -1);
-            lock.reacquire(holds);
-            if (!signalled) {
-                // A signal meant for this waiter, given after it stopped waiting, is left for the next.
-                long w = getVolatile(WAITERS);
-                long p = getVolatile(PERMITS);
-                if (p > w) {
-                    cas(PERMITS, p, w);
-                }
+            if (!signalled && !cas(at + 16, WAITING, FREE)) {
+                signalled = true; // a signal arrived as the wait ended: keep it, or it would be lost
             }
+            if (signalled) {
+                setVolatile(at + 16, FREE);
+            }
+            int how = lock.reacquire(holds);
+            lastRecovered.set(how == LockCell.RECOVERED);
         }
+        if (interrupted != null) {
+            if (signalled) {
+                signal(); // this thread will not act on the signal it got: pass it on
+            }
+            throw interrupted;
+        }
+        return (signalled ? SIGNALLED_BIT : 0) | (lastRecovered.get() ? RECOVERED_BIT : 0);
     }
 
-    /** Wakes one waiter. @throws IllegalMonitorStateException if the lock is not held */
+    private final ThreadLocal<Boolean> lastRecovered = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    private int claimSlot() {
+        long me = ProcessToken.current();
+        for (int i = 0; i < SyncLayout.COND_SLOT_COUNT; i++) {
+            int at = slot(i);
+            if (getVolatile(at + 16) == FREE && cas(at + 16, FREE, CLAIMING)) {
+                setVolatile(at, me);
+                setVolatile(at + 8, getAndAdd(TICKETS, 1));
+                setVolatile(at + 16, WAITING);
+                return at;
+            }
+        }
+        throw new IllegalStateException("more than " + SyncLayout.COND_SLOT_COUNT
+                + " threads wait on this ProcessCondition at once");
+    }
+
+    /** Wakes the longest-waiting live waiter. @throws IllegalMonitorStateException if the lock is not held */
     public void signal() {
         requireHeld();
         while (true) {
-            long w = getVolatile(WAITERS);
-            long p = getVolatile(PERMITS);
-            if (p >= w || cas(PERMITS, p, p + 1)) {
-                break;
+            int oldest = -1;
+            long oldestTicket = Long.MAX_VALUE;
+            for (int i = 0; i < SyncLayout.COND_SLOT_COUNT; i++) {
+                int at = slot(i);
+                if (getVolatile(at + 16) == WAITING && getVolatile(at + 8) < oldestTicket) {
+                    oldest = at;
+                    oldestTicket = getVolatile(at + 8);
+                }
+            }
+            if (oldest < 0) {
+                return; // nobody waits
+            }
+            if (!ProcessToken.isAlive(getVolatile(oldest))) {
+                cas(oldest + 16, WAITING, FREE); // a waiter that died: its slot is free again
+                continue;
+            }
+            if (cas(oldest + 16, WAITING, SIGNALLED)) {
+                table.wakeAll();
+                return;
             }
         }
-        table.wakeOne();
     }
 
     /** Wakes every waiter. @throws IllegalMonitorStateException if the lock is not held */
     public void signalAll() {
         requireHeld();
-        while (true) {
-            long w = getVolatile(WAITERS);
-            long p = getVolatile(PERMITS);
-            if (p >= w || cas(PERMITS, p, w)) {
-                break;
-            }
+        for (int i = 0; i < SyncLayout.COND_SLOT_COUNT; i++) {
+            cas(slot(i) + 16, WAITING, SIGNALLED);
         }
         table.wakeAll();
     }

@@ -5,6 +5,8 @@ import java.io.Serializable;
 /** An event flag in shared memory, and the sleepers waiting for it to be set. */
 public final class EventCell extends SyncCell {
     private static final int FLAG = SyncLayout.MAIN + SyncLayout.EVENT_FLAG;
+    /** Counts set() calls, so that a waiter sees a set() even if clear() follows at once. */
+    private static final int SETS = SyncLayout.MAIN + SyncLayout.EVENT_SETS;
 
     private final SleeperTable table;
 
@@ -23,6 +25,7 @@ public final class EventCell extends SyncCell {
 
     public void set() {
         setVolatile(FLAG, 1);
+        getAndAdd(SETS, 1);
         table.wakeAll();
     }
 
@@ -34,18 +37,22 @@ public final class EventCell extends SyncCell {
         return getVolatile(FLAG) != 0;
     }
 
-    /** Waits at most {@code timeoutNanos} (negative: no limit) for the flag; returns it. */
+    /**
+     * Waits at most {@code timeoutNanos} (negative: no limit) until the flag is set, or set() is
+     * called (a set() at once followed by clear() ends the wait too, as in Python); returns the flag.
+     */
     public boolean await(long timeoutNanos) throws InterruptedException {
         if (isSet()) {
             return true;
         }
+        long sets = getVolatile(SETS);
         try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table)) {
-            while (!isSet()) {
+            while (!isSet() && getVolatile(SETS) == sets) {
                 if (!b.idle()) {
                     return isSet();
                 }
             }
-            return true;
+            return isSet();
         }
     }
 }

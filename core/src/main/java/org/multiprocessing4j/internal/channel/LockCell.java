@@ -18,46 +18,67 @@ public final class LockCell extends SyncCell {
     /** Acquired from a process that died holding it. */
     public static final int RECOVERED = 2;
 
-    private final int base;
+    final int base;
     private final boolean reentrant;
     private final SleeperTable waiters;
     private final String what;
+    /**
+     * The thread of this JVM that holds the lock, and its hold count. Kept here, not in shared
+     * memory: thread ids repeat across JVMs (every main thread is 1), and this object is the one
+     * {@code LockCell} of this JVM for the lock.
+     */
+    private volatile Thread holder;
+    private int holds; // written only by the holder
+    /** What owns the segment: 0 for a lock of its own, else the type of the value or array. */
+    final int ownerType;
 
-    LockCell(SharedSegment segment, int base, boolean reentrant, String what) {
+    LockCell(SharedSegment segment, int base, boolean reentrant, String what, int ownerType) {
         super(segment);
         this.base = base;
         this.reentrant = reentrant;
         this.waiters = new SleeperTable(buffer, base + SyncLayout.LOCK_WAITERS);
         this.what = what;
+        this.ownerType = ownerType;
     }
 
     /** Makes a lock. */
     public static LockCell create(boolean reentrant) {
         String what = reentrant ? "a ProcessReentrantLock" : "a ProcessLock";
         SharedSegment s = newSegment(reentrant ? SyncLayout.TYPE_REENTRANT_LOCK : SyncLayout.TYPE_LOCK, what);
-        return s.channel(seg -> new LockCell(seg, SyncLayout.MAIN, reentrant, what));
+        return s.channel(seg -> new LockCell(seg, SyncLayout.MAIN, reentrant, what, 0));
     }
 
     /** The lock a handle from {@link #handle()} names, in this JVM. */
     public static LockCell attach(Serializable handle, boolean reentrant) {
         String what = reentrant ? "a ProcessReentrantLock" : "a ProcessLock";
         SharedSegment s = attached(handle, reentrant ? SyncLayout.TYPE_REENTRANT_LOCK : SyncLayout.TYPE_LOCK);
-        return s.channel(seg -> new LockCell(seg, SyncLayout.MAIN, reentrant, what));
+        return s.channel(seg -> new LockCell(seg, SyncLayout.MAIN, reentrant, what, 0));
     }
 
-    /** The lock of a shared value, in the value's segment. */
-    static LockCell ofValue(SharedSegment s) {
-        return new LockCell(s, SyncLayout.VALUE_LOCK, true, "the lock of a shared value");
+    /** The lock of a shared value or array, in its segment. */
+    static LockCell ofValue(SharedSegment s, int ownerType) {
+        return new LockCell(s, SyncLayout.VALUE_LOCK, true, "the lock of a shared value", ownerType);
     }
 
-    private static long thread() {
-        return Thread.currentThread().getId();
+    /** The lock a handle names, wherever it lives: its own segment, or a value's or array's. */
+    public static LockCell attach(Serializable handle, boolean reentrant, int ownerType) {
+        if (ownerType == SyncLayout.TYPE_VALUE) {
+            return ValueCell.attach(handle).lock();
+        }
+        if (ownerType == SyncLayout.TYPE_ARRAY) {
+            return ArrayCell.attach(handle).lock();
+        }
+        return attach(handle, reentrant);
+    }
+
+    /** What owns the segment (for handles): 0, or the type of the value or array it guards. */
+    public int ownerType() {
+        return ownerType;
     }
 
     /** Whether the calling thread holds the lock. */
     public boolean isHeldByCurrentThread() {
-        return getVolatile(base + SyncLayout.LOCK_OWNER) == ProcessToken.current()
-                && getVolatile(base + SyncLayout.LOCK_THREAD) == thread();
+        return holder == Thread.currentThread() && getVolatile(base + SyncLayout.LOCK_OWNER) == ProcessToken.current();
     }
 
     /** Whether some thread of some process holds the lock. */
@@ -67,7 +88,7 @@ public final class LockCell extends SyncCell {
 
     /** The calling thread's hold count (0 if it does not hold the lock). */
     public int holdCount() {
-        return isHeldByCurrentThread() ? (int) getVolatile(base + SyncLayout.LOCK_HOLDS) : 0;
+        return isHeldByCurrentThread() ? holds : 0;
     }
 
     /** How many times a lock left by a dead process was taken over. */
@@ -85,37 +106,38 @@ public final class LockCell extends SyncCell {
      */
     public int acquire(long timeoutNanos) throws InterruptedException {
         long me = ProcessToken.current();
-        long thread = thread();
         int owner = base + SyncLayout.LOCK_OWNER;
-        if (getVolatile(owner) == me && getVolatile(base + SyncLayout.LOCK_THREAD) == thread) {
+        if (isHeldByCurrentThread()) {
             if (!reentrant) {
                 throw new IllegalStateException("this thread already holds " + what
                         + ", which is not reentrant: it would wait for itself forever (use ProcessReentrantLock)");
             }
-            getAndAdd(base + SyncLayout.LOCK_HOLDS, 1);
+            holds++;
             return ACQUIRED;
         }
         if (cas(owner, 0, me)) {
-            return took(thread, ACQUIRED);
+            return took(ACQUIRED);
+        }
+        if (timeoutNanos == 0) {
+            // tryLock(): no wait, but a dead holder's lock is still taken over.
+            long h = getVolatile(owner);
+            return h != 0 && h != me && !ProcessToken.isAlive(h) && cas(owner, h, me) ? recovered(h) : TIMED_OUT;
         }
         try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(waiters)) {
             while (true) {
-                long holder = getVolatile(owner);
-                if (holder == 0) {
+                long h = getVolatile(owner);
+                if (h == 0) {
                     if (cas(owner, 0, me)) {
-                        return took(thread, ACQUIRED);
+                        return took(ACQUIRED);
                     }
                     continue;
                 }
-                if (b.slowCheckDue() && holder != me && !ProcessToken.isAlive(holder) && cas(owner, holder, me)) {
-                    getAndAdd(base + SyncLayout.LOCK_RECOVERIES, 1);
-                    LibraryLog.warning("took over " + what + " from process " + ProcessToken.pid(holder)
-                            + ", which died holding it: what it guarded may be half updated");
-                    return took(thread, RECOVERED);
+                if (b.slowCheckDue() && h != me && !ProcessToken.isAlive(h) && cas(owner, h, me)) {
+                    return recovered(h);
                 }
                 if (!b.idle()) {
                     if (cas(owner, 0, me)) {
-                        return took(thread, ACQUIRED);
+                        return took(ACQUIRED);
                     }
                     return TIMED_OUT;
                 }
@@ -123,14 +145,23 @@ public final class LockCell extends SyncCell {
         }
     }
 
-    private int took(long thread, int how) {
-        setVolatile(base + SyncLayout.LOCK_THREAD, thread);
-        setVolatile(base + SyncLayout.LOCK_HOLDS, 1);
+    private int recovered(long deadHolder) {
+        getAndAdd(base + SyncLayout.LOCK_RECOVERIES, 1);
+        LibraryLog.warning("took over " + what + " from process " + ProcessToken.pid(deadHolder)
+                + ", which died holding it: what it guarded may be half updated");
+        return took(RECOVERED);
+    }
+
+    private int took(int how) {
+        holder = Thread.currentThread();
+        holds = 1;
+        setVolatile(base + SyncLayout.LOCK_THREAD, Thread.currentThread().getId()); // for diagnostics only
         return how;
     }
 
     /**
-     * Releases one hold; the last one frees the lock and wakes a waiter.
+     * Releases one hold; the last one frees the lock and wakes a waiter. A CAS from this
+     * process's token: a process wrongly taken for dead cannot free a lock another took over.
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
      */
@@ -140,39 +171,45 @@ public final class LockCell extends SyncCell {
                     + (isLocked() ? " (process " + ProcessToken.pid(getVolatile(base + SyncLayout.LOCK_OWNER))
                     + " does)" : " (nobody does)"));
         }
-        if (getAndAdd(base + SyncLayout.LOCK_HOLDS, -1) > 1) {
+        if (--holds > 0) {
             return;
         }
-        setVolatile(base + SyncLayout.LOCK_THREAD, 0);
+        holder = null;
         cas(base + SyncLayout.LOCK_OWNER, ProcessToken.current(), 0);
         waiters.wakeOne();
     }
 
     /** For conditions: releases every hold of the calling thread; returns how many it had. */
     int releaseFully() {
-        int holds = holdCount();
-        if (holds == 0) {
+        int h = holdCount();
+        if (h == 0) {
             throw new IllegalMonitorStateException("the calling thread does not hold " + what);
         }
-        setVolatile(base + SyncLayout.LOCK_HOLDS, 1);
+        holds = 1;
         release();
-        return holds;
+        return h;
     }
 
-    /** For conditions: takes the lock again with {@code holds} holds, however long it takes. */
-    void reacquire(int holds) {
+    /**
+     * For conditions: takes the lock again with {@code h} holds, however long it takes.
+     *
+     * @return {@link #ACQUIRED} or {@link #RECOVERED}
+     */
+    int reacquire(int h) {
         boolean interrupted = false;
+        int result;
         while (true) {
             try {
-                acquire(-1);
+                result = acquire(-1);
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
             }
         }
-        setVolatile(base + SyncLayout.LOCK_HOLDS, holds);
+        holds = h;
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        return result;
     }
 }

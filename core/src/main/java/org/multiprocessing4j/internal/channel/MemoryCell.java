@@ -51,6 +51,11 @@ public final class MemoryCell {
         return b.slice();
     }
 
+    /** This JVM's handle is closed: its memory may go once nothing refers to it. */
+    public void closedHere() {
+        segment.unpin();
+    }
+
     /** Removes the name; false if it had none or was removed already. */
     public boolean unlink() {
         return segment.unlinkName();

@@ -38,7 +38,7 @@ public final class SemaphoreCell extends SyncCell {
     }
 
     public int available() {
-        return (int) Math.max(0, getVolatile(PERMITS));
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, getVolatile(PERMITS)));
     }
 
     /** Takes {@code n} permits, waiting at most {@code timeoutNanos} (negative: no limit). */
@@ -79,6 +79,9 @@ public final class SemaphoreCell extends SyncCell {
         long bound = getVolatile(BOUND);
         while (true) {
             long v = getVolatile(PERMITS);
+            if (v + n < v || v + n > Integer.MAX_VALUE) {
+                throw new IllegalStateException("a semaphore cannot hold more than " + Integer.MAX_VALUE + " permits");
+            }
             if (bound >= 0 && v + n > bound) {
                 throw new IllegalStateException("a bounded semaphore was released more times than it was"
                         + " acquired: " + v + " + " + n + " permits would exceed its bound of " + bound);

@@ -380,13 +380,22 @@ final class SharedSegment {
     /**
      * Segments whose handle went out other than to a child being started (through a queue,
      * say): the receiver opens them through this JVM's descriptor, so they stay open here
-     * until the facade that sent them is closed.
+     * until the facade that sent them is closed, or for five minutes (a handle waiting longer
+     * than that in a queue can only be attached if some other process still holds it).
      */
-    private static final java.util.Set<SharedSegment> PINNED = ConcurrentHashMap.newKeySet();
+    private static final Map<SharedSegment, Long> PINNED = new ConcurrentHashMap<>();
+    /** How long a handle sent other than to a child being started keeps its segment open here. */
+    private static final long PIN_NANOS = 5L * 60 * 1_000_000_000L;
 
     /** Lets this segment go when nothing refers to it (see {@link #locator()}). */
     void unpin() {
         PINNED.remove(this);
+    }
+
+    private void pin() {
+        long now = System.nanoTime();
+        PINNED.put(this, now);
+        PINNED.values().removeIf(t -> now - t > PIN_NANOS);
     }
 
     /**
@@ -396,7 +405,7 @@ final class SharedSegment {
      */
     Locator locator() {
         if (!Transit.hold(this)) {
-            PINNED.add(this);
+            pin();
         }
         long[] holders = new long[Math.min(MAX_HOLDERS, 1 + origin.length / 2) * 2];
         int n = 0;
@@ -450,18 +459,25 @@ final class SharedSegment {
      */
     static SharedSegment createNamed(String name, int kind, long size, String what) {
         checkName(name);
+        for (Path dir : directories()) {
+            if (Files.exists(dir.resolve("named").resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalStateException(what + " named '" + name + "' exists already");
+            }
+        }
         IOException failure = null;
         for (Path dir : directories()) {
             Path named = dir.resolve("named");
             Path file = named.resolve(name);
+            // Made and filled under a private name, then published with a hard link, which
+            // fails if the name exists: two processes creating one name cannot both succeed,
+            // and nobody can attach to a half-made block.
+            Path temporary = named.resolve("." + name + "." + ProcessHandle.current().pid() + "-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
             FileChannel ch = null;
             try {
                 RuntimeDirectory.ensurePrivateDirectory(dir);
                 RuntimeDirectory.ensurePrivateDirectory(named);
-                if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    throw new IllegalStateException(what + " named '" + name + "' exists already (" + file + ")");
-                }
-                ch = FileChannel.open(file, Set0600.OPTIONS, Set0600.ATTRIBUTE);
+                ch = FileChannel.open(temporary, Set0600.OPTIONS, Set0600.ATTRIBUTE);
                 fill(ch, size);
                 MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
                 map.order(ByteOrder.nativeOrder());
@@ -471,17 +487,27 @@ final class SharedSegment {
                 LONGS.set(map, ID_AT + 8, id.low);
                 INTS.set(map, KIND_AT, kind);
                 LONGS.setRelease(map, MAGIC_AT, MAGIC);
+                try {
+                    Files.createLink(file, temporary);
+                } catch (java.nio.file.FileAlreadyExistsException taken) {
+                    throw new IllegalStateException(what + " named '" + name + "' exists already", taken);
+                } finally {
+                    Files.deleteIfExists(temporary);
+                }
                 SharedSegment s = new SharedSegment(id, kind, map, ch, -1, file.toString(), new long[0]);
                 MAPPED.put(id, new WeakReference<>(s));
                 return s;
             } catch (IOException e) {
                 closeQuietly(ch);
                 try {
-                    Files.deleteIfExists(file);
+                    Files.deleteIfExists(temporary);
                 } catch (IOException ignored) {
                     // Reported below.
                 }
                 failure = e;
+            } catch (RuntimeException e) {
+                closeQuietly(ch);
+                throw e;
             }
         }
         throw new UncheckedIOException(new IOException("cannot make " + what + " named '" + name + "' of " + size

@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
  * blocks. A slot whose process has died is cleared by the waker that finds its doorbell gone.
  */
 final class SleeperTable {
-    static final int SLOTS = 16;
+    static final int SLOTS = 32;
     static final int BYTES = 16 + SLOTS * 16;
     private static final long ARMED = 1L << 62;
     private static final long PID_MASK = 0xffff_ffffL;

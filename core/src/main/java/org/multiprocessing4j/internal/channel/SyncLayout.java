@@ -38,10 +38,13 @@ final class SyncLayout {
     static final int LOCK_RECOVERIES = 24; // how many times a dead holder's lock was taken over
     static final int LOCK_WAITERS = 128; // SleeperTable
 
-    // A condition, from MAIN.
-    static final int COND_WAITERS = 0; // threads in await()
-    static final int COND_PERMITS = 8; // signals not yet taken by a waiter
+    // A condition, from MAIN: a ticket counter (FIFO order of waiters) and a sleeper table;
+    // then, from COND_SLOTS (from the segment start), one slot per waiter: token, ticket, state.
+    static final int COND_TICKETS = 0;
     static final int COND_TABLE = 128;
+    static final int COND_SLOTS = 1024;
+    static final int COND_SLOT_BYTES = 24;
+    static final int COND_SLOT_COUNT = 64;
 
     // A semaphore, from MAIN.
     static final int SEM_PERMITS = 0;
@@ -50,17 +53,18 @@ final class SyncLayout {
 
     // An event, from MAIN.
     static final int EVENT_FLAG = 0;
+    static final int EVENT_SETS = 8; // how many times set() was called
     static final int EVENT_TABLE = 128;
 
     // A shared value, from MAIN: its bits (a long, an int or a double's raw bits).
     static final int VALUE_BITS = 0;
 
-    // A barrier, from MAIN.
+    // A barrier, from MAIN: one word packs the round (generation), whether the round before
+    // ended by tripping, whether this round is broken, and the count arrived in it, so that
+    // arriving, tripping, breaking and resetting are each one CAS.
     static final int BARRIER_PARTIES = 0;
-    static final int BARRIER_COUNT = 8; // parties arrived in the current generation
-    static final int BARRIER_GENERATION = 16;
-    static final int BARRIER_BROKEN = 24; // generation + 1 of the broken generation, or 0
-    /** Processes that have waited at the barrier: (token, last generation arrived + 1) pairs. */
+    static final int BARRIER_STATE = 8;
+    /** Processes that waited at the barrier: (token, round + 1 they last reached) pairs. */
     static final int BARRIER_PARTICIPANTS = 64;
     static final int BARRIER_SLOTS = 32;
     /** The barrier's sleeper table, from the segment start (past the participants). */
@@ -75,7 +79,8 @@ final class SyncLayout {
     }
 
     static {
-        if (MAIN + LOCK_WAITERS + SleeperTable.BYTES > VALUE_LOCK
+        if (COND_SLOTS + COND_SLOT_COUNT * COND_SLOT_BYTES > BARRIER_TABLE
+                || MAIN + LOCK_WAITERS + SleeperTable.BYTES > VALUE_LOCK
                 || VALUE_LOCK + LOCK_WAITERS + SleeperTable.BYTES > SIZE) {
             throw new AssertionError("sync layout overlaps");
         }

@@ -14,7 +14,7 @@ public final class ValueCell extends SyncCell {
 
     private ValueCell(SharedSegment segment) {
         super(segment);
-        this.lock = LockCell.ofValue(segment);
+        this.lock = LockCell.ofValue(segment, SyncLayout.TYPE_VALUE);
     }
 
     public static ValueCell create(long initialBits) {
