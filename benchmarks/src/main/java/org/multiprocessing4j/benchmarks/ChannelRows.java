@@ -11,9 +11,11 @@ import java.util.stream.Collectors;
 
 /**
  * The rows of a comparison table with ratios and goals: the channel table (queues and pipes),
- * and the pool table ({@link PoolBench}), their statistics, the table and the goals.
+ * the pool table ({@link PoolBench}) and the sync table ({@link SyncBench}), their statistics,
+ * the table and the goals.
  * A throughput row holds the time of each measured round (each moved {@code items} items of
- * {@code itemBytes} bytes; ints count as 0 bytes; or ran {@code items} pool tasks); a latency
+ * {@code itemBytes} bytes; ints count as 0 bytes; or ran {@code items} pool tasks or sync
+ * operations); a latency
  * row holds every sample (a round trip, or a pool's creation to its first result). Both sides'
  * rows are summarised here, the same way.
  */
@@ -26,6 +28,8 @@ final class ChannelRows {
         MB_PER_S("MB/s"),
         /** Pool tasks per second; the worst is the slowest round. */
         TASKS_PER_S("tasks/s"),
+        /** Operations (an increment, a lock()+unlock() pair) per second; the worst is the slowest round. */
+        OPS_PER_S("ops/s"),
         /** Microseconds per sample, many samples; the worst is the 90th percentile. */
         MICROS("µs"),
         /** Milliseconds per sample, one sample per round; the worst is the slowest round. */
@@ -55,6 +59,11 @@ final class ChannelRows {
         /** Rounds that each ran {@code tasks} pool tasks. */
         static Row tasks(String scenario, String implementation, boolean java, long tasks, List<Long> roundNanos) {
             return new Row(scenario, implementation, java, tasks, 0, roundNanos, List.of(), Unit.TASKS_PER_S);
+        }
+
+        /** Rounds that each did {@code ops} operations (all processes together). */
+        static Row ops(String scenario, String implementation, boolean java, long ops, List<Long> roundNanos) {
+            return new Row(scenario, implementation, java, ops, 0, roundNanos, List.of(), Unit.OPS_PER_S);
         }
 
         /** Many samples (round trips), in µs; the worst is the 90th percentile. */
@@ -130,17 +139,22 @@ final class ChannelRows {
     /**
      * A goal from the issue: {@code limit} in the row's unit, met by the Java row's median;
      * {@code python} is the Python figure the issue quoted. With a {@code reference}, the limit
-     * is instead the median of the first Python row of the same scenario whose implementation
-     * starts with it (as measured in this run), and {@code limit} is not used.
+     * is instead {@code factor} times the median of the first Python row of the same scenario
+     * whose implementation starts with it (as measured in this run), and {@code limit} is not used.
      */
-    record Goal(String scenario, double limit, String text, String python, String reference) {
+    record Goal(String scenario, double limit, String text, String python, String reference, double factor) {
         Goal(String scenario, double limit, String text, String python) {
-            this(scenario, limit, text, python, null);
+            this(scenario, limit, text, python, null, 1);
         }
 
         /** A goal to do at least as well as a Python row of this run. */
         static Goal asGoodAs(String scenario, String reference, String text, String python) {
-            return new Goal(scenario, Double.NaN, text, python, reference);
+            return new Goal(scenario, Double.NaN, text, python, reference, 1);
+        }
+
+        /** A goal to do {@code factor} times as well as a Python row of this run. */
+        static Goal timesBetter(String scenario, String reference, double factor, String text, String python) {
+            return new Goal(scenario, Double.NaN, text, python, reference, factor);
         }
 
         boolean metBy(double value, boolean latency, double limitNow) {
@@ -256,7 +270,9 @@ final class ChannelRows {
                 goalLine(out, width, scenario, "goal " + goal.text() + ": not judged, " + goal.reference()
                         + " not measured (median " + figure(ours, ours.median()) + " " + ours.unit() + ")");
             } else {
-                double limit = reference == null ? goal.limit() : reference.median();
+                // A latency goal "factor times better" is a limit of the reference divided by it.
+                double limit = reference == null ? goal.limit()
+                        : ours.isLatency() ? reference.median() / goal.factor() : reference.median() * goal.factor();
                 String against = reference == null ? ""
                         : String.format(Locale.ROOT, " = %s %s", figure(reference, limit), reference.unit());
                 boolean median = goal.metBy(ours.median(), ours.isLatency(), limit);

@@ -19,8 +19,9 @@ import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.StartMethod;
 
 /**
- * multiprocessing4j against Python's {@code multiprocessing}, in one run, in three groups (all
- * by default; {@code --only startup}, {@code --only channels} or {@code --only pools} runs one):
+ * multiprocessing4j against Python's {@code multiprocessing}, in one run, in four groups (all
+ * by default; {@code --only startup}, {@code --only channels}, {@code --only pools} or
+ * {@code --only sync} runs one):
  * <ul>
  * <li>process start-up: times the Java scenarios here, runs {@code benchmarks/python/compare.py}
  * for the same scenarios under each Python start method, and prints one table of medians and
@@ -32,7 +33,12 @@ import org.multiprocessing4j.StartMethod;
  * <li>process pools: {@link PoolBench} times {@code ProcessPool} (map with chunk size 1 and with
  * the default chunking, one-by-one round trips, creation to first result, cold and warm), then
  * runs {@code benchmarks/python/pools.py} for Python's {@code Pool} and
- * {@code ProcessPoolExecutor}, and prints a third table with ratios and the issue's goals.
+ * {@code ProcessPoolExecutor}, and prints a third table with ratios and the issue's goals;
+ * <li>synchronization: {@link SyncBench} times {@code SharedLong} increments under its lock and
+ * lock-free, uncontended {@code ProcessLock} and {@code ProcessReentrantLock}, and a
+ * {@code ProcessEvent} ping-pong between two processes, and the CPU of an idle event waiter; then
+ * runs {@code benchmarks/python/sync.py} for Python's {@code Value}, {@code Lock}, {@code RLock}
+ * and {@code Event}, and prints a fourth table with ratios and the issue's goals.
  * </ul>
  *
  * <pre>
@@ -135,6 +141,13 @@ public final class Compare {
                 leftBehind(Duration.ofSeconds(10));
             }
             pools(o);
+        }
+        if (o.sync) {
+            if (o.startup || o.channels || o.pools) {
+                OUT.println();
+                leftBehind(Duration.ofSeconds(10));
+            }
+            sync(o);
         }
         // The library's exit reports and the idle JVMs are gone; let exiting children be reaped.
         List<ProcessHandle> left = leftBehind(Duration.ofSeconds(10));
@@ -354,6 +367,72 @@ public final class Compare {
         ChannelRows.printGoals(OUT, rows, o.poolScenarios, PoolBench.GOALS);
         OUT.println();
         PoolBench.printNotes(OUT, settings, python.json());
+        if (javaProblem != null) {
+            OUT.println(javaProblem);
+        }
+        if (python.problem() != null) {
+            OUT.println(python.problem() + " -- only the Java rows are shown.");
+        }
+    }
+
+    /**
+     * The synchronization comparison ({@link SyncBench}): the Java rows, then {@code sync.py}'s,
+     * one table with ratios and the issue's goals, and the idle waiter's CPU.
+     */
+    private static void sync(Options o) throws Exception {
+        double loadBefore = loadAverage();
+        Thread cleanup = new Thread(PythonSide::abort, "compare-sync-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        SyncBench.Settings settings = new SyncBench.Settings(o.syncWarmup, o.syncRounds, Duration.ofMillis(o.roundMs),
+                o.syncScenarios, o.syncIdleSamples, Duration.ofMillis(o.syncIdleMs));
+        List<ChannelRows.Row> rows = new ArrayList<>();
+        List<SyncBench.Idle> javaIdle = List.of();
+        Map<String, List<Double>> javaOverlaps = Map.of();
+        String javaProblem = null;
+        try {
+            SyncBench.Result java = SyncBench.measureJava(settings, LOG);
+            rows.addAll(java.rows());
+            javaIdle = java.idle();
+            javaOverlaps = java.overlaps();
+        } catch (Exception e) {
+            // Python's rows are still worth having; the failure is printed under the table.
+            e.printStackTrace(LOG);
+            javaProblem = "Java sync rows failed: " + e;
+        }
+        // The child must be gone before Python's rounds.
+        leftBehind(Duration.ofSeconds(10));
+        PythonSide.Outcome python;
+        if (o.python == null) {
+            python = new PythonSide.Outcome(null, "Python not run (--no-python)");
+        } else {
+            Path script = o.pythonScript.resolveSibling("sync.py");
+            LOG.printf("Python sync: %s %s, same rounds...%n", o.python, script);
+            python = SyncBench.measurePython(o.python, script, settings, o.pythonTimeout);
+        }
+        List<SyncBench.Idle> pythonIdle = List.of();
+        int pythonTicks = SyncBench.TICKS_PER_SECOND;
+        if (python.json() != null) {
+            rows.addAll(SyncBench.fromPython(python.json()));
+            pythonIdle = SyncBench.idleFromPython(python.json());
+            if (python.json().get("clk_tck") instanceof Number t && t.intValue() > 0) {
+                pythonTicks = t.intValue();
+            }
+        }
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+
+        OUT.println("multiprocessing4j vs Python multiprocessing: locks, shared values and events across processes");
+        OUT.println(context(python, loadBefore, Double.NaN, loadAverage()));
+        if (python.json() != null) {
+            OUT.println("python context: " + python.json().get("context"));
+        }
+        OUT.println();
+        ChannelRows.printTable(OUT, rows, o.syncScenarios, SyncBench::label);
+        OUT.println();
+        OUT.println("Goals (issue), judged on the multiprocessing4j median:");
+        ChannelRows.printGoals(OUT, rows, o.syncScenarios, SyncBench.GOALS);
+        SyncBench.printIdle(OUT, settings, javaIdle, pythonIdle, pythonTicks);
+        OUT.println();
+        SyncBench.printNotes(OUT, settings, python.json(), javaOverlaps);
         if (javaProblem != null) {
             OUT.println(javaProblem);
         }
@@ -692,10 +771,10 @@ public final class Compare {
                 "  --burst-reps N      bursts per implementation (default 3)",
                 "  --memory-samples N  idle processes whose memory is read, per row (default 3; 0: no memory table)",
                 "  --python-timeout S  give up on Python after S seconds (default 600)",
-                "  --only GROUP        run one group: startup, channels or pools (default: all three)",
+                "  --only GROUP        run one group: startup, channels, pools or sync (default: all four)",
                 "  --channel-rounds N  measured rounds per channel row, Java and Python (default 7)",
                 "  --channel-warmup N  unmeasured channel rounds first, which size the rounds (default 4)",
-                "  --round-ms MS       the least time a channel round should take (default 250)",
+                "  --round-ms MS       the least time a channel or sync round should take (default 250)",
                 "  --channels LIST     channel scenarios (default all: " + String.join(",", ChannelBench.SCENARIOS) + ")",
                 "  --pool-rounds N     measured map and round-trip rounds, Java and Python (default 5)",
                 "  --pool-warmup N     unmeasured map and round-trip rounds first (default 2)",
@@ -703,7 +782,12 @@ public final class Compare {
                 "  --pool-rt-samples N measured round trips per pool_apply_rt row, at least (default 2500)",
                 "  --pool-first-rounds N  measured pools per first-result row (default 7)",
                 "  --pool-first-warmup N  unmeasured pools first, per first-result row (default 2)",
-                "  --pools LIST        pool scenarios (default all: " + String.join(",", PoolBench.SCENARIOS) + ")");
+                "  --pools LIST        pool scenarios (default all: " + String.join(",", PoolBench.SCENARIOS) + ")",
+                "  --sync-rounds N     measured rounds per sync row, Java and Python (default 7)",
+                "  --sync-warmup N     unmeasured sync rounds first, which size the rounds (default 4)",
+                "  --sync-idle-samples N  idle event waiters whose CPU is read, per side (default 2; 0: none)",
+                "  --sync-idle-ms MS   how long each idle waiter is watched (default 2000)",
+                "  --sync LIST         sync scenarios (default all: " + String.join(",", SyncBench.SCENARIOS) + ")");
 
         int rounds = 20;
         int warmup = 3;
@@ -735,6 +819,12 @@ public final class Compare {
         int poolFirstRounds = 7;
         int poolFirstWarmup = 2;
         List<String> poolScenarios = PoolBench.SCENARIOS;
+        boolean sync = true;
+        int syncRounds = 7;
+        int syncWarmup = 4;
+        int syncIdleSamples = 2;
+        int syncIdleMs = 2000;
+        List<String> syncScenarios = SyncBench.SCENARIOS;
 
         static Options parse(String[] argv) {
             Options o = new Options();
@@ -756,13 +846,14 @@ public final class Compare {
                     case "--python-timeout" -> o.pythonTimeout = Duration.ofSeconds(positive(a, value(argv, ++i, a)));
                     case "--only" -> {
                         String group = value(argv, ++i, a);
-                        if (!List.of("startup", "channels", "pools").contains(group)) {
-                            throw new IllegalArgumentException("--only takes startup, channels or pools, not '"
+                        if (!List.of("startup", "channels", "pools", "sync").contains(group)) {
+                            throw new IllegalArgumentException("--only takes startup, channels, pools or sync, not '"
                                     + group + "'");
                         }
                         o.startup = group.equals("startup");
                         o.channels = group.equals("channels");
                         o.pools = group.equals("pools");
+                        o.sync = group.equals("sync");
                     }
                     case "--channel-rounds" -> o.channelRounds = positive(a, value(argv, ++i, a));
                     case "--channel-warmup" -> o.channelWarmup = nonNegative(a, value(argv, ++i, a));
@@ -776,6 +867,11 @@ public final class Compare {
                     case "--pool-first-rounds" -> o.poolFirstRounds = positive(a, value(argv, ++i, a));
                     case "--pool-first-warmup" -> o.poolFirstWarmup = nonNegative(a, value(argv, ++i, a));
                     case "--pools" -> o.poolScenarios = scenarios(value(argv, ++i, a), PoolBench.SCENARIOS, "pool");
+                    case "--sync-rounds" -> o.syncRounds = positive(a, value(argv, ++i, a));
+                    case "--sync-warmup" -> o.syncWarmup = nonNegative(a, value(argv, ++i, a));
+                    case "--sync-idle-samples" -> o.syncIdleSamples = nonNegative(a, value(argv, ++i, a));
+                    case "--sync-idle-ms" -> o.syncIdleMs = positive(a, value(argv, ++i, a));
+                    case "--sync" -> o.syncScenarios = scenarios(value(argv, ++i, a), SyncBench.SCENARIOS, "sync");
                     case "-h", "--help" -> o.help = true;
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
@@ -800,7 +896,7 @@ public final class Compare {
                 }
             }
             if (wanted.isEmpty()) {
-                throw new IllegalArgumentException("--" + what + "s needs at least one scenario");
+                throw new IllegalArgumentException("the list of " + what + " scenarios needs at least one");
             }
             return all.stream().filter(wanted::contains).collect(Collectors.toList());
         }

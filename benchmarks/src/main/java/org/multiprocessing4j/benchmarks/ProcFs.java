@@ -52,8 +52,18 @@ final class ProcFs {
 
     /** User + system CPU time of {@code pid} in clock ticks, or -1. */
     static long cpuTicks(long pid) {
+        return cpuTicks(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** User + system CPU time of thread {@code tid} of {@code pid} in clock ticks, or -1. */
+    static long cpuTicks(long pid, long tid) {
+        return cpuTicks(Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "stat"));
+    }
+
+    /** utime + stime of a {@code stat} file, or -1. */
+    private static long cpuTicks(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(statFile);
             // Fields after the command name (which may hold spaces), from field 3 on.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime (14), stime (15)
