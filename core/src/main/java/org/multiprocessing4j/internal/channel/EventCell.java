@@ -4,9 +4,12 @@ import java.io.Serializable;
 
 /** An event flag in shared memory, and the sleepers waiting for it to be set. */
 public final class EventCell extends SyncCell {
-    private static final int FLAG = SyncLayout.MAIN + SyncLayout.EVENT_FLAG;
-    /** Counts set() calls, so that a waiter sees a set() even if clear() follows at once. */
-    private static final int SETS = SyncLayout.MAIN + SyncLayout.EVENT_SETS;
+    /**
+     * One word: the flag (bit 0) and how many times set() was called (the rest), changed only
+     * together, so that a waiter reads both at once: it wakes on a set() even if clear() follows
+     * at once, and never mistakes an old set() for a new one.
+     */
+    private static final int STATE = SyncLayout.MAIN + SyncLayout.EVENT_FLAG;
 
     private final SleeperTable table;
 
@@ -24,17 +27,26 @@ public final class EventCell extends SyncCell {
     }
 
     public void set() {
-        setVolatile(FLAG, 1);
-        getAndAdd(SETS, 1);
+        while (true) {
+            long w = getVolatile(STATE);
+            if (cas(STATE, w, (((w >>> 1) + 1) << 1) | 1)) {
+                break;
+            }
+        }
         table.wakeAll();
     }
 
     public void clear() {
-        setVolatile(FLAG, 0);
+        while (true) {
+            long w = getVolatile(STATE);
+            if ((w & 1) == 0 || cas(STATE, w, w & ~1L)) {
+                return;
+            }
+        }
     }
 
     public boolean isSet() {
-        return getVolatile(FLAG) != 0;
+        return (getVolatile(STATE) & 1) != 0;
     }
 
     /**
@@ -42,17 +54,21 @@ public final class EventCell extends SyncCell {
      * called (a set() at once followed by clear() ends the wait too, as in Python); returns the flag.
      */
     public boolean await(long timeoutNanos) throws InterruptedException {
-        if (isSet()) {
+        long w = getVolatile(STATE);
+        if ((w & 1) != 0) {
             return true;
         }
-        long sets = getVolatile(SETS);
+        long sets = w >>> 1;
         try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table)) {
-            while (!isSet() && getVolatile(SETS) == sets) {
+            while (true) {
+                w = getVolatile(STATE);
+                if ((w & 1) != 0 || (w >>> 1) != sets) {
+                    return (w & 1) != 0;
+                }
                 if (!b.idle()) {
-                    return isSet();
+                    return (getVolatile(STATE) & 1) != 0;
                 }
             }
-            return isSet();
         }
     }
 }

@@ -52,8 +52,7 @@ final class SyncLayout {
     static final int SEM_TABLE = 128;
 
     // An event, from MAIN.
-    static final int EVENT_FLAG = 0;
-    static final int EVENT_SETS = 8; // how many times set() was called
+    static final int EVENT_FLAG = 0; // bit 0 the flag, the rest how many times set() was called
     static final int EVENT_TABLE = 128;
 
     // A shared value, from MAIN: its bits (a long, an int or a double's raw bits).
