@@ -48,6 +48,7 @@ final class Backoff implements AutoCloseable {
     private long park = MIN_PARK_NANOS;
     private long lastSlowCheck;
     private long sleep = SLEEP_CAP_NANOS;
+    private long maxSleep = MAX_SLEEP_NANOS;
     private SleeperTable table;
     private Doorbell bell;
     private int slot = -1;
@@ -108,6 +109,15 @@ final class Backoff implements AutoCloseable {
     }
 
     /**
+     * For a wait with nothing to check by itself (an event, a semaphore, a condition): only a
+     * ring ends its sleep, so an idle waiter wakes at most every 5 s (a safety net). Returns this.
+     */
+    Backoff quiet() {
+        maxSleep = 5_000_000_000L;
+        return this;
+    }
+
+    /**
      * Says the wait made progress (a record moved): the next wait starts with spinning again,
      * as a stream of records usually continues at once.
      */
@@ -162,7 +172,7 @@ final class Backoff implements AutoCloseable {
         long before = System.nanoTime();
         bell.await(Math.min(left, sleep));
         if (System.nanoTime() - before >= sleep) {
-            sleep = Math.min(sleep * 2, MAX_SLEEP_NANOS); // nobody rang: sleep longer next time
+            sleep = Math.min(sleep * 2, maxSleep); // nobody rang: sleep longer next time
         } else {
             sleep = SLEEP_CAP_NANOS;
         }

@@ -67,7 +67,7 @@ public final class ConditionCell extends SyncCell {
         int holds = lock.releaseFully();
         boolean signalled = false;
         InterruptedException interrupted = null;
-        try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table)) {
+        try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table).quiet()) {
             while (true) {
                 if (getVolatile(at + 16) == SIGNALLED) {
                     signalled = true;

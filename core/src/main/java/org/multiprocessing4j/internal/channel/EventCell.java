@@ -59,7 +59,7 @@ public final class EventCell extends SyncCell {
             return true;
         }
         long sets = w >>> 1;
-        try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table)) {
+        try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table).quiet()) {
             while (true) {
                 w = getVolatile(STATE);
                 if ((w & 1) != 0 || (w >>> 1) != sets) {

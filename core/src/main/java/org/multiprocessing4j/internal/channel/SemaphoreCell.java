@@ -46,7 +46,7 @@ public final class SemaphoreCell extends SyncCell {
         if (tryTake(n)) {
             return true;
         }
-        try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table)) {
+        try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table).quiet()) {
             while (true) {
                 if (tryTake(n)) {
                     return true;
