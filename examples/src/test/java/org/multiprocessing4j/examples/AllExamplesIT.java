@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The entry point of {@code mvn ... exec:exec}: runs all seventeen examples, in order. */
+/** The entry point of {@code mvn ... exec:exec}: runs all nineteen examples, in order. */
 class AllExamplesIT {
     private static final List<String> HEADINGS = List.of(
             "=== 1. Simple (multiprocessing_simple.py) ===",
@@ -27,7 +27,9 @@ class AllExamplesIT {
             "=== 14. Producers and consumers (multiprocessing_producer_consumer.py) ===",
             "=== 15. Exchanging objects through a pipe (Python docs: Pipe()) ===",
             "=== 16. Process pools (multiprocessing_pool.py) ===",
-            "=== 17. Watching a long map: a progress bar (new) ===");
+            "=== 17. Watching a long map: a progress bar (new) ===",
+            "=== 18. Synchronization between processes (Python docs: Lock()) ===",
+            "=== 19. Sharing state between processes (Python docs: Value(), Array()) ===");
 
     @Test
     void runsEveryExampleInOrder() {
@@ -36,7 +38,7 @@ class AllExamplesIT {
                 .collect(Collectors.toList());
         assertEquals(HEADINGS, headings, r::describe);
         List<String> out = r.stdoutLines();
-        assertEquals("All 17 examples ran.", out.get(out.size() - 1), r::describe);
+        assertEquals("All 19 examples ran.", out.get(out.size() - 1), r::describe);
         assertTrue(r.stdout().contains("terminated.exitcode = -15"), r::describe);
         assertTrue(r.stderr().contains("Process raises:"), r::describe);
     }
