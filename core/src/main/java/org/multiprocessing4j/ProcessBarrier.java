@@ -18,9 +18,11 @@ import org.multiprocessing4j.internal.channel.BarrierCell;
  * and the barrier can be used again.
  *
  * <p><b>It breaks instead of hanging</b>, as {@code CyclicBarrier} does: when a waiter times out
- * or is interrupted, when {@link #reset()} is called, and also when a process that has waited at
- * this barrier before dies without reaching the current round; every waiter then gets a
- * {@link BrokenBarrierException}, and so does every later {@code await} until {@code reset()}.
+ * or is interrupted, when {@link #reset()} is called, and also when a process that waited in the
+ * previous round has died without reaching this one while no other such process is alive and
+ * still to come (after a 2 s grace, for a replacement); every waiter then gets a
+ * {@link BrokenBarrierException}, and so does every later {@code await} until {@code reset()}. A
+ * party that dies before its first {@code await} is not noticed: use a timeout there.
  */
 public final class ProcessBarrier implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -37,8 +39,9 @@ public final class ProcessBarrier implements Serializable {
      * @throws IllegalArgumentException if {@code parties} is less than 1
      */
     public static ProcessBarrier create(int parties) {
-        if (parties < 1) {
-            throw new IllegalArgumentException("parties must be at least 1, not " + parties);
+        if (parties < 1 || parties > BarrierCell.MAX_PARTIES) {
+            throw new IllegalArgumentException("parties must be between 1 and " + BarrierCell.MAX_PARTIES + ", not "
+                    + parties);
         }
         return new ProcessBarrier(BarrierCell.create(parties));
     }

@@ -62,7 +62,7 @@ public final class ProcessCondition implements Condition, Serializable {
         try {
             r = cell.await(nanos);
         } catch (InterruptedException e) {
-            lock.reacquired(LockCell.ACQUIRED);
+            lock.reacquired(cell.lastAwaitRecovered() ? LockCell.RECOVERED : LockCell.ACQUIRED);
             throw e;
         }
         lock.reacquired((r & ConditionCell.RECOVERED_BIT) != 0 ? LockCell.RECOVERED : LockCell.ACQUIRED);

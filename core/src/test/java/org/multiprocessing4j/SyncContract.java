@@ -685,4 +685,46 @@ abstract class SyncContract extends StartMethodSuite {
         joined(p);
         assertEquals(rounds, served.get());
     }
+
+    @Test
+    void aWaiterWhoseRoundWasResetIsToldSoEvenAfterLaterRounds() throws Exception {
+        ProcessBarrier barrier = ProcessBarrier.create(2);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        waiter.start();
+        org.multiprocessing4j.testing.Await.until(LONG, "the waiter to wait", () -> barrier.getNumberWaiting() == 1);
+        barrier.reset();
+        barrier.reset();
+        waiter.join(LONG.toMillis());
+        assertTrue(thrown.get() instanceof java.util.concurrent.BrokenBarrierException, "thrown: " + thrown.get());
+    }
+
+    /** A process that only looked at the barrier and ended is not a party that went missing. */
+    @Test
+    void aBystanderThatEndedDoesNotBreakTheBarrier() throws Exception {
+        ProcessBarrier barrier = ProcessBarrier.create(2);
+        JvmProcess bystander = new JvmProcess(() -> System.out.println("parties " + barrier.getParties()));
+        bystander.start();
+        joined(bystander);
+        JvmProcess party = new JvmProcess(() -> {
+            try {
+                barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        party.start();
+        org.multiprocessing4j.testing.Await.until(LONG, "the child to wait", () -> barrier.getNumberWaiting() == 1);
+        Thread.sleep(2500); // longer than the grace for dead parties: an interval, not a synchronization
+        barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+        joined(party);
+        assertFalse(barrier.isBroken());
+        assertThrows(IllegalArgumentException.class, () -> ProcessBarrier.create(1 << 22));
+    }
 }

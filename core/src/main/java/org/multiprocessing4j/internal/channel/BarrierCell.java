@@ -5,19 +5,23 @@ import org.multiprocessing4j.internal.platform.ProcessToken;
 
 /**
  * A cyclic barrier in shared memory. Its state is one word changed only by CAS: the round
- * (bits 24–63), whether the previous round ended by tripping (bit 23, so that its waiters can tell
- * a trip from a reset), whether this round is broken (bit 22), and the parties arrived in this
- * round (bits 0–21). A waiter breaks its round when it times out, is interrupted, or finds dead a
- * process that reached the previous round and has not reached this one: the others then get
- * {@link Broken} instead of waiting forever.
+ * (bits 32–63), how each of the last 8 rounds ended (bits 24–31, 1 = tripped, 0 = reset; bit 24
+ * the round just before, so that a waiter woken late can tell whether its own round tripped),
+ * whether this round is broken (bit 22), and the parties arrived in this round (bits 0–21). A
+ * waiter breaks its round when it times out, is interrupted, or finds dead a process that waited
+ * in the previous round and has not reached this one: the others then get {@link Broken} instead
+ * of waiting forever.
  */
 public final class BarrierCell extends SyncCell {
     private static final int PARTIES = SyncLayout.MAIN + SyncLayout.BARRIER_PARTIES;
     private static final int STATE = SyncLayout.MAIN + SyncLayout.BARRIER_STATE;
     private static final int PARTICIPANTS = SyncLayout.MAIN + SyncLayout.BARRIER_PARTICIPANTS;
-    private static final int ROUND_SHIFT = 24;
-    private static final long TRIPPED = 1L << 23;
+    private static final int ROUND_SHIFT = 32;
+    private static final int HISTORY_SHIFT = 24;
+    private static final long HISTORY = 0xffL << HISTORY_SHIFT;
     private static final long BROKEN = 1L << 22;
+    /** The most parties a barrier can have (the count's bits). */
+    public static final int MAX_PARTIES = (1 << 22) - 1;
     private static final long COUNT = BROKEN - 1;
     /**
      * How long a missing party must stay dead, with no other expected party alive, before the
@@ -58,19 +62,27 @@ public final class BarrierCell extends SyncCell {
         return c;
     }
 
-    /** Attaches, and counts this process among those expected in every round from now. */
     public static BarrierCell attach(Serializable handle) {
-        BarrierCell c = attached(handle, SyncLayout.TYPE_BARRIER).channel(BarrierCell::new);
-        c.expect(round(c.getVolatile(STATE)));
-        return c;
+        return attached(handle, SyncLayout.TYPE_BARRIER).channel(BarrierCell::new);
     }
 
     private static long round(long state) {
         return state >>> ROUND_SHIFT;
     }
 
-    private static long state(long round, boolean tripped, boolean broken, long count) {
-        return (round << ROUND_SHIFT) | (tripped ? TRIPPED : 0) | (broken ? BROKEN : 0) | count;
+    /** The state after round {@code s} ends by a trip or a reset: the next round, its history shifted in. */
+    private static long next(long s, boolean tripped) {
+        long history = ((((s & HISTORY) >>> HISTORY_SHIFT) << 1) | (tripped ? 1 : 0)) & 0xff;
+        return ((round(s) + 1) << ROUND_SHIFT) | (history << HISTORY_SHIFT);
+    }
+
+    /** How round {@code r} ended, seen from state {@code s} of a later round: true if it tripped. */
+    private static boolean tripped(long s, long r) {
+        long back = round(s) - r; // 1: the round just before
+        if (back > 8) {
+            return true; // too far back to know: taken as tripped
+        }
+        return (((s & HISTORY) >>> HISTORY_SHIFT) >>> (back - 1) & 1) != 0;
     }
 
     public int parties() {
@@ -107,7 +119,7 @@ public final class BarrierCell extends SyncCell {
             long count = s & COUNT;
             if (count + 1 >= parties) {
                 // The last to arrive trips it: the next round begins, noting that this one tripped.
-                if (cas(STATE, s, state(round + 1, true, false, 0))) {
+                if (cas(STATE, s, next(s, true))) {
                     markReached(round);
                     table.wakeAll();
                     return 0;
@@ -126,7 +138,7 @@ public final class BarrierCell extends SyncCell {
             while (true) {
                 long s = getVolatile(STATE);
                 if (round(s) != round) {
-                    if (round(s) == round + 1 && (s & TRIPPED) == 0) {
+                    if (!tripped(s, round)) {
                         throw new Broken("the barrier was reset");
                     }
                     return arrival;
@@ -185,7 +197,7 @@ public final class BarrierCell extends SyncCell {
     public void reset() {
         while (true) {
             long s = getVolatile(STATE);
-            if (cas(STATE, s, state(round(s) + 1, false, false, 0))) {
+            if (cas(STATE, s, next(s, false))) {
                 break;
             }
         }
@@ -215,22 +227,6 @@ public final class BarrierCell extends SyncCell {
         }
     }
 
-    /** Records this process as expected from {@code round} on, as if it had reached the one before. */
-    private void expect(long round) {
-        if (round > 0) {
-            markReached(round - 1);
-        } else {
-            long me = ProcessToken.current();
-            for (int i = 0; i < SyncLayout.BARRIER_SLOTS; i++) {
-                int at = PARTICIPANTS + i * 16;
-                long t = getVolatile(at);
-                if (t == me || (t == 0 && cas(at, 0, me))) {
-                    return; // round + 1 stays 0: expected in round 0
-                }
-            }
-        }
-    }
-
     /**
      * A dead process that reached the round before {@code round} (or was expected in it) and has
      * not reached {@code round}, when no live process that is expected has yet to arrive; or 0.
@@ -249,7 +245,7 @@ public final class BarrierCell extends SyncCell {
             if (reached == round + 1) {
                 continue; // it is here
             }
-            boolean expectedNow = reached == round || (round == 0 && reached == 0);
+            boolean expectedNow = reached == round; // it waited in the round before this one
             if (ProcessToken.isAlive(t)) {
                 if (expectedNow) {
                     return 0; // a live party may still come

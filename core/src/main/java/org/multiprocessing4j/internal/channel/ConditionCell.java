@@ -91,7 +91,9 @@ public final class ConditionCell extends SyncCell {
         }
         if (interrupted != null) {
             if (signalled) {
-                signal(); // this thread will not act on the signal it got: pass it on
+                // This thread will not act on the signal it got: pass it on (to a later waiter,
+                // after a signalAll: a spurious wake-up, which Condition allows).
+                signal();
             }
             throw interrupted;
         }
@@ -101,18 +103,36 @@ public final class ConditionCell extends SyncCell {
     private final ThreadLocal<Boolean> lastRecovered = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private int claimSlot() {
-        long me = ProcessToken.current();
-        for (int i = 0; i < SyncLayout.COND_SLOT_COUNT; i++) {
-            int at = slot(i);
-            if (getVolatile(at + 16) == FREE && cas(at + 16, FREE, CLAIMING)) {
-                setVolatile(at, me);
-                setVolatile(at + 8, getAndAdd(TICKETS, 1));
-                setVolatile(at + 16, WAITING);
-                return at;
+        for (int pass = 0; pass < 2; pass++) {
+            long me = ProcessToken.current();
+            for (int i = 0; i < SyncLayout.COND_SLOT_COUNT; i++) {
+                int at = slot(i);
+                if (getVolatile(at + 16) == FREE && cas(at + 16, FREE, CLAIMING)) {
+                    setVolatile(at, me);
+                    setVolatile(at + 8, getAndAdd(TICKETS, 1));
+                    setVolatile(at + 16, WAITING);
+                    return at;
+                }
             }
+            reclaimDeadSlots();
         }
         throw new IllegalStateException("more than " + SyncLayout.COND_SLOT_COUNT
                 + " threads wait on this ProcessCondition at once");
+    }
+
+    /**
+     * Frees the slots of waiters whose process died, whatever state they were left in. Called
+     * holding the lock, so a slot being claimed belongs to a thread of a process that died
+     * (a claimer holds the lock until its slot says it waits).
+     */
+    private void reclaimDeadSlots() {
+        for (int i = 0; i < SyncLayout.COND_SLOT_COUNT; i++) {
+            int at = slot(i);
+            long state = getVolatile(at + 16);
+            if (state != FREE && !ProcessToken.isAlive(getVolatile(at))) {
+                cas(at + 16, state, FREE);
+            }
+        }
     }
 
     /** Wakes the longest-waiting live waiter. @throws IllegalMonitorStateException if the lock is not held */
@@ -146,9 +166,18 @@ public final class ConditionCell extends SyncCell {
     public void signalAll() {
         requireHeld();
         for (int i = 0; i < SyncLayout.COND_SLOT_COUNT; i++) {
-            cas(slot(i) + 16, WAITING, SIGNALLED);
+            int at = slot(i);
+            if (getVolatile(at + 16) == WAITING) {
+                // A dead waiter's slot is freed, not signalled: nobody would ever free it.
+                cas(at + 16, WAITING, ProcessToken.isAlive(getVolatile(at)) ? SIGNALLED : FREE);
+            }
         }
         table.wakeAll();
+    }
+
+    /** Whether the calling thread's last await took the lock back from a process that died. */
+    public boolean lastAwaitRecovered() {
+        return lastRecovered.get();
     }
 
     private void requireHeld() {

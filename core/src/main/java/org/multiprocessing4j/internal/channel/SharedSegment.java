@@ -531,6 +531,10 @@ final class SharedSegment {
             try {
                 ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 long size = ch.size();
+                if (size < HEADER_BYTES) {
+                    closeQuietly(ch);
+                    throw new IllegalStateException(file + " is not " + what);
+                }
                 MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
                 map.order(ByteOrder.nativeOrder());
                 if ((long) LONGS.getAcquire(map, MAGIC_AT) != MAGIC || (int) INTS.get(map, KIND_AT) != kind) {
