@@ -47,6 +47,12 @@ public final class ChildCommand {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(inheritedOptions());
         cmd.addAll(libraryProperties(inheritedOptions()));
+        if (!mentions(inheritedOptions(), "PerfData") && !mentions(inheritedOptions(), "PerfDisableSharedMem")
+                && !mentions(extraJvmOptions, "PerfData") && !mentions(extraJvmOptions, "PerfDisableSharedMem")) {
+            // No /tmp/hsperfdata_<user>/<pid> file: a SIGKILLed child would leave it behind, and
+            // a JVM that finds a stale one locked prints a warning on the child's standard output.
+            cmd.add("-XX:+PerfDisableSharedMem");
+        }
         ClassDataArchive.Use archive = ClassDataArchive.forChild();
         if (archive != null) {
             cmd.addAll(archive.options);
@@ -119,6 +125,15 @@ public final class ChildCommand {
             }
         }
         return options;
+    }
+
+    private static boolean mentions(List<String> options, String word) {
+        for (String o : options) {
+            if (o.contains(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isInherited(String option) {
