@@ -13,7 +13,33 @@ public final class ChannelWarmUp {
     private ChannelWarmUp() {
     }
 
-    /** Runs once; throws nothing it does not have to (it is only a warm-up). */
+    /**
+     * Loads the classes of the queue path without making shared memory: what an idle JVM does.
+     * (A segment file exists for a moment between its creation and its unlinking, and idle JVMs
+     * are killed at any moment when their parent no longer needs them.)
+     */
+    public static void loadClasses() {
+        Class<?>[] classes = {
+            SharedSegment.class, SharedSegment.Id.class, SharedSegment.Locator.class, QueueChannel.class,
+            Ring.class, SharedLock.class, SleeperTable.class, Backoff.class, ItemCodec.class, Guard.class,
+            ItemCodec.Encoded.class, Transit.class, Queues.class, ProcessQueue.class,
+        };
+        for (Class<?> c : classes) {
+            try {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Only a warm-up.
+            }
+        }
+        try {
+            org.multiprocessing4j.internal.platform.ProcessToken.current();
+            Doorbell.giveBack(Doorbell.borrow());
+        } catch (RuntimeException | LinkageError e) {
+            // Only a warm-up.
+        }
+    }
+
+    /** Runs once, with a small real queue; throws nothing it does not have to (it is only a warm-up). */
     public static void run() {
         ProcessQueue<Object> q = Queues.create(4096);
         try {

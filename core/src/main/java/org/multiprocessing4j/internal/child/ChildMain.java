@@ -42,7 +42,7 @@ public final class ChildMain {
                 warmUp(controlPipe);
             }
         } else if (args.length > 0 && args[0].equals(ChildCommand.TRAIN)) {
-            warmUp(controlPipe);
+            warmUp(controlPipe, true);
             train();
             System.exit(0);
         }
@@ -102,6 +102,10 @@ public final class ChildMain {
      * becomes cannot tell.
      */
     private static void warmUp(FileInputStream controlPipe) {
+        warmUp(controlPipe, false);
+    }
+
+    private static void warmUp(FileInputStream controlPipe, boolean training) {
         try {
             int captured = 42;
             SerializableRunnable probe = () -> {
@@ -120,7 +124,13 @@ public final class ChildMain {
                 codec.decode(process);
             }
             if (!handshakeWaiting(controlPipe)) {
-                org.multiprocessing4j.internal.channel.ChannelWarmUp.run();
+                if (training) {
+                    // The archive's training JVM, which nobody kills: a real queue, so that
+                    // every class of the queue path goes into the archive.
+                    org.multiprocessing4j.internal.channel.ChannelWarmUp.run();
+                } else {
+                    org.multiprocessing4j.internal.channel.ChannelWarmUp.loadClasses();
+                }
             }
             ProcessRegistry.prepareChild(controlPipe);
             // Loads the file-system classes that becoming a child needs (its report path).
