@@ -925,7 +925,10 @@ public final class PoolEngine {
         synchronized (lock) {
             if (state == State.RUNNING) {
                 state = State.CLOSED;
-                if (workers.isEmpty()) {
+                // With work left and no worker alive at this instant (one died and its
+                // replacement is not started yet), the pool is not done: the death notice starts
+                // the replacement, and the last death notice ends the pool.
+                if (workers.isEmpty() && unfinished.isEmpty()) {
                     state = State.TERMINATED;
                     terminated.countDown();
                 }
