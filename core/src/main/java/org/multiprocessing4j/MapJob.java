@@ -88,14 +88,7 @@ final class MapJob extends PoolEngine.Job {
                     addArgument(call, item, name);
                 } else {
                     Map.Entry<?, ?> pair = (Map.Entry<?, ?>) item;
-                    // Both encoded before either is added: a pair is whole or absent.
-                    Object key = pair.getKey();
-                    Object value = pair.getValue();
-                    Object both = startCall(0, 2, 1);
-                    addArgument(both, key, name);
-                    addArgument(both, value, name);
-                    addArgument(call, key, name);
-                    addArgument(call, value, name);
+                    addPair(call, pair.getKey(), pair.getValue(), name);
                 }
                 count++;
             }

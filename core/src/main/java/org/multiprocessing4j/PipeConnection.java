@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.multiprocessing4j.internal.channel.Guard;
+import org.multiprocessing4j.internal.channel.ItemCodec;
 import org.multiprocessing4j.internal.channel.PipeChannel;
 
 /**
@@ -90,8 +91,12 @@ public final class PipeConnection implements AutoCloseable, Serializable {
      */
     public void send(Object obj) throws InterruptedException {
         checkSend();
-        Object[] e = PipeChannel.encode(obj);
-        transmit((byte[]) e[0], 0, (int) e[1], (boolean) e[2]);
+        ItemCodec.Encoded e = PipeChannel.encode(obj);
+        try {
+            channel.send(end, e, guard);
+        } catch (PipeChannel.PeerGone gone) {
+            throw peerGone();
+        }
     }
 
     /**
@@ -128,9 +133,13 @@ public final class PipeConnection implements AutoCloseable, Serializable {
         try {
             channel.send(end, bytes, offset, length, raw, guard);
         } catch (PipeChannel.PeerGone gone) {
-            throw new PipeClosedException("cannot send: the other end of the pipe is closed in every process"
-                    + " that held it, or they have ended");
+            throw peerGone();
         }
+    }
+
+    private static PipeClosedException peerGone() {
+        return new PipeClosedException("cannot send: the other end of the pipe is closed in every process"
+                + " that held it, or they have ended");
     }
 
     /**

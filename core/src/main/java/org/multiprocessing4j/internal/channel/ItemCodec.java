@@ -38,7 +38,7 @@ public final class ItemCodec {
     }
 
     /** An item in its travelling form: {@code length} bytes of {@code bytes}, and ring flags. */
-    static final class Encoded {
+    public static final class Encoded {
         final byte[] bytes;
         final int length;
         final int flags;

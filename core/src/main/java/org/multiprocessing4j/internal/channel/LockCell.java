@@ -6,8 +6,8 @@ import org.multiprocessing4j.internal.platform.ProcessToken;
 
 /**
  * A lock in shared memory, held by one thread of one process: the holder's
- * {@link ProcessToken} and thread id, a hold count (for the reentrant kind), a count of
- * recoveries, and a sleeper table. A waiter that finds the holder's process dead takes the
+ * {@link ProcessToken}, a count of recoveries, and a sleeper table (the holding thread and its
+ * hold count are kept in the holder's JVM). A waiter that finds the holder's process dead takes the
  * lock over (the holder's work under the lock may be half done: the caller is told, and a
  * WARNING is logged).
  */
@@ -155,7 +155,6 @@ public final class LockCell extends SyncCell {
     private int took(int how) {
         holder = Thread.currentThread();
         holds = 1;
-        setVolatile(base + SyncLayout.LOCK_THREAD, Thread.currentThread().getId()); // for diagnostics only
         return how;
     }
 

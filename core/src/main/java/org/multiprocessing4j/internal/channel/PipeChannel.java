@@ -254,10 +254,14 @@ public final class PipeChannel {
         }
     }
 
-    /** Encodes {@code item} for {@link #send}; throws in the caller's thread if it cannot be. */
-    public static Object[] encode(Object item) {
-        ItemCodec.Encoded e = ItemCodec.encode(item, "an object sent through a pipe");
-        return new Object[] {e.bytes, e.length, (e.flags & Ring.RAW) != 0};
+    /** Encodes {@code item} for {@link #send(int, ItemCodec.Encoded, Guard)}; throws in the caller's thread if it cannot be. */
+    public static ItemCodec.Encoded encode(Object item) {
+        return ItemCodec.encode(item, "an object sent through a pipe");
+    }
+
+    /** Sends a message made by {@link #encode}. */
+    public void send(int end, ItemCodec.Encoded e, Guard guard) throws InterruptedException {
+        send(end, e.bytes, 0, e.length, (e.flags & Ring.RAW) != 0, guard);
     }
 
     /**

@@ -33,8 +33,7 @@ final class SyncLayout {
 
     // A lock, from its base.
     static final int LOCK_OWNER = 0; // ProcessToken of the holder, 0 when free
-    static final int LOCK_THREAD = 8; // id of the holding thread in that process
-    static final int LOCK_HOLDS = 16; // hold count (reentrant locks)
+    // (The holding thread and its hold count live in the holder's JVM: see LockCell.)
     static final int LOCK_RECOVERIES = 24; // how many times a dead holder's lock was taken over
     static final int LOCK_WAITERS = 128; // SleeperTable
 

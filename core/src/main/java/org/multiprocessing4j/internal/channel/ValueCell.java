@@ -70,10 +70,4 @@ public final class ValueCell extends SyncCell {
     public int getAndAddInt(int delta) {
         return (int) SharedSegment.INTS.getAndAdd(buffer, BITS, delta);
     }
-
-    /** Handle of the value; the lock travels with it (same segment). */
-    @Override
-    public Serializable handle() {
-        return super.handle();
-    }
 }

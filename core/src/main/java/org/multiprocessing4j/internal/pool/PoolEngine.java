@@ -242,6 +242,19 @@ public final class PoolEngine {
             ((Wire.Writer) call).item(item, what);
         }
 
+        /** For subclasses: appends a pair of arguments, both or neither (if one cannot be encoded). */
+        protected static void addPair(Object call, Object first, Object second, String what) {
+            Wire.Writer w = (Wire.Writer) call;
+            int mark = w.size();
+            try {
+                w.item(first, what);
+                w.item(second, what);
+            } catch (RuntimeException e) {
+                w.truncate(mark);
+                throw e;
+            }
+        }
+
         /** For subclasses: the finished message of {@code count} items. */
         protected static byte[] finishCall(Object call, int count) {
             Wire.Writer w = (Wire.Writer) call;

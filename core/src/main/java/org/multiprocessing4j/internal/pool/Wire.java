@@ -115,6 +115,15 @@ final class Wire {
             return op(s);
         }
 
+        int size() {
+            return size;
+        }
+
+        /** Drops what was written after {@code mark} (a {@link #size()}). */
+        void truncate(int mark) {
+            size = mark;
+        }
+
         /** Overwrites the int at {@code at}. */
         void patchI32(int at, int v) {
             INTS.set(buf, at, v);
