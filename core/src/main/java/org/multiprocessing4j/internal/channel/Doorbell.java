@@ -36,6 +36,7 @@ final class Doorbell {
     private static final ConcurrentLinkedQueue<Doorbell> IDLE = new ConcurrentLinkedQueue<>();
     private static final Map<Long, Target> TARGETS = new ConcurrentHashMap<>();
     private static volatile boolean unsupported;
+    private static final int O_NONBLOCK = 04000;
 
     final long pid;
     final int writeFd;
@@ -78,31 +79,20 @@ final class Doorbell {
         if (!Files.isDirectory(fds)) {
             throw new IOException("no /proc/self/fd");
         }
-        Set<Long> before = pipeWriteEnds(fds).keySet();
         Pipe pipe = Pipe.open();
         boolean done = false;
         try {
             pipe.source().configureBlocking(false);
             Selector selector = Selector.open();
             pipe.source().register(selector, SelectionKey.OP_READ);
-            // The JDK does not say which descriptors the pipe got: look for new pipe write ends,
-            // and prove the one that is ours by sending a byte through it.
-            for (Map.Entry<Long, Integer> candidate : pipeWriteEnds(fds).entrySet()) {
-                if (before.contains(candidate.getKey())) {
-                    continue;
-                }
-                try (FileChannel w = FileChannel.open(fds.resolve(String.valueOf(candidate.getValue())),
-                        StandardOpenOption.WRITE)) {
-                    w.write(ByteBuffer.wrap(new byte[] {1}));
-                }
-                ByteBuffer one = ByteBuffer.allocate(1);
-                if (pipe.source().read(one) == 1) {
-                    done = true;
-                    return new Doorbell(pipe, selector, candidate.getValue(), candidate.getKey());
-                }
+            int fd = ownWriteEnd(fds, pipe.sink());
+            long inode = pipeWriteEnds(fds).getOrDefault(fd, -1L);
+            if (fd < 0 || inode < 0) {
+                selector.close();
+                throw new IOException("cannot find the descriptor of a new pipe");
             }
-            selector.close();
-            throw new IOException("cannot find the descriptor of a new pipe");
+            done = true;
+            return new Doorbell(pipe, selector, fd, inode);
         } finally {
             if (!done) {
                 pipe.source().close();
@@ -111,18 +101,49 @@ final class Doorbell {
         }
     }
 
-    /** Inode of each pipe whose write end this JVM has open, and that descriptor. */
-    private static Map<Long, Integer> pipeWriteEnds(Path fds) throws IOException {
-        Map<Long, Integer> ends = new java.util.HashMap<>();
+    /**
+     * The descriptor number of {@code sink}, which the JDK does not tell. Other threads may open
+     * and close pipes at the same moment (a {@code ProcessBuilder} child's standard input, the JDK's
+     * spawn helper, our own handshake), so a new write end is not necessarily ours, and nothing
+     * may be written to one to find out: the byte would land in someone else's pipe. Instead,
+     * switch {@code O_NONBLOCK} on our own sink on and off a few times and keep the candidate
+     * whose flags follow each switch; another pipe following the same pattern by chance is
+     * vanishingly unlikely, and if candidates remain ambiguous we give up (waiters then park).
+     *
+     * @return the descriptor, or -1 if it could not be told apart
+     */
+    private static int ownWriteEnd(Path fds, Pipe.SinkChannel sink) throws IOException {
+        // Every pipe write end is a candidate: descriptor numbers are reused at once, so one
+        // that existed before the pipe was made may be ours now.
+        Set<Integer> candidates = new java.util.HashSet<>(pipeWriteEnds(fds).keySet());
+        boolean nonBlocking = false;
+        for (int round = 0; round < 8 && !candidates.isEmpty(); round++) {
+            nonBlocking = !nonBlocking;
+            sink.configureBlocking(!nonBlocking);
+            for (java.util.Iterator<Integer> it = candidates.iterator(); it.hasNext(); ) {
+                if (isNonBlocking(fds, it.next()) != nonBlocking) {
+                    it.remove();
+                }
+            }
+            if (candidates.size() == 1 && round >= 3) {
+                break;
+            }
+        }
+        sink.configureBlocking(true);
+        return candidates.size() == 1 ? candidates.iterator().next() : -1;
+    }
+
+    /** Each descriptor of this JVM that is the write end of a pipe, and that pipe's inode. */
+    private static Map<Integer, Long> pipeWriteEnds(Path fds) throws IOException {
+        Map<Integer, Long> ends = new java.util.HashMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds)) {
             for (Path e : entries) {
                 try {
                     String link = Files.readSymbolicLink(e).toString();
                     if (link.startsWith("pipe:[")) {
                         int fd = Integer.parseInt(e.getFileName().toString());
-                        String info = Files.readString(Path.of("/proc/self/fdinfo/" + fd));
-                        if (isWriteOnly(info)) {
-                            ends.put(Long.parseLong(link.substring(6, link.length() - 1)), fd);
+                        if ((fdFlags(fd) & 3) == 1) { // O_WRONLY
+                            ends.put(fd, Long.parseLong(link.substring(6, link.length() - 1)));
                         }
                     }
                 } catch (IOException | RuntimeException gone) {
@@ -133,14 +154,33 @@ final class Doorbell {
         return ends;
     }
 
-    private static boolean isWriteOnly(String fdinfo) {
-        for (String line : fdinfo.split("\n")) {
+    private static boolean isNonBlocking(Path fds, int fd) {
+        try {
+            return (fdFlags(fd) & O_NONBLOCK) != 0;
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
+    }
+
+    /** The {@code flags:} line of {@code /proc/self/fdinfo/<fd>}: the open file's status flags. */
+    private static long fdFlags(int fd) throws IOException {
+        for (String line : Files.readString(Path.of("/proc/self/fdinfo/" + fd)).split("\n")) {
             if (line.startsWith("flags:")) {
-                long flags = Long.parseLong(line.substring(6).trim(), 8);
-                return (flags & 3) == 1; // O_WRONLY
+                return Long.parseLong(line.substring(6).trim(), 8);
             }
         }
-        return false;
+        throw new IOException("no flags for descriptor " + fd);
+    }
+
+    /** Closes this doorbell's pipe; for tests that make many and must not keep them. */
+    void close() {
+        try {
+            selector.close();
+            pipe.source().close();
+            pipe.sink().close();
+        } catch (IOException ignored) {
+            // Nothing more to release.
+        }
     }
 
     /** Empties the pipe: rings already seen. */
