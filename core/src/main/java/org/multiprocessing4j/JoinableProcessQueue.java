@@ -44,7 +44,7 @@ public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
     }
 
     @Override
-    boolean counts() {
+    boolean joinable() {
         return true;
     }
 

@@ -118,7 +118,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      */
     @Override
     public void put(E item) throws InterruptedException {
-        channel.put(checkItem(item), what(), -1, counts(), guard);
+        channel.put(checkItem(item), what(), -1, guard);
     }
 
     /**
@@ -134,7 +134,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     public boolean offer(E item) {
         Object checked = checkItem(item);
         try {
-            return channel.put(checked, what(), 0, counts(), guard);
+            return channel.put(checked, what(), 0, guard);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -153,12 +153,12 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     @Override
     public boolean offer(E item, long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
-        return channel.put(checkItem(item), what(), Math.max(0, unit.toNanos(timeout)), counts(), guard);
+        return channel.put(checkItem(item), what(), Math.max(0, unit.toNanos(timeout)), guard);
     }
 
     /** As {@link #offer(Object, long, TimeUnit)}, with a {@code Duration}. */
     public boolean offer(E item, Duration timeout) throws InterruptedException {
-        return channel.put(checkItem(item), what(), nanos(timeout), counts(), guard);
+        return channel.put(checkItem(item), what(), nanos(timeout), guard);
     }
 
     /**
@@ -317,7 +317,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
                 + (channel.maxsize() > 0 ? ", maxsize=" + channel.maxsize() : "") + "]";
     }
 
-    boolean counts() {
+    boolean joinable() {
         return false;
     }
 
@@ -351,7 +351,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     /** What travels instead of a queue: how to reach its shared memory. */
     Object writeReplace() throws ObjectStreamException {
         checkOpen();
-        return new Handle(channel.handle(), counts());
+        return new Handle(channel.handle(), joinable());
     }
 
     private void readObject(ObjectInputStream in) throws InvalidObjectException {

@@ -242,11 +242,8 @@ public final class PipeChannel {
             }
         };
         try (Backoff backoff = Backoff.untimed()) {
-            int got = ring.producerLock.acquire(backoff, g);
+            int got = ring.lockForWriting(backoff, g);
             try {
-                if (got == SharedLock.TAKEN_OVER) {
-                    ring.repairAfterDeadProducer();
-                }
                 ring.write(raw ? Ring.RAW : 0, bytes, offset, length, backoff, g);
             } finally {
                 ring.producerLock.release();
@@ -279,7 +276,7 @@ public final class PipeChannel {
         Ring ring = incoming(end);
         Guard g = eofGuard(end, ring, guard);
         try (Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)) {
-            int got = ring.consumerLock.acquire(backoff, g);
+            int got = ring.lockForReading(backoff, g);
             if (got == SharedLock.TIMED_OUT) {
                 return NOTHING;
             }

@@ -81,22 +81,18 @@ public final class QueueChannel {
      * Puts an encoded item, waiting for room at most {@code timeoutNanos} (negative: no limit;
      * zero: not at all, though a lock held by another process is waited for briefly).
      *
-     * @param counts whether to count it as unfinished work ({@code JoinableProcessQueue})
      * @return false if there was no room in time: nothing was put
      */
-    public boolean put(Object item, String what, long timeoutNanos, boolean counts, Guard guard)
+    public boolean put(Object item, String what, long timeoutNanos, Guard guard)
             throws InterruptedException {
         ItemCodec.Encoded e = ItemCodec.encode(item, what);
         Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos);
         try (Backoff lockWait = timeoutNanos == 0 ? Backoff.timed(LOCK_PATIENCE_NANOS) : null) {
-            int got = ring.producerLock.acquire(lockWait != null ? lockWait : backoff, guard);
+            int got = ring.lockForWriting(lockWait != null ? lockWait : backoff, guard);
             if (got == SharedLock.TIMED_OUT) {
                 return false;
             }
             try {
-                if (got == SharedLock.TAKEN_OVER) {
-                    ring.repairAfterDeadProducer();
-                }
                 if (maxsize > 0) {
                     backoff.on(ring.roomWaiters);
                     while (ring.put() - ring.taken() >= maxsize) {
@@ -106,18 +102,7 @@ public final class QueueChannel {
                         }
                     }
                 }
-                if (counts) {
-                    ring.countUnfinished();
-                }
-                boolean done = false;
-                try {
-                    done = ring.write(e.flags, e.bytes, 0, e.length, backoff, guard);
-                } finally {
-                    if (counts && !done) {
-                        ring.uncountUnfinished();
-                    }
-                }
-                return done;
+                return ring.write(e.flags, e.bytes, 0, e.length, backoff, guard);
             } finally {
                 ring.producerLock.release();
             }
@@ -137,7 +122,7 @@ public final class QueueChannel {
         byte[] message;
         boolean raw;
         try (Backoff lockWait = timeoutNanos == 0 ? Backoff.timed(LOCK_PATIENCE_NANOS) : null) {
-            int got = ring.consumerLock.acquire(lockWait != null ? lockWait : backoff, guard);
+            int got = ring.lockForReading(lockWait != null ? lockWait : backoff, guard);
             if (got == SharedLock.TIMED_OUT) {
                 return NOTHING;
             }
@@ -160,7 +145,7 @@ public final class QueueChannel {
     public java.util.List<Object> drain(long lockPatienceNanos) throws InterruptedException {
         java.util.List<Object> items = new java.util.ArrayList<>();
         try (Backoff lockWait = Backoff.timed(lockPatienceNanos); Backoff none = Backoff.timed(0)) {
-            int got = ring.consumerLock.acquire(lockWait, Guard.NONE);
+            int got = ring.lockForReading(lockWait, Guard.NONE);
             if (got == SharedLock.TIMED_OUT) {
                 return items;
             }
@@ -184,9 +169,12 @@ public final class QueueChannel {
         return !ring.hasData();
     }
 
-    /** One item fewer is unfinished; false if none was. */
+    /**
+     * One item fewer is unfinished; false if none was. Every item put counts as unfinished
+     * until then; only {@code JoinableProcessQueue} asks.
+     */
     public boolean taskDone() {
-        return ring.decrementUnfinished();
+        return ring.countDone();
     }
 
     /** Waits until no item is unfinished, at most {@code timeoutNanos} (negative: no limit). */
@@ -194,12 +182,7 @@ public final class QueueChannel {
         try (Backoff backoff = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos))
                 .on(ring.joinWaiters)) {
             while (ring.unfinished() > 0) {
-                boolean slow = backoff.slowCheckDue();
-                guard.check(slow);
-                if (slow) {
-                    // A producer that died mid-put counted an item that will never come.
-                    ring.producerLock.recoverFromDeadHolder(ring::repairAfterDeadProducer);
-                }
+                guard.check(backoff.slowCheckDue());
                 if (!backoff.idle()) {
                     return ring.unfinished() <= 0;
                 }

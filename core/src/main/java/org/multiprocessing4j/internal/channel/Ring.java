@@ -9,10 +9,10 @@ import org.multiprocessing4j.internal.platform.ProcessToken;
  * single-producer single-consumer ring, which needs no atomic instruction per message.
  *
  * <p>Layout, from {@code at}: one 128-byte line each for the producer's words (tail, messages
- * put, the start of a message being written in chunks, the start of the last abandoned one),
- * the consumer's words (head, messages taken), the two locks, and a counter for
- * {@code JoinableProcessQueue}; five {@link SleeperTable}s (waiting for data, for room, for
- * {@code join}, for each lock); then {@code capacity} bytes of records. Positions only grow;
+ * put, the start of a message being written in chunks, the start of the last abandoned one, the
+ * put's commit record), the consumer's words (head, messages taken, the take's commit record),
+ * the two locks, and the {@code taskDone()} count of {@code JoinableProcessQueue}; five
+ * {@link SleeperTable}s (waiting for data, for room, for {@code join}, for each lock); then {@code capacity} bytes of records. Positions only grow;
  * the index in the ring is {@code position & (capacity - 1)}.
  *
  * <p>A record is an 8-byte header ({@code int} chunk length with flags, {@code int} message
@@ -21,6 +21,17 @@ import org.multiprocessing4j.internal.platform.ProcessToken;
  * store only after a whole record is written, so a producer that dies leaves every record
  * either whole or absent. A chunked message left unfinished (the producer timed out or died)
  * is marked abandoned, and consumers drop the chunks they have read of it.
+ *
+ * <p><b>Counters that a death cannot leave wrong.</b> The messages-put count and the tail are two
+ * words, and a process can die between any two stores. So the last record of a message is
+ * published as a small redo log: the producer first notes the tail it is about to publish and
+ * the count that goes with it (the commit record), then publishes the tail (the commit point),
+ * then stores the count. {@link #put()} derives the count from these: if the noted tail has been
+ * published, the noted count holds, whether or not it was stored. A producer that dies anywhere
+ * in the sequence has therefore either put its message, counted, or not put it, uncounted. The
+ * consumer side does the same with the head and the taken count. Unfinished tasks are not a
+ * counter of their own but messages put minus {@code taskDone()} calls, so they are exact by the
+ * same argument.
  */
 final class Ring {
     private static final int TABLE_STRIDE = (SleeperTable.BYTES + 127) / 128 * 128;
@@ -31,12 +42,15 @@ final class Ring {
     private static final int PUT_COUNT = 8;
     private static final int OPEN_MESSAGE = 16;
     private static final int ABANDONED = 24;
-    private static final int PENDING_COUNTED = 32;
+    private static final int COMMIT_TAIL = 32;
+    private static final int COMMIT_PUT = 40;
     private static final int HEAD = 128;
     private static final int TAKE_COUNT = 136;
+    private static final int COMMIT_HEAD = 144;
+    private static final int COMMIT_TAKE = 152;
     private static final int PRODUCER_LOCK = 256;
     private static final int CONSUMER_LOCK = 384;
-    private static final int UNFINISHED = 512;
+    private static final int DONE_COUNT = 512;
 
     private static final int MORE = 1 << 31;
     private static final int CONT = 1 << 30;
@@ -61,6 +75,24 @@ final class Ring {
     final SleeperTable joinWaiters;
     /** Set by {@link #read}, for its caller while it still holds the consumer lock. */
     boolean lastReadRaw;
+
+    /**
+     * Where a test stops a producer or consumer as a SIGKILL would, between two stores to shared
+     * memory: each point calls it with its name, and it may throw. Null outside tests.
+     */
+    static DeathPoint deathPoint;
+
+    /** A test's hook into the points where a process may die mid-operation. */
+    interface DeathPoint {
+        void reached(String point);
+    }
+
+    private static void mayDieHere(String point) {
+        DeathPoint d = deathPoint;
+        if (d != null) {
+            d.reached(point);
+        }
+    }
 
     Ring(ByteBuffer buffer, int at, int capacity) {
         if (Integer.bitCount(capacity) != 1 || capacity < 4096) {
@@ -92,11 +124,37 @@ final class Ring {
         SharedSegment.LONGS.setRelease(buffer, at + ABANDONED, -1L);
     }
 
-    /** Messages put and not yet taken: exact when nobody is putting or taking. */
+    /**
+     * Messages put and not yet taken: exact when nobody is putting or taking (a process that
+     * died mid-operation counts as not putting or taking).
+     */
     long size() {
-        long taken = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAKE_COUNT);
-        long put = (long) SharedSegment.LONGS.getAcquire(buffer, at + PUT_COUNT);
-        return Math.max(0, put - taken);
+        long taken = taken();
+        long n = put() - taken;
+        if (n > 0 && headInsideMessage()) {
+            // The head is past the start of a message: a consumer has it (or had it and died,
+            // and then it is lost with that consumer): nobody else can take it.
+            n--;
+        }
+        return Math.max(0, n);
+    }
+
+    /** True if the next record to read continues a message whose start was read. */
+    private boolean headInsideMessage() {
+        long head = (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
+        long tail = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
+        if (head == tail) {
+            return false;
+        }
+        int info = (int) SharedSegment.INTS.getAcquire(buffer, data + (int) (head & mask));
+        if ((info & PAD) != 0) {
+            head += capacity - (int) (head & mask);
+            if (head == tail) {
+                return false;
+            }
+            info = (int) SharedSegment.INTS.getAcquire(buffer, data);
+        }
+        return (info & CONT) != 0;
     }
 
     /** True if a message (or part of one) is there to read. */
@@ -105,20 +163,19 @@ final class Ring {
                 != (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
     }
 
-    /** The counter behind {@code JoinableProcessQueue}: adds {@code delta}, returns the new value. */
-    long addUnfinished(long delta) {
-        return (long) SharedSegment.LONGS.getAndAdd(buffer, at + UNFINISHED, delta) + delta;
-    }
-
-    /** Subtracts one unless the counter is zero; returns false if it was. */
-    boolean decrementUnfinished() {
+    /**
+     * For {@code JoinableProcessQueue.taskDone()}: counts one more message handled, unless
+     * every message put is already; returns false if it was. Any process may call it, holding
+     * no lock.
+     */
+    boolean countDone() {
         while (true) {
-            long n = (long) SharedSegment.LONGS.getVolatile(buffer, at + UNFINISHED);
-            if (n <= 0) {
+            long done = (long) SharedSegment.LONGS.getVolatile(buffer, at + DONE_COUNT);
+            if (done >= put()) {
                 return false;
             }
-            if (SharedSegment.LONGS.compareAndSet(buffer, at + UNFINISHED, n, n - 1)) {
-                if (n == 1) {
+            if (SharedSegment.LONGS.compareAndSet(buffer, at + DONE_COUNT, done, done + 1)) {
+                if (done + 1 >= put()) {
                     joinWaiters.wakeAll();
                 }
                 return true;
@@ -126,15 +183,41 @@ final class Ring {
         }
     }
 
+    /** Messages put and not yet counted done: exact when nobody is putting or finishing. */
     long unfinished() {
-        return (long) SharedSegment.LONGS.getVolatile(buffer, at + UNFINISHED);
+        long done = (long) SharedSegment.LONGS.getVolatile(buffer, at + DONE_COUNT);
+        return Math.max(0, put() - done);
+    }
+
+    /**
+     * Takes the producer lock, waiting as {@code backoff} allows, and mends what a dead holder
+     * left half done before returning.
+     *
+     * @return {@link SharedLock#ACQUIRED}, {@link SharedLock#TAKEN_OVER} or {@link SharedLock#TIMED_OUT}
+     */
+    int lockForWriting(Backoff backoff, Guard guard) throws InterruptedException {
+        int got = producerLock.acquire(backoff, guard);
+        if (got == SharedLock.TAKEN_OVER) {
+            repairAfterDeadProducer();
+        }
+        return got;
+    }
+
+    /** The consumer's {@link #lockForWriting}. */
+    int lockForReading(Backoff backoff, Guard guard) throws InterruptedException {
+        int got = consumerLock.acquire(backoff, guard);
+        if (got == SharedLock.TAKEN_OVER) {
+            settleCommit(COMMIT_TAKE, COMMIT_HEAD, HEAD, TAKE_COUNT);
+        }
+        return got;
     }
 
     /**
      * For the producer that took the lock over from a dead one: marks its partly published
-     * message abandoned, and takes back the unfinished count of a message it did not finish.
+     * message abandoned, and settles its commit record.
      */
-    void repairAfterDeadProducer() {
+    private void repairAfterDeadProducer() {
+        settleCommit(COMMIT_PUT, COMMIT_TAIL, TAIL, PUT_COUNT);
         long open = (long) SharedSegment.LONGS.getAcquire(buffer, at + OPEN_MESSAGE);
         long tail = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
         if (open != -1 && open < tail) {
@@ -144,7 +227,6 @@ final class Ring {
         // (open == tail: it died before its first chunk was published; nothing of it is there,
         // and the next message will start at that very position, so it must not be marked.)
         SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
-        uncountUnfinished();
     }
 
     /**
@@ -196,15 +278,13 @@ final class Ring {
             SharedSegment.INTS.set(buffer, i, chunk | flags | (more ? MORE : 0) | (first ? 0 : CONT));
             SharedSegment.INTS.set(buffer, i + 4, length);
             tail += record;
-            if (!more) {
-                // Counted and cleared before the last record is published, by the same release
-                // store: a producer that dies after it has put its message wholly, and one that
-                // dies before it has not, as far as the counters say.
-                long put = (long) SharedSegment.LONGS.get(buffer, at + PUT_COUNT);
-                SharedSegment.LONGS.set(buffer, at + PUT_COUNT, put + 1);
-                SharedSegment.LONGS.set(buffer, at + PENDING_COUNTED, 0L);
+            mayDieHere("put: record written");
+            if (more) {
+                SharedSegment.LONGS.setRelease(buffer, at + TAIL, tail);
+                mayDieHere("put: chunk published");
+            } else {
+                commitPut(tail);
             }
-            SharedSegment.LONGS.setRelease(buffer, at + TAIL, tail);
             dataWaiters.wakeOne();
             done += chunk;
             first = false;
@@ -216,21 +296,62 @@ final class Ring {
     }
 
     /**
-     * For a {@code JoinableProcessQueue} producer holding the lock: counts one more unfinished
-     * item for the message it is about to write, remembering that it did, so that whoever takes
-     * the lock over from it if it dies before the message is whole can take the count back.
+     * Publishes the last record of a message and counts it, as a redo log (see the class
+     * comment): the commit record, then the tail (the commit point), then the count.
      */
-    void countUnfinished() {
-        SharedSegment.LONGS.setRelease(buffer, at + PENDING_COUNTED, 1L);
-        addUnfinished(1);
+    private void commitPut(long tail) {
+        long count = put() + 1;
+        SharedSegment.LONGS.setRelease(buffer, at + COMMIT_TAIL, tail);
+        mayDieHere("put: commit tail noted");
+        SharedSegment.LONGS.setRelease(buffer, at + COMMIT_PUT, count);
+        mayDieHere("put: commit count noted");
+        SharedSegment.LONGS.setRelease(buffer, at + TAIL, tail);
+        mayDieHere("put: tail published");
+        SharedSegment.LONGS.setRelease(buffer, at + PUT_COUNT, count);
+        mayDieHere("put: count stored");
     }
 
-    /** Takes back {@link #countUnfinished()} for a message that was not written. */
-    void uncountUnfinished() {
-        if ((long) SharedSegment.LONGS.getAcquire(buffer, at + PENDING_COUNTED) != 0) {
-            SharedSegment.LONGS.setRelease(buffer, at + PENDING_COUNTED, 0L);
-            decrementUnfinished();
-        }
+    /** The consumer's side of {@link #commitPut}: the head and the taken count. */
+    private void commitTake(long head) {
+        long count = taken() + 1;
+        SharedSegment.LONGS.setRelease(buffer, at + COMMIT_HEAD, head);
+        mayDieHere("take: commit head noted");
+        SharedSegment.LONGS.setRelease(buffer, at + COMMIT_TAKE, count);
+        mayDieHere("take: commit count noted");
+        SharedSegment.LONGS.setRelease(buffer, at + HEAD, head);
+        mayDieHere("take: head published");
+        SharedSegment.LONGS.setRelease(buffer, at + TAKE_COUNT, count);
+        mayDieHere("take: count stored");
+        roomWaiters.wakeOne();
+    }
+
+    /**
+     * For whoever took a lock over from a dead holder: finishes or forgets the holder's commit
+     * record, so that the record is true again before the position moves (a noted position left
+     * ahead of the published one would otherwise count the dead message once a later record is
+     * published past it). The count first, then the position: the record stays ignorable until
+     * it is true, so a repairer that dies too leaves it for the next.
+     */
+    private void settleCommit(int notedCount, int notedPosition, int position, int stored) {
+        long count = committed(notedCount, notedPosition, position, stored);
+        SharedSegment.LONGS.setRelease(buffer, at + stored, count);
+        SharedSegment.LONGS.setRelease(buffer, at + notedCount, count);
+        SharedSegment.LONGS.setRelease(buffer, at + notedPosition,
+                (long) SharedSegment.LONGS.getAcquire(buffer, at + position));
+    }
+
+    /**
+     * A count kept by {@link #commitPut}/{@link #commitTake}: the noted count if the noted
+     * position has been published, else the stored one. Reads the noted count first, so a
+     * commit record of a later message can only make the answer smaller, never larger, while
+     * someone is writing; when nobody is (or the writer died), the answer is exact.
+     */
+    private long committed(int notedCount, int notedPosition, int position, int stored) {
+        long noted = (long) SharedSegment.LONGS.getAcquire(buffer, at + notedCount);
+        long notedAt = (long) SharedSegment.LONGS.getAcquire(buffer, at + notedPosition);
+        long published = (long) SharedSegment.LONGS.getAcquire(buffer, at + position);
+        long count = (long) SharedSegment.LONGS.getAcquire(buffer, at + stored);
+        return notedAt <= published ? Math.max(count, noted) : count;
     }
 
     private void abandon(long start) {
@@ -243,11 +364,12 @@ final class Ring {
 
     /** Messages put so far; with {@link #taken()} it tells whether a bounded queue is full. */
     long put() {
-        return (long) SharedSegment.LONGS.getAcquire(buffer, at + PUT_COUNT);
+        return committed(COMMIT_PUT, COMMIT_TAIL, TAIL, PUT_COUNT);
     }
 
+    /** Messages taken so far (a message a dead consumer had started counts, once dropped). */
     long taken() {
-        return (long) SharedSegment.LONGS.getAcquire(buffer, at + TAKE_COUNT);
+        return committed(COMMIT_TAKE, COMMIT_HEAD, HEAD, TAKE_COUNT);
     }
 
     /**
@@ -318,22 +440,20 @@ final class Ring {
                     // The rest of a message whose start a consumer that died had taken: drop it,
                     // and count it as taken, as that consumer would have.
                     head += record;
-                    if ((info & MORE) == 0) {
-                        countTaken();
-                    }
-                    publishHead(head);
+                    publishRecordTaken(head, (info & MORE) == 0);
                     continue;
                 }
                 buffer.get(i + 8, out, filled, chunk);
                 filled += chunk;
                 head += record;
+                mayDieHere("take: record copied");
                 if ((info & MORE) == 0) {
-                    countTaken();
-                    publishHead(head);
+                    commitTake(head);
                     lastReadRaw = raw;
                     return out;
                 }
                 publishHead(head);
+                mayDieHere("take: chunk taken");
             }
         } finally {
             if (interrupted) {
@@ -342,9 +462,13 @@ final class Ring {
         }
     }
 
-    private void countTaken() {
-        long taken = (long) SharedSegment.LONGS.get(buffer, at + TAKE_COUNT);
-        SharedSegment.LONGS.set(buffer, at + TAKE_COUNT, taken + 1);
+    /** Moves the head past a record; if it ended a message, counts the message taken. */
+    private void publishRecordTaken(long head, boolean last) {
+        if (last) {
+            commitTake(head);
+        } else {
+            publishHead(head);
+        }
     }
 
     /**
@@ -363,10 +487,7 @@ final class Ring {
             }
             if ((info & CONT) != 0) {
                 head += align(8 + (info & LENGTH));
-                if ((info & MORE) == 0) {
-                    countTaken();
-                }
-                publishHead(head);
+                publishRecordTaken(head, (info & MORE) == 0);
                 continue;
             }
             return (int) SharedSegment.INTS.get(buffer, i + 4);

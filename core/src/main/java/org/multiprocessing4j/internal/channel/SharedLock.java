@@ -75,6 +75,15 @@ final class SharedLock {
                         held = true;
                         return ACQUIRED;
                     }
+                    // Out of time, perhaps before the first slow check came due (a short wait
+                    // on a busy machine can spend it all spinning and yielding): a dead holder
+                    // must not make a poll() or offer() fail, so look once before giving up.
+                    owner = (long) SharedSegment.LONGS.getVolatile(buffer, at);
+                    if (owner != FREE && owner != me && !ProcessToken.isAlive(owner)
+                            && SharedSegment.LONGS.compareAndSet(buffer, at, owner, me)) {
+                        held = true;
+                        return TAKEN_OVER;
+                    }
                     return TIMED_OUT;
                 }
             }
@@ -82,30 +91,6 @@ final class SharedLock {
             if (!held) {
                 local.unlock();
             }
-        }
-    }
-
-    /**
-     * If the lock is held by a process that has died, takes it over, runs {@code repair} and
-     * releases it; for a waiter that needs the lock's state mended but not the lock itself.
-     */
-    void recoverFromDeadHolder(Runnable repair) {
-        long owner = holder();
-        if (owner == FREE || ProcessToken.isAlive(owner) || !local.tryLock()) {
-            return;
-        }
-        try {
-            if (!SharedSegment.LONGS.compareAndSet(buffer, at, owner, ProcessToken.current())) {
-                return;
-            }
-            try {
-                repair.run();
-            } finally {
-                SharedSegment.LONGS.compareAndSet(buffer, at, ProcessToken.current(), 0L);
-                waiters.wakeOne();
-            }
-        } finally {
-            local.unlock();
         }
     }
 

@@ -24,7 +24,7 @@ import org.multiprocessing4j.testing.NoLeftovers;
 @ExtendWith(NoLeftovers.class)
 @Timeout(240)
 class DoorbellIT {
-    private static final int STARTS_PER_THREAD = 1500;
+    private static final int STARTS_PER_THREAD = 800;
 
     @Test
     void makingDoorbellsWritesNothingIntoPipesOtherThreadsOpen() throws Exception {
