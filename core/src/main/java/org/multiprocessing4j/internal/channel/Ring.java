@@ -207,7 +207,7 @@ final class Ring {
     int lockForReading(Backoff backoff, Guard guard) throws InterruptedException {
         int got = consumerLock.acquire(backoff, guard);
         if (got == SharedLock.TAKEN_OVER) {
-            settleCommit(COMMIT_TAKE, COMMIT_HEAD, HEAD, TAKE_COUNT);
+            settleCommit(TAKES);
         }
         return got;
     }
@@ -217,7 +217,7 @@ final class Ring {
      * message abandoned, and settles its commit record.
      */
     private void repairAfterDeadProducer() {
-        settleCommit(COMMIT_PUT, COMMIT_TAIL, TAIL, PUT_COUNT);
+        settleCommit(PUTS);
         long open = (long) SharedSegment.LONGS.getAcquire(buffer, at + OPEN_MESSAGE);
         long tail = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
         if (open != -1 && open < tail) {
@@ -283,7 +283,7 @@ final class Ring {
                 SharedSegment.LONGS.setRelease(buffer, at + TAIL, tail);
                 mayDieHere("put: chunk published");
             } else {
-                commitPut(tail);
+                commit(PUTS, tail);
             }
             dataWaiters.wakeOne();
             done += chunk;
@@ -296,32 +296,48 @@ final class Ring {
     }
 
     /**
-     * Publishes the last record of a message and counts it, as a redo log (see the class
-     * comment): the commit record, then the tail (the commit point), then the count.
+     * The four words one side of the ring keeps a count in (see the class comment), and the
+     * names of the points between its stores, for {@link #deathPoint}.
      */
-    private void commitPut(long tail) {
-        long count = put() + 1;
-        SharedSegment.LONGS.setRelease(buffer, at + COMMIT_TAIL, tail);
-        mayDieHere("put: commit tail noted");
-        SharedSegment.LONGS.setRelease(buffer, at + COMMIT_PUT, count);
-        mayDieHere("put: commit count noted");
-        SharedSegment.LONGS.setRelease(buffer, at + TAIL, tail);
-        mayDieHere("put: tail published");
-        SharedSegment.LONGS.setRelease(buffer, at + PUT_COUNT, count);
-        mayDieHere("put: count stored");
+    private static final class CountWords {
+        final int notedPosition;
+        final int notedCount;
+        final int position;
+        final int stored;
+        final String[] points;
+
+        CountWords(int notedPosition, int notedCount, int position, int stored, String side, String what) {
+            this.notedPosition = notedPosition;
+            this.notedCount = notedCount;
+            this.position = position;
+            this.stored = stored;
+            this.points = new String[] {side + ": commit " + what + " noted", side + ": commit count noted",
+                    side + ": " + what + " published", side + ": count stored"};
+        }
     }
 
-    /** The consumer's side of {@link #commitPut}: the head and the taken count. */
+    private static final CountWords PUTS = new CountWords(COMMIT_TAIL, COMMIT_PUT, TAIL, PUT_COUNT, "put", "tail");
+    private static final CountWords TAKES = new CountWords(COMMIT_HEAD, COMMIT_TAKE, HEAD, TAKE_COUNT, "take", "head");
+
+    /**
+     * Publishes {@code position} (the end of a message's last record) and counts the message,
+     * as a redo log: the commit record, then the position (the commit point), then the count.
+     */
+    private void commit(CountWords w, long position) {
+        long count = committed(w) + 1;
+        SharedSegment.LONGS.setRelease(buffer, at + w.notedPosition, position);
+        mayDieHere(w.points[0]);
+        SharedSegment.LONGS.setRelease(buffer, at + w.notedCount, count);
+        mayDieHere(w.points[1]);
+        SharedSegment.LONGS.setRelease(buffer, at + w.position, position);
+        mayDieHere(w.points[2]);
+        SharedSegment.LONGS.setRelease(buffer, at + w.stored, count);
+        mayDieHere(w.points[3]);
+    }
+
+    /** The consumer's {@link #commit}, which also makes room for waiting producers. */
     private void commitTake(long head) {
-        long count = taken() + 1;
-        SharedSegment.LONGS.setRelease(buffer, at + COMMIT_HEAD, head);
-        mayDieHere("take: commit head noted");
-        SharedSegment.LONGS.setRelease(buffer, at + COMMIT_TAKE, count);
-        mayDieHere("take: commit count noted");
-        SharedSegment.LONGS.setRelease(buffer, at + HEAD, head);
-        mayDieHere("take: head published");
-        SharedSegment.LONGS.setRelease(buffer, at + TAKE_COUNT, count);
-        mayDieHere("take: count stored");
+        commit(TAKES, head);
         roomWaiters.wakeOne();
     }
 
@@ -332,44 +348,36 @@ final class Ring {
      * published past it). The count first, then the position: the record stays ignorable until
      * it is true, so a repairer that dies too leaves it for the next.
      */
-    private void settleCommit(int notedCount, int notedPosition, int position, int stored) {
-        long count = committed(notedCount, notedPosition, position, stored);
-        SharedSegment.LONGS.setRelease(buffer, at + stored, count);
-        SharedSegment.LONGS.setRelease(buffer, at + notedCount, count);
-        SharedSegment.LONGS.setRelease(buffer, at + notedPosition,
-                (long) SharedSegment.LONGS.getAcquire(buffer, at + position));
+    private void settleCommit(CountWords w) {
+        long count = committed(w);
+        SharedSegment.LONGS.setRelease(buffer, at + w.stored, count);
+        SharedSegment.LONGS.setRelease(buffer, at + w.notedCount, count);
+        SharedSegment.LONGS.setRelease(buffer, at + w.notedPosition,
+                (long) SharedSegment.LONGS.getAcquire(buffer, at + w.position));
     }
 
     /**
-     * A count kept by {@link #commitPut}/{@link #commitTake}: the noted count if the noted
-     * position has been published, else the stored one. Reads the noted count first, so a
-     * commit record of a later message can only make the answer smaller, never larger, while
-     * someone is writing; when nobody is (or the writer died), the answer is exact.
+     * A count kept by {@link #commit}: the noted count if the noted position has been
+     * published, else the stored one. Reads the noted count first, so a commit record of a
+     * later message can only make the answer smaller, never larger, while someone is writing;
+     * when nobody is (or the writer died), the answer is exact.
      */
-    private long committed(int notedCount, int notedPosition, int position, int stored) {
-        long noted = (long) SharedSegment.LONGS.getAcquire(buffer, at + notedCount);
-        long notedAt = (long) SharedSegment.LONGS.getAcquire(buffer, at + notedPosition);
-        long published = (long) SharedSegment.LONGS.getAcquire(buffer, at + position);
-        long count = (long) SharedSegment.LONGS.getAcquire(buffer, at + stored);
+    private long committed(CountWords w) {
+        long noted = (long) SharedSegment.LONGS.getAcquire(buffer, at + w.notedCount);
+        long notedAt = (long) SharedSegment.LONGS.getAcquire(buffer, at + w.notedPosition);
+        long published = (long) SharedSegment.LONGS.getAcquire(buffer, at + w.position);
+        long count = (long) SharedSegment.LONGS.getAcquire(buffer, at + w.stored);
         return notedAt <= published ? Math.max(count, noted) : count;
-    }
-
-    private void abandon(long start) {
-        if (start != -1) {
-            SharedSegment.LONGS.setRelease(buffer, at + ABANDONED, start);
-            SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
-            dataWaiters.wakeAll();
-        }
     }
 
     /** Messages put so far; with {@link #taken()} it tells whether a bounded queue is full. */
     long put() {
-        return committed(COMMIT_PUT, COMMIT_TAIL, TAIL, PUT_COUNT);
+        return committed(PUTS);
     }
 
     /** Messages taken so far (a message a dead consumer had started counts, once dropped). */
     long taken() {
-        return committed(COMMIT_TAKE, COMMIT_HEAD, HEAD, TAKE_COUNT);
+        return committed(TAKES);
     }
 
     /**
