@@ -370,6 +370,14 @@ final class Ring {
         return notedAt <= published ? Math.max(count, noted) : count;
     }
 
+    private void abandon(long start) {
+        if (start != -1) {
+            SharedSegment.LONGS.setRelease(buffer, at + ABANDONED, start);
+            SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
+            dataWaiters.wakeAll();
+        }
+    }
+
     /** Messages put so far; with {@link #taken()} it tells whether a bounded queue is full. */
     long put() {
         return committed(PUTS);
