@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.multiprocessing4j.internal.channel.Transit;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.launch.ChildCommand;
 import org.multiprocessing4j.internal.platform.ExitStatus;
 import org.multiprocessing4j.internal.runtime.JvmProcessAccess;
 import org.multiprocessing4j.internal.runtime.ProcessControl;
 import org.multiprocessing4j.internal.runtime.ProcessRegistry;
+import org.multiprocessing4j.internal.shm.Transit;
 
 /**
  * A piece of this program that runs in its own operating-system process, a child JVM: the

@@ -8,9 +8,9 @@ import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.multiprocessing4j.internal.channel.Guard;
-import org.multiprocessing4j.internal.channel.ItemCodec;
 import org.multiprocessing4j.internal.channel.PipeChannel;
+import org.multiprocessing4j.internal.codec.ItemCodec;
+import org.multiprocessing4j.internal.shm.Guard;
 
 /**
  * One end of a {@link ProcessPipe}, as Python's {@code multiprocessing.connection.Connection}.

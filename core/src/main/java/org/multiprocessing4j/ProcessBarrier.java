@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.multiprocessing4j.internal.channel.BarrierCell;
+import org.multiprocessing4j.internal.sync.BarrierCell;
 
 /**
  * A barrier for a fixed number of parties in any processes of a family, as Python's

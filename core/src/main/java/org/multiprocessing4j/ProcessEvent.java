@@ -5,7 +5,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.time.Duration;
-import org.multiprocessing4j.internal.channel.EventCell;
+import org.multiprocessing4j.internal.sync.EventCell;
 
 /**
  * A flag shared by the processes of a family, as Python's {@code multiprocessing.Event}: any

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
-import org.multiprocessing4j.internal.channel.ConditionCell;
-import org.multiprocessing4j.internal.channel.LockCell;
+import org.multiprocessing4j.internal.sync.ConditionCell;
+import org.multiprocessing4j.internal.sync.LockCell;
 
 /**
  * A mutual-exclusion lock shared by the processes of a family, as Python's

@@ -11,8 +11,8 @@ import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.multiprocessing4j.internal.channel.Guard;
 import org.multiprocessing4j.internal.channel.QueueChannel;
+import org.multiprocessing4j.internal.shm.Guard;
 
 /**
  * A FIFO queue that every process of a family can put to and take from: Python's

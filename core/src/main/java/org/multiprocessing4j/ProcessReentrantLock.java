@@ -1,6 +1,6 @@
 package org.multiprocessing4j;
 
-import org.multiprocessing4j.internal.channel.LockCell;
+import org.multiprocessing4j.internal.sync.LockCell;
 
 /**
  * A reentrant lock shared by the processes of a family, as Python's {@code multiprocessing.RLock}:

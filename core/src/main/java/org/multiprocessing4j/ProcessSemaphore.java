@@ -7,7 +7,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import org.multiprocessing4j.internal.channel.SemaphoreCell;
+import org.multiprocessing4j.internal.sync.SemaphoreCell;
 
 /**
  * A counting semaphore shared by the processes of a family, as Python's

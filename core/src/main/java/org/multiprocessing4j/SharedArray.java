@@ -4,7 +4,7 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
-import org.multiprocessing4j.internal.channel.ArrayCell;
+import org.multiprocessing4j.internal.sync.ArrayCell;
 
 /**
  * A fixed-length array in shared memory that every process of a family sees, as Python's

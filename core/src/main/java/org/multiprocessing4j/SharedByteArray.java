@@ -1,7 +1,7 @@
 package org.multiprocessing4j;
 
 import java.util.Objects;
-import org.multiprocessing4j.internal.channel.ArrayCell;
+import org.multiprocessing4j.internal.sync.ArrayCell;
 
 /**
  * A shared array of {@code byte}s (Python's {@code Array('b', n)}): element get and set, and bulk

@@ -2,7 +2,7 @@ package org.multiprocessing4j;
 
 import java.util.Objects;
 import java.util.function.DoubleUnaryOperator;
-import org.multiprocessing4j.internal.channel.ValueCell;
+import org.multiprocessing4j.internal.sync.ValueCell;
 
 /**
  * A {@code double} in shared memory, shared by the processes of a family (Python's

@@ -2,7 +2,7 @@ package org.multiprocessing4j;
 
 import java.util.Objects;
 import java.util.function.IntUnaryOperator;
-import org.multiprocessing4j.internal.channel.ValueCell;
+import org.multiprocessing4j.internal.sync.ValueCell;
 
 /**
  * An {@code int} in shared memory with the atomic operations of

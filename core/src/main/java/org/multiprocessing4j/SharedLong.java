@@ -3,7 +3,7 @@ package org.multiprocessing4j;
 import java.util.Objects;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
-import org.multiprocessing4j.internal.channel.ValueCell;
+import org.multiprocessing4j.internal.sync.ValueCell;
 
 /**
  * A {@code long} in shared memory with the atomic operations of

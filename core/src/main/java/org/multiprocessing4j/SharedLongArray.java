@@ -1,6 +1,6 @@
 package org.multiprocessing4j;
 
-import org.multiprocessing4j.internal.channel.ArrayCell;
+import org.multiprocessing4j.internal.sync.ArrayCell;
 
 /** A shared array of {@code long}s (Python's {@code Array('q', n)}); see {@link SharedArray}. */
 public final class SharedLongArray extends SharedArray {

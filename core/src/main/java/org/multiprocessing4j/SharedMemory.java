@@ -6,7 +6,7 @@ import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.Optional;
-import org.multiprocessing4j.internal.channel.MemoryCell;
+import org.multiprocessing4j.internal.sync.MemoryCell;
 
 /**
  * A block of raw shared memory, as Python's {@code multiprocessing.shared_memory.SharedMemory}:

@@ -4,7 +4,7 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
-import org.multiprocessing4j.internal.channel.ValueCell;
+import org.multiprocessing4j.internal.sync.ValueCell;
 
 /**
  * A number in shared memory that every process of a family sees, as Python's

@@ -2,6 +2,14 @@ package org.multiprocessing4j.internal.channel;
 
 import org.multiprocessing4j.ProcessQueue;
 import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.codec.ItemCodec;
+import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.Doorbell;
+import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.shm.SharedLock;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.SleeperTable;
+import org.multiprocessing4j.internal.shm.Transit;
 
 /**
  * For a JVM booted ahead of need, and for the class-data archive's training run: loads what a

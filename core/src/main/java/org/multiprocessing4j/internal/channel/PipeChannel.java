@@ -3,7 +3,13 @@ package org.multiprocessing4j.internal.channel;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.platform.ProcessToken;
+import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.shm.SharedLock;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.Transit;
 
 /**
  * The shared part of one {@code ProcessPipe}: one {@link Ring} per direction (one for a one-way
@@ -19,7 +25,7 @@ public final class PipeChannel {
     /** Bytes of shared memory per direction unless the system property says otherwise. */
     public static final String BUFFER_PROPERTY = "multiprocessing4j.pipeBufferBytes";
     private static final int DEFAULT_BUFFER = 1 << 20;
-    static final int KIND = 2;
+    public static final int KIND = 2;
     private static final int DUPLEX_AT = SharedSegment.HEADER_BYTES;
     private static final int HOLDERS_AT = 128;
     private static final int SLOTS = 32;
@@ -97,7 +103,7 @@ public final class PipeChannel {
      *
      * @throws IllegalStateException if the end has as many holders as it can track
      */
-    synchronized void open(int end, int reserved, long transitToken) {
+    public synchronized void open(int end, int reserved, long transitToken) {
         long me = ProcessToken.current();
         if (localUsers[end]++ > 0) {
             if (reserved >= 0) {
@@ -192,7 +198,7 @@ public final class PipeChannel {
     }
 
     /** Whether some live process other than a closed one holds {@code end}. */
-    boolean isHeld(int end) {
+    public boolean isHeld(int end) {
         for (int i = 0; i < SLOTS; i++) {
             long held = (long) SharedSegment.LONGS.getVolatile(buffer, slotAt(end, i));
             if (held != 0 && isAlive(held)) {
@@ -258,7 +264,7 @@ public final class PipeChannel {
 
     /** Sends a message made by {@link #encode}. */
     public void send(int end, ItemCodec.Encoded e, Guard guard) throws InterruptedException {
-        send(end, e.bytes, 0, e.length, (e.flags & Ring.RAW) != 0, guard);
+        send(end, e.bytes, 0, e.length, e.raw, guard);
     }
 
     /**

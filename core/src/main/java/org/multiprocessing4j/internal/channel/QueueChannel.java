@@ -2,6 +2,11 @@ package org.multiprocessing4j.internal.channel;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import org.multiprocessing4j.internal.codec.ItemCodec;
+import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.shm.SharedLock;
+import org.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
  * The shared part of one {@code ProcessQueue}: a {@link Ring} in its own
@@ -12,7 +17,7 @@ public final class QueueChannel {
     /** Bytes of shared memory for a queue's items unless the creator asks otherwise. */
     public static final String BUFFER_PROPERTY = "multiprocessing4j.queueBufferBytes";
     private static final int DEFAULT_BUFFER = 4 << 20;
-    static final int KIND = 1;
+    public static final int KIND = 1;
     private static final int MAXSIZE_AT = SharedSegment.HEADER_BYTES;
     private static final int RING_AT = 256;
     /** How long a call that must not block waits for a lock held by another process. */
@@ -72,7 +77,7 @@ public final class QueueChannel {
     }
 
     /** The buffer size a system property asks for: a power of two from 4 KiB to 512 MiB. */
-    static int bufferBytes(String property, int fallback) {
+    public static int bufferBytes(String property, int fallback) {
         long asked = Math.max(4096, Math.min(Long.getLong(property, fallback), 1L << 29));
         return (int) (Long.highestOneBit(asked - 1) << 1);
     }
@@ -102,7 +107,7 @@ public final class QueueChannel {
                         }
                     }
                 }
-                return ring.write(e.flags, e.bytes, 0, e.length, backoff, guard);
+                return ring.write(e.raw ? Ring.RAW : 0, e.bytes, 0, e.length, backoff, guard);
             } finally {
                 ring.producerLock.release();
             }

@@ -2,6 +2,11 @@ package org.multiprocessing4j.internal.channel;
 
 import java.nio.ByteBuffer;
 import org.multiprocessing4j.internal.platform.ProcessToken;
+import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.shm.SharedLock;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.SleeperTable;
 
 /**
  * A ring of messages in shared memory with a producer lock and a consumer lock, so that any
@@ -33,10 +38,10 @@ import org.multiprocessing4j.internal.platform.ProcessToken;
  * counter of their own but messages put minus {@code taskDone()} calls, so they are exact by the
  * same argument.
  */
-final class Ring {
+public final class Ring {
     private static final int TABLE_STRIDE = (SleeperTable.BYTES + 127) / 128 * 128;
     private static final int TABLES = 640;
-    static final int HEADER_BYTES = TABLES + 5 * TABLE_STRIDE;
+    public static final int HEADER_BYTES = TABLES + 5 * TABLE_STRIDE;
 
     private static final int TAIL = 0;
     private static final int PUT_COUNT = 8;
@@ -56,7 +61,7 @@ final class Ring {
     private static final int CONT = 1 << 30;
     private static final int PAD = 1 << 29;
     /** The message is a {@code byte[]} as it is, not the codec's bytes. */
-    static final int RAW = 1 << 28;
+    public static final int RAW = 1 << 28;
     private static final int LENGTH = RAW - 1;
 
     private final ByteBuffer buffer;
@@ -65,25 +70,25 @@ final class Ring {
     private final int capacity;
     private final int mask;
     private final int maxChunk;
-    final SharedLock producerLock;
-    final SharedLock consumerLock;
+    public final SharedLock producerLock;
+    public final SharedLock consumerLock;
     /** Consumers waiting for a message (or the rest of one). */
-    final SleeperTable dataWaiters;
+    public final SleeperTable dataWaiters;
     /** Producers waiting for room (or, in a bounded queue, for an item to be taken). */
-    final SleeperTable roomWaiters;
+    public final SleeperTable roomWaiters;
     /** Waiters in {@code JoinableProcessQueue.join()}. */
-    final SleeperTable joinWaiters;
+    public final SleeperTable joinWaiters;
     /** Set by {@link #read}, for its caller while it still holds the consumer lock. */
-    boolean lastReadRaw;
+    public boolean lastReadRaw;
 
     /**
      * Where a test stops a producer or consumer as a SIGKILL would, between two stores to shared
      * memory: each point calls it with its name, and it may throw. Null outside tests.
      */
-    static DeathPoint deathPoint;
+    public static DeathPoint deathPoint;
 
     /** A test's hook into the points where a process may die mid-operation. */
-    interface DeathPoint {
+    public interface DeathPoint {
         void reached(String point);
     }
 
@@ -94,7 +99,7 @@ final class Ring {
         }
     }
 
-    Ring(ByteBuffer buffer, int at, int capacity) {
+    public Ring(ByteBuffer buffer, int at, int capacity) {
         if (Integer.bitCount(capacity) != 1 || capacity < 4096) {
             throw new IllegalArgumentException("ring capacity " + capacity);
         }
@@ -114,12 +119,12 @@ final class Ring {
     }
 
     /** Bytes a ring of {@code capacity} takes in its segment. */
-    static int footprint(int capacity) {
+    public static int footprint(int capacity) {
         return HEADER_BYTES + capacity;
     }
 
     /** Sets the words a new ring needs that are not zero. */
-    void initialize() {
+    public void initialize() {
         SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
         SharedSegment.LONGS.setRelease(buffer, at + ABANDONED, -1L);
     }
@@ -128,7 +133,7 @@ final class Ring {
      * Messages put and not yet taken: exact when nobody is putting or taking (a process that
      * died mid-operation counts as not putting or taking).
      */
-    long size() {
+    public long size() {
         long taken = taken();
         long n = put() - taken;
         if (n > 0 && headInsideMessage()) {
@@ -158,7 +163,7 @@ final class Ring {
     }
 
     /** True if a message (or part of one) is there to read. */
-    boolean hasData() {
+    public boolean hasData() {
         return (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL)
                 != (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
     }
@@ -168,7 +173,7 @@ final class Ring {
      * every message put is already; returns false if it was. Any process may call it, holding
      * no lock.
      */
-    boolean countDone() {
+    public boolean countDone() {
         while (true) {
             long done = (long) SharedSegment.LONGS.getVolatile(buffer, at + DONE_COUNT);
             if (done >= put()) {
@@ -184,7 +189,7 @@ final class Ring {
     }
 
     /** Messages put and not yet counted done: exact when nobody is putting or finishing. */
-    long unfinished() {
+    public long unfinished() {
         long done = (long) SharedSegment.LONGS.getVolatile(buffer, at + DONE_COUNT);
         return Math.max(0, put() - done);
     }
@@ -195,7 +200,7 @@ final class Ring {
      *
      * @return {@link SharedLock#ACQUIRED}, {@link SharedLock#TAKEN_OVER} or {@link SharedLock#TIMED_OUT}
      */
-    int lockForWriting(Backoff backoff, Guard guard) throws InterruptedException {
+    public int lockForWriting(Backoff backoff, Guard guard) throws InterruptedException {
         int got = producerLock.acquire(backoff, guard);
         if (got == SharedLock.TAKEN_OVER) {
             repairAfterDeadProducer();
@@ -204,7 +209,7 @@ final class Ring {
     }
 
     /** The consumer's {@link #lockForWriting}. */
-    int lockForReading(Backoff backoff, Guard guard) throws InterruptedException {
+    public int lockForReading(Backoff backoff, Guard guard) throws InterruptedException {
         int got = consumerLock.acquire(backoff, guard);
         if (got == SharedLock.TAKEN_OVER) {
             settleCommit(TAKES);
@@ -238,7 +243,7 @@ final class Ring {
      * @throws InterruptedException if interrupted while waiting for room (the message is
      *         absent or abandoned)
      */
-    boolean write(int flags, byte[] body, int offset, int length, Backoff backoff, Guard guard)
+    public boolean write(int flags, byte[] body, int offset, int length, Backoff backoff, Guard guard)
             throws InterruptedException {
         long tail = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
         long start = -1;
@@ -379,12 +384,12 @@ final class Ring {
     }
 
     /** Messages put so far; with {@link #taken()} it tells whether a bounded queue is full. */
-    long put() {
+    public long put() {
         return committed(PUTS);
     }
 
     /** Messages taken so far (a message a dead consumer had started counts, once dropped). */
-    long taken() {
+    public long taken() {
         return committed(TAKES);
     }
 
@@ -398,7 +403,7 @@ final class Ring {
      *         says whether it was written with {@link #RAW}
      * @throws InterruptedException if interrupted while no message was partly read
      */
-    byte[] read(Backoff backoff, Guard guard) throws InterruptedException {
+    public byte[] read(Backoff backoff, Guard guard) throws InterruptedException {
         long head = (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
         byte[] out = null;
         int filled = 0;
@@ -491,7 +496,7 @@ final class Ring {
      * For a caller holding the consumer lock: drops the rest of a message a dead consumer had
      * started, then returns the length of the next message, or -1 if there is none yet.
      */
-    int peekLength() {
+    public int peekLength() {
         long head = (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
         while (head != (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL)) {
             int i = data + (int) (head & mask);
@@ -517,7 +522,7 @@ final class Ring {
     }
 
     /** Wakes every sleeper on this ring: something they must look at changed (a pipe end closed). */
-    void wakeEveryone() {
+    public void wakeEveryone() {
         dataWaiters.wakeAll();
         roomWaiters.wakeAll();
         joinWaiters.wakeAll();

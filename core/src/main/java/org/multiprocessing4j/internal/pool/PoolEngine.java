@@ -21,9 +21,9 @@ import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.ProcessQueue;
 import org.multiprocessing4j.SerializableRunnable;
-import org.multiprocessing4j.internal.channel.ItemCodec;
 import org.multiprocessing4j.internal.channel.Queues;
 import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.log.LibraryLog;
 
 /**

@@ -7,8 +7,8 @@ import org.multiprocessing4j.RemoteThrowable;
 import org.multiprocessing4j.SerializableBiFunction;
 import org.multiprocessing4j.SerializableFunction;
 import org.multiprocessing4j.SerializableRunnable;
-import org.multiprocessing4j.internal.channel.ItemCodec;
 import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.codec.ItemCodec;
 
 /**
  * What a pool worker process runs: the initializer, then messages from its own inbox

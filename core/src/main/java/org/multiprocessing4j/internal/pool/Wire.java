@@ -95,7 +95,7 @@ final class Wire {
             if (o instanceof Integer) {
                 room(9);
                 INTS.set(buf, size, 5);
-                buf[size + 4] = org.multiprocessing4j.internal.channel.ItemCodec.TAG_INT;
+                buf[size + 4] = org.multiprocessing4j.internal.codec.ItemCodec.TAG_INT;
                 INTS.set(buf, size + 5, (int) (Integer) o);
                 size += 9;
                 return this;
@@ -103,12 +103,12 @@ final class Wire {
             if (o instanceof Long) {
                 room(13);
                 INTS.set(buf, size, 9);
-                buf[size + 4] = org.multiprocessing4j.internal.channel.ItemCodec.TAG_LONG;
+                buf[size + 4] = org.multiprocessing4j.internal.codec.ItemCodec.TAG_LONG;
                 LONGS.set(buf, size + 5, (long) (Long) o);
                 size += 13;
                 return this;
             }
-            return bytes(org.multiprocessing4j.internal.channel.ItemCodec.encodeEmbedded(o, what));
+            return bytes(org.multiprocessing4j.internal.codec.ItemCodec.encodeEmbedded(o, what));
         }
 
         Writer status(byte s) {

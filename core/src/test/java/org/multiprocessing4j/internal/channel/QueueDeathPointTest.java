@@ -13,6 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.shm.SharedLock;
+import org.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
  * A producer or consumer that dies between any two of its stores to shared memory (as a SIGKILL

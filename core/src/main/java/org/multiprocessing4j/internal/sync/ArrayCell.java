@@ -1,9 +1,10 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import org.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
  * A fixed-length array in shared memory (Python's {@code multiprocessing.Array}): its length and

@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.codec;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -10,7 +10,7 @@ import org.multiprocessing4j.internal.codec.Codec;
 
 /**
  * How items travel through queues and pipes: a {@code byte[]} as it is (the ring's
- * {@link Ring#RAW} flag says so, and no byte is copied to encode it); {@code Integer},
+ * raw flag of the channel says so, and no byte is copied to encode it); {@code Integer},
  * {@code Long}, {@code Double}, {@code Boolean}, {@code String} and null as one tag byte and
  * their value; anything else through the JDK-serialization {@link Codec} behind a tag byte.
  * The fast paths matter: JDK serialization costs about 4 µs per small item, the fast path
@@ -37,16 +37,19 @@ public final class ItemCodec {
     private ItemCodec() {
     }
 
-    /** An item in its travelling form: {@code length} bytes of {@code bytes}, and ring flags. */
+    /**
+     * An item in its travelling form: {@code length} bytes of {@code bytes}, which are the
+     * item itself ({@code raw}: a {@code byte[]}, sent without the codec) or the codec's.
+     */
     public static final class Encoded {
-        final byte[] bytes;
-        final int length;
-        final int flags;
+        public final byte[] bytes;
+        public final int length;
+        public final boolean raw;
 
-        Encoded(byte[] bytes, int length, int flags) {
+        Encoded(byte[] bytes, int length, boolean raw) {
             this.bytes = bytes;
             this.length = length;
-            this.flags = flags;
+            this.raw = raw;
         }
     }
 
@@ -56,10 +59,10 @@ public final class ItemCodec {
      * @param what how to name the item in an error, e.g. "an item of queue Queue-1"
      * @throws ProcessSerializationException naming the class that cannot be serialized
      */
-    static Encoded encode(Object item, String what) {
+    public static Encoded encode(Object item, String what) {
         if (item instanceof byte[]) {
             byte[] b = (byte[]) item;
-            return new Encoded(b, b.length, Ring.RAW);
+            return new Encoded(b, b.length, true);
         }
         byte[] out;
         if (item == null) {
@@ -89,7 +92,7 @@ public final class ItemCodec {
             out[0] = SERIALIZED;
             System.arraycopy(serialized, 0, out, 1, serialized.length);
         }
-        return new Encoded(out, out.length, 0);
+        return new Encoded(out, out.length, false);
     }
 
     /**
@@ -141,12 +144,12 @@ public final class ItemCodec {
     /**
      * Decodes a message read from a ring.
      *
-     * @param raw whether the ring said {@link Ring#RAW}
+     * @param raw whether the ring said its raw flag
      * @throws IllegalStateException if the bytes are not an item (raw bytes sent with
      *         {@code sendBytes} and read with {@code recv} are returned as a {@code byte[]}),
      *         or name a class this JVM does not have
      */
-    static Object decode(byte[] message, boolean raw) {
+    public static Object decode(byte[] message, boolean raw) {
         if (raw) {
             return message;
         }

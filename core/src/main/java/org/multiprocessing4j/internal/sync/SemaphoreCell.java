@@ -1,6 +1,9 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
+import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.SleeperTable;
 
 /**
  * A counting semaphore in shared memory: the permits, an optional bound (the initial value of a

@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.shm;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ public final class Transit {
         return t;
     }
 
-    static void onRelease(Runnable release) {
+    public static void onRelease(Runnable release) {
         Transit t = ACTIVE.get();
         if (t != null) {
             synchronized (t.releases) {
@@ -44,7 +44,7 @@ public final class Transit {
      *
      * @return false if it is not
      */
-    static boolean hold(Object o) {
+    public static boolean hold(Object o) {
         Transit t = ACTIVE.get();
         if (t == null) {
             return false;

@@ -1,8 +1,11 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
 import org.multiprocessing4j.internal.log.LibraryLog;
 import org.multiprocessing4j.internal.platform.ProcessToken;
+import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.SleeperTable;
 
 /**
  * A lock in shared memory, held by one thread of one process: the holder's
@@ -18,7 +21,7 @@ public final class LockCell extends SyncCell {
     /** Acquired from a process that died holding it. */
     public static final int RECOVERED = 2;
 
-    final int base;
+    public final int base;
     private final boolean reentrant;
     private final SleeperTable waiters;
     private final String what;
@@ -30,9 +33,9 @@ public final class LockCell extends SyncCell {
     private volatile Thread holder;
     private int holds; // written only by the holder
     /** What owns the segment: 0 for a lock of its own, else the type of the value or array. */
-    final int ownerType;
+    public final int ownerType;
 
-    LockCell(SharedSegment segment, int base, boolean reentrant, String what, int ownerType) {
+    public LockCell(SharedSegment segment, int base, boolean reentrant, String what, int ownerType) {
         super(segment);
         this.base = base;
         this.reentrant = reentrant;
@@ -56,7 +59,7 @@ public final class LockCell extends SyncCell {
     }
 
     /** The lock of a shared value or array, in its segment. */
-    static LockCell ofValue(SharedSegment s, int ownerType) {
+    public static LockCell ofValue(SharedSegment s, int ownerType) {
         return new LockCell(s, SyncLayout.VALUE_LOCK, true, "the lock of a shared value", ownerType);
     }
 
@@ -179,7 +182,7 @@ public final class LockCell extends SyncCell {
     }
 
     /** For conditions: releases every hold of the calling thread; returns how many it had. */
-    int releaseFully() {
+    public int releaseFully() {
         int h = holdCount();
         if (h == 0) {
             throw new IllegalMonitorStateException("the calling thread does not hold " + what);
@@ -194,7 +197,7 @@ public final class LockCell extends SyncCell {
      *
      * @return {@link #ACQUIRED} or {@link #RECOVERED}
      */
-    int reacquire(int h) {
+    public int reacquire(int h) {
         boolean interrupted = false;
         int result;
         while (true) {

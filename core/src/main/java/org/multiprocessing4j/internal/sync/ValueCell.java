@@ -1,6 +1,7 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
+import org.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
  * A shared number in shared memory (the bits of a {@code long}, an {@code int} or a

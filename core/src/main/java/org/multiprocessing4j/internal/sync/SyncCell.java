@@ -1,7 +1,8 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import org.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
  * The shared memory of one lock, condition, semaphore, event or shared value: a
@@ -9,23 +10,23 @@ import java.nio.ByteBuffer;
  * handle. Subclasses give the primitive's operations; every process uses the same words.
  */
 public abstract class SyncCell {
-    final SharedSegment segment;
-    final ByteBuffer buffer;
+    public final SharedSegment segment;
+    public final ByteBuffer buffer;
 
-    SyncCell(SharedSegment segment) {
+    public SyncCell(SharedSegment segment) {
         this.segment = segment;
         this.buffer = segment.buffer;
     }
 
     /** A new zeroed segment of {@code type}. */
-    static SharedSegment newSegment(int type, String what) {
+    public static SharedSegment newSegment(int type, String what) {
         SharedSegment s = SharedSegment.create(SyncLayout.KIND, SyncLayout.SIZE, what);
         SharedSegment.INTS.setRelease(s.buffer, SyncLayout.TYPE, type);
         return s;
     }
 
     /** The segment a handle names, checked to be of {@code type}. */
-    static SharedSegment attached(Serializable handle, int type) {
+    public static SharedSegment attached(Serializable handle, int type) {
         SharedSegment s = SharedSegment.attach((SharedSegment.Locator) handle);
         s.checkKind(SyncLayout.KIND);
         int actual = (int) SharedSegment.INTS.getAcquire(s.buffer, SyncLayout.TYPE);
@@ -40,19 +41,19 @@ public abstract class SyncCell {
         return segment.locator();
     }
 
-    long getVolatile(int at) {
+    public long getVolatile(int at) {
         return (long) SharedSegment.LONGS.getVolatile(buffer, at);
     }
 
-    boolean cas(int at, long expected, long value) {
+    public boolean cas(int at, long expected, long value) {
         return SharedSegment.LONGS.compareAndSet(buffer, at, expected, value);
     }
 
-    long getAndAdd(int at, long delta) {
+    public long getAndAdd(int at, long delta) {
         return (long) SharedSegment.LONGS.getAndAdd(buffer, at, delta);
     }
 
-    void setVolatile(int at, long value) {
+    public void setVolatile(int at, long value) {
         SharedSegment.LONGS.setVolatile(buffer, at, value);
     }
 

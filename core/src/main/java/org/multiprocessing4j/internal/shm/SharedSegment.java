@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.shm;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -42,18 +42,18 @@ import org.multiprocessing4j.internal.platform.RuntimeDirectory;
  * <p>Words shared between processes are accessed through {@link #LONGS}, a {@code VarHandle}
  * view that gives acquire/release and compare-and-set on 8-byte-aligned offsets.
  */
-final class SharedSegment {
+public final class SharedSegment {
     /** Where segments are made; for tests. */
-    static final String DIRECTORY_PROPERTY = "multiprocessing4j.shmdir";
-    static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    public static final String DIRECTORY_PROPERTY = "multiprocessing4j.shmdir";
+    public static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    public static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     private static final long MAGIC = 0x6d70346a5f736567L; // "mp4j_seg"
     private static final int MAGIC_AT = 0;
     private static final int ID_AT = 8;
     private static final int KIND_AT = 24;
     /** Bytes at the start of every segment that belong to this class. */
-    static final int HEADER_BYTES = 64;
+    public static final int HEADER_BYTES = 64;
 
     private static final Map<Id, WeakReference<SharedSegment>> MAPPED = new ConcurrentHashMap<>();
     private static final Cleaner CLEANER = Cleaner.create();
@@ -63,7 +63,7 @@ final class SharedSegment {
     // method handles and bootstraps its equals/hashCode, about 40 ms of a pool worker's start.
 
     /** The identity of a segment, unique among all segments ever made. */
-    static final class Id implements Serializable {
+    public static final class Id implements Serializable {
         private static final long serialVersionUID = 1L;
         final long high;
         final long low;
@@ -93,7 +93,7 @@ final class SharedSegment {
      * How another process of this user finds a segment: its identity, and where to open it.
      * Small, so that handles to queues and pipes stay small.
      */
-    static final class Locator implements Serializable {
+    public static final class Locator implements Serializable {
         private static final long serialVersionUID = 1L;
         private final Id id;
         private final int kind;
@@ -142,9 +142,9 @@ final class SharedSegment {
         }
     }
 
-    final Id id;
-    final int kind;
-    final ByteBuffer buffer;
+    public final Id id;
+    public final int kind;
+    public final ByteBuffer buffer;
     private final FileChannel file;
     private final int fd; // -1 where the file keeps its name
     private final String path; // null once unlinked
@@ -189,7 +189,7 @@ final class SharedSegment {
      * @param what how the caller names the channel in an error message
      * @throws UncheckedIOException if there is no room for it, naming the directory
      */
-    static SharedSegment create(int kind, long size, String what) {
+    public static SharedSegment create(int kind, long size, String what) {
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(what + " would need " + size
                     + " bytes of shared memory; the most is " + Integer.MAX_VALUE);
@@ -295,7 +295,7 @@ final class SharedSegment {
      *
      * @throws IllegalStateException if every process that held it has ended, so it is gone
      */
-    static SharedSegment attach(Locator locator) {
+    public static SharedSegment attach(Locator locator) {
         WeakReference<SharedSegment> ref = MAPPED.get(locator.id());
         SharedSegment known = ref == null ? null : ref.get();
         if (known != null) {
@@ -388,7 +388,7 @@ final class SharedSegment {
     private static final long PIN_NANOS = 5L * 60 * 1_000_000_000L;
 
     /** Lets this segment go when nothing refers to it (see {@link #locator()}). */
-    void unpin() {
+    public void unpin() {
         PINNED.remove(this);
     }
 
@@ -403,7 +403,7 @@ final class SharedSegment {
      * open in this JVM while the handle may be on its way: until the child being started ends
      * (see {@link Transit}), or else until {@link #unpin()}.
      */
-    Locator locator() {
+    public Locator locator() {
         if (!Transit.hold(this)) {
             pin();
         }
@@ -457,7 +457,7 @@ final class SharedSegment {
      * @throws IllegalStateException if a segment of that name exists
      * @throws UncheckedIOException if there is no room for it
      */
-    static SharedSegment createNamed(String name, int kind, long size, String what) {
+    public static SharedSegment createNamed(String name, int kind, long size, String what) {
         checkName(name);
         for (Path dir : directories()) {
             if (Files.exists(dir.resolve("named").resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -520,7 +520,7 @@ final class SharedSegment {
      * @throws IllegalArgumentException if the name is not valid
      * @throws IllegalStateException if there is no such segment
      */
-    static SharedSegment attachNamed(String name, int kind, String what) {
+    public static SharedSegment attachNamed(String name, int kind, String what) {
         checkName(name);
         for (Path dir : directories()) {
             Path file = dir.resolve("named").resolve(name);
@@ -563,7 +563,7 @@ final class SharedSegment {
     }
 
     /** Removes a named segment's name; the memory stays for the processes that have it mapped. */
-    boolean unlinkName() {
+    public boolean unlinkName() {
         if (path == null) {
             return false;
         }
@@ -609,7 +609,7 @@ final class SharedSegment {
     }
 
     /** Throws if the segment is not a {@code kind} one: a handle decoded into the wrong class. */
-    void checkKind(int expected) {
+    public void checkKind(int expected) {
         if (kind != expected || (int) INTS.get(buffer, KIND_AT) != expected) {
             throw new IllegalStateException("shared segment " + id + " is of kind " + kind + ", not " + expected);
         }
@@ -625,7 +625,7 @@ final class SharedSegment {
      * every handle to one queue or pipe in a JVM shares its locks and state.
      */
     @SuppressWarnings("unchecked")
-    synchronized <T> T channel(java.util.function.Function<SharedSegment, T> make) {
+    public synchronized <T> T channel(java.util.function.Function<SharedSegment, T> make) {
         if (channel == null) {
             channel = make.apply(this);
         }

@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.shm;
 
 /**
  * What a waiting thread checks besides its condition: that its channel is still open here
@@ -7,8 +7,8 @@ package org.multiprocessing4j.internal.channel;
  * Throws to end the wait.
  */
 public interface Guard {
-    Guard NONE = slow -> { };
+    public Guard NONE = slow -> { };
 
     /** Throws to end the wait; {@code slow} says the dear checks are due. */
-    void check(boolean slow);
+    public void check(boolean slow);
 }

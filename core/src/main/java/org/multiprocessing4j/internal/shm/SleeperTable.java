@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.shm;
 
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -17,16 +17,16 @@ import java.nio.ByteBuffer;
  * disarmed a slot rings it, so at most one byte is pending per arming and the write never
  * blocks. A slot whose process has died is cleared by the waker that finds its doorbell gone.
  */
-final class SleeperTable {
-    static final int SLOTS = 32;
-    static final int BYTES = 16 + SLOTS * 16;
+public final class SleeperTable {
+    public static final int SLOTS = 32;
+    public static final int BYTES = 16 + SLOTS * 16;
     private static final long ARMED = 1L << 62;
     private static final long PID_MASK = 0xffff_ffffL;
 
     private final ByteBuffer buffer;
     private final int at;
 
-    SleeperTable(ByteBuffer buffer, int at) {
+    public SleeperTable(ByteBuffer buffer, int at) {
         this.buffer = buffer;
         this.at = at;
     }
@@ -44,7 +44,7 @@ final class SleeperTable {
      *
      * @return the slot, or -1 if every slot is taken
      */
-    int arm(Doorbell bell) {
+    public int arm(Doorbell bell) {
         long state = encode(bell) | ARMED;
         for (int i = 0; i < SLOTS; i++) {
             int s = stateAt(i);
@@ -60,12 +60,12 @@ final class SleeperTable {
     }
 
     /** Whether {@code slot} is still armed (false once a waker has rung it). */
-    boolean isArmed(int slot) {
+    public boolean isArmed(int slot) {
         return ((long) SharedSegment.LONGS.getVolatile(buffer, stateAt(slot)) & ARMED) != 0;
     }
 
     /** Arms {@code slot} again after it was rung. */
-    void rearm(int slot, Doorbell bell) {
+    public void rearm(int slot, Doorbell bell) {
         int s = stateAt(slot);
         long disarmed = encode(bell);
         if (SharedSegment.LONGS.compareAndSet(buffer, s, disarmed, disarmed | ARMED)) {
@@ -74,7 +74,7 @@ final class SleeperTable {
     }
 
     /** Frees {@code slot} at the end of a wait. */
-    void release(int slot, Doorbell bell) {
+    public void release(int slot, Doorbell bell) {
         int s = stateAt(slot);
         long armed = encode(bell) | ARMED;
         if (SharedSegment.LONGS.compareAndSet(buffer, s, armed, 0L)) {
@@ -85,12 +85,12 @@ final class SleeperTable {
     }
 
     /** Wakes one sleeper, if any; call after changing the state it waits for. */
-    void wakeOne() {
+    public void wakeOne() {
         wake(false);
     }
 
     /** Wakes every sleeper. */
-    void wakeAll() {
+    public void wakeAll() {
         wake(true);
     }
 

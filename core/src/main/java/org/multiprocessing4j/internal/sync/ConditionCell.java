@@ -1,7 +1,10 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
 import org.multiprocessing4j.internal.platform.ProcessToken;
+import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.SleeperTable;
 
 /**
  * A condition variable in shared memory, bound to a {@link LockCell}: one slot per waiting

@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.shm;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -12,18 +12,18 @@ import org.multiprocessing4j.internal.platform.ProcessToken;
  * dead takes the lock over, and is told so, to repair what the holder left half done: a
  * holder that dies never leaves the others blocked.
  */
-final class SharedLock {
-    static final int FREE = 0;
-    static final int TIMED_OUT = -1;
-    static final int ACQUIRED = 1;
-    static final int TAKEN_OVER = 2;
+public final class SharedLock {
+    public static final int FREE = 0;
+    public static final int TIMED_OUT = -1;
+    public static final int ACQUIRED = 1;
+    public static final int TAKEN_OVER = 2;
 
     private final ByteBuffer buffer;
     private final int at;
     private final ReentrantLock local = new ReentrantLock();
     private final SleeperTable waiters;
 
-    SharedLock(ByteBuffer buffer, int at, SleeperTable waiters) {
+    public SharedLock(ByteBuffer buffer, int at, SleeperTable waiters) {
         this.buffer = buffer;
         this.at = at;
         this.waiters = waiters;
@@ -35,7 +35,7 @@ final class SharedLock {
      * @return {@link #ACQUIRED}, {@link #TAKEN_OVER} (from a dead holder) or {@link #TIMED_OUT}
      * @throws InterruptedException if interrupted while waiting (the lock is not held)
      */
-    int acquire(Backoff backoff, Guard guard) throws InterruptedException {
+    public int acquire(Backoff backoff, Guard guard) throws InterruptedException {
         if (!local.tryLock()) {
             // Another thread of this JVM has it (perhaps waiting for data while holding it):
             // wait in steps, so that a close() or a dead peer still ends this wait.
@@ -95,7 +95,7 @@ final class SharedLock {
     }
 
     /** The token of the process holding the lock, or 0. */
-    long holder() {
+    public long holder() {
         return (long) SharedSegment.LONGS.getVolatile(buffer, at);
     }
 
@@ -103,7 +103,7 @@ final class SharedLock {
      * Releases the lock. A compare-and-set, not a store: if another process took the lock over
      * believing this one dead, this one must not free the lock under it.
      */
-    void release() {
+    public void release() {
         SharedSegment.LONGS.compareAndSet(buffer, at, ProcessToken.current(), 0L);
         local.unlock();
         waiters.wakeOne();

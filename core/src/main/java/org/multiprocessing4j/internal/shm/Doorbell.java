@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.shm;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,15 +32,15 @@ import java.util.concurrent.TimeUnit;
  * opened write ends, and checks first that the descriptor still is that pipe (a dead process's
  * pid and descriptor numbers may be reused).
  */
-final class Doorbell {
+public final class Doorbell {
     private static final ConcurrentLinkedQueue<Doorbell> IDLE = new ConcurrentLinkedQueue<>();
     private static final Map<Long, Target> TARGETS = new ConcurrentHashMap<>();
     private static volatile boolean unsupported;
     private static final int O_NONBLOCK = 04000;
 
-    final long pid;
-    final int writeFd;
-    final long inode;
+    public final long pid;
+    public final int writeFd;
+    public final long inode;
     private final Pipe pipe;
     private final Selector selector;
     private final ByteBuffer drainBuffer = ByteBuffer.allocate(64);
@@ -54,7 +54,7 @@ final class Doorbell {
     }
 
     /** A doorbell for the calling thread's wait, or null if this JVM cannot have one. */
-    static Doorbell borrow() {
+    public static Doorbell borrow() {
         Doorbell b = IDLE.poll();
         if (b != null || unsupported) {
             return b;
@@ -68,7 +68,7 @@ final class Doorbell {
     }
 
     /** Gives a doorbell back after a wait. */
-    static void giveBack(Doorbell b) {
+    public static void giveBack(Doorbell b) {
         if (b != null) {
             IDLE.add(b);
         }
@@ -173,7 +173,7 @@ final class Doorbell {
     }
 
     /** Closes this doorbell's pipe; for tests that make many and must not keep them. */
-    void close() {
+    public void close() {
         try {
             selector.close();
             pipe.source().close();
@@ -184,7 +184,7 @@ final class Doorbell {
     }
 
     /** Empties the pipe: rings already seen. */
-    void drain() {
+    public void drain() {
         try {
             while (true) {
                 drainBuffer.clear();
@@ -200,7 +200,7 @@ final class Doorbell {
     /**
      * Blocks until rung or {@code nanos} pass (or the thread is interrupted; the caller checks).
      */
-    void await(long nanos) {
+    public void await(long nanos) {
         try {
             long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos));
             selector.select(millis);
@@ -226,7 +226,7 @@ final class Doorbell {
      *
      * @return false if it is gone (its process ended): the caller forgets it
      */
-    static boolean ring(long pid, int fd, long inode) {
+    public static boolean ring(long pid, int fd, long inode) {
         long key = pid << 24 | fd;
         Target t = TARGETS.get(key);
         if (t == null || t.inode != inode) {

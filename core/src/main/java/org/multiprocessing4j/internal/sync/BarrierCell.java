@@ -1,7 +1,10 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
 import org.multiprocessing4j.internal.platform.ProcessToken;
+import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.SleeperTable;
 
 /**
  * A cyclic barrier in shared memory. Its state is one word changed only by CAS: the round

@@ -1,7 +1,8 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import org.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
  * The segment behind a {@code SharedMemory}: a page of header (the segment's identity), then the
@@ -9,7 +10,7 @@ import java.nio.ByteBuffer;
  * keep their name until {@link #unlink()}.
  */
 public final class MemoryCell {
-    static final int KIND = 4;
+    public static final int KIND = 4;
     private static final int DATA = 4096;
 
     private final SharedSegment segment;

@@ -1,6 +1,9 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
+import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.SleeperTable;
 
 /** An event flag in shared memory, and the sleepers waiting for it to be set. */
 public final class EventCell extends SyncCell {

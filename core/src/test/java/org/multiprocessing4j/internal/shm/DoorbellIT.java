@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.shm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

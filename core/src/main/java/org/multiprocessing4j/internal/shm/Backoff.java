@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.channel;
+package org.multiprocessing4j.internal.shm;
 
 import java.util.concurrent.locks.LockSupport;
 
@@ -15,8 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>One instance per wait, closed at its end ({@link #close} gives the table slot and the
  * doorbell back); not thread-safe.
  */
-final class Backoff implements AutoCloseable {
-    static final long NO_DEADLINE = Long.MAX_VALUE;
+public final class Backoff implements AutoCloseable {
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
     /** The most a waiter spins; about 50 µs on the project's machine. */
     private static final int MAX_SPINS = Integer.getInteger("multiprocessing4j.spins", 2000);
     private static final int MIN_SPINS = Math.min(MAX_SPINS, 200);
@@ -31,7 +31,7 @@ final class Backoff implements AutoCloseable {
     private static volatile int spins = MAX_SPINS;
     private static final int YIELDS = 20;
     private static final long MIN_PARK_NANOS = 20_000;
-    static final long MAX_PARK_NANOS = 1_000_000;
+    public static final long MAX_PARK_NANOS = 1_000_000;
     /** How often {@link #slowCheckDue()} says yes once the waiter has started to park. */
     private static final long SLOW_CHECK_NANOS = 2_000_000;
     /**
@@ -39,8 +39,8 @@ final class Backoff implements AutoCloseable {
      * lock holder or pipe peer, a local close); the period doubles while nothing happens, up to
      * {@link #MAX_SLEEP_NANOS}, so that a long-idle waiter wakes five times a second.
      */
-    static final long SLEEP_CAP_NANOS = 20_000_000;
-    static final long MAX_SLEEP_NANOS = 200_000_000;
+    public static final long SLEEP_CAP_NANOS = 20_000_000;
+    public static final long MAX_SLEEP_NANOS = 200_000_000;
 
     private final long deadline;
     private final int spinLimit = spins;
@@ -58,19 +58,19 @@ final class Backoff implements AutoCloseable {
     }
 
     /** A wait that ends only when its condition holds (or on interrupt). */
-    static Backoff untimed() {
+    public static Backoff untimed() {
         return new Backoff(NO_DEADLINE);
     }
 
     /** A wait of at most {@code nanos}; zero or less means try once. */
-    static Backoff timed(long nanos) {
+    public static Backoff timed(long nanos) {
         long now = System.nanoTime();
         long d = nanos <= 0 ? now : now + nanos;
         return new Backoff(d < now ? NO_DEADLINE : d);
     }
 
     /** Nanoseconds left, or {@link #NO_DEADLINE}. */
-    long remainingNanos() {
+    public long remainingNanos() {
         return deadline == NO_DEADLINE ? NO_DEADLINE : deadline - System.nanoTime();
     }
 
@@ -80,7 +80,7 @@ final class Backoff implements AutoCloseable {
      * @return false if the deadline has passed (the caller gives up after checking once more)
      * @throws InterruptedException if the thread is interrupted (the flag is cleared)
      */
-    boolean idle() throws InterruptedException {
+    public boolean idle() throws InterruptedException {
         int r = rounds++;
         if (r < spinLimit) {
             Thread.onSpinWait();
@@ -112,7 +112,7 @@ final class Backoff implements AutoCloseable {
      * For a wait with nothing to check by itself (an event, a semaphore, a condition): only a
      * ring ends its sleep, so an idle waiter wakes at most every 5 s (a safety net). Returns this.
      */
-    Backoff quiet() {
+    public Backoff quiet() {
         maxSleep = 5_000_000_000L;
         return this;
     }
@@ -121,7 +121,7 @@ final class Backoff implements AutoCloseable {
      * Says the wait made progress (a record moved): the next wait starts with spinning again,
      * as a stream of records usually continues at once.
      */
-    void progress() {
+    public void progress() {
         if (rounds > 0 && rounds <= spinLimit) {
             int now = spins;
             if (now < MAX_SPINS) {
@@ -136,7 +136,7 @@ final class Backoff implements AutoCloseable {
      * Makes the sleeping phase wait on {@code waiters}, where the process that changes what
      * this thread waits for will ring it. Returns this.
      */
-    Backoff on(SleeperTable waiters) {
+    public Backoff on(SleeperTable waiters) {
         if (waiters != table) {
             releaseSlot();
             table = waiters;
@@ -201,7 +201,7 @@ final class Backoff implements AutoCloseable {
      * True about every 2 ms once the waiter has started to sleep: the time for checks too dear
      * for every round, such as whether another process is still alive.
      */
-    boolean slowCheckDue() {
+    public boolean slowCheckDue() {
         if (rounds < spinLimit + YIELDS) {
             return false;
         }
