@@ -9,6 +9,7 @@ import java.util.Date;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
 import org.multiprocessing4j.internal.sync.ConditionCell;
 import org.multiprocessing4j.internal.sync.LockCell;
 
@@ -62,10 +63,10 @@ public final class ProcessCondition implements Condition, Serializable {
         try {
             r = cell.await(nanos);
         } catch (InterruptedException e) {
-            lock.reacquired(cell.lastAwaitRecovered() ? LockCell.RECOVERED : LockCell.ACQUIRED);
+            lock.reacquired(cell.lastAwaitRecovered() ? Acquisition.TAKEN_OVER : Acquisition.ACQUIRED);
             throw e;
         }
-        lock.reacquired((r & ConditionCell.RECOVERED_BIT) != 0 ? LockCell.RECOVERED : LockCell.ACQUIRED);
+        lock.reacquired((r & ConditionCell.RECOVERED_BIT) != 0 ? Acquisition.TAKEN_OVER : Acquisition.ACQUIRED);
         return (r & ConditionCell.SIGNALLED_BIT) != 0;
     }
 

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
 import org.multiprocessing4j.internal.sync.ConditionCell;
 import org.multiprocessing4j.internal.sync.LockCell;
 
@@ -69,7 +70,11 @@ public class ProcessLock implements Lock, Serializable {
         acquired(cell.acquire(-1));
     }
 
-    /** Takes the lock if it is free now. */
+    /**
+     * Takes the lock if it is free now, or if its holder's process has died. Returns false if
+     * another holder has it, or if the calling thread does (a {@code ProcessLock} is not
+     * reentrant; only {@link #lock()} refuses to wait for itself, with an exception).
+     */
     @Override
     public boolean tryLock() {
         try {
@@ -81,7 +86,8 @@ public class ProcessLock implements Lock, Serializable {
     }
 
     /**
-     * Takes the lock, waiting at most {@code time}.
+     * Takes the lock, waiting at most {@code time}. A thread that already holds the lock waits
+     * its time out and gets false, as {@code Lock.tryLock} requires.
      *
      * @return false if the time ran out
      * @throws InterruptedException if interrupted while waiting
@@ -98,16 +104,16 @@ public class ProcessLock implements Lock, Serializable {
     }
 
     /** For conditions: the lock was taken again after a wait, with {@code result}. */
-    void reacquired(int result) {
-        recovered.set(result == LockCell.RECOVERED);
+    void reacquired(Acquisition result) {
+        recovered.set(result == Acquisition.TAKEN_OVER);
     }
 
-    private boolean acquired(int result) {
-        if (result == LockCell.TIMED_OUT) {
+    private boolean acquired(Acquisition result) {
+        if (result == Acquisition.TIMED_OUT) {
             return false;
         }
         if (cell.holdCount() <= 1) {
-            recovered.set(result == LockCell.RECOVERED);
+            recovered.set(result == Acquisition.TAKEN_OVER);
         }
         return true;
     }

@@ -117,6 +117,25 @@ abstract class SyncContract extends StartMethodSuite {
         lock.unlock();
     }
 
+    /** The Lock contract: tryLock() by the holder of a non-reentrant lock says false; only lock() refuses. */
+    @Test
+    void tryLockByTheHolderOfANonReentrantLockReturnsFalse() throws Exception {
+        ProcessLock lock = ProcessLock.create();
+        lock.lock();
+        try {
+            assertFalse(lock.tryLock(), "tryLock() by the holder");
+            long start = System.nanoTime();
+            assertFalse(lock.tryLock(Duration.ofMillis(50)), "a timed tryLock by the holder");
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(50),
+                    "a timed tryLock by the holder waits its time out, as Lock.tryLock(time) says");
+            assertThrows(IllegalStateException.class, lock::lock, "lock() would wait for itself forever");
+            assertTrue(lock.isLocked());
+        } finally {
+            lock.unlock();
+        }
+        assertFalse(lock.isLocked(), "one unlock() frees it: the refused attempts took no hold");
+    }
+
     @Test
     void onlyTheHolderMayUnlock() throws Exception {
         ProcessLock lock = ProcessLock.create();
@@ -649,10 +668,15 @@ abstract class SyncContract extends StartMethodSuite {
         waiter.start();
         assertTrue(started.await(60, TimeUnit.SECONDS));
         Thread.sleep(100); // let it go to sleep (an interval, not a synchronization)
+        long pulsed = System.nanoTime();
         event.set();
         event.clear();
         waiter.join(LONG.toMillis());
-        assertFalse(waiter.isAlive(), "the pulse ended the wait");
+        assertFalse(waiter.isAlive(), "the waiter did not end within " + LONG);
+        // A lost pulse would end the wait only at its 60 s timeout: it must end long before.
+        long waited = System.nanoTime() - pulsed;
+        assertTrue(waited < LONG.toNanos() / 2, "the pulse did not wake the waiter: it woke after "
+                + TimeUnit.NANOSECONDS.toMillis(waited) + " ms");
         // It returns the flag as it found it on waking: set, or clear again (usually), as in Python.
         assertTrue(result.get() != null);
     }

@@ -6,7 +6,7 @@ import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.Doorbell;
 import org.multiprocessing4j.internal.shm.Guard;
-import org.multiprocessing4j.internal.shm.SharedLock;
+import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
 import org.multiprocessing4j.internal.shm.Transit;
@@ -29,7 +29,7 @@ public final class ChannelWarmUp {
     public static void loadClasses() {
         Class<?>[] classes = {
             SharedSegment.class, SharedSegment.Id.class, SharedSegment.Locator.class, QueueChannel.class,
-            Ring.class, SharedLock.class, SleeperTable.class, Backoff.class, ItemCodec.class, Guard.class,
+            Ring.class, SharedMutex.class, SleeperTable.class, Backoff.class, ItemCodec.class, Guard.class,
             ItemCodec.Encoded.class, Transit.class, Queues.class, ProcessQueue.class,
         };
         for (Class<?> c : classes) {

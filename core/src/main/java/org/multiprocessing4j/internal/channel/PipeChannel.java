@@ -7,9 +7,11 @@ import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.Guard;
-import org.multiprocessing4j.internal.shm.SharedLock;
+import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
+import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.Transit;
+import org.multiprocessing4j.internal.shm.Words;
 
 /**
  * The shared part of one {@code ProcessPipe}: one {@link Ring} per direction (one for a one-way
@@ -48,7 +50,7 @@ public final class PipeChannel {
         segment.checkKind(KIND);
         this.segment = segment;
         this.buffer = segment.buffer;
-        this.duplex = (long) SharedSegment.LONGS.getAcquire(buffer, DUPLEX_AT) != 0;
+        this.duplex = Words.getAcquire(buffer, DUPLEX_AT) != 0;
         int ringBytes = (buffer.capacity() - RINGS_AT) / (duplex ? 2 : 1) - Ring.HEADER_BYTES;
         rings = duplex
                 ? new Ring[] {new Ring(buffer, RINGS_AT, ringBytes),
@@ -65,7 +67,7 @@ public final class PipeChannel {
         int bytes = QueueChannel.bufferBytes(BUFFER_PROPERTY, DEFAULT_BUFFER);
         int rings = duplex ? 2 : 1;
         SharedSegment s = SharedSegment.create(KIND, RINGS_AT + (long) rings * Ring.footprint(bytes), "a pipe");
-        SharedSegment.LONGS.setRelease(s.buffer, DUPLEX_AT, duplex ? 1L : 0L);
+        Words.setRelease(s.buffer, DUPLEX_AT, duplex ? 1L : 0L);
         for (int r = 0; r < rings; r++) {
             new Ring(s.buffer, RINGS_AT + r * Ring.footprint(bytes), bytes).initialize();
         }
@@ -107,11 +109,11 @@ public final class PipeChannel {
         long me = ProcessToken.current();
         if (localUsers[end]++ > 0) {
             if (reserved >= 0) {
-                SharedSegment.LONGS.compareAndSet(buffer, slotAt(end, reserved), transitToken, 0L);
+                Words.cas(buffer, slotAt(end, reserved), transitToken, 0L);
             }
             return;
         }
-        if (reserved >= 0 && SharedSegment.LONGS.compareAndSet(buffer, slotAt(end, reserved), transitToken, me)) {
+        if (reserved >= 0 && Words.cas(buffer, slotAt(end, reserved), transitToken, me)) {
             mySlot[end] = reserved;
             return;
         }
@@ -122,8 +124,8 @@ public final class PipeChannel {
         for (int pass = 0; pass < 2; pass++) {
             for (int i = 0; i < SLOTS; i++) {
                 int at = slotAt(end, i);
-                long held = (long) SharedSegment.LONGS.getVolatile(buffer, at);
-                if (held == 0 && SharedSegment.LONGS.compareAndSet(buffer, at, 0L, token)) {
+                long held = Words.getVolatile(buffer, at);
+                if (held == 0 && Words.cas(buffer, at, 0L, token)) {
                     return i;
                 }
             }
@@ -141,7 +143,7 @@ public final class PipeChannel {
         int slot = mySlot[end];
         mySlot[end] = -1;
         if (slot >= 0) {
-            SharedSegment.LONGS.compareAndSet(buffer, slotAt(end, slot), ProcessToken.current(), 0L);
+            Words.cas(buffer, slotAt(end, slot), ProcessToken.current(), 0L);
         }
         if (localUsers[0] == 0 && localUsers[1] == 0) {
             segment.unpin();
@@ -161,7 +163,7 @@ public final class PipeChannel {
                 | ProcessHandle.current().pid();
         int slot = reserveSlot(end, token);
         int at = slotAt(end, slot);
-        Transit.onRelease(() -> SharedSegment.LONGS.compareAndSet(buffer, at, token, 0L));
+        Transit.onRelease(() -> Words.cas(buffer, at, token, 0L));
         return new EndHandle(segment.locator(), end, slot, token);
     }
 
@@ -200,7 +202,7 @@ public final class PipeChannel {
     /** Whether some live process other than a closed one holds {@code end}. */
     public boolean isHeld(int end) {
         for (int i = 0; i < SLOTS; i++) {
-            long held = (long) SharedSegment.LONGS.getVolatile(buffer, slotAt(end, i));
+            long held = Words.getVolatile(buffer, slotAt(end, i));
             if (held != 0 && isAlive(held)) {
                 return true;
             }
@@ -211,9 +213,9 @@ public final class PipeChannel {
     private void pruneDeadHolders(int end) {
         for (int i = 0; i < SLOTS; i++) {
             int at = slotAt(end, i);
-            long held = (long) SharedSegment.LONGS.getVolatile(buffer, at);
+            long held = Words.getVolatile(buffer, at);
             if (held != 0 && !isAlive(held)) {
-                SharedSegment.LONGS.compareAndSet(buffer, at, held, 0L);
+                Words.cas(buffer, at, held, 0L);
             }
         }
     }
@@ -248,7 +250,7 @@ public final class PipeChannel {
             }
         };
         try (Backoff backoff = Backoff.untimed()) {
-            int got = ring.lockForWriting(backoff, g);
+            Acquisition got = ring.lockForWriting(backoff, g);
             try {
                 ring.write(raw ? Ring.RAW : 0, bytes, offset, length, backoff, g);
             } finally {
@@ -282,8 +284,8 @@ public final class PipeChannel {
         Ring ring = incoming(end);
         Guard g = eofGuard(end, ring, guard);
         try (Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)) {
-            int got = ring.lockForReading(backoff, g);
-            if (got == SharedLock.TIMED_OUT) {
+            Acquisition got = ring.lockForReading(backoff, g);
+            if (got == Acquisition.TIMED_OUT) {
                 return NOTHING;
             }
             try {

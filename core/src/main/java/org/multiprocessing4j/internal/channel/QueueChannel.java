@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.Guard;
-import org.multiprocessing4j.internal.shm.SharedLock;
+import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
+import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.Words;
 
 /**
  * The shared part of one {@code ProcessQueue}: a {@link Ring} in its own
@@ -34,7 +36,7 @@ public final class QueueChannel {
         segment.checkKind(KIND);
         this.segment = segment;
         ByteBuffer b = segment.buffer;
-        this.maxsize = (int) (long) SharedSegment.LONGS.getAcquire(b, MAXSIZE_AT);
+        this.maxsize = (int) Words.getAcquire(b, MAXSIZE_AT);
         this.ring = new Ring(b, RING_AT, b.capacity() - RING_AT - Ring.HEADER_BYTES);
     }
 
@@ -51,7 +53,7 @@ public final class QueueChannel {
     /** Makes a queue with a buffer of {@code bytes} (a power of two, at least 4 KiB). */
     public static QueueChannel create(int maxsize, int bytes) {
         SharedSegment s = SharedSegment.create(KIND, RING_AT + Ring.footprint(bytes), "a queue");
-        SharedSegment.LONGS.setRelease(s.buffer, MAXSIZE_AT, (long) maxsize);
+        Words.setRelease(s.buffer, MAXSIZE_AT, (long) maxsize);
         new Ring(s.buffer, RING_AT, bytes).initialize();
         return s.channel(QueueChannel::new);
     }
@@ -93,8 +95,8 @@ public final class QueueChannel {
         ItemCodec.Encoded e = ItemCodec.encode(item, what);
         Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos);
         try (Backoff lockWait = timeoutNanos == 0 ? Backoff.timed(LOCK_PATIENCE_NANOS) : null) {
-            int got = ring.lockForWriting(lockWait != null ? lockWait : backoff, guard);
-            if (got == SharedLock.TIMED_OUT) {
+            Acquisition got = ring.lockForWriting(lockWait != null ? lockWait : backoff, guard);
+            if (got == Acquisition.TIMED_OUT) {
                 return false;
             }
             try {
@@ -127,8 +129,8 @@ public final class QueueChannel {
         byte[] message;
         boolean raw;
         try (Backoff lockWait = timeoutNanos == 0 ? Backoff.timed(LOCK_PATIENCE_NANOS) : null) {
-            int got = ring.lockForReading(lockWait != null ? lockWait : backoff, guard);
-            if (got == SharedLock.TIMED_OUT) {
+            Acquisition got = ring.lockForReading(lockWait != null ? lockWait : backoff, guard);
+            if (got == Acquisition.TIMED_OUT) {
                 return NOTHING;
             }
             try {
@@ -150,8 +152,8 @@ public final class QueueChannel {
     public java.util.List<Object> drain(long lockPatienceNanos) throws InterruptedException {
         java.util.List<Object> items = new java.util.ArrayList<>();
         try (Backoff lockWait = Backoff.timed(lockPatienceNanos); Backoff none = Backoff.timed(0)) {
-            int got = ring.lockForReading(lockWait, Guard.NONE);
-            if (got == SharedLock.TIMED_OUT) {
+            Acquisition got = ring.lockForReading(lockWait, Guard.NONE);
+            if (got == Acquisition.TIMED_OUT) {
                 return items;
             }
             try {

@@ -4,9 +4,11 @@ import java.nio.ByteBuffer;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.Guard;
-import org.multiprocessing4j.internal.shm.SharedLock;
+import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
+import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
+import org.multiprocessing4j.internal.shm.Words;
 
 /**
  * A ring of messages in shared memory with a producer lock and a consumer lock, so that any
@@ -70,8 +72,8 @@ public final class Ring {
     private final int capacity;
     private final int mask;
     private final int maxChunk;
-    public final SharedLock producerLock;
-    public final SharedLock consumerLock;
+    public final SharedMutex producerLock;
+    public final SharedMutex consumerLock;
     /** Consumers waiting for a message (or the rest of one). */
     public final SleeperTable dataWaiters;
     /** Producers waiting for room (or, in a bounded queue, for an item to be taken). */
@@ -112,10 +114,10 @@ public final class Ring {
         this.dataWaiters = new SleeperTable(buffer, at + TABLES);
         this.roomWaiters = new SleeperTable(buffer, at + TABLES + TABLE_STRIDE);
         this.joinWaiters = new SleeperTable(buffer, at + TABLES + 2 * TABLE_STRIDE);
-        this.producerLock = new SharedLock(buffer, at + PRODUCER_LOCK,
-                new SleeperTable(buffer, at + TABLES + 3 * TABLE_STRIDE));
-        this.consumerLock = new SharedLock(buffer, at + CONSUMER_LOCK,
-                new SleeperTable(buffer, at + TABLES + 4 * TABLE_STRIDE));
+        this.producerLock = new SharedMutex(buffer, at + PRODUCER_LOCK,
+                new SleeperTable(buffer, at + TABLES + 3 * TABLE_STRIDE), true);
+        this.consumerLock = new SharedMutex(buffer, at + CONSUMER_LOCK,
+                new SleeperTable(buffer, at + TABLES + 4 * TABLE_STRIDE), true);
     }
 
     /** Bytes a ring of {@code capacity} takes in its segment. */
@@ -125,8 +127,8 @@ public final class Ring {
 
     /** Sets the words a new ring needs that are not zero. */
     public void initialize() {
-        SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
-        SharedSegment.LONGS.setRelease(buffer, at + ABANDONED, -1L);
+        Words.setRelease(buffer, at + OPEN_MESSAGE, -1L);
+        Words.setRelease(buffer, at + ABANDONED, -1L);
     }
 
     /**
@@ -146,26 +148,26 @@ public final class Ring {
 
     /** True if the next record to read continues a message whose start was read. */
     private boolean headInsideMessage() {
-        long head = (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
-        long tail = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
+        long head = Words.getAcquire(buffer, at + HEAD);
+        long tail = Words.getAcquire(buffer, at + TAIL);
         if (head == tail) {
             return false;
         }
-        int info = (int) SharedSegment.INTS.getAcquire(buffer, data + (int) (head & mask));
+        int info = Words.getIntAcquire(buffer, data + (int) (head & mask));
         if ((info & PAD) != 0) {
             head += capacity - (int) (head & mask);
             if (head == tail) {
                 return false;
             }
-            info = (int) SharedSegment.INTS.getAcquire(buffer, data);
+            info = Words.getIntAcquire(buffer, data);
         }
         return (info & CONT) != 0;
     }
 
     /** True if a message (or part of one) is there to read. */
     public boolean hasData() {
-        return (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL)
-                != (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
+        return Words.getAcquire(buffer, at + TAIL)
+                != Words.getAcquire(buffer, at + HEAD);
     }
 
     /**
@@ -175,11 +177,11 @@ public final class Ring {
      */
     public boolean countDone() {
         while (true) {
-            long done = (long) SharedSegment.LONGS.getVolatile(buffer, at + DONE_COUNT);
+            long done = Words.getVolatile(buffer, at + DONE_COUNT);
             if (done >= put()) {
                 return false;
             }
-            if (SharedSegment.LONGS.compareAndSet(buffer, at + DONE_COUNT, done, done + 1)) {
+            if (Words.cas(buffer, at + DONE_COUNT, done, done + 1)) {
                 if (done + 1 >= put()) {
                     joinWaiters.wakeAll();
                 }
@@ -190,7 +192,7 @@ public final class Ring {
 
     /** Messages put and not yet counted done: exact when nobody is putting or finishing. */
     public long unfinished() {
-        long done = (long) SharedSegment.LONGS.getVolatile(buffer, at + DONE_COUNT);
+        long done = Words.getVolatile(buffer, at + DONE_COUNT);
         return Math.max(0, put() - done);
     }
 
@@ -198,20 +200,20 @@ public final class Ring {
      * Takes the producer lock, waiting as {@code backoff} allows, and mends what a dead holder
      * left half done before returning.
      *
-     * @return {@link SharedLock#ACQUIRED}, {@link SharedLock#TAKEN_OVER} or {@link SharedLock#TIMED_OUT}
+     * @return how the lock was taken, or {@link Acquisition#TIMED_OUT}
      */
-    public int lockForWriting(Backoff backoff, Guard guard) throws InterruptedException {
-        int got = producerLock.acquire(backoff, guard);
-        if (got == SharedLock.TAKEN_OVER) {
+    public Acquisition lockForWriting(Backoff backoff, Guard guard) throws InterruptedException {
+        Acquisition got = producerLock.acquire(backoff, guard);
+        if (got == Acquisition.TAKEN_OVER) {
             repairAfterDeadProducer();
         }
         return got;
     }
 
     /** The consumer's {@link #lockForWriting}. */
-    public int lockForReading(Backoff backoff, Guard guard) throws InterruptedException {
-        int got = consumerLock.acquire(backoff, guard);
-        if (got == SharedLock.TAKEN_OVER) {
+    public Acquisition lockForReading(Backoff backoff, Guard guard) throws InterruptedException {
+        Acquisition got = consumerLock.acquire(backoff, guard);
+        if (got == Acquisition.TAKEN_OVER) {
             settleCommit(TAKES);
         }
         return got;
@@ -223,15 +225,15 @@ public final class Ring {
      */
     private void repairAfterDeadProducer() {
         settleCommit(PUTS);
-        long open = (long) SharedSegment.LONGS.getAcquire(buffer, at + OPEN_MESSAGE);
-        long tail = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
+        long open = Words.getAcquire(buffer, at + OPEN_MESSAGE);
+        long tail = Words.getAcquire(buffer, at + TAIL);
         if (open != -1 && open < tail) {
-            SharedSegment.LONGS.setRelease(buffer, at + ABANDONED, open);
+            Words.setRelease(buffer, at + ABANDONED, open);
             dataWaiters.wakeAll();
         }
         // (open == tail: it died before its first chunk was published; nothing of it is there,
         // and the next message will start at that very position, so it must not be marked.)
-        SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
+        Words.setRelease(buffer, at + OPEN_MESSAGE, -1L);
     }
 
     /**
@@ -245,7 +247,7 @@ public final class Ring {
      */
     public boolean write(int flags, byte[] body, int offset, int length, Backoff backoff, Guard guard)
             throws InterruptedException {
-        long tail = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
+        long tail = Words.getAcquire(buffer, at + TAIL);
         long start = -1;
         int done = 0;
         boolean first = true;
@@ -257,10 +259,10 @@ public final class Ring {
             long need = record <= contiguous ? record : (long) contiguous + record;
             try {
                 backoff.on(roomWaiters);
-                while (tail + need - (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD) > capacity) {
+                while (tail + need - Words.getAcquire(buffer, at + HEAD) > capacity) {
                     guard.check(backoff.slowCheckDue());
                     if (!backoff.idle()
-                            && tail + need - (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD) > capacity) {
+                            && tail + need - Words.getAcquire(buffer, at + HEAD) > capacity) {
                         abandon(start);
                         return false;
                     }
@@ -271,21 +273,21 @@ public final class Ring {
             }
             backoff.progress();
             if (record > contiguous) {
-                SharedSegment.INTS.set(buffer, data + (int) (tail & mask), PAD | contiguous);
+                Words.setIntPlain(buffer, data + (int) (tail & mask), PAD | contiguous);
                 tail += contiguous;
             }
             int i = data + (int) (tail & mask);
             if (first && more) {
                 start = tail;
-                SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, start);
+                Words.setRelease(buffer, at + OPEN_MESSAGE, start);
             }
             buffer.put(i + 8, body, offset + done, chunk);
-            SharedSegment.INTS.set(buffer, i, chunk | flags | (more ? MORE : 0) | (first ? 0 : CONT));
-            SharedSegment.INTS.set(buffer, i + 4, length);
+            Words.setIntPlain(buffer, i, chunk | flags | (more ? MORE : 0) | (first ? 0 : CONT));
+            Words.setIntPlain(buffer, i + 4, length);
             tail += record;
             mayDieHere("put: record written");
             if (more) {
-                SharedSegment.LONGS.setRelease(buffer, at + TAIL, tail);
+                Words.setRelease(buffer, at + TAIL, tail);
                 mayDieHere("put: chunk published");
             } else {
                 commit(PUTS, tail);
@@ -295,7 +297,7 @@ public final class Ring {
             first = false;
         } while (done < length);
         if (start != -1) {
-            SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
+            Words.setRelease(buffer, at + OPEN_MESSAGE, -1L);
         }
         return true;
     }
@@ -330,13 +332,13 @@ public final class Ring {
      */
     private void commit(CountWords w, long position) {
         long count = committed(w) + 1;
-        SharedSegment.LONGS.setRelease(buffer, at + w.notedPosition, position);
+        Words.setRelease(buffer, at + w.notedPosition, position);
         mayDieHere(w.points[0]);
-        SharedSegment.LONGS.setRelease(buffer, at + w.notedCount, count);
+        Words.setRelease(buffer, at + w.notedCount, count);
         mayDieHere(w.points[1]);
-        SharedSegment.LONGS.setRelease(buffer, at + w.position, position);
+        Words.setRelease(buffer, at + w.position, position);
         mayDieHere(w.points[2]);
-        SharedSegment.LONGS.setRelease(buffer, at + w.stored, count);
+        Words.setRelease(buffer, at + w.stored, count);
         mayDieHere(w.points[3]);
     }
 
@@ -355,10 +357,10 @@ public final class Ring {
      */
     private void settleCommit(CountWords w) {
         long count = committed(w);
-        SharedSegment.LONGS.setRelease(buffer, at + w.stored, count);
-        SharedSegment.LONGS.setRelease(buffer, at + w.notedCount, count);
-        SharedSegment.LONGS.setRelease(buffer, at + w.notedPosition,
-                (long) SharedSegment.LONGS.getAcquire(buffer, at + w.position));
+        Words.setRelease(buffer, at + w.stored, count);
+        Words.setRelease(buffer, at + w.notedCount, count);
+        Words.setRelease(buffer, at + w.notedPosition,
+                Words.getAcquire(buffer, at + w.position));
     }
 
     /**
@@ -368,17 +370,17 @@ public final class Ring {
      * when nobody is (or the writer died), the answer is exact.
      */
     private long committed(CountWords w) {
-        long noted = (long) SharedSegment.LONGS.getAcquire(buffer, at + w.notedCount);
-        long notedAt = (long) SharedSegment.LONGS.getAcquire(buffer, at + w.notedPosition);
-        long published = (long) SharedSegment.LONGS.getAcquire(buffer, at + w.position);
-        long count = (long) SharedSegment.LONGS.getAcquire(buffer, at + w.stored);
+        long noted = Words.getAcquire(buffer, at + w.notedCount);
+        long notedAt = Words.getAcquire(buffer, at + w.notedPosition);
+        long published = Words.getAcquire(buffer, at + w.position);
+        long count = Words.getAcquire(buffer, at + w.stored);
         return notedAt <= published ? Math.max(count, noted) : count;
     }
 
     private void abandon(long start) {
         if (start != -1) {
-            SharedSegment.LONGS.setRelease(buffer, at + ABANDONED, start);
-            SharedSegment.LONGS.setRelease(buffer, at + OPEN_MESSAGE, -1L);
+            Words.setRelease(buffer, at + ABANDONED, start);
+            Words.setRelease(buffer, at + OPEN_MESSAGE, -1L);
             dataWaiters.wakeAll();
         }
     }
@@ -404,7 +406,7 @@ public final class Ring {
      * @throws InterruptedException if interrupted while no message was partly read
      */
     public byte[] read(Backoff backoff, Guard guard) throws InterruptedException {
-        long head = (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
+        long head = Words.getAcquire(buffer, at + HEAD);
         byte[] out = null;
         int filled = 0;
         long messageStart = -1;
@@ -413,7 +415,7 @@ public final class Ring {
         backoff.on(dataWaiters);
         try {
             while (true) {
-                long tail = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
+                long tail = Words.getAcquire(buffer, at + TAIL);
                 if (head == tail) {
                     boolean slow = backoff.slowCheckDue();
                     if (out == null) {
@@ -423,7 +425,7 @@ public final class Ring {
                             throw new InterruptedException();
                         }
                         guard.check(slow);
-                        if (!backoff.idle() && head == (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL)) {
+                        if (!backoff.idle() && head == Words.getAcquire(buffer, at + TAIL)) {
                             return null;
                         }
                         continue;
@@ -443,7 +445,7 @@ public final class Ring {
                 }
                 backoff.progress();
                 int i = data + (int) (head & mask);
-                int info = (int) SharedSegment.INTS.get(buffer, i);
+                int info = Words.getIntPlain(buffer, i);
                 if ((info & PAD) != 0) {
                     head += capacity - (int) (head & mask);
                     publishHead(head);
@@ -453,7 +455,7 @@ public final class Ring {
                 int record = align(8 + chunk);
                 if ((info & CONT) == 0) {
                     // A new message; one being read before it was abandoned.
-                    out = new byte[(int) SharedSegment.INTS.get(buffer, i + 4)];
+                    out = new byte[Words.getIntPlain(buffer, i + 4)];
                     filled = 0;
                     messageStart = head;
                     raw = (info & RAW) != 0;
@@ -497,10 +499,10 @@ public final class Ring {
      * started, then returns the length of the next message, or -1 if there is none yet.
      */
     public int peekLength() {
-        long head = (long) SharedSegment.LONGS.getAcquire(buffer, at + HEAD);
-        while (head != (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL)) {
+        long head = Words.getAcquire(buffer, at + HEAD);
+        while (head != Words.getAcquire(buffer, at + TAIL)) {
             int i = data + (int) (head & mask);
-            int info = (int) SharedSegment.INTS.get(buffer, i);
+            int info = Words.getIntPlain(buffer, i);
             if ((info & PAD) != 0) {
                 head += capacity - (int) (head & mask);
                 publishHead(head);
@@ -511,13 +513,13 @@ public final class Ring {
                 publishRecordTaken(head, (info & MORE) == 0);
                 continue;
             }
-            return (int) SharedSegment.INTS.get(buffer, i + 4);
+            return Words.getIntPlain(buffer, i + 4);
         }
         return -1;
     }
 
     private void publishHead(long head) {
-        SharedSegment.LONGS.setRelease(buffer, at + HEAD, head);
+        Words.setRelease(buffer, at + HEAD, head);
         roomWaiters.wakeOne();
     }
 
@@ -529,7 +531,7 @@ public final class Ring {
     }
 
     private boolean isAbandoned(long messageStart, boolean slow) {
-        if ((long) SharedSegment.LONGS.getAcquire(buffer, at + ABANDONED) == messageStart) {
+        if (Words.getAcquire(buffer, at + ABANDONED) == messageStart) {
             return true;
         }
         if (!slow) {
@@ -537,12 +539,12 @@ public final class Ring {
         }
         // A writer that died mid-message, with no other producer yet to take its lock over. Read
         // the tail last: a writer that finished just before it died has published its last chunk.
-        long tail = (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
+        long tail = Words.getAcquire(buffer, at + TAIL);
         long writer = producerLock.holder();
         return writer != 0
-                && (long) SharedSegment.LONGS.getAcquire(buffer, at + OPEN_MESSAGE) == messageStart
+                && Words.getAcquire(buffer, at + OPEN_MESSAGE) == messageStart
                 && !ProcessToken.isAlive(writer)
-                && tail == (long) SharedSegment.LONGS.getAcquire(buffer, at + TAIL);
+                && tail == Words.getAcquire(buffer, at + TAIL);
     }
 
     private static int align(int n) {

@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link Doorbell} registered in the {@link SleeperTable} the caller names with {@link #on}, so
  * the process that changes the state wakes the sleeper within tens of microseconds and an idle
  * waiter uses no measurable CPU; a sleeper still wakes by itself to run its slow checks (a dead
- * peer, a dead lock holder): after {@link #SLEEP_CAP_NANOS}, then after periods that double while
+ * peer, a dead lock holder): after {@link #FIRST_SLEEP_NANOS}, then after periods that double while
  * nothing happens, up to {@link #MAX_SLEEP_NANOS}. Without a table, or when the table is full or
  * this JVM has no doorbells, it parks for growing periods up to a millisecond instead.
  *
@@ -39,7 +39,7 @@ public final class Backoff implements AutoCloseable {
      * lock holder or pipe peer, a local close); the period doubles while nothing happens, up to
      * {@link #MAX_SLEEP_NANOS}, so that a long-idle waiter wakes five times a second.
      */
-    public static final long SLEEP_CAP_NANOS = 20_000_000;
+    public static final long FIRST_SLEEP_NANOS = 20_000_000;
     public static final long MAX_SLEEP_NANOS = 200_000_000;
 
     private final long deadline;
@@ -47,7 +47,7 @@ public final class Backoff implements AutoCloseable {
     private int rounds;
     private long park = MIN_PARK_NANOS;
     private long lastSlowCheck;
-    private long sleep = SLEEP_CAP_NANOS;
+    private long sleep = FIRST_SLEEP_NANOS;
     private long maxSleep = MAX_SLEEP_NANOS;
     private SleeperTable table;
     private Doorbell bell;
@@ -174,7 +174,7 @@ public final class Backoff implements AutoCloseable {
         if (System.nanoTime() - before >= sleep) {
             sleep = Math.min(sleep * 2, maxSleep); // nobody rang: sleep longer next time
         } else {
-            sleep = SLEEP_CAP_NANOS;
+            sleep = FIRST_SLEEP_NANOS;
         }
         return true;
     }

@@ -3,7 +3,6 @@ package org.multiprocessing4j.internal.shm;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
@@ -39,14 +38,11 @@ import org.multiprocessing4j.internal.platform.RuntimeDirectory;
  * has. The mapping and the descriptor are released when nothing in the JVM refers to the
  * segment any more.
  *
- * <p>Words shared between processes are accessed through {@link #LONGS}, a {@code VarHandle}
- * view that gives acquire/release and compare-and-set on 8-byte-aligned offsets.
+ * <p>Words shared between processes are read and written through {@link Words}.
  */
 public final class SharedSegment {
     /** Where segments are made; for tests. */
     public static final String DIRECTORY_PROPERTY = "multiprocessing4j.shmdir";
-    public static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    public static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     private static final long MAGIC = 0x6d70346a5f736567L; // "mp4j_seg"
     private static final int MAGIC_AT = 0;
@@ -245,10 +241,10 @@ public final class SharedSegment {
             fill(ch, size);
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
             map.order(ByteOrder.nativeOrder());
-            LONGS.set(map, ID_AT, id.high);
-            LONGS.set(map, ID_AT + 8, id.low);
-            INTS.set(map, KIND_AT, kind);
-            LONGS.setRelease(map, MAGIC_AT, MAGIC);
+            Words.setPlain(map, ID_AT, id.high);
+            Words.setPlain(map, ID_AT + 8, id.low);
+            Words.setIntPlain(map, KIND_AT, kind);
+            Words.setRelease(map, MAGIC_AT, MAGIC);
             SharedSegment s = new SharedSegment(id, kind, map, ch, fd, keptPath, new long[0]);
             MAPPED.put(id, new WeakReference<>(s));
             return s;
@@ -341,8 +337,8 @@ public final class SharedSegment {
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, locator.size());
             map.order(ByteOrder.nativeOrder());
             Id id = locator.id();
-            if ((long) LONGS.getAcquire(map, MAGIC_AT) != MAGIC || (long) LONGS.get(map, ID_AT) != id.high
-                    || (long) LONGS.get(map, ID_AT + 8) != id.low) {
+            if (Words.getAcquire(map, MAGIC_AT) != MAGIC || Words.getPlain(map, ID_AT) != id.high
+                    || Words.getPlain(map, ID_AT + 8) != id.low) {
                 // A descriptor number reused for something else since the handle was made.
                 closeQuietly(ch);
                 return null;
@@ -483,10 +479,10 @@ public final class SharedSegment {
                 map.order(ByteOrder.nativeOrder());
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 Id id = new Id(random.nextLong(), random.nextLong());
-                LONGS.set(map, ID_AT, id.high);
-                LONGS.set(map, ID_AT + 8, id.low);
-                INTS.set(map, KIND_AT, kind);
-                LONGS.setRelease(map, MAGIC_AT, MAGIC);
+                Words.setPlain(map, ID_AT, id.high);
+                Words.setPlain(map, ID_AT + 8, id.low);
+                Words.setIntPlain(map, KIND_AT, kind);
+                Words.setRelease(map, MAGIC_AT, MAGIC);
                 try {
                     Files.createLink(file, temporary);
                 } catch (java.nio.file.FileAlreadyExistsException taken) {
@@ -537,11 +533,11 @@ public final class SharedSegment {
                 }
                 MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
                 map.order(ByteOrder.nativeOrder());
-                if ((long) LONGS.getAcquire(map, MAGIC_AT) != MAGIC || (int) INTS.get(map, KIND_AT) != kind) {
+                if (Words.getAcquire(map, MAGIC_AT) != MAGIC || Words.getIntPlain(map, KIND_AT) != kind) {
                     closeQuietly(ch);
                     throw new IllegalStateException(file + " is not " + what);
                 }
-                Id id = new Id((long) LONGS.get(map, ID_AT), (long) LONGS.get(map, ID_AT + 8));
+                Id id = new Id(Words.getPlain(map, ID_AT), Words.getPlain(map, ID_AT + 8));
                 synchronized (MAPPED) {
                     WeakReference<SharedSegment> ref = MAPPED.get(id);
                     SharedSegment known = ref == null ? null : ref.get();
@@ -610,7 +606,7 @@ public final class SharedSegment {
 
     /** Throws if the segment is not a {@code kind} one: a handle decoded into the wrong class. */
     public void checkKind(int expected) {
-        if (kind != expected || (int) INTS.get(buffer, KIND_AT) != expected) {
+        if (kind != expected || Words.getIntPlain(buffer, KIND_AT) != expected) {
             throw new IllegalStateException("shared segment " + id + " is of kind " + kind + ", not " + expected);
         }
     }

@@ -48,10 +48,10 @@ public final class SleeperTable {
         long state = encode(bell) | ARMED;
         for (int i = 0; i < SLOTS; i++) {
             int s = stateAt(i);
-            if ((long) SharedSegment.LONGS.getVolatile(buffer, s) == 0L) {
-                SharedSegment.LONGS.setVolatile(buffer, s + 8, bell.inode);
-                if (SharedSegment.LONGS.compareAndSet(buffer, s, 0L, state)) {
-                    SharedSegment.LONGS.getAndAdd(buffer, at, 1L); // a full fence before the re-check
+            if (Words.getVolatile(buffer, s) == 0L) {
+                Words.setVolatile(buffer, s + 8, bell.inode);
+                if (Words.cas(buffer, s, 0L, state)) {
+                    Words.getAndAdd(buffer, at, 1L); // a full fence before the re-check
                     return i;
                 }
             }
@@ -61,15 +61,15 @@ public final class SleeperTable {
 
     /** Whether {@code slot} is still armed (false once a waker has rung it). */
     public boolean isArmed(int slot) {
-        return ((long) SharedSegment.LONGS.getVolatile(buffer, stateAt(slot)) & ARMED) != 0;
+        return (Words.getVolatile(buffer, stateAt(slot)) & ARMED) != 0;
     }
 
     /** Arms {@code slot} again after it was rung. */
     public void rearm(int slot, Doorbell bell) {
         int s = stateAt(slot);
         long disarmed = encode(bell);
-        if (SharedSegment.LONGS.compareAndSet(buffer, s, disarmed, disarmed | ARMED)) {
-            SharedSegment.LONGS.getAndAdd(buffer, at, 1L);
+        if (Words.cas(buffer, s, disarmed, disarmed | ARMED)) {
+            Words.getAndAdd(buffer, at, 1L);
         }
     }
 
@@ -77,10 +77,10 @@ public final class SleeperTable {
     public void release(int slot, Doorbell bell) {
         int s = stateAt(slot);
         long armed = encode(bell) | ARMED;
-        if (SharedSegment.LONGS.compareAndSet(buffer, s, armed, 0L)) {
-            SharedSegment.LONGS.getAndAdd(buffer, at, -1L);
+        if (Words.cas(buffer, s, armed, 0L)) {
+            Words.getAndAdd(buffer, at, -1L);
         } else {
-            SharedSegment.LONGS.compareAndSet(buffer, s, encode(bell), 0L);
+            Words.cas(buffer, s, encode(bell), 0L);
         }
     }
 
@@ -96,21 +96,21 @@ public final class SleeperTable {
 
     private void wake(boolean all) {
         VarHandle.fullFence();
-        if ((long) SharedSegment.LONGS.getVolatile(buffer, at) <= 0) {
+        if (Words.getVolatile(buffer, at) <= 0) {
             return;
         }
         for (int i = 0; i < SLOTS; i++) {
             int s = stateAt(i);
-            long state = (long) SharedSegment.LONGS.getVolatile(buffer, s);
+            long state = Words.getVolatile(buffer, s);
             if ((state & ARMED) == 0
-                    || !SharedSegment.LONGS.compareAndSet(buffer, s, state, state & ~ARMED)) {
+                    || !Words.cas(buffer, s, state, state & ~ARMED)) {
                 continue;
             }
-            SharedSegment.LONGS.getAndAdd(buffer, at, -1L);
-            long inode = (long) SharedSegment.LONGS.getVolatile(buffer, s + 8);
+            Words.getAndAdd(buffer, at, -1L);
+            long inode = Words.getVolatile(buffer, s + 8);
             if (!Doorbell.ring(state & PID_MASK, (int) ((state >>> 32) & 0xffffff), inode)) {
                 // Its process is gone: the slot is free again, and the next sleeper is tried.
-                SharedSegment.LONGS.compareAndSet(buffer, s, state & ~ARMED, 0L);
+                Words.cas(buffer, s, state & ~ARMED, 0L);
                 continue;
             }
             if (!all) {

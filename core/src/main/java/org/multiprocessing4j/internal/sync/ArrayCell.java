@@ -1,10 +1,9 @@
 package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.Words;
 
 /**
  * A fixed-length array in shared memory (Python's {@code multiprocessing.Array}): its length and
@@ -15,8 +14,6 @@ import org.multiprocessing4j.internal.shm.SharedSegment;
 public final class ArrayCell extends SyncCell {
     private static final int LENGTH = SyncLayout.MAIN + SyncLayout.ARRAY_LENGTH;
     private static final int ELEMENT = SyncLayout.MAIN + SyncLayout.ARRAY_ELEMENT_BYTES;
-    private static final VarHandle DOUBLES =
-            MethodHandles.byteBufferViewVarHandle(double[].class, ByteOrder.nativeOrder());
 
     private final LockCell lock;
     public final int length;
@@ -41,9 +38,9 @@ public final class ArrayCell extends SyncCell {
                     + " bytes; the most is " + Integer.MAX_VALUE);
         }
         SharedSegment s = SharedSegment.create(SyncLayout.KIND, size, what);
-        SharedSegment.INTS.setRelease(s.buffer, SyncLayout.TYPE, SyncLayout.TYPE_ARRAY);
-        SharedSegment.LONGS.setVolatile(s.buffer, LENGTH, (long) length);
-        SharedSegment.LONGS.setVolatile(s.buffer, ELEMENT, (long) elementBytes);
+        Words.setIntRelease(s.buffer, SyncLayout.TYPE, SyncLayout.TYPE_ARRAY);
+        Words.setVolatile(s.buffer, LENGTH, (long) length);
+        Words.setVolatile(s.buffer, ELEMENT, (long) elementBytes);
         return s.channel(ArrayCell::new);
     }
 
@@ -63,47 +60,47 @@ public final class ArrayCell extends SyncCell {
     }
 
     public long getLong(int i) {
-        return (long) SharedSegment.LONGS.getVolatile(buffer, at(i));
+        return Words.getVolatile(buffer, at(i));
     }
 
     public void setLong(int i, long v) {
-        SharedSegment.LONGS.setVolatile(buffer, at(i), v);
+        Words.setVolatile(buffer, at(i), v);
     }
 
     public boolean compareAndSetLong(int i, long e, long v) {
-        return SharedSegment.LONGS.compareAndSet(buffer, at(i), e, v);
+        return Words.cas(buffer, at(i), e, v);
     }
 
     public long getAndAddLong(int i, long d) {
-        return (long) SharedSegment.LONGS.getAndAdd(buffer, at(i), d);
+        return Words.getAndAdd(buffer, at(i), d);
     }
 
     public int getInt(int i) {
-        return (int) SharedSegment.INTS.getVolatile(buffer, at(i));
+        return Words.getIntVolatile(buffer, at(i));
     }
 
     public void setInt(int i, int v) {
-        SharedSegment.INTS.setVolatile(buffer, at(i), v);
+        Words.setIntVolatile(buffer, at(i), v);
     }
 
     public boolean compareAndSetInt(int i, int e, int v) {
-        return SharedSegment.INTS.compareAndSet(buffer, at(i), e, v);
+        return Words.casInt(buffer, at(i), e, v);
     }
 
     public int getAndAddInt(int i, int d) {
-        return (int) SharedSegment.INTS.getAndAdd(buffer, at(i), d);
+        return Words.getAndAddInt(buffer, at(i), d);
     }
 
     public double getDouble(int i) {
-        return (double) DOUBLES.getVolatile(buffer, at(i));
+        return Words.getDoubleVolatile(buffer, at(i));
     }
 
     public void setDouble(int i, double v) {
-        DOUBLES.setVolatile(buffer, at(i), v);
+        Words.setDoubleVolatile(buffer, at(i), v);
     }
 
     public boolean compareAndSetDouble(int i, double e, double v) {
-        return DOUBLES.compareAndSet(buffer, at(i), e, v);
+        return Words.casDouble(buffer, at(i), e, v);
     }
 
     public byte getByte(int i) {

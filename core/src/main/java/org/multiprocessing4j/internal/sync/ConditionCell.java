@@ -3,6 +3,7 @@ package org.multiprocessing4j.internal.sync;
 import java.io.Serializable;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
 
@@ -89,8 +90,8 @@ public final class ConditionCell extends SyncCell {
             if (signalled) {
                 setVolatile(at + 16, FREE);
             }
-            int how = lock.reacquire(holds);
-            lastRecovered.set(how == LockCell.RECOVERED);
+            Acquisition how = lock.reacquire(holds);
+            lastRecovered.set(how == Acquisition.TAKEN_OVER);
         }
         if (interrupted != null) {
             if (signalled) {

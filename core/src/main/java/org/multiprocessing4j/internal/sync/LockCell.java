@@ -4,25 +4,23 @@ import java.io.Serializable;
 import org.multiprocessing4j.internal.log.LibraryLog;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
+import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
 
 /**
- * A lock in shared memory, held by one thread of one process: the holder's
- * {@link ProcessToken}, a count of recoveries, and a sleeper table (the holding thread and its
- * hold count are kept in the holder's JVM). A waiter that finds the holder's process dead takes the
- * lock over (the holder's work under the lock may be half done: the caller is told, and a
- * WARNING is logged).
+ * A lock in shared memory, held by one thread of one process: a {@link SharedMutex} (the
+ * holder's {@link ProcessToken} and a sleeper table), and a count of recoveries; the holding
+ * thread and its hold count are kept in the holder's JVM. A waiter that finds the holder's
+ * process dead takes the lock over (the holder's work under the lock may be half done: the
+ * caller is told, and a WARNING is logged).
  */
 public final class LockCell extends SyncCell {
-    /** What {@link #acquire} returns. */
-    public static final int TIMED_OUT = 0;
-    public static final int ACQUIRED = 1;
-    /** Acquired from a process that died holding it. */
-    public static final int RECOVERED = 2;
-
     public final int base;
     private final boolean reentrant;
+    private final SharedMutex mutex;
     private final SleeperTable waiters;
     private final String what;
     /**
@@ -35,11 +33,14 @@ public final class LockCell extends SyncCell {
     /** What owns the segment: 0 for a lock of its own, else the type of the value or array. */
     public final int ownerType;
 
-    public LockCell(SharedSegment segment, int base, boolean reentrant, String what, int ownerType) {
+    LockCell(SharedSegment segment, int base, boolean reentrant, String what, int ownerType) {
         super(segment);
         this.base = base;
         this.reentrant = reentrant;
         this.waiters = new SleeperTable(buffer, base + SyncLayout.LOCK_WAITERS);
+        // No local queue: threads of one JVM compete in shared memory as processes do, and the
+        // uncontended lock() is one CAS.
+        this.mutex = new SharedMutex(buffer, base + SyncLayout.LOCK_OWNER, waiters, false);
         this.what = what;
         this.ownerType = ownerType;
     }
@@ -81,12 +82,12 @@ public final class LockCell extends SyncCell {
 
     /** Whether the calling thread holds the lock. */
     public boolean isHeldByCurrentThread() {
-        return holder == Thread.currentThread() && getVolatile(base + SyncLayout.LOCK_OWNER) == ProcessToken.current();
+        return holder == Thread.currentThread() && mutex.isHeldByThisProcess();
     }
 
     /** Whether some thread of some process holds the lock. */
     public boolean isLocked() {
-        return getVolatile(base + SyncLayout.LOCK_OWNER) != 0;
+        return mutex.holder() != 0;
     }
 
     /** The calling thread's hold count (0 if it does not hold the lock). */
@@ -100,62 +101,56 @@ public final class LockCell extends SyncCell {
     }
 
     /**
-     * Takes the lock, waiting at most {@code timeoutNanos} (negative: no limit; zero: not at all).
+     * Takes the lock, waiting at most {@code timeoutNanos} (negative: no limit; zero: not at all,
+     * though a dead holder's lock is still taken over).
      *
-     * @return {@link #ACQUIRED}, {@link #RECOVERED} or {@link #TIMED_OUT}
+     * @return how it was taken, or {@link Acquisition#TIMED_OUT}
      * @throws IllegalStateException if the calling thread already holds a non-reentrant lock
-     *         (it would wait for itself forever)
+     *         and asks to wait without a limit (it would wait for itself forever); with a limit
+     *         it waits it out and gets {@link Acquisition#TIMED_OUT}, as {@code Lock.tryLock}
+     *         requires
      * @throws InterruptedException if interrupted while waiting; the lock is not taken
      */
-    public int acquire(long timeoutNanos) throws InterruptedException {
-        long me = ProcessToken.current();
-        int owner = base + SyncLayout.LOCK_OWNER;
+    public Acquisition acquire(long timeoutNanos) throws InterruptedException {
         if (isHeldByCurrentThread()) {
-            if (!reentrant) {
+            if (reentrant) {
+                holds++;
+                return Acquisition.ACQUIRED;
+            }
+            if (timeoutNanos < 0) {
                 throw new IllegalStateException("this thread already holds " + what
                         + ", which is not reentrant: it would wait for itself forever (use ProcessReentrantLock)");
             }
-            holds++;
-            return ACQUIRED;
+            waitOut(timeoutNanos);
+            return Acquisition.TIMED_OUT;
         }
-        if (cas(owner, 0, me)) {
-            return took(ACQUIRED);
+        if (mutex.tryAcquireFree()) {
+            return took(Acquisition.ACQUIRED);
         }
-        if (timeoutNanos == 0) {
-            // tryLock(): no wait, but a dead holder's lock is still taken over.
-            long h = getVolatile(owner);
-            return h != 0 && h != me && !ProcessToken.isAlive(h) && cas(owner, h, me) ? recovered(h) : TIMED_OUT;
+        Acquisition how;
+        try (Backoff b = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)) {
+            how = mutex.acquire(b, Guard.NONE);
         }
-        try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(waiters)) {
-            while (true) {
-                long h = getVolatile(owner);
-                if (h == 0) {
-                    if (cas(owner, 0, me)) {
-                        return took(ACQUIRED);
-                    }
-                    continue;
-                }
-                if (b.slowCheckDue() && h != me && !ProcessToken.isAlive(h) && cas(owner, h, me)) {
-                    return recovered(h);
-                }
-                if (!b.idle()) {
-                    if (cas(owner, 0, me)) {
-                        return took(ACQUIRED);
-                    }
-                    return TIMED_OUT;
-                }
+        if (how == Acquisition.TAKEN_OVER) {
+            getAndAdd(base + SyncLayout.LOCK_RECOVERIES, 1);
+            LibraryLog.warning("took over " + what + " from process " + ProcessToken.pid(mutex.takenOverFrom())
+                    + ", which died holding it: what it guarded may be half updated");
+        }
+        return how == Acquisition.TIMED_OUT ? how : took(how);
+    }
+
+    /** A timed wait for a lock this thread holds: nothing can end it early but an interrupt. */
+    private static void waitOut(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
             }
         }
     }
 
-    private int recovered(long deadHolder) {
-        getAndAdd(base + SyncLayout.LOCK_RECOVERIES, 1);
-        LibraryLog.warning("took over " + what + " from process " + ProcessToken.pid(deadHolder)
-                + ", which died holding it: what it guarded may be half updated");
-        return took(RECOVERED);
-    }
-
-    private int took(int how) {
+    private Acquisition took(Acquisition how) {
         holder = Thread.currentThread();
         holds = 1;
         return how;
@@ -170,15 +165,14 @@ public final class LockCell extends SyncCell {
     public void release() {
         if (!isHeldByCurrentThread()) {
             throw new IllegalMonitorStateException("the calling thread does not hold " + what
-                    + (isLocked() ? " (process " + ProcessToken.pid(getVolatile(base + SyncLayout.LOCK_OWNER))
+                    + (isLocked() ? " (process " + ProcessToken.pid(mutex.holder())
                     + " does)" : " (nobody does)"));
         }
         if (--holds > 0) {
             return;
         }
         holder = null;
-        cas(base + SyncLayout.LOCK_OWNER, ProcessToken.current(), 0);
-        waiters.wakeOne();
+        mutex.release();
     }
 
     /** For conditions: releases every hold of the calling thread; returns how many it had. */
@@ -195,11 +189,11 @@ public final class LockCell extends SyncCell {
     /**
      * For conditions: takes the lock again with {@code h} holds, however long it takes.
      *
-     * @return {@link #ACQUIRED} or {@link #RECOVERED}
+     * @return {@link Acquisition#ACQUIRED} or {@link Acquisition#TAKEN_OVER}
      */
-    public int reacquire(int h) {
+    public Acquisition reacquire(int h) {
         boolean interrupted = false;
-        int result;
+        Acquisition result;
         while (true) {
             try {
                 result = acquire(-1);

@@ -3,6 +3,7 @@ package org.multiprocessing4j.internal.sync;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.Words;
 
 /**
  * The shared memory of one lock, condition, semaphore, event or shared value: a
@@ -21,7 +22,7 @@ public abstract class SyncCell {
     /** A new zeroed segment of {@code type}. */
     public static SharedSegment newSegment(int type, String what) {
         SharedSegment s = SharedSegment.create(SyncLayout.KIND, SyncLayout.SIZE, what);
-        SharedSegment.INTS.setRelease(s.buffer, SyncLayout.TYPE, type);
+        Words.setIntRelease(s.buffer, SyncLayout.TYPE, type);
         return s;
     }
 
@@ -29,7 +30,7 @@ public abstract class SyncCell {
     public static SharedSegment attached(Serializable handle, int type) {
         SharedSegment s = SharedSegment.attach((SharedSegment.Locator) handle);
         s.checkKind(SyncLayout.KIND);
-        int actual = (int) SharedSegment.INTS.getAcquire(s.buffer, SyncLayout.TYPE);
+        int actual = Words.getIntAcquire(s.buffer, SyncLayout.TYPE);
         if (actual != type) {
             throw new IllegalStateException("shared object " + s.id + " is of type " + actual + ", not " + type);
         }
@@ -42,19 +43,19 @@ public abstract class SyncCell {
     }
 
     public long getVolatile(int at) {
-        return (long) SharedSegment.LONGS.getVolatile(buffer, at);
+        return Words.getVolatile(buffer, at);
     }
 
     public boolean cas(int at, long expected, long value) {
-        return SharedSegment.LONGS.compareAndSet(buffer, at, expected, value);
+        return Words.cas(buffer, at, expected, value);
     }
 
     public long getAndAdd(int at, long delta) {
-        return (long) SharedSegment.LONGS.getAndAdd(buffer, at, delta);
+        return Words.getAndAdd(buffer, at, delta);
     }
 
     public void setVolatile(int at, long value) {
-        SharedSegment.LONGS.setVolatile(buffer, at, value);
+        Words.setVolatile(buffer, at, value);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
 import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.Words;
 
 /**
  * A shared number in shared memory (the bits of a {@code long}, an {@code int} or a
@@ -41,7 +42,7 @@ public final class ValueCell extends SyncCell {
     }
 
     public long getAndSetLong(long v) {
-        return (long) SharedSegment.LONGS.getAndSet(buffer, BITS, v);
+        return Words.getAndSet(buffer, BITS, v);
     }
 
     public boolean compareAndSetLong(long expected, long v) {
@@ -53,22 +54,22 @@ public final class ValueCell extends SyncCell {
     }
 
     public int getInt() {
-        return (int) SharedSegment.INTS.getVolatile(buffer, BITS);
+        return Words.getIntVolatile(buffer, BITS);
     }
 
     public void setInt(int v) {
-        SharedSegment.INTS.setVolatile(buffer, BITS, v);
+        Words.setIntVolatile(buffer, BITS, v);
     }
 
     public int getAndSetInt(int v) {
-        return (int) SharedSegment.INTS.getAndSet(buffer, BITS, v);
+        return Words.getAndSetInt(buffer, BITS, v);
     }
 
     public boolean compareAndSetInt(int expected, int v) {
-        return SharedSegment.INTS.compareAndSet(buffer, BITS, expected, v);
+        return Words.casInt(buffer, BITS, expected, v);
     }
 
     public int getAndAddInt(int delta) {
-        return (int) SharedSegment.INTS.getAndAdd(buffer, BITS, delta);
+        return Words.getAndAddInt(buffer, BITS, delta);
     }
 }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.multiprocessing4j.internal.shm.Guard;
-import org.multiprocessing4j.internal.shm.SharedLock;
-import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.SharedMutex;
+import org.multiprocessing4j.internal.shm.Words;
 
 /**
  * A producer or consumer that dies between any two of its stores to shared memory (as a SIGKILL
@@ -119,7 +119,7 @@ class QueueDeathPointTest {
      * (all of {@code expected}; {@code inFlight} at most once, as the dead one may have had it),
      * the bound, and the unfinished count.
      */
-    private static void checkAfterDeath(QueueChannel q, SharedLock deadLock, List<Object> expected,
+    private static void checkAfterDeath(QueueChannel q, SharedMutex deadLock, List<Object> expected,
             Object inFlight, String where) throws Exception {
         if (deadLock != null) {
             poison(deadLock);
@@ -232,11 +232,11 @@ class QueueDeathPointTest {
     }
 
     /** Marks {@code lock} as held by a process that no longer exists. */
-    private static void poison(SharedLock lock) throws ReflectiveOperationException {
-        Field buffer = SharedLock.class.getDeclaredField("buffer");
-        Field at = SharedLock.class.getDeclaredField("at");
+    private static void poison(SharedMutex lock) throws ReflectiveOperationException {
+        Field buffer = SharedMutex.class.getDeclaredField("buffer");
+        Field at = SharedMutex.class.getDeclaredField("ownerOffset");
         buffer.setAccessible(true);
         at.setAccessible(true);
-        SharedSegment.LONGS.setVolatile((ByteBuffer) buffer.get(lock), at.getInt(lock), DEAD_TOKEN);
+        Words.setVolatile((ByteBuffer) buffer.get(lock), at.getInt(lock), DEAD_TOKEN);
     }
 }
