@@ -6,6 +6,8 @@ import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.Doorbell;
 import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.shm.SegmentId;
+import org.multiprocessing4j.internal.shm.SegmentLocator;
 import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
@@ -28,7 +30,7 @@ public final class ChannelWarmUp {
      */
     public static void loadClasses() {
         Class<?>[] classes = {
-            SharedSegment.class, SharedSegment.Id.class, SharedSegment.Locator.class, QueueChannel.class,
+            SharedSegment.class, SegmentId.class, SegmentLocator.class, QueueChannel.class,
             Ring.class, SharedMutex.class, SleeperTable.class, Backoff.class, ItemCodec.class, Guard.class,
             ItemCodec.Encoded.class, Transit.class, Queues.class, ProcessQueue.class,
         };

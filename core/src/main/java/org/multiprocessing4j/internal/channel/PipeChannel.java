@@ -6,7 +6,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.CacheLine;
 import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.shm.SegmentHeader;
+import org.multiprocessing4j.internal.shm.SegmentKind;
+import org.multiprocessing4j.internal.shm.SegmentLocator;
 import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
 import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
@@ -27,11 +31,12 @@ public final class PipeChannel {
     /** Bytes of shared memory per direction unless the system property says otherwise. */
     public static final String BUFFER_PROPERTY = "multiprocessing4j.pipeBufferBytes";
     private static final int DEFAULT_BUFFER = 1 << 20;
-    public static final int KIND = 2;
-    private static final int DUPLEX_AT = SharedSegment.HEADER_BYTES;
-    private static final int HOLDERS_AT = 128;
-    private static final int SLOTS = 32;
-    private static final int RINGS_AT = HOLDERS_AT + 2 * SLOTS * 8;
+    // Layout: the segment header; DUPLEX_OFFSET (long, 1 if duplex); from HOLDERS_OFFSET, for
+    // each end, HOLDER_SLOT_COUNT holder words; from RINGS_OFFSET, one ring per direction.
+    private static final int DUPLEX_OFFSET = SegmentHeader.LENGTH;
+    private static final int HOLDERS_OFFSET = CacheLine.align(DUPLEX_OFFSET + Long.BYTES);
+    private static final int HOLDER_SLOT_COUNT = 32;
+    private static final int RINGS_OFFSET = HOLDERS_OFFSET + 2 * HOLDER_SLOT_COUNT * Long.BYTES;
     private static final long TRANSIT = 1L << 63;
     private static final AtomicInteger TRANSIT_SEQUENCE = new AtomicInteger();
 
@@ -47,15 +52,15 @@ public final class PipeChannel {
     private final int[] mySlot = {-1, -1}; // guarded by this
 
     private PipeChannel(SharedSegment segment) {
-        segment.checkKind(KIND);
+        segment.checkKind(SegmentKind.PIPE);
         this.segment = segment;
         this.buffer = segment.buffer;
-        this.duplex = Words.getAcquire(buffer, DUPLEX_AT) != 0;
-        int ringBytes = (buffer.capacity() - RINGS_AT) / (duplex ? 2 : 1) - Ring.HEADER_BYTES;
+        this.duplex = Words.getAcquire(buffer, DUPLEX_OFFSET) != 0;
+        int ringBytes = (buffer.capacity() - RINGS_OFFSET) / (duplex ? 2 : 1) - Ring.HEADER_BYTES;
         rings = duplex
-                ? new Ring[] {new Ring(buffer, RINGS_AT, ringBytes),
-                        new Ring(buffer, RINGS_AT + Ring.footprint(ringBytes), ringBytes)}
-                : new Ring[] {new Ring(buffer, RINGS_AT, ringBytes)};
+                ? new Ring[] {new Ring(buffer, RINGS_OFFSET, ringBytes),
+                        new Ring(buffer, RINGS_OFFSET + Ring.footprint(ringBytes), ringBytes)}
+                : new Ring[] {new Ring(buffer, RINGS_OFFSET, ringBytes)};
     }
 
     /**
@@ -66,10 +71,10 @@ public final class PipeChannel {
     public static PipeChannel create(boolean duplex) {
         int bytes = QueueChannel.bufferBytes(BUFFER_PROPERTY, DEFAULT_BUFFER);
         int rings = duplex ? 2 : 1;
-        SharedSegment s = SharedSegment.create(KIND, RINGS_AT + (long) rings * Ring.footprint(bytes), "a pipe");
-        Words.setRelease(s.buffer, DUPLEX_AT, duplex ? 1L : 0L);
+        SharedSegment s = SharedSegment.create(SegmentKind.PIPE, RINGS_OFFSET + (long) rings * Ring.footprint(bytes), "a pipe");
+        Words.setRelease(s.buffer, DUPLEX_OFFSET, duplex ? 1L : 0L);
         for (int r = 0; r < rings; r++) {
-            new Ring(s.buffer, RINGS_AT + r * Ring.footprint(bytes), bytes).initialize();
+            new Ring(s.buffer, RINGS_OFFSET + r * Ring.footprint(bytes), bytes).initialize();
         }
         PipeChannel p = s.channel(PipeChannel::new);
         p.open(0, -1, 0);
@@ -122,7 +127,7 @@ public final class PipeChannel {
 
     private int reserveSlot(int end, long token) {
         for (int pass = 0; pass < 2; pass++) {
-            for (int i = 0; i < SLOTS; i++) {
+            for (int i = 0; i < HOLDER_SLOT_COUNT; i++) {
                 int at = slotAt(end, i);
                 long held = Words.getVolatile(buffer, at);
                 if (held == 0 && Words.cas(buffer, at, 0L, token)) {
@@ -132,7 +137,7 @@ public final class PipeChannel {
             pruneDeadHolders(end);
         }
         throw new IllegalStateException("the " + (end == 0 ? "first" : "second") + " end of this pipe is held by "
-                + SLOTS + " live processes already; close it in the processes that do not use it");
+                + HOLDER_SLOT_COUNT + " live processes already; close it in the processes that do not use it");
     }
 
     /** Counts one user fewer; the last one in this JVM gives up this JVM's holder slot. */
@@ -170,12 +175,12 @@ public final class PipeChannel {
     /** What travels for a pipe end. */
     private static final class EndHandle implements Serializable {
         private static final long serialVersionUID = 1L;
-        final SharedSegment.Locator locator;
+        final SegmentLocator locator;
         final int end;
         final int slot;
         final long token;
 
-        EndHandle(SharedSegment.Locator locator, int end, int slot, long token) {
+        EndHandle(SegmentLocator locator, int end, int slot, long token) {
             this.locator = locator;
             this.end = end;
             this.slot = slot;
@@ -201,7 +206,7 @@ public final class PipeChannel {
 
     /** Whether some live process other than a closed one holds {@code end}. */
     public boolean isHeld(int end) {
-        for (int i = 0; i < SLOTS; i++) {
+        for (int i = 0; i < HOLDER_SLOT_COUNT; i++) {
             long held = Words.getVolatile(buffer, slotAt(end, i));
             if (held != 0 && isAlive(held)) {
                 return true;
@@ -211,7 +216,7 @@ public final class PipeChannel {
     }
 
     private void pruneDeadHolders(int end) {
-        for (int i = 0; i < SLOTS; i++) {
+        for (int i = 0; i < HOLDER_SLOT_COUNT; i++) {
             int at = slotAt(end, i);
             long held = Words.getVolatile(buffer, at);
             if (held != 0 && !isAlive(held)) {
@@ -230,7 +235,7 @@ public final class PipeChannel {
     }
 
     private static int slotAt(int end, int slot) {
-        return HOLDERS_AT + (end * SLOTS + slot) * 8;
+        return HOLDERS_OFFSET + (end * HOLDER_SLOT_COUNT + slot) * 8;
     }
 
     /**

@@ -4,7 +4,11 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.CacheLine;
 import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.shm.SegmentHeader;
+import org.multiprocessing4j.internal.shm.SegmentKind;
+import org.multiprocessing4j.internal.shm.SegmentLocator;
 import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
 import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
@@ -19,9 +23,9 @@ public final class QueueChannel {
     /** Bytes of shared memory for a queue's items unless the creator asks otherwise. */
     public static final String BUFFER_PROPERTY = "multiprocessing4j.queueBufferBytes";
     private static final int DEFAULT_BUFFER = 4 << 20;
-    public static final int KIND = 1;
-    private static final int MAXSIZE_AT = SharedSegment.HEADER_BYTES;
-    private static final int RING_AT = 256;
+    // Layout: the segment header; MAXSIZE_OFFSET (long, the bound or 0); the ring from RING_OFFSET.
+    private static final int MAXSIZE_OFFSET = SegmentHeader.LENGTH;
+    private static final int RING_OFFSET = CacheLine.align(MAXSIZE_OFFSET + Long.BYTES + CacheLine.LENGTH);
     /** How long a call that must not block waits for a lock held by another process. */
     private static final long LOCK_PATIENCE_NANOS = 20_000_000;
 
@@ -33,11 +37,11 @@ public final class QueueChannel {
     private final int maxsize;
 
     private QueueChannel(SharedSegment segment) {
-        segment.checkKind(KIND);
+        segment.checkKind(SegmentKind.QUEUE);
         this.segment = segment;
         ByteBuffer b = segment.buffer;
-        this.maxsize = (int) Words.getAcquire(b, MAXSIZE_AT);
-        this.ring = new Ring(b, RING_AT, b.capacity() - RING_AT - Ring.HEADER_BYTES);
+        this.maxsize = (int) Words.getAcquire(b, MAXSIZE_OFFSET);
+        this.ring = new Ring(b, RING_OFFSET, b.capacity() - RING_OFFSET - Ring.HEADER_BYTES);
     }
 
     /**
@@ -52,15 +56,15 @@ public final class QueueChannel {
 
     /** Makes a queue with a buffer of {@code bytes} (a power of two, at least 4 KiB). */
     public static QueueChannel create(int maxsize, int bytes) {
-        SharedSegment s = SharedSegment.create(KIND, RING_AT + Ring.footprint(bytes), "a queue");
-        Words.setRelease(s.buffer, MAXSIZE_AT, (long) maxsize);
-        new Ring(s.buffer, RING_AT, bytes).initialize();
+        SharedSegment s = SharedSegment.create(SegmentKind.QUEUE, RING_OFFSET + Ring.footprint(bytes), "a queue");
+        Words.setRelease(s.buffer, MAXSIZE_OFFSET, (long) maxsize);
+        new Ring(s.buffer, RING_OFFSET, bytes).initialize();
         return s.channel(QueueChannel::new);
     }
 
     /** The queue {@code handle} (from {@link #handle()} in some process of this user) names, in this JVM. */
     public static QueueChannel attach(Serializable handle) {
-        return SharedSegment.attach((SharedSegment.Locator) handle).channel(QueueChannel::new);
+        return SharedSegment.attach((SegmentLocator) handle).channel(QueueChannel::new);
     }
 
     /** A small description of this queue for another process: how to reach its memory, not its items. */

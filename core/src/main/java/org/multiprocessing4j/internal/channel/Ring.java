@@ -1,5 +1,17 @@
 package org.multiprocessing4j.internal.channel;
 
+import static org.multiprocessing4j.internal.channel.RingLayout.ABANDONED_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.COMMIT_HEAD_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.COMMIT_PUT_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.COMMIT_TAIL_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.COMMIT_TAKE_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.DONE_COUNT_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.HEAD_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.OPEN_MESSAGE_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.PUT_COUNT_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.TAIL_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.TAKE_COUNT_OFFSET;
+
 import java.nio.ByteBuffer;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 import org.multiprocessing4j.internal.shm.Backoff;
@@ -41,23 +53,9 @@ import org.multiprocessing4j.internal.shm.Words;
  * same argument.
  */
 public final class Ring {
-    private static final int TABLE_STRIDE = (SleeperTable.BYTES + 127) / 128 * 128;
-    private static final int TABLES = 640;
-    public static final int HEADER_BYTES = TABLES + 5 * TABLE_STRIDE;
+    /** Bytes a ring takes before its records. */
+    public static final int HEADER_BYTES = RingLayout.HEADER_LENGTH;
 
-    private static final int TAIL = 0;
-    private static final int PUT_COUNT = 8;
-    private static final int OPEN_MESSAGE = 16;
-    private static final int ABANDONED = 24;
-    private static final int COMMIT_TAIL = 32;
-    private static final int COMMIT_PUT = 40;
-    private static final int HEAD = 128;
-    private static final int TAKE_COUNT = 136;
-    private static final int COMMIT_HEAD = 144;
-    private static final int COMMIT_TAKE = 152;
-    private static final int PRODUCER_LOCK = 256;
-    private static final int CONSUMER_LOCK = 384;
-    private static final int DONE_COUNT = 512;
 
     private static final int MORE = 1 << 31;
     private static final int CONT = 1 << 30;
@@ -111,13 +109,13 @@ public final class Ring {
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.maxChunk = Math.min(capacity / 4, 1 << 27) - 8;
-        this.dataWaiters = new SleeperTable(buffer, at + TABLES);
-        this.roomWaiters = new SleeperTable(buffer, at + TABLES + TABLE_STRIDE);
-        this.joinWaiters = new SleeperTable(buffer, at + TABLES + 2 * TABLE_STRIDE);
-        this.producerLock = new SharedMutex(buffer, at + PRODUCER_LOCK,
-                new SleeperTable(buffer, at + TABLES + 3 * TABLE_STRIDE), true);
-        this.consumerLock = new SharedMutex(buffer, at + CONSUMER_LOCK,
-                new SleeperTable(buffer, at + TABLES + 4 * TABLE_STRIDE), true);
+        this.dataWaiters = new SleeperTable(buffer, at + RingLayout.DATA_WAITERS_OFFSET);
+        this.roomWaiters = new SleeperTable(buffer, at + RingLayout.ROOM_WAITERS_OFFSET);
+        this.joinWaiters = new SleeperTable(buffer, at + RingLayout.JOIN_WAITERS_OFFSET);
+        this.producerLock = new SharedMutex(buffer, at + RingLayout.PRODUCER_LOCK_OFFSET,
+                new SleeperTable(buffer, at + RingLayout.PRODUCER_LOCK_WAITERS_OFFSET), true);
+        this.consumerLock = new SharedMutex(buffer, at + RingLayout.CONSUMER_LOCK_OFFSET,
+                new SleeperTable(buffer, at + RingLayout.CONSUMER_LOCK_WAITERS_OFFSET), true);
     }
 
     /** Bytes a ring of {@code capacity} takes in its segment. */
@@ -127,8 +125,8 @@ public final class Ring {
 
     /** Sets the words a new ring needs that are not zero. */
     public void initialize() {
-        Words.setRelease(buffer, at + OPEN_MESSAGE, -1L);
-        Words.setRelease(buffer, at + ABANDONED, -1L);
+        Words.setRelease(buffer, at + OPEN_MESSAGE_OFFSET, -1L);
+        Words.setRelease(buffer, at + ABANDONED_OFFSET, -1L);
     }
 
     /**
@@ -148,8 +146,8 @@ public final class Ring {
 
     /** True if the next record to read continues a message whose start was read. */
     private boolean headInsideMessage() {
-        long head = Words.getAcquire(buffer, at + HEAD);
-        long tail = Words.getAcquire(buffer, at + TAIL);
+        long head = Words.getAcquire(buffer, at + HEAD_OFFSET);
+        long tail = Words.getAcquire(buffer, at + TAIL_OFFSET);
         if (head == tail) {
             return false;
         }
@@ -166,8 +164,8 @@ public final class Ring {
 
     /** True if a message (or part of one) is there to read. */
     public boolean hasData() {
-        return Words.getAcquire(buffer, at + TAIL)
-                != Words.getAcquire(buffer, at + HEAD);
+        return Words.getAcquire(buffer, at + TAIL_OFFSET)
+                != Words.getAcquire(buffer, at + HEAD_OFFSET);
     }
 
     /**
@@ -177,11 +175,11 @@ public final class Ring {
      */
     public boolean countDone() {
         while (true) {
-            long done = Words.getVolatile(buffer, at + DONE_COUNT);
+            long done = Words.getVolatile(buffer, at + DONE_COUNT_OFFSET);
             if (done >= put()) {
                 return false;
             }
-            if (Words.cas(buffer, at + DONE_COUNT, done, done + 1)) {
+            if (Words.cas(buffer, at + DONE_COUNT_OFFSET, done, done + 1)) {
                 if (done + 1 >= put()) {
                     joinWaiters.wakeAll();
                 }
@@ -192,7 +190,7 @@ public final class Ring {
 
     /** Messages put and not yet counted done: exact when nobody is putting or finishing. */
     public long unfinished() {
-        long done = Words.getVolatile(buffer, at + DONE_COUNT);
+        long done = Words.getVolatile(buffer, at + DONE_COUNT_OFFSET);
         return Math.max(0, put() - done);
     }
 
@@ -225,15 +223,15 @@ public final class Ring {
      */
     private void repairAfterDeadProducer() {
         settleCommit(PUTS);
-        long open = Words.getAcquire(buffer, at + OPEN_MESSAGE);
-        long tail = Words.getAcquire(buffer, at + TAIL);
+        long open = Words.getAcquire(buffer, at + OPEN_MESSAGE_OFFSET);
+        long tail = Words.getAcquire(buffer, at + TAIL_OFFSET);
         if (open != -1 && open < tail) {
-            Words.setRelease(buffer, at + ABANDONED, open);
+            Words.setRelease(buffer, at + ABANDONED_OFFSET, open);
             dataWaiters.wakeAll();
         }
         // (open == tail: it died before its first chunk was published; nothing of it is there,
         // and the next message will start at that very position, so it must not be marked.)
-        Words.setRelease(buffer, at + OPEN_MESSAGE, -1L);
+        Words.setRelease(buffer, at + OPEN_MESSAGE_OFFSET, -1L);
     }
 
     /**
@@ -247,7 +245,7 @@ public final class Ring {
      */
     public boolean write(int flags, byte[] body, int offset, int length, Backoff backoff, Guard guard)
             throws InterruptedException {
-        long tail = Words.getAcquire(buffer, at + TAIL);
+        long tail = Words.getAcquire(buffer, at + TAIL_OFFSET);
         long start = -1;
         int done = 0;
         boolean first = true;
@@ -259,10 +257,10 @@ public final class Ring {
             long need = record <= contiguous ? record : (long) contiguous + record;
             try {
                 backoff.on(roomWaiters);
-                while (tail + need - Words.getAcquire(buffer, at + HEAD) > capacity) {
+                while (tail + need - Words.getAcquire(buffer, at + HEAD_OFFSET) > capacity) {
                     guard.check(backoff.slowCheckDue());
                     if (!backoff.idle()
-                            && tail + need - Words.getAcquire(buffer, at + HEAD) > capacity) {
+                            && tail + need - Words.getAcquire(buffer, at + HEAD_OFFSET) > capacity) {
                         abandon(start);
                         return false;
                     }
@@ -279,7 +277,7 @@ public final class Ring {
             int i = data + (int) (tail & mask);
             if (first && more) {
                 start = tail;
-                Words.setRelease(buffer, at + OPEN_MESSAGE, start);
+                Words.setRelease(buffer, at + OPEN_MESSAGE_OFFSET, start);
             }
             buffer.put(i + 8, body, offset + done, chunk);
             Words.setIntPlain(buffer, i, chunk | flags | (more ? MORE : 0) | (first ? 0 : CONT));
@@ -287,7 +285,7 @@ public final class Ring {
             tail += record;
             mayDieHere("put: record written");
             if (more) {
-                Words.setRelease(buffer, at + TAIL, tail);
+                Words.setRelease(buffer, at + TAIL_OFFSET, tail);
                 mayDieHere("put: chunk published");
             } else {
                 commit(PUTS, tail);
@@ -297,7 +295,7 @@ public final class Ring {
             first = false;
         } while (done < length);
         if (start != -1) {
-            Words.setRelease(buffer, at + OPEN_MESSAGE, -1L);
+            Words.setRelease(buffer, at + OPEN_MESSAGE_OFFSET, -1L);
         }
         return true;
     }
@@ -323,8 +321,8 @@ public final class Ring {
         }
     }
 
-    private static final CountWords PUTS = new CountWords(COMMIT_TAIL, COMMIT_PUT, TAIL, PUT_COUNT, "put", "tail");
-    private static final CountWords TAKES = new CountWords(COMMIT_HEAD, COMMIT_TAKE, HEAD, TAKE_COUNT, "take", "head");
+    private static final CountWords PUTS = new CountWords(COMMIT_TAIL_OFFSET, COMMIT_PUT_OFFSET, TAIL_OFFSET, PUT_COUNT_OFFSET, "put", "tail");
+    private static final CountWords TAKES = new CountWords(COMMIT_HEAD_OFFSET, COMMIT_TAKE_OFFSET, HEAD_OFFSET, TAKE_COUNT_OFFSET, "take", "head");
 
     /**
      * Publishes {@code position} (the end of a message's last record) and counts the message,
@@ -379,8 +377,8 @@ public final class Ring {
 
     private void abandon(long start) {
         if (start != -1) {
-            Words.setRelease(buffer, at + ABANDONED, start);
-            Words.setRelease(buffer, at + OPEN_MESSAGE, -1L);
+            Words.setRelease(buffer, at + ABANDONED_OFFSET, start);
+            Words.setRelease(buffer, at + OPEN_MESSAGE_OFFSET, -1L);
             dataWaiters.wakeAll();
         }
     }
@@ -406,7 +404,7 @@ public final class Ring {
      * @throws InterruptedException if interrupted while no message was partly read
      */
     public byte[] read(Backoff backoff, Guard guard) throws InterruptedException {
-        long head = Words.getAcquire(buffer, at + HEAD);
+        long head = Words.getAcquire(buffer, at + HEAD_OFFSET);
         byte[] out = null;
         int filled = 0;
         long messageStart = -1;
@@ -415,7 +413,7 @@ public final class Ring {
         backoff.on(dataWaiters);
         try {
             while (true) {
-                long tail = Words.getAcquire(buffer, at + TAIL);
+                long tail = Words.getAcquire(buffer, at + TAIL_OFFSET);
                 if (head == tail) {
                     boolean slow = backoff.slowCheckDue();
                     if (out == null) {
@@ -425,7 +423,7 @@ public final class Ring {
                             throw new InterruptedException();
                         }
                         guard.check(slow);
-                        if (!backoff.idle() && head == Words.getAcquire(buffer, at + TAIL)) {
+                        if (!backoff.idle() && head == Words.getAcquire(buffer, at + TAIL_OFFSET)) {
                             return null;
                         }
                         continue;
@@ -499,8 +497,8 @@ public final class Ring {
      * started, then returns the length of the next message, or -1 if there is none yet.
      */
     public int peekLength() {
-        long head = Words.getAcquire(buffer, at + HEAD);
-        while (head != Words.getAcquire(buffer, at + TAIL)) {
+        long head = Words.getAcquire(buffer, at + HEAD_OFFSET);
+        while (head != Words.getAcquire(buffer, at + TAIL_OFFSET)) {
             int i = data + (int) (head & mask);
             int info = Words.getIntPlain(buffer, i);
             if ((info & PAD) != 0) {
@@ -519,7 +517,7 @@ public final class Ring {
     }
 
     private void publishHead(long head) {
-        Words.setRelease(buffer, at + HEAD, head);
+        Words.setRelease(buffer, at + HEAD_OFFSET, head);
         roomWaiters.wakeOne();
     }
 
@@ -531,7 +529,7 @@ public final class Ring {
     }
 
     private boolean isAbandoned(long messageStart, boolean slow) {
-        if (Words.getAcquire(buffer, at + ABANDONED) == messageStart) {
+        if (Words.getAcquire(buffer, at + ABANDONED_OFFSET) == messageStart) {
             return true;
         }
         if (!slow) {
@@ -539,12 +537,12 @@ public final class Ring {
         }
         // A writer that died mid-message, with no other producer yet to take its lock over. Read
         // the tail last: a writer that finished just before it died has published its last chunk.
-        long tail = Words.getAcquire(buffer, at + TAIL);
+        long tail = Words.getAcquire(buffer, at + TAIL_OFFSET);
         long writer = producerLock.holder();
         return writer != 0
-                && Words.getAcquire(buffer, at + OPEN_MESSAGE) == messageStart
+                && Words.getAcquire(buffer, at + OPEN_MESSAGE_OFFSET) == messageStart
                 && !ProcessToken.isAlive(writer)
-                && tail == Words.getAcquire(buffer, at + TAIL);
+                && tail == Words.getAcquire(buffer, at + TAIL_OFFSET);
     }
 
     private static int align(int n) {

@@ -19,7 +19,7 @@ import java.nio.ByteBuffer;
  */
 public final class SleeperTable {
     public static final int SLOTS = 32;
-    public static final int BYTES = 16 + SLOTS * 16;
+    public static final int LENGTH = 16 + SLOTS * 16;
     private static final long ARMED = 1L << 62;
     private static final long PID_MASK = 0xffff_ffffL;
 

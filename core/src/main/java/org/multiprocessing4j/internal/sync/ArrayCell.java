@@ -2,6 +2,7 @@ package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
 import java.lang.invoke.VarHandle;
+import org.multiprocessing4j.internal.shm.SegmentKind;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.Words;
 
@@ -12,8 +13,8 @@ import org.multiprocessing4j.internal.shm.Words;
  * atomic operations.
  */
 public final class ArrayCell extends SyncCell {
-    private static final int LENGTH = SyncLayout.MAIN + SyncLayout.ARRAY_LENGTH;
-    private static final int ELEMENT = SyncLayout.MAIN + SyncLayout.ARRAY_ELEMENT_BYTES;
+    private static final int LENGTH = SyncLayout.MAIN_OFFSET + SyncLayout.ARRAY_LENGTH_OFFSET;
+    private static final int ELEMENT = SyncLayout.MAIN_OFFSET + SyncLayout.ARRAY_ELEMENT_SIZE_OFFSET;
 
     private final LockCell lock;
     public final int length;
@@ -32,13 +33,13 @@ public final class ArrayCell extends SyncCell {
      * @throws IllegalArgumentException if it would not fit in one mapping
      */
     public static ArrayCell create(int length, int elementBytes, String what) {
-        long size = SyncLayout.ARRAY_DATA + (long) length * elementBytes;
+        long size = SyncLayout.ARRAY_DATA_OFFSET + (long) length * elementBytes;
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(what + " of " + length + " elements needs " + size
                     + " bytes; the most is " + Integer.MAX_VALUE);
         }
-        SharedSegment s = SharedSegment.create(SyncLayout.KIND, size, what);
-        Words.setIntRelease(s.buffer, SyncLayout.TYPE, SyncLayout.TYPE_ARRAY);
+        SharedSegment s = SharedSegment.create(SegmentKind.SYNC, size, what);
+        Words.setIntRelease(s.buffer, SyncLayout.TYPE_OFFSET, SyncLayout.TYPE_ARRAY);
         Words.setVolatile(s.buffer, LENGTH, (long) length);
         Words.setVolatile(s.buffer, ELEMENT, (long) elementBytes);
         return s.channel(ArrayCell::new);
@@ -56,7 +57,7 @@ public final class ArrayCell extends SyncCell {
         if (index < 0 || index >= length) {
             throw new IndexOutOfBoundsException("index " + index + " is outside an array of " + length);
         }
-        return SyncLayout.ARRAY_DATA + index * elementBytes;
+        return SyncLayout.ARRAY_DATA_OFFSET + index * elementBytes;
     }
 
     public long getLong(int i) {
@@ -120,13 +121,13 @@ public final class ArrayCell extends SyncCell {
     public void getBytes(int from, byte[] dst, int offset, int count) {
         java.util.Objects.checkFromIndexSize(from, count, length);
         VarHandle.acquireFence();
-        buffer.get(SyncLayout.ARRAY_DATA + from, dst, offset, count);
+        buffer.get(SyncLayout.ARRAY_DATA_OFFSET + from, dst, offset, count);
     }
 
     /** Copies {@code count} bytes of {@code src} to element offset {@code to}. */
     public void setBytes(int to, byte[] src, int offset, int count) {
         java.util.Objects.checkFromIndexSize(to, count, length);
-        buffer.put(SyncLayout.ARRAY_DATA + to, src, offset, count);
+        buffer.put(SyncLayout.ARRAY_DATA_OFFSET + to, src, offset, count);
         VarHandle.fullFence();
     }
 }

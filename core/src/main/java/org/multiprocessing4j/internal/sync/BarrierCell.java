@@ -16,9 +16,9 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
  * of waiting forever.
  */
 public final class BarrierCell extends SyncCell {
-    private static final int PARTIES = SyncLayout.MAIN + SyncLayout.BARRIER_PARTIES;
-    private static final int STATE = SyncLayout.MAIN + SyncLayout.BARRIER_STATE;
-    private static final int PARTICIPANTS = SyncLayout.MAIN + SyncLayout.BARRIER_PARTICIPANTS;
+    private static final int PARTIES = SyncLayout.MAIN_OFFSET + SyncLayout.BARRIER_PARTIES_OFFSET;
+    private static final int STATE = SyncLayout.MAIN_OFFSET + SyncLayout.BARRIER_STATE_OFFSET;
+    private static final int PARTICIPANTS = SyncLayout.MAIN_OFFSET + SyncLayout.BARRIER_PARTICIPANTS_OFFSET;
     private static final int ROUND_SHIFT = 32;
     private static final int HISTORY_SHIFT = 24;
     private static final long HISTORY = 0xffL << HISTORY_SHIFT;
@@ -56,7 +56,7 @@ public final class BarrierCell extends SyncCell {
 
     private BarrierCell(SharedSegment segment) {
         super(segment);
-        this.table = new SleeperTable(buffer, SyncLayout.BARRIER_TABLE);
+        this.table = new SleeperTable(buffer, SyncLayout.BARRIER_WAITERS_OFFSET);
     }
 
     public static BarrierCell create(int parties) {
@@ -204,7 +204,7 @@ public final class BarrierCell extends SyncCell {
                 break;
             }
         }
-        for (int i = 0; i < SyncLayout.BARRIER_SLOTS; i++) {
+        for (int i = 0; i < SyncLayout.BARRIER_SLOT_COUNT; i++) {
             setVolatile(PARTICIPANTS + i * 16, 0); // who the parties are is learnt again
         }
         table.wakeAll();
@@ -214,7 +214,7 @@ public final class BarrierCell extends SyncCell {
     private void markReached(long round) {
         long me = ProcessToken.current();
         int free = -1;
-        for (int i = 0; i < SyncLayout.BARRIER_SLOTS; i++) {
+        for (int i = 0; i < SyncLayout.BARRIER_SLOT_COUNT; i++) {
             int at = PARTICIPANTS + i * 16;
             long t = getVolatile(at);
             if (t == me) {
@@ -238,7 +238,7 @@ public final class BarrierCell extends SyncCell {
      */
     private long missingDeadParty(long round) {
         long dead = 0;
-        for (int i = 0; i < SyncLayout.BARRIER_SLOTS; i++) {
+        for (int i = 0; i < SyncLayout.BARRIER_SLOT_COUNT; i++) {
             int at = PARTICIPANTS + i * 16;
             long t = getVolatile(at);
             if (t == 0) {

@@ -17,7 +17,7 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
  * slot is skipped and freed by the next signal.
  */
 public final class ConditionCell extends SyncCell {
-    private static final int TICKETS = SyncLayout.MAIN + SyncLayout.COND_TICKETS;
+    private static final int TICKETS = SyncLayout.MAIN_OFFSET + SyncLayout.COND_TICKETS_OFFSET;
     private static final long FREE = 0;
     private static final long CLAIMING = 1;
     private static final long WAITING = 2;
@@ -32,7 +32,7 @@ public final class ConditionCell extends SyncCell {
     private ConditionCell(SharedSegment segment, LockCell lock) {
         super(segment);
         this.lock = lock;
-        this.table = new SleeperTable(buffer, SyncLayout.MAIN + SyncLayout.COND_TABLE);
+        this.table = new SleeperTable(buffer, SyncLayout.MAIN_OFFSET + SyncLayout.COND_WAITERS_OFFSET);
     }
 
     /** Makes a condition of {@code lock}. */
@@ -50,7 +50,7 @@ public final class ConditionCell extends SyncCell {
     }
 
     private static int slot(int i) {
-        return SyncLayout.COND_SLOTS + i * SyncLayout.COND_SLOT_BYTES;
+        return SyncLayout.COND_SLOTS_OFFSET + i * SyncLayout.COND_SLOT_LENGTH;
     }
 
     /**

@@ -12,13 +12,13 @@ public final class EventCell extends SyncCell {
      * together, so that a waiter reads both at once: it wakes on a set() even if clear() follows
      * at once, and never mistakes an old set() for a new one.
      */
-    private static final int STATE = SyncLayout.MAIN + SyncLayout.EVENT_FLAG;
+    private static final int STATE = SyncLayout.MAIN_OFFSET + SyncLayout.EVENT_STATE_OFFSET;
 
     private final SleeperTable table;
 
     private EventCell(SharedSegment segment) {
         super(segment);
-        this.table = new SleeperTable(buffer, SyncLayout.MAIN + SyncLayout.EVENT_TABLE);
+        this.table = new SleeperTable(buffer, SyncLayout.MAIN_OFFSET + SyncLayout.EVENT_WAITERS_OFFSET);
     }
 
     public static EventCell create() {

@@ -37,10 +37,10 @@ public final class LockCell extends SyncCell {
         super(segment);
         this.base = base;
         this.reentrant = reentrant;
-        this.waiters = new SleeperTable(buffer, base + SyncLayout.LOCK_WAITERS);
+        this.waiters = new SleeperTable(buffer, base + SyncLayout.LOCK_WAITERS_OFFSET);
         // No local queue: threads of one JVM compete in shared memory as processes do, and the
         // uncontended lock() is one CAS.
-        this.mutex = new SharedMutex(buffer, base + SyncLayout.LOCK_OWNER, waiters, false);
+        this.mutex = new SharedMutex(buffer, base + SyncLayout.LOCK_OWNER_OFFSET, waiters, false);
         this.what = what;
         this.ownerType = ownerType;
     }
@@ -49,19 +49,19 @@ public final class LockCell extends SyncCell {
     public static LockCell create(boolean reentrant) {
         String what = reentrant ? "a ProcessReentrantLock" : "a ProcessLock";
         SharedSegment s = newSegment(reentrant ? SyncLayout.TYPE_REENTRANT_LOCK : SyncLayout.TYPE_LOCK, what);
-        return s.channel(seg -> new LockCell(seg, SyncLayout.MAIN, reentrant, what, 0));
+        return s.channel(seg -> new LockCell(seg, SyncLayout.MAIN_OFFSET, reentrant, what, 0));
     }
 
     /** The lock a handle from {@link #handle()} names, in this JVM. */
     public static LockCell attach(Serializable handle, boolean reentrant) {
         String what = reentrant ? "a ProcessReentrantLock" : "a ProcessLock";
         SharedSegment s = attached(handle, reentrant ? SyncLayout.TYPE_REENTRANT_LOCK : SyncLayout.TYPE_LOCK);
-        return s.channel(seg -> new LockCell(seg, SyncLayout.MAIN, reentrant, what, 0));
+        return s.channel(seg -> new LockCell(seg, SyncLayout.MAIN_OFFSET, reentrant, what, 0));
     }
 
     /** The lock of a shared value or array, in its segment. */
     public static LockCell ofValue(SharedSegment s, int ownerType) {
-        return new LockCell(s, SyncLayout.VALUE_LOCK, true, "the lock of a shared value", ownerType);
+        return new LockCell(s, SyncLayout.VALUE_LOCK_OFFSET, true, "the lock of a shared value", ownerType);
     }
 
     /** The lock a handle names, wherever it lives: its own segment, or a value's or array's. */
@@ -97,7 +97,7 @@ public final class LockCell extends SyncCell {
 
     /** How many times a lock left by a dead process was taken over. */
     public long recoveries() {
-        return getVolatile(base + SyncLayout.LOCK_RECOVERIES);
+        return getVolatile(base + SyncLayout.LOCK_RECOVERIES_OFFSET);
     }
 
     /**
@@ -132,7 +132,7 @@ public final class LockCell extends SyncCell {
             how = mutex.acquire(b, Guard.NONE);
         }
         if (how == Acquisition.TAKEN_OVER) {
-            getAndAdd(base + SyncLayout.LOCK_RECOVERIES, 1);
+            getAndAdd(base + SyncLayout.LOCK_RECOVERIES_OFFSET, 1);
             LibraryLog.warning("took over " + what + " from process " + ProcessToken.pid(mutex.takenOverFrom())
                     + ", which died holding it: what it guarded may be half updated");
         }

@@ -2,6 +2,9 @@ package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import org.multiprocessing4j.internal.shm.NamedSegments;
+import org.multiprocessing4j.internal.shm.SegmentKind;
+import org.multiprocessing4j.internal.shm.SegmentLocator;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
@@ -10,8 +13,7 @@ import org.multiprocessing4j.internal.shm.SharedSegment;
  * keep their name until {@link #unlink()}.
  */
 public final class MemoryCell {
-    public static final int KIND = 4;
-    private static final int DATA = 4096;
+    private static final int DATA_OFFSET = 4096;
 
     private final SharedSegment segment;
     public final int size;
@@ -19,25 +21,25 @@ public final class MemoryCell {
 
     private MemoryCell(SharedSegment segment, String name) {
         this.segment = segment;
-        this.size = segment.buffer.capacity() - DATA;
+        this.size = segment.buffer.capacity() - DATA_OFFSET;
         this.name = name;
     }
 
     public static MemoryCell create(int size) {
-        return new MemoryCell(SharedSegment.create(KIND, DATA + (long) size, "a SharedMemory"), null);
+        return new MemoryCell(SharedSegment.create(SegmentKind.MEMORY, DATA_OFFSET + (long) size, "a SharedMemory"), null);
     }
 
     public static MemoryCell createNamed(String name, int size) {
-        return new MemoryCell(SharedSegment.createNamed(name, KIND, DATA + (long) size, "a SharedMemory"), name);
+        return new MemoryCell(NamedSegments.create(name, SegmentKind.MEMORY, DATA_OFFSET + (long) size, "a SharedMemory"), name);
     }
 
     public static MemoryCell attachNamed(String name) {
-        return new MemoryCell(SharedSegment.attachNamed(name, KIND, "SharedMemory"), name);
+        return new MemoryCell(NamedSegments.attach(name, SegmentKind.MEMORY, "SharedMemory"), name);
     }
 
     public static MemoryCell attach(Serializable handle, String name) {
-        SharedSegment s = SharedSegment.attach((SharedSegment.Locator) handle);
-        s.checkKind(KIND);
+        SharedSegment s = SharedSegment.attach((SegmentLocator) handle);
+        s.checkKind(SegmentKind.MEMORY);
         return new MemoryCell(s, name);
     }
 
@@ -48,7 +50,7 @@ public final class MemoryCell {
     /** A new view of the user's bytes: position 0, limit and capacity {@link #size}, big-endian. */
     public ByteBuffer view() {
         ByteBuffer b = segment.buffer.duplicate();
-        b.position(DATA);
+        b.position(DATA_OFFSET);
         return b.slice();
     }
 

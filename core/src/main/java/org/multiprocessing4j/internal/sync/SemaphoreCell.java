@@ -12,14 +12,14 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
  * holder.
  */
 public final class SemaphoreCell extends SyncCell {
-    private static final int PERMITS = SyncLayout.MAIN + SyncLayout.SEM_PERMITS;
-    private static final int BOUND = SyncLayout.MAIN + SyncLayout.SEM_BOUND;
+    private static final int PERMITS = SyncLayout.MAIN_OFFSET + SyncLayout.SEM_PERMITS_OFFSET;
+    private static final int BOUND = SyncLayout.MAIN_OFFSET + SyncLayout.SEM_BOUND_OFFSET;
 
     private final SleeperTable table;
 
     private SemaphoreCell(SharedSegment segment) {
         super(segment);
-        this.table = new SleeperTable(buffer, SyncLayout.MAIN + SyncLayout.SEM_TABLE);
+        this.table = new SleeperTable(buffer, SyncLayout.MAIN_OFFSET + SyncLayout.SEM_WAITERS_OFFSET);
     }
 
     /** Makes a semaphore with {@code permits}; bounded ones may never hold more than that. */

@@ -2,6 +2,8 @@ package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import org.multiprocessing4j.internal.shm.SegmentKind;
+import org.multiprocessing4j.internal.shm.SegmentLocator;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.Words;
 
@@ -21,16 +23,16 @@ public abstract class SyncCell {
 
     /** A new zeroed segment of {@code type}. */
     public static SharedSegment newSegment(int type, String what) {
-        SharedSegment s = SharedSegment.create(SyncLayout.KIND, SyncLayout.SIZE, what);
-        Words.setIntRelease(s.buffer, SyncLayout.TYPE, type);
+        SharedSegment s = SharedSegment.create(SegmentKind.SYNC, SyncLayout.SEGMENT_LENGTH, what);
+        Words.setIntRelease(s.buffer, SyncLayout.TYPE_OFFSET, type);
         return s;
     }
 
     /** The segment a handle names, checked to be of {@code type}. */
     public static SharedSegment attached(Serializable handle, int type) {
-        SharedSegment s = SharedSegment.attach((SharedSegment.Locator) handle);
-        s.checkKind(SyncLayout.KIND);
-        int actual = Words.getIntAcquire(s.buffer, SyncLayout.TYPE);
+        SharedSegment s = SharedSegment.attach((SegmentLocator) handle);
+        s.checkKind(SegmentKind.SYNC);
+        int actual = Words.getIntAcquire(s.buffer, SyncLayout.TYPE_OFFSET);
         if (actual != type) {
             throw new IllegalStateException("shared object " + s.id + " is of type " + actual + ", not " + type);
         }

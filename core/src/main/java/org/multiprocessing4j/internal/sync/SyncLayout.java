@@ -1,29 +1,43 @@
 package org.multiprocessing4j.internal.sync;
 
-import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.CacheLine;
+import org.multiprocessing4j.internal.shm.SegmentHeader;
 import org.multiprocessing4j.internal.shm.SleeperTable;
 
 /**
- * The binary layout of the segments behind locks, conditions, semaphores, events and shared
- * values: one 4 KiB segment per object, every offset here. Each object's words sit in their own
- * 128-byte lines after the {@link SharedSegment} header; each waiting place has a
- * {@link SleeperTable}.
+ * The binary layout of the segments behind locks, conditions, semaphores, events, barriers and
+ * shared values and arrays: one segment per object, of {@link #SEGMENT_LENGTH} bytes (a shared
+ * array's elements follow). Offsets named {@code *_OFFSET} are from the segment's start unless
+ * they belong to a primitive's words, which are from {@link #MAIN_OFFSET} (or, for the lock of a
+ * value or array, from {@link #VALUE_LOCK_OFFSET}); every waiting place has a
+ * {@link SleeperTable} of its own line.
  *
  * <pre>
- *   0  SharedSegment header (magic, id, kind)
- *  64  TYPE: which primitive (int)
- * 128  the primitive's words (below), then its sleeper table at +128
- * 1024 a second region: the lock of a shared value (same layout as a lock)
+ *     0  segment header (SegmentHeader.LENGTH bytes)
+ *    64  TYPE_OFFSET                int: which primitive (TYPE_*)
+ *   128  MAIN_OFFSET                the primitive's words:
+ *          lock:      +0 LOCK_OWNER_OFFSET, +8 LOCK_RECOVERIES_OFFSET, +128 LOCK_WAITERS_OFFSET
+ *          condition: +0 COND_TICKETS_OFFSET, +128 COND_WAITERS_OFFSET
+ *          semaphore: +0 SEM_PERMITS_OFFSET, +8 SEM_BOUND_OFFSET, +128 SEM_WAITERS_OFFSET
+ *          event:     +0 EVENT_STATE_OFFSET, +128 EVENT_WAITERS_OFFSET
+ *          value:     +0 VALUE_BITS_OFFSET
+ *          barrier:   +0 BARRIER_PARTIES_OFFSET, +8 BARRIER_STATE_OFFSET,
+ *                     +64 BARRIER_PARTICIPANTS_OFFSET (BARRIER_SLOT_COUNT (token, round) pairs)
+ *          array:     +0 ARRAY_LENGTH_OFFSET, +8 ARRAY_ELEMENT_SIZE_OFFSET
+ *  1024  VALUE_LOCK_OFFSET          the lock of a value or array (a lock's words, as above);
+ *        COND_SLOTS_OFFSET          for a condition instead: COND_SLOT_COUNT slots of
+ *                                   COND_SLOT_LENGTH bytes (token, ticket, state)
+ *  2048  BARRIER_WAITERS_OFFSET     the barrier's sleeper table
+ *  4096  SEGMENT_LENGTH = ARRAY_DATA_OFFSET: a shared array's elements
  * </pre>
  */
 public final class SyncLayout {
-    public static final int KIND = 3;
-    public static final int SIZE = 4096;
-    public static final int TYPE = SharedSegment.HEADER_BYTES;
+    public static final int SEGMENT_LENGTH = 32 * CacheLine.LENGTH;
+    public static final int TYPE_OFFSET = SegmentHeader.LENGTH;
     /** Where a primitive's words start. */
-    public static final int MAIN = 128;
-    /** Where the lock of a shared value starts. */
-    public static final int VALUE_LOCK = 1024;
+    public static final int MAIN_OFFSET = CacheLine.align(TYPE_OFFSET + Integer.BYTES);
+    /** Where the lock of a shared value or array starts. */
+    public static final int VALUE_LOCK_OFFSET = 8 * CacheLine.LENGTH;
 
     public static final int TYPE_LOCK = 1;
     public static final int TYPE_REENTRANT_LOCK = 2;
@@ -34,55 +48,60 @@ public final class SyncLayout {
     public static final int TYPE_BARRIER = 7;
     public static final int TYPE_ARRAY = 8;
 
-    // A lock, from its base.
-    public static final int LOCK_OWNER = 0; // ProcessToken of the holder, 0 when free
-    // (The holding thread and its hold count live in the holder's JVM: see LockCell.)
-    public static final int LOCK_RECOVERIES = 24; // how many times a dead holder's lock was taken over
-    public static final int LOCK_WAITERS = 128; // SleeperTable
+    // A lock, from its base (MAIN_OFFSET or VALUE_LOCK_OFFSET).
+    /** The holder's ProcessToken, 0 when free (the holding thread and its hold count live in its JVM). */
+    public static final int LOCK_OWNER_OFFSET = 0;
+    /** How many times a dead holder's lock was taken over. */
+    public static final int LOCK_RECOVERIES_OFFSET = LOCK_OWNER_OFFSET + Long.BYTES;
+    public static final int LOCK_WAITERS_OFFSET = CacheLine.LENGTH;
 
-    // A condition, from MAIN: a ticket counter (FIFO order of waiters) and a sleeper table;
-    // then, from COND_SLOTS (from the segment start), one slot per waiter: token, ticket, state.
-    public static final int COND_TICKETS = 0;
-    public static final int COND_TABLE = 128;
-    public static final int COND_SLOTS = 1024;
-    public static final int COND_SLOT_BYTES = 24;
+    // A condition, from MAIN_OFFSET: a ticket counter (FIFO order of waiters) and a sleeper
+    // table; its slots from COND_SLOTS_OFFSET (from the segment start).
+    public static final int COND_TICKETS_OFFSET = 0;
+    public static final int COND_WAITERS_OFFSET = CacheLine.LENGTH;
+    public static final int COND_SLOTS_OFFSET = VALUE_LOCK_OFFSET;
+    public static final int COND_SLOT_LENGTH = 3 * Long.BYTES;
     public static final int COND_SLOT_COUNT = 64;
 
-    // A semaphore, from MAIN.
-    public static final int SEM_PERMITS = 0;
-    public static final int SEM_BOUND = 8; // the most permits for a bounded semaphore, or -1
-    public static final int SEM_TABLE = 128;
+    // A semaphore, from MAIN_OFFSET.
+    public static final int SEM_PERMITS_OFFSET = 0;
+    /** The most permits of a bounded semaphore, or -1. */
+    public static final int SEM_BOUND_OFFSET = SEM_PERMITS_OFFSET + Long.BYTES;
+    public static final int SEM_WAITERS_OFFSET = CacheLine.LENGTH;
 
-    // An event, from MAIN.
-    public static final int EVENT_FLAG = 0; // bit 0 the flag, the rest how many times set() was called
-    public static final int EVENT_TABLE = 128;
+    // An event, from MAIN_OFFSET: bit 0 the flag, the rest how many times set() was called.
+    public static final int EVENT_STATE_OFFSET = 0;
+    public static final int EVENT_WAITERS_OFFSET = CacheLine.LENGTH;
 
-    // A shared value, from MAIN: its bits (a long, an int or a double's raw bits).
-    public static final int VALUE_BITS = 0;
+    // A shared value, from MAIN_OFFSET: its bits (a long, an int or a double's raw bits).
+    public static final int VALUE_BITS_OFFSET = 0;
 
-    // A barrier, from MAIN: one word packs the round (generation), whether the round before
-    // ended by tripping, whether this round is broken, and the count arrived in it, so that
-    // arriving, tripping, breaking and resetting are each one CAS.
-    public static final int BARRIER_PARTIES = 0;
-    public static final int BARRIER_STATE = 8;
+    // A barrier, from MAIN_OFFSET: one word packs the round (generation), whether the round
+    // before ended by tripping, whether this round is broken, and the count arrived in it, so
+    // that arriving, tripping, breaking and resetting are each one CAS.
+    public static final int BARRIER_PARTIES_OFFSET = 0;
+    public static final int BARRIER_STATE_OFFSET = BARRIER_PARTIES_OFFSET + Long.BYTES;
     /** Processes that waited at the barrier: (token, round + 1 they last reached) pairs. */
-    public static final int BARRIER_PARTICIPANTS = 64;
-    public static final int BARRIER_SLOTS = 32;
+    public static final int BARRIER_PARTICIPANTS_OFFSET = CacheLine.LENGTH / 2;
+    public static final int BARRIER_SLOT_COUNT = 32;
     /** The barrier's sleeper table, from the segment start (past the participants). */
-    public static final int BARRIER_TABLE = 2048;
+    public static final int BARRIER_WAITERS_OFFSET = 16 * CacheLine.LENGTH;
 
-    // A shared array, from MAIN; its lock at VALUE_LOCK; its elements from ARRAY_DATA.
-    public static final int ARRAY_LENGTH = 0;
-    public static final int ARRAY_ELEMENT_BYTES = 8;
-    public static final int ARRAY_DATA = SIZE;
+    // A shared array, from MAIN_OFFSET; its lock at VALUE_LOCK_OFFSET; its elements from ARRAY_DATA_OFFSET.
+    public static final int ARRAY_LENGTH_OFFSET = 0;
+    /** Where the array's element size (1, 4 or 8 bytes) is kept. */
+    public static final int ARRAY_ELEMENT_SIZE_OFFSET = ARRAY_LENGTH_OFFSET + Long.BYTES;
+    public static final int ARRAY_DATA_OFFSET = SEGMENT_LENGTH;
 
     private SyncLayout() {
     }
 
     static {
-        if (COND_SLOTS + COND_SLOT_COUNT * COND_SLOT_BYTES > BARRIER_TABLE
-                || MAIN + LOCK_WAITERS + SleeperTable.BYTES > VALUE_LOCK
-                || VALUE_LOCK + LOCK_WAITERS + SleeperTable.BYTES > SIZE) {
+        if (COND_SLOTS_OFFSET + COND_SLOT_COUNT * COND_SLOT_LENGTH > BARRIER_WAITERS_OFFSET
+                || MAIN_OFFSET + BARRIER_PARTICIPANTS_OFFSET + BARRIER_SLOT_COUNT * 2 * Long.BYTES > VALUE_LOCK_OFFSET
+                || MAIN_OFFSET + LOCK_WAITERS_OFFSET + SleeperTable.LENGTH > VALUE_LOCK_OFFSET
+                || VALUE_LOCK_OFFSET + LOCK_WAITERS_OFFSET + SleeperTable.LENGTH > BARRIER_WAITERS_OFFSET
+                || BARRIER_WAITERS_OFFSET + SleeperTable.LENGTH > SEGMENT_LENGTH) {
             throw new AssertionError("sync layout overlaps");
         }
     }

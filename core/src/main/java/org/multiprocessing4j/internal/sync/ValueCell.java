@@ -10,7 +10,7 @@ import org.multiprocessing4j.internal.shm.Words;
  * (Python's {@code Value.get_lock()}).
  */
 public final class ValueCell extends SyncCell {
-    private static final int BITS = SyncLayout.MAIN + SyncLayout.VALUE_BITS;
+    private static final int BITS = SyncLayout.MAIN_OFFSET + SyncLayout.VALUE_BITS_OFFSET;
 
     private final LockCell lock;
 

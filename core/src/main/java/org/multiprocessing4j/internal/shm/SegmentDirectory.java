@@ -1,0 +1,101 @@
+package org.multiprocessing4j.internal.shm;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where segment files are made: a private (0700) directory of this user under {@code /dev/shm},
+ * or under {@code java.io.tmpdir} when there is no {@code /dev/shm} or it is full
+ * ({@code -Dmultiprocessing4j.shmdir} overrides), files 0600, each filled before it is mapped.
+ */
+final class SegmentDirectory {
+    static final String PROPERTY = "multiprocessing4j.shmdir";
+    private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d+)-[0-9a-f]+\\.seg");
+    private static final Set<StandardOpenOption> NEW_FILE = EnumSet.of(
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private SegmentDirectory() {
+    }
+
+    /** Where to make a segment, in order of preference: memory first, then the temporary directory. */
+    static List<Path> candidates() {
+        String user = "mp4j-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        String configured = System.getProperty(PROPERTY);
+        if (configured != null && !configured.isEmpty()) {
+            return List.of(Path.of(configured).toAbsolutePath().resolve(user));
+        }
+        List<Path> dirs = new ArrayList<>();
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            dirs.add(shm.resolve(user));
+        }
+        dirs.add(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().resolve(user));
+        return dirs;
+    }
+
+    /** The file name of a new unnamed segment made by this process. */
+    static String fileName(SegmentId id) {
+        return ProcessHandle.current().pid() + "-" + id + ".seg";
+    }
+
+    /** Makes {@code file} (which must not exist), readable and writable by its owner only. */
+    static FileChannel createPrivateFile(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, NEW_FILE, OWNER_ONLY);
+        } catch (UnsupportedOperationException notPosix) {
+            return FileChannel.open(file, NEW_FILE);
+        }
+    }
+
+    /**
+     * Writes {@code size} zero bytes: a full tmpfs fails here with an {@code IOException}
+     * instead of a SIGBUS at some later write to the mapping.
+     */
+    static void fill(FileChannel ch, long size) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(size, 1 << 16));
+        long at = 0;
+        while (at < size) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
+            at += ch.write(zeros, at);
+        }
+    }
+
+    /** Removes segment files whose creator is gone (killed between creating and unlinking). */
+    static void sweepStale(Path dir) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.seg")) {
+            for (Path e : entries) {
+                Matcher m = SEGMENT_NAME.matcher(e.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    Files.deleteIfExists(e);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: a stale file wastes memory, never correctness.
+        }
+    }
+
+    static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // Nothing more to do.
+            }
+        }
+    }
+}
