@@ -68,8 +68,9 @@ import org.multiprocessing4j.internal.pool.PoolEngine;
  *     {@code imapUnordered} possibly after the call has returned. Actions in the calling thread
  *     prior to the call happen-before the pool reads the items; do not change the items or the
  *     {@code Iterable} until the job is done. (With a chunk size of 0, the items are listed at
- *     the call, but still serialized later.) A function is decoded once per worker and used for
- *     every item that worker runs, so state it captured is per worker and shared by those items.
+ *     the call, but still serialized later.) The function of a job is decoded once in each worker
+ *     and used for every item of the job that worker runs, so state it captured is per worker
+ *     and shared by those items.
  * <li>The {@link Builder#initializer initializer} is serialized each time a worker starts,
  *     replacements included.
  * <li>A result, or a task's throwable, is serialized in the worker when the task ends, and what
