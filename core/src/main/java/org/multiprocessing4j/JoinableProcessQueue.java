@@ -10,6 +10,14 @@ import org.multiprocessing4j.internal.channel.QueueChannel;
  * count is zero. The count lives in shared memory with the items, so it is the same in every
  * process. Everything else is as in {@link ProcessQueue}.
  *
+ * <p>Memory consistency effects: those of {@link ProcessQueue}, and in addition: actions in a
+ * thread prior to calling {@link #taskDone()} happen-before actions following the return of a
+ * {@link #join()} (or a {@link #join(Duration)} that returns true) that counted that call, in
+ * another thread of any process of the family (across processes, for the memory they share).
+ * {@code taskDone()} is a compare-and-set on a count in shared memory and {@code join()} reads it
+ * with volatile reads. A {@code join(Duration)} that returns false, and
+ * {@link #unfinishedTasks()}, give no such guarantee.
+ *
  * @param <E> the type of the items
  */
 public final class JoinableProcessQueue<E> extends ProcessQueue<E> {

@@ -57,6 +57,24 @@ import org.multiprocessing4j.internal.shm.Transit;
  * that the child starts with {@code ProcessBuilder.inheritIO()} would read a standard input
  * that never ends while the parent lives: give such a subprocess
  * {@code Redirect.from(new File("/dev/null"))} for its input.
+ *
+ * <h2>Memory consistency</h2>
+ * Memory consistency effects: the child works on a copy. {@link #start()} serializes this
+ * object (the target and what it captured, or a subclass's fields) in the calling thread before
+ * any JVM is started, and the child runs what it decodes from those bytes: changes made to those
+ * objects after {@code start()} (or by another thread while it runs) are not seen by the child,
+ * and nothing the child does to its copy comes back, except how it ended ({@link #exitCode()}
+ * and {@link #exception()}, itself a copy). The shared objects of this package (queues, pipes,
+ * locks, events, shared values and arrays, {@link SharedMemory}) travel as handles to the same
+ * shared memory: writes to that memory made by the calling thread before {@code start()} are
+ * visible to {@code run()} in the child, which reads its handshake from the control pipe
+ * (written by {@code start()} after them) before it runs anything. As with
+ * {@link Thread#join()}, a successful return from {@link #join()} (or {@link #join(Duration)}
+ * returning true, or {@link #isAlive()} returning false after {@code start()}) comes after the
+ * child's JVM has ended and been reaped: what the child wrote to shared memory before it ended
+ * is visible then, and {@code exitCode()} and {@code exception()} hold their final values. A
+ * child killed by a signal may have been stopped between two writes; a lock it held is taken
+ * over by the next thread that wants it ({@link ProcessLock#heldAfterOwnerDied()}).
  */
 public class JvmProcess implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -164,7 +182,9 @@ public class JvmProcess implements Serializable {
      * the target (it lives in the child). The JVM comes from the start method of the
      * {@link ProcessContext} that made this process, else from the default
      * ({@link Multiprocessing#getStartMethod()}, which this call fixes): booted now under
-     * {@link StartMethod#SPAWN}, handed over ready under {@link StartMethod#FORKSERVER}.
+     * {@link StartMethod#SPAWN}, handed over ready under {@link StartMethod#FORKSERVER}. The
+     * child runs a copy of this object as it was serialized here; changes made afterwards are
+     * not seen there (see the class description, "Memory consistency").
      *
      * @throws IllegalStateException if this process was started before, is closed, or this
      *         process is a daemon (daemons may not have children) or its JVM is shutting down
@@ -205,7 +225,9 @@ public class JvmProcess implements Serializable {
     }
 
     /**
-     * Waits until the process has ended. Returns at once if it has.
+     * Waits until the process has ended. Returns at once if it has. Once it returns, what the
+     * child wrote to shared memory before it ended is visible to the calling thread (see the
+     * class description, "Memory consistency").
      *
      * @throws IllegalStateException if the process was never started, is closed, or is the
      *         current process

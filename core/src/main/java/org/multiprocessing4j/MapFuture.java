@@ -11,6 +11,10 @@ import java.util.concurrent.CompletableFuture;
  * that, and those already sent finish. Callbacks attached to it run on the pool's completer
  * thread.
  *
+ * <p>Memory consistency effects: those of a {@code CompletableFuture}, completed on the pool's
+ * completer thread; the results are copies decoded in this JVM. See {@link ProcessPool} for
+ * what the tasks see and what shared memory is visible once a result is back.
+ *
  * @param <R> the type of a result
  */
 public final class MapFuture<R> extends CompletableFuture<List<R>> {

@@ -32,6 +32,17 @@ import org.multiprocessing4j.internal.shm.Guard;
  * {@link UnsupportedOperationException}. After {@link #close()} sending, receiving and polling
  * throw {@link IllegalStateException}. An end that is garbage-collected without being closed is
  * closed then.
+ *
+ * <p>Memory consistency effects: a message travels as a copy, even between threads of one JVM.
+ * {@code send} encodes the object in the calling thread ({@code sendBytes} copies the bytes into
+ * shared memory during the call), so the receiver gets a new object with the content it had
+ * while {@code send} ran. Actions in a thread prior to sending a message ({@code send},
+ * {@code sendBytes}) happen-before actions subsequent to receiving that message ({@code recv},
+ * {@code recvBytes}, {@code recvBytesInto}) in another thread of this JVM, or in a thread of
+ * another process for the memory the two processes share (the shared objects of this package):
+ * as in {@link ProcessQueue}, the sender publishes a message's bytes with a release store and
+ * the receiver reads that position with an acquire load. {@code poll} gives no guarantee beyond
+ * telling that a message is there.
  */
 public final class PipeConnection implements AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;

@@ -14,6 +14,12 @@ import java.util.concurrent.locks.LockSupport;
  * thread waiting in {@link #get()}, while the {@code CompletableFuture} itself, with any
  * callbacks the user attached, is completed on the pool's completer thread: a callback that
  * blocks, or uses the pool, cannot stall the pool.
+ *
+ * <p>Memory consistency effects: the collector decodes the outcome (a copy of the task's result
+ * or throwable) and stores it in a volatile field before it unparks the waiters, so its
+ * decoding happens-before the return of {@code get()} or {@code join()} that reports it; the
+ * {@code CompletableFuture} side has its own guarantees. See {@link ProcessPool} for what is a
+ * copy and what shared memory is visible.
  */
 final class PoolFuture<T> extends CompletableFuture<T> {
     /**

@@ -23,6 +23,14 @@ import org.multiprocessing4j.internal.sync.BarrierCell;
  * still to come (after a 2 s grace, for a replacement); every waiter then gets a
  * {@link BrokenBarrierException}, and so does every later {@code await} until {@code reset()}. A
  * party that dies before its first {@code await} is not noticed: use a timeout there.
+ *
+ * <p>Memory consistency effects: actions in a thread prior to calling {@code await()}
+ * happen-before actions following a successful return from the corresponding {@code await()}
+ * in the other parties, whichever processes of the family they are in (across processes, for
+ * the memory they share). Every arrival is a compare-and-set on one word of shared memory, the
+ * last one trips the barrier, and a waiter returns once it reads the tripped round with a
+ * volatile read. (There is no barrier action, unlike {@code CyclicBarrier}.) An {@code await}
+ * that throws gives no such guarantee.
  */
 public final class ProcessBarrier implements Serializable {
     private static final long serialVersionUID = 1L;

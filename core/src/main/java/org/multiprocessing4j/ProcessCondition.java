@@ -24,6 +24,15 @@ import org.multiprocessing4j.internal.sync.LockCell;
  *
  * <p>Make one with {@link ProcessContext#condition()} (with its own reentrant lock, as Python's
  * {@code Condition()}) or {@link ProcessLock#newCondition()}.
+ *
+ * <p>Memory consistency effects: those of its lock ({@link ProcessLock}). Every form of
+ * {@code await} releases the lock and takes it again before it returns, however it returns, so
+ * actions of a thread, in any process, prior to its unlocking the lock after a {@code signal}
+ * happen-before actions subsequent to the return of the {@code await} it woke. {@code signal}
+ * and {@code signalAll} promise nothing of their own beyond that; check the state you wait for,
+ * under the lock, after {@code await} returns. If {@code await} took the lock back from a process
+ * that died holding it, {@code getLock().heldAfterOwnerDied()} says so, with the caveat given
+ * there.
  */
 public final class ProcessCondition implements Condition, Serializable {
     private static final long serialVersionUID = 1L;

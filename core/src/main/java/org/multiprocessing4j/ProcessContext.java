@@ -3,10 +3,12 @@ package org.multiprocessing4j;
 import java.util.Objects;
 
 /**
- * A factory for processes, queues and pipes (and, as the library grows, for the locks and
- * pools that go with them) bound to one {@link StartMethod}: the counterpart of Python's
- * {@code multiprocessing.get_context(method)}. Get one from
- * {@link Multiprocessing#getContext(StartMethod)}. Immutable and thread-safe.
+ * A factory for processes, pools, queues, pipes, locks, conditions, semaphores, events,
+ * barriers and shared values, bound to one {@link StartMethod}: the counterpart of Python's
+ * {@code multiprocessing.get_context(method)}. The start method decides how the processes and
+ * pool workers it makes get their JVMs; the other objects are the same whichever context made
+ * them. Get one from {@link Multiprocessing#getContext(StartMethod)}. Immutable and
+ * thread-safe.
  */
 public final class ProcessContext {
     private final StartMethod startMethod;

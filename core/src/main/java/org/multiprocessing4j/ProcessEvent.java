@@ -11,6 +11,14 @@ import org.multiprocessing4j.internal.sync.EventCell;
  * A flag shared by the processes of a family, as Python's {@code multiprocessing.Event}: any
  * thread may {@link #set()} or {@link #clear()} it, and {@link #await()} waits until it is set.
  * A waiting thread sleeps until it is set (no CPU used).
+ *
+ * <p>Memory consistency effects: actions in a thread prior to calling {@code set()}
+ * happen-before actions following, in another thread of this or (for the memory they share)
+ * another process of the family, the return of an {@code await()} that saw that {@code set()},
+ * or of an {@code await(Duration)} or {@code isSet()} that returned true because of it. The flag
+ * and a count of {@code set()} calls are one word in shared memory, which {@code set()} and
+ * {@code clear()} change by compare-and-set and which {@code await} and {@code isSet()} read
+ * with volatile reads. An {@code await(Duration)} that returns false gives no such guarantee.
  */
 public final class ProcessEvent implements Serializable {
     private static final long serialVersionUID = 1L;

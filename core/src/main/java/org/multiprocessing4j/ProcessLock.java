@@ -27,6 +27,19 @@ import org.multiprocessing4j.internal.sync.LockCell;
  *
  * <p>Pass it to a child by capturing it; it travels as a small handle to the same lock. Waiting
  * threads spin briefly, then sleep until the holder unlocks; an idle waiter uses no CPU.
+ *
+ * <p>Memory consistency effects: as for every {@link Lock}, a successful lock ({@code lock},
+ * {@code lockInterruptibly}, a {@code tryLock} that returns true) has the memory effects of a
+ * lock action and {@code unlock} those of an unlock action: actions in a thread prior to
+ * {@code unlock()} happen-before actions subsequent to a later successful lock of the same lock
+ * by any thread of any process of the family. Across processes this covers the memory they
+ * share: writes to a {@link SharedLong}, a {@link SharedLongArray}, a {@link SharedMemory} or any
+ * other shared object of this package made before {@code unlock()}, plain writes to a
+ * {@code SharedMemory} buffer included, are visible after a subsequent {@code lock()} in any
+ * process. (Both are compare-and-set operations on the lock's word in shared memory.) A lock
+ * taken over from a process that died holding it ({@link #heldAfterOwnerDied()}) has no unlock
+ * to pair with: of the writes the dead holder made while it held the lock, the new holder may
+ * see any subset, so check or rebuild what the lock guarded.
  */
 public class ProcessLock implements Lock, Serializable {
     private static final long serialVersionUID = 1L;

@@ -18,6 +18,8 @@ import org.multiprocessing4j.internal.channel.PipeChannel;
  * {@code multiprocessing4j.pipeBufferBytes} says otherwise; longer messages are streamed).
  *
  * <p>Serializing a {@code ProcessPipe} serializes its ends; the object itself holds nothing else.
+ *
+ * <p>Memory consistency effects: those of its ends; see {@link PipeConnection}.
  */
 public final class ProcessPipe implements AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;

@@ -55,6 +55,37 @@ import org.multiprocessing4j.internal.pool.PoolEngine;
  * {@link java.util.concurrent.RejectedExecutionException}, as an {@code ExecutorService} does.
  *
  * <p>All methods may be called from any thread.
+ *
+ * <p>Memory consistency effects: a task runs in another JVM, on copies.
+ * <ul>
+ * <li>{@code submit}, {@code execute}, {@code apply}, {@code applyAsync}, {@code invokeAll} and
+ *     {@code invokeAny} serialize each task, with what it captured, in the calling thread before
+ *     they return: the worker runs a copy of the task as it was then.
+ * <li>{@code map}, {@code mapAsync}, {@code starmap}, {@code imap} and {@code imapUnordered}
+ *     serialize the function in the calling thread; the items are read from the
+ *     {@code Iterable} and serialized later, a chunk at a time as workers can take them, by the
+ *     calling thread or by a thread of the pool, and for {@code mapAsync}, {@code imap} and
+ *     {@code imapUnordered} possibly after the call has returned. Actions in the calling thread
+ *     prior to the call happen-before the pool reads the items; do not change the items or the
+ *     {@code Iterable} until the job is done. (With a chunk size of 0, the items are listed at
+ *     the call, but still serialized later.) The function of a job is decoded once in each worker
+ *     and used for every item of the job that worker runs, so state it captured is per worker
+ *     and shared by those items.
+ * <li>The {@link Builder#initializer initializer} is serialized each time a worker starts,
+ *     replacements included.
+ * <li>A result, or a task's throwable, is serialized in the worker when the task ends, and what
+ *     a future, {@code map} or an iterator gives back is a copy decoded in this JVM (except the
+ *     {@code result} of {@link #submit(Runnable, Object)}, which stays the caller's object). The
+ *     arrival of a task's outcome happens-before the return of the {@code get()}, {@code join()},
+ *     {@code map} or {@code next()} that returns it, and, for the memory the processes share,
+ *     what the task wrote to shared memory before it returned is visible then: the outcome
+ *     travels on a {@link ProcessQueue}, with that queue's memory effects.
+ * <li>Actions in a thread prior to submitting a task happen-before the task runs only for the
+ *     memory the processes share (the task's copies of other objects were made at submission):
+ *     the task travels to its worker on a {@code ProcessQueue} too.
+ * <li>Callbacks attached to a future run on the pool's completer thread, with the memory effects
+ *     {@code CompletableFuture} gives.
+ * </ul>
  */
 public final class ProcessPool implements java.util.concurrent.ExecutorService, AutoCloseable {
     private final PoolEngine engine;

@@ -44,6 +44,19 @@ import org.multiprocessing4j.internal.shm.Guard;
  * <p>A waiting thread spins for some microseconds, then sleeps in the kernel until the process
  * that puts an item (or takes one, for a full queue) wakes it: an idle consumer uses no CPU.
  *
+ * <p>Memory consistency effects: an item travels as a copy, even between threads of one JVM.
+ * {@code put} encodes it in the calling thread (a {@code byte[]} is copied into shared memory
+ * during the call), so the taker gets a new object with the content the item had while
+ * {@code put} ran; changes made to the item afterwards are seen by nobody. As in any
+ * {@code BlockingQueue}, actions in a thread prior to placing an item into the queue
+ * ({@code put}, {@code offer}, {@code add}) happen-before actions subsequent to the removal of
+ * that item ({@code take}, {@code poll}, {@code drainTo}) in another thread of this JVM, or in a
+ * thread of another process of the family for the memory the two processes share (the shared
+ * objects of this package, such as {@link SharedLong} or {@link SharedMemory}): the producer
+ * writes the item's bytes and then publishes them with a release store, and the consumer reads
+ * that position with an acquire load before it copies them out (see the package description).
+ * {@code size()}, {@code isEmpty()} and {@code remainingCapacity()} give no such guarantee.
+ *
  * <p>{@link #close()} closes the queue in this process only (as Python's {@code close()}):
  * later calls here throw {@link IllegalStateException}, threads of this process waiting in it
  * wake with that exception, and other processes are unaffected. The shared memory is released

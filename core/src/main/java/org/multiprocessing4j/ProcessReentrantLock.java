@@ -6,6 +6,11 @@ import org.multiprocessing4j.internal.sync.LockCell;
  * A reentrant lock shared by the processes of a family, as Python's {@code multiprocessing.RLock}:
  * as {@link ProcessLock}, except that the holding thread may lock it again, and must unlock it
  * as many times.
+ *
+ * <p>Memory consistency effects: those of {@link ProcessLock}. Only the first lock and the last
+ * unlock of a holding thread change the lock's word in shared memory, so only they pair with other threads and
+ * processes: actions prior to the unlock that frees the lock happen-before actions subsequent to
+ * the next successful lock in any process.
  */
 public final class ProcessReentrantLock extends ProcessLock {
     private static final long serialVersionUID = 1L;

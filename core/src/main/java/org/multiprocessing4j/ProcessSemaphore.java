@@ -16,6 +16,14 @@ import org.multiprocessing4j.internal.sync.SemaphoreCell;
  * refuses a release that would take it above its initial permits. Any thread of any process may
  * release. Permits taken by a process that dies are not given back (a semaphore does not know
  * who holds its permits; use a {@link ProcessLock} where that matters).
+ *
+ * <p>Memory consistency effects: as in {@link java.util.concurrent.Semaphore}, actions in a
+ * thread prior to calling a release method such as {@code release()} happen-before actions
+ * following a successful acquire method such as {@code acquire()} (or a {@code tryAcquire} that
+ * returns true) in another thread, of this process or, for the memory they share, of another
+ * process of the family. Both are compare-and-set operations on the permit count in shared
+ * memory. A {@code tryAcquire} that returns false, and {@code availablePermits()}, give no such
+ * guarantee.
  */
 public final class ProcessSemaphore implements Serializable {
     private static final long serialVersionUID = 1L;

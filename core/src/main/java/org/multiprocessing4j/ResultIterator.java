@@ -11,6 +11,11 @@ import java.util.NoSuchElementException;
  * <p>An item that failed throws its {@link TaskFailedException} from {@code next()} at its
  * place; iteration can go on after it. For use by one thread at a time.
  *
+ * <p>Memory consistency effects: the pool stores each outcome (a copy decoded in this JVM) under
+ * the job's monitor, which {@code hasNext()} and {@code next()} also take, so storing it
+ * happens-before the {@code next()} that returns it. See {@link ProcessPool} for what the tasks
+ * see and what shared memory is visible once a result is back.
+ *
  * @param <R> the type of a result
  */
 public final class ResultIterator<R> implements Iterator<R> {

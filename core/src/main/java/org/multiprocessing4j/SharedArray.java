@@ -14,6 +14,22 @@ import org.multiprocessing4j.internal.sync.ArrayCell;
  * integers); for updates across several elements hold {@link #getLock()}, as in Python. An index
  * outside the array throws {@link IndexOutOfBoundsException}. Passed to a child by capture, as a
  * handle to the same memory.
+ *
+ * <p>Memory consistency effects, across processes too: the elements of a {@link SharedLongArray},
+ * {@link SharedIntArray} or {@link SharedDoubleArray} behave as those of
+ * {@link java.util.concurrent.atomic.AtomicLongArray}: {@code get(i)} is a volatile read of the
+ * element, {@code set(i, v)} a volatile write, and {@code compareAndSet}, {@code getAndAdd}
+ * and the adds built on them (for doubles, a compare-and-set loop) have the effects of both.
+ * {@code toArray()} reads the elements one by one, each with a volatile read: not a snapshot of
+ * the array. For a {@link SharedByteArray}, {@code get(i)} is a plain read followed by an
+ * acquire fence (the effects of an acquire read) and {@code set(i, v)} a release fence, a plain
+ * write and a full fence (the effects of a volatile write); its bulk {@code get} is an acquire
+ * fence followed by a plain copy and its bulk {@code set} a plain copy followed by a full fence,
+ * so neither copy is atomic and a concurrent reader may see any mix of old and new bytes. To
+ * hand over several elements as one, hold {@link #getLock()} (a {@link ProcessReentrantLock},
+ * with a lock's memory effects; the element methods do not take it), or write them first and
+ * then publish with a volatile write that the reader reads before it reads them (a
+ * {@link SharedInt} flag, say).
  */
 public abstract class SharedArray implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -6,7 +6,8 @@ import org.multiprocessing4j.internal.sync.ArrayCell;
 /**
  * A shared array of {@code byte}s (Python's {@code Array('b', n)}): element get and set, and bulk
  * copies in and out; no compare-and-set (hold {@link #getLock()} for read-modify-write). See
- * {@link SharedArray}.
+ * {@link SharedArray}, which also gives the memory consistency effects of each method: the bulk
+ * copies are not atomic.
  */
 public final class SharedByteArray extends SharedArray {
     private static final long serialVersionUID = 1L;

@@ -7,7 +7,8 @@ import org.multiprocessing4j.internal.sync.ValueCell;
 /**
  * A {@code double} in shared memory, shared by the processes of a family (Python's
  * {@code Value('d')}): atomic get, set, compare-and-set (on the exact bits) and add. See
- * {@link SharedValue}.
+ * {@link SharedValue}, which also gives the memory consistency effects of each method (the adds
+ * and {@code updateAndGet} are compare-and-set loops on the value's bits).
  */
 public final class SharedDouble extends SharedValue {
     private static final long serialVersionUID = 1L;
@@ -27,10 +28,12 @@ public final class SharedDouble extends SharedValue {
         return KIND;
     }
 
+    /** The value: a volatile read of shared memory. */
     public double get() {
         return Double.longBitsToDouble(cell.getLong());
     }
 
+    /** Sets the value: a volatile write of shared memory. */
     public void set(double value) {
         cell.setLong(Double.doubleToRawLongBits(value));
     }

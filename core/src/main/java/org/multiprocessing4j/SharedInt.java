@@ -7,7 +7,8 @@ import org.multiprocessing4j.internal.sync.ValueCell;
 /**
  * An {@code int} in shared memory with the atomic operations of
  * {@link java.util.concurrent.atomic.AtomicInteger}, shared by the processes of a family
- * (Python's {@code Value('i')}). See {@link SharedValue}.
+ * (Python's {@code Value('i')}). See {@link SharedValue}, which also gives the memory
+ * consistency effects of each method.
  */
 public final class SharedInt extends SharedValue {
     private static final long serialVersionUID = 1L;
@@ -29,10 +30,12 @@ public final class SharedInt extends SharedValue {
         return KIND;
     }
 
+    /** The value: a volatile read of shared memory. */
     public int get() {
         return cell.getInt();
     }
 
+    /** Sets the value: a volatile write of shared memory. */
     public void set(int value) {
         cell.setInt(value);
     }

@@ -8,7 +8,8 @@ import org.multiprocessing4j.internal.sync.ValueCell;
 /**
  * A {@code long} in shared memory with the atomic operations of
  * {@link java.util.concurrent.atomic.AtomicLong}, shared by the processes of a family (Python's
- * {@code Value('q')}, but atomic without its lock). See {@link SharedValue}.
+ * {@code Value('q')}, but atomic without its lock). See {@link SharedValue}, which also gives
+ * the memory consistency effects of each method.
  */
 public final class SharedLong extends SharedValue {
     private static final long serialVersionUID = 1L;
@@ -28,10 +29,12 @@ public final class SharedLong extends SharedValue {
         return KIND;
     }
 
+    /** The value: a volatile read of shared memory. */
     public long get() {
         return cell.getLong();
     }
 
+    /** Sets the value: a volatile write of shared memory. */
     public void set(long value) {
         cell.setLong(value);
     }

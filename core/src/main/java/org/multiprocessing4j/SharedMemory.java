@@ -14,6 +14,20 @@ import org.multiprocessing4j.internal.sync.MemoryCell;
  * synchronization (a {@link ProcessLock}, say): the buffer's plain reads and writes are not
  * ordered between processes.
  *
+ * <p>Memory consistency effects: none of its own. The buffer is plain memory: no access through
+ * it is ordered with any other, in this JVM or another, and no atomicity is promised beyond
+ * what the processor gives. Writes to it become visible to another process through the
+ * synchronizers of this package, whose release and acquire sides order all memory, this
+ * block included: writes made before {@code unlock()} of a {@link ProcessLock} are visible after
+ * a subsequent {@code lock()} in any process, and likewise before a {@link ProcessQueue} put and
+ * after the take of that item, before {@link ProcessEvent#set()} and after an {@code await}
+ * that saw it, before a write of a {@link SharedInt} and after a read that returns it. Do not
+ * wait for a change by reading the buffer in a loop: the compiler may hoist a plain read out of
+ * it, and the loop would never end; wait on one of those synchronizers instead. The block's
+ * bytes start on a page boundary, so a {@code VarHandle} from
+ * {@link java.lang.invoke.MethodHandles#byteBufferViewVarHandle} over {@link #buffer()} can give
+ * volatile and compare-and-set access at offsets aligned to the element size.
+ *
  * <ul>
  * <li>{@link #create(int)} makes an unnamed block: passed to children by capture, and gone once
  *     every process using it has ended, even after SIGKILL.

@@ -11,6 +11,20 @@ import org.multiprocessing4j.internal.sync.ValueCell;
  * {@code multiprocessing.Value}: {@link SharedLong}, {@link SharedInt}, {@link SharedDouble}.
  * Single operations are atomic (unlike Python's {@code value += 1}); for compound updates hold
  * {@link #getLock()}, as in Python. Passed to a child by capture, as a handle to the same memory.
+ *
+ * <p>Memory consistency effects: as for {@link java.util.concurrent.atomic.AtomicLong}, across
+ * processes too. {@code get()} has the memory effects of reading a volatile variable and
+ * {@code set()} of writing one (a volatile read and a volatile write of the word in shared
+ * memory: not merely acquire or release); {@code getAndSet}, {@code compareAndSet},
+ * {@code getAndAdd} and the methods built on them ({@code addAndGet}, {@code incrementAndGet},
+ * {@code updateAndGet}, {@code accumulateAndGet}, {@code SharedDouble}'s adds, which are
+ * compare-and-set loops) have those of both reading and writing. So a thread that reads a value
+ * written by a thread of another process also sees what that thread wrote to shared memory
+ * before it. There are no weaker forms ({@code lazySet}, acquire/release, plain or
+ * {@code weakCompareAndSet}). Unlike Python's {@code Value}, these methods do not take
+ * {@link #getLock()}: holding the lock does not stop another thread's {@code set} or
+ * {@code incrementAndGet}, so a compound update under the lock is atomic only against code
+ * that also holds it. The lock has the memory effects of a {@link ProcessLock}.
  */
 public abstract class SharedValue implements Serializable {
     private static final long serialVersionUID = 1L;

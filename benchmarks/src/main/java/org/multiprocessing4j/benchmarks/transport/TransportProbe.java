@@ -20,7 +20,7 @@ import java.util.List;
  * second JVM): {@code probe.spins}, {@code probe.yields}, {@code probe.parkMaxNanos} (the
  * backoff), {@code probe.pingModes} / {@code probe.bulkModes} (comma-separated
  * {@link Waiter.Mode} names; empty skips), {@code probe.bulkRing} (bytes), {@code probe.eagerHead}.
- * See docs/design/transport.md.
+ * See docs/measurements/transport.md.
  */
 public final class TransportProbe {
     private TransportProbe() {

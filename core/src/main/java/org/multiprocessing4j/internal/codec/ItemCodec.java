@@ -14,7 +14,7 @@ import org.multiprocessing4j.internal.codec.Codec;
  * {@code Long}, {@code Double}, {@code Boolean}, {@code String} and null as one tag byte and
  * their value; anything else through the JDK-serialization {@link Codec} behind a tag byte.
  * The fast paths matter: JDK serialization costs about 4 µs per small item, the fast path
- * tens of nanoseconds (docs/design/codec.md).
+ * tens of nanoseconds (docs/measurements/codec.md).
  */
 public final class ItemCodec {
     private static final byte NULL = 0;
