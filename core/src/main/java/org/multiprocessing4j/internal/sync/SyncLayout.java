@@ -97,12 +97,23 @@ public final class SyncLayout {
     }
 
     static {
-        if (COND_SLOTS_OFFSET + COND_SLOT_COUNT * COND_SLOT_LENGTH > BARRIER_WAITERS_OFFSET
-                || MAIN_OFFSET + BARRIER_PARTICIPANTS_OFFSET + BARRIER_SLOT_COUNT * 2 * Long.BYTES > VALUE_LOCK_OFFSET
-                || MAIN_OFFSET + LOCK_WAITERS_OFFSET + SleeperTable.LENGTH > VALUE_LOCK_OFFSET
-                || VALUE_LOCK_OFFSET + LOCK_WAITERS_OFFSET + SleeperTable.LENGTH > BARRIER_WAITERS_OFFSET
-                || BARRIER_WAITERS_OFFSET + SleeperTable.LENGTH > SEGMENT_LENGTH) {
-            throw new AssertionError("sync layout overlaps");
+        // One primitive per segment, so only the regions of one primitive must not overlap
+        // (a condition's slots may lie where a barrier's table would be).
+        int table = SleeperTable.LENGTH;
+        check("a lock and its table", MAIN_OFFSET + LOCK_WAITERS_OFFSET + table <= VALUE_LOCK_OFFSET);
+        check("a value's lock", VALUE_LOCK_OFFSET + LOCK_WAITERS_OFFSET + table <= SEGMENT_LENGTH);
+        check("a condition's table", MAIN_OFFSET + COND_WAITERS_OFFSET + table <= COND_SLOTS_OFFSET);
+        check("a condition's slots", COND_SLOTS_OFFSET + COND_SLOT_COUNT * COND_SLOT_LENGTH <= SEGMENT_LENGTH);
+        check("a semaphore's table", MAIN_OFFSET + SEM_WAITERS_OFFSET + table <= SEGMENT_LENGTH);
+        check("an event's table", MAIN_OFFSET + EVENT_WAITERS_OFFSET + table <= SEGMENT_LENGTH);
+        check("a barrier's participants", MAIN_OFFSET + BARRIER_PARTICIPANTS_OFFSET
+                + BARRIER_SLOT_COUNT * 2 * Long.BYTES <= BARRIER_WAITERS_OFFSET);
+        check("a barrier's table", BARRIER_WAITERS_OFFSET + table <= SEGMENT_LENGTH);
+    }
+
+    private static void check(String what, boolean fits) {
+        if (!fits) {
+            throw new AssertionError("sync layout: " + what + " overlaps what follows");
         }
     }
 }
