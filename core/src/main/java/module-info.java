@@ -1,0 +1,15 @@
+/**
+ * multiprocessing4j: Python's {@code multiprocessing} for the JVM. Only
+ * {@code org.multiprocessing4j} is exported; everything under {@code org.multiprocessing4j.internal}
+ * is the library's own and may change in any release.
+ *
+ * <p>The library also works from the class path, as most applications use it; its child JVMs
+ * are started with the class path.
+ */
+module org.multiprocessing4j {
+    requires java.logging;
+    requires java.management;
+    requires jdk.unsupported;
+
+    exports org.multiprocessing4j;
+}
