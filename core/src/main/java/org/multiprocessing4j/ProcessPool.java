@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.pool.PoolEngine;
+import org.multiprocessing4j.internal.pool.PoolState;
 
 /**
  * A pool of worker processes, as Python's {@code multiprocessing.Pool} and
@@ -657,12 +658,12 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
 
     @Override
     public boolean isShutdown() {
-        return engine.state() != PoolEngine.State.RUNNING;
+        return !engine.state().isRunning();
     }
 
     @Override
     public boolean isTerminated() {
-        return engine.state() == PoolEngine.State.TERMINATED;
+        return engine.state() == PoolState.TERMINATED;
     }
 
     @Override
@@ -678,7 +679,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
      * @throws InterruptedException if interrupted while waiting
      */
     public void join() throws InterruptedException {
-        if (engine.state() == PoolEngine.State.RUNNING) {
+        if (engine.state().isRunning()) {
             throw new IllegalStateException("join() needs shutdown() (Python's close()) or terminate() first");
         }
         engine.awaitTermination();
@@ -693,7 +694,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
      */
     public boolean join(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        if (engine.state() == PoolEngine.State.RUNNING) {
+        if (engine.state().isRunning()) {
             throw new IllegalStateException("join() needs shutdown() (Python's close()) or terminate() first");
         }
         return engine.awaitTermination(ProcessQueue.nanos(timeout));

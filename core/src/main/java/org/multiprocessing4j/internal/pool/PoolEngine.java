@@ -66,9 +66,6 @@ public final class PoolEngine {
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final AtomicInteger FUNCTIONS = new AtomicInteger();
 
-    /** The life of a pool. */
-    public enum State { RUNNING, CLOSED, TERMINATING, TERMINATED }
-
     /** What the engine needs from a builder. */
     public static final class Config {
         public int processes;
@@ -104,7 +101,7 @@ public final class PoolEngine {
     private final AtomicLong taskIds = new AtomicLong();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
-    private volatile State state = State.RUNNING;
+    private volatile PoolState state = PoolState.RUNNING;
     private boolean dirty = true; // guarded by lock: something changed that the dispatcher must look at
     private RuntimeException broken; // guarded by lock: the pool cannot work (its initializer failed...)
     private long serviceNanos = QUEUED_WORK_NANOS; // guarded by lock: EWMA of a task's run time
@@ -266,11 +263,6 @@ public final class PoolEngine {
         protected static byte[] runMessage(long taskId, byte[] callable) {
             return new Wire.Writer(16 + callable.length).op(Wire.RUN).i64(taskId).bytes(callable).toBytes();
         }
-
-        /** For subclasses: an argument in its travelling form. */
-        protected static byte[] encodeArgument(Object item, String what) {
-            return ItemCodec.encodeEmbedded(item, what);
-        }
     }
 
     /**
@@ -289,7 +281,7 @@ public final class PoolEngine {
         } catch (RuntimeException | Error e) {
             List<Worker> started;
             synchronized (lock) {
-                state = State.TERMINATED;
+                state = PoolState.TERMINATED;
                 started = new ArrayList<>(workers);
             }
             for (Worker w : started) {
@@ -352,8 +344,8 @@ public final class PoolEngine {
 
     /** Starts a missing worker (a replacement that failed to start earlier), at most once a second. */
     private void topUp() {
-        if (broken == null && (state == State.RUNNING || (state == State.CLOSED && !unfinished.isEmpty()))
-                && workers.size() < config.processes && System.nanoTime() - lastStartAttempt > RESTART_PAUSE_NANOS) {
+        if (broken == null && state.needsWorkers(!unfinished.isEmpty()) && workers.size() < config.processes
+                && System.nanoTime() - lastStartAttempt > RESTART_PAUSE_NANOS) {
             try {
                 startWorker();
             } catch (RuntimeException e) {
@@ -370,9 +362,9 @@ public final class PoolEngine {
      */
     public void submit(Job job) {
         synchronized (lock) {
-            if (state != State.RUNNING) {
+            if (!state.isRunning()) {
                 throw new RejectedExecutionException("the pool is "
-                        + (state == State.CLOSED ? "shut down" : "terminated") + ": it takes no new tasks");
+                        + (state == PoolState.CLOSED ? "shut down" : "terminated") + ": it takes no new tasks");
             }
             if (broken != null) {
                 throw new IllegalStateException("the pool is broken: " + broken.getMessage(), broken);
@@ -401,7 +393,7 @@ public final class PoolEngine {
         return completions::add;
     }
 
-    public State state() {
+    public PoolState state() {
         return state;
     }
 
@@ -426,10 +418,10 @@ public final class PoolEngine {
         try {
             while (true) {
                 synchronized (lock) {
-                    while (!dirty && state != State.TERMINATED && state != State.TERMINATING) {
+                    while (!dirty && !state.isEnding()) {
                         lock.wait();
                     }
-                    if (state == State.TERMINATED || state == State.TERMINATING) {
+                    if (state.isEnding()) {
                         return;
                     }
                     dirty = false;
@@ -444,7 +436,7 @@ public final class PoolEngine {
                         finished = new ArrayList<>(drained);
                         drained.clear();
                     }
-                    if (state == State.CLOSED && unfinished.isEmpty()) {
+                    if (state == PoolState.CLOSED && unfinished.isEmpty()) {
                         toStop = new ArrayList<>();
                         for (Worker x : workers) {
                             if (x.alive && !x.stopSent) {
@@ -489,7 +481,7 @@ public final class PoolEngine {
         Task t;
         Job job = null;
         synchronized (lock) {
-            if (state == State.TERMINATED || state == State.TERMINATING) {
+            if (state.isEnding()) {
                 return Progress.NOTHING;
             }
             topUp();
@@ -519,7 +511,7 @@ public final class PoolEngine {
         }
         try {
             if (t == null) {
-                t = job.next(taskIds, state == State.RUNNING);
+                t = job.next(taskIds, state.isRunning());
                 if (t == null) {
                     synchronized (lock) {
                         if (!job.mayHaveMore()) {
@@ -536,7 +528,7 @@ public final class PoolEngine {
             byte[] define = null;
             boolean idle;
             synchronized (lock) {
-                if (state == State.TERMINATED || state == State.TERMINATING) {
+                if (state.isEnding()) {
                     return Progress.NOTHING;
                 }
                 if (!w.alive || (t.message.length > BIG_MESSAGE && !w.inFlight.isEmpty())) {
@@ -589,7 +581,7 @@ public final class PoolEngine {
                     return; // the worker died and its inbox was closed
                 }
                 synchronized (lock) {
-                    if (!w.alive || state == State.TERMINATING || state == State.TERMINATED) {
+                    if (!w.alive || state.isEnding()) {
                         return;
                     }
                 }
@@ -678,7 +670,7 @@ public final class PoolEngine {
                     serviceNanos = (serviceNanos * 7 + Math.max(1, took / Math.max(1, t.count))) / 8;
                 }
             }
-            if (!jobs.isEmpty() || !retries.isEmpty() || state == State.CLOSED) {
+            if (!jobs.isEmpty() || !retries.isEmpty() || state == PoolState.CLOSED) {
                 signal();
             }
         }
@@ -758,14 +750,13 @@ public final class PoolEngine {
                 j.definedIn.remove(w.id);
             }
             timedOut = running != null && w.timedOutTask == running.id;
-            if (!w.ready && state != State.TERMINATING && state != State.TERMINATED) {
+            if (!w.ready && !state.isEnding()) {
                 // It died while booting or in its initializer; several in a row mean it always will.
                 earlyDeaths++;
                 lastEarlyExit = exitCode;
                 hopeless = earlyDeaths >= 3 && broken == null;
             }
-            replace = !hopeless && broken == null
-                    && (state == State.RUNNING || (state == State.CLOSED && !unfinished.isEmpty()));
+            replace = !hopeless && broken == null && state.needsWorkers(!unfinished.isEmpty());
             signal();
         }
         if (running != null) {
@@ -782,9 +773,9 @@ public final class PoolEngine {
             breakPool(new IllegalStateException("pool workers keep ending before they are ready (the last with"
                     + " exit code " + exitCode + "): check the pool's JVM options and initializer"));
         }
+        RuntimeException brokenNow;
         synchronized (lock) {
-            if (replace && broken == null
-                    && (state == State.RUNNING || (state == State.CLOSED && !unfinished.isEmpty()))) {
+            if (replace && broken == null && state.needsWorkers(!unfinished.isEmpty())) {
                 try {
                     startWorker();
                 } catch (RuntimeException e) {
@@ -795,16 +786,17 @@ public final class PoolEngine {
                 }
                 signal();
             }
-            if (workers.isEmpty() && state != State.RUNNING && (state != State.CLOSED || unfinished.isEmpty())) {
-                state = State.TERMINATED;
+            if (workers.isEmpty() && !state.needsWorkers(!unfinished.isEmpty())) {
+                state = PoolState.TERMINATED;
                 signal();
                 terminated.countDown();
                 completions.add(() -> { });
                 return true;
             }
+            brokenNow = broken; // read under the lock that guards it: breakPool runs outside it
         }
-        if (broken != null) {
-            breakPool(broken);
+        if (brokenNow != null) {
+            breakPool(brokenNow);
         }
         return false;
     }
@@ -878,7 +870,7 @@ public final class PoolEngine {
                 return;
             }
             if (r == null) {
-                if (state == State.TERMINATED && completions.isEmpty()) {
+                if (state == PoolState.TERMINATED && completions.isEmpty()) {
                     return;
                 }
                 continue;
@@ -902,7 +894,7 @@ public final class PoolEngine {
         long limit = config.taskTimeout.toNanos();
         long tick = Math.max(1_000_000, Math.min(limit / 4, 50_000_000));
         try {
-            while (state != State.TERMINATED) {
+            while (state != PoolState.TERMINATED) {
                 Thread.sleep(tick / 1_000_000, (int) (tick % 1_000_000));
                 List<JvmProcess> overdue = new ArrayList<>();
                 long now = System.nanoTime();
@@ -936,13 +928,13 @@ public final class PoolEngine {
      */
     public void close() {
         synchronized (lock) {
-            if (state == State.RUNNING) {
-                state = State.CLOSED;
+            if (state.isRunning()) {
+                state = PoolState.CLOSED;
                 // With work left and no worker alive at this instant (one died and its
                 // replacement is not started yet), the pool is not done: the death notice starts
                 // the replacement, and the last death notice ends the pool.
                 if (workers.isEmpty() && unfinished.isEmpty()) {
-                    state = State.TERMINATED;
+                    state = PoolState.TERMINATED;
                     terminated.countDown();
                 }
                 signal();
@@ -959,10 +951,10 @@ public final class PoolEngine {
         List<Job> cancelled;
         List<Worker> live;
         synchronized (lock) {
-            if (state == State.TERMINATED || state == State.TERMINATING) {
+            if (state.isEnding()) {
                 return List.of();
             }
-            state = workers.isEmpty() ? State.TERMINATED : State.TERMINATING;
+            state = workers.isEmpty() ? PoolState.TERMINATED : PoolState.TERMINATING;
             cancelled = new ArrayList<>(unfinished);
             unfinished.clear();
             jobs.clear();
@@ -972,7 +964,7 @@ public final class PoolEngine {
                 w.inFlight.clear();
             }
             signal();
-            if (state == State.TERMINATED) {
+            if (state == PoolState.TERMINATED) {
                 terminated.countDown();
             }
         }
