@@ -9,8 +9,9 @@ import java.util.OptionalInt;
 import org.multiprocessing4j.internal.channel.Transit;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.launch.ChildCommand;
+import org.multiprocessing4j.internal.access.JvmProcessAccess;
+import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.platform.ExitStatus;
-import org.multiprocessing4j.internal.runtime.JvmProcessAccess;
 import org.multiprocessing4j.internal.runtime.ProcessControl;
 import org.multiprocessing4j.internal.runtime.ProcessRegistry;
 
@@ -62,7 +63,7 @@ public class JvmProcess implements Serializable {
     private static final long serialVersionUID = 1L;
 
     static {
-        ProcessRegistry.setAccess(new JvmProcessAccess() {
+        SharedSecrets.setJvmProcessAccess(new JvmProcessAccess() {
             @Override
             public JvmProcess newView(String name, int[] identity, boolean daemon, ProcessControl control) {
                 return new JvmProcess(name, identity, daemon, control);

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.internal.access.PoolAccess;
+import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.pool.PoolEngine;
 import org.multiprocessing4j.internal.pool.PoolState;
@@ -58,6 +60,20 @@ import org.multiprocessing4j.internal.pool.PoolState;
  * <p>All methods may be called from any thread.
  */
 public final class ProcessPool implements java.util.concurrent.ExecutorService, AutoCloseable {
+    static {
+        SharedSecrets.setPoolAccess(new PoolAccess() {
+            @Override
+            public WorkerDiedException workerDied(String task, long pid, int exitCode, Throwable cause) {
+                return new WorkerDiedException(task, pid, exitCode, cause);
+            }
+
+            @Override
+            public TaskTimeoutException timedOut(String task, Duration limit, long pid) {
+                return new TaskTimeoutException(task, limit, pid);
+            }
+        });
+    }
+
     private final PoolEngine engine;
     private final int processes;
     private final Duration taskTimeout;
@@ -70,22 +86,6 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         c.jvmOptions = b.jvmOptions;
         c.taskTimeout = b.taskTimeout;
         c.context = b.context;
-        c.reports = new PoolEngine.DeathReports() {
-            @Override
-            public RuntimeException workerDied(String task, long pid, int exitCode, Throwable cause) {
-                return new WorkerDiedException(task, pid, exitCode, cause);
-            }
-
-            @Override
-            public RuntimeException timedOut(String task, Duration limit, long pid) {
-                return new TaskTimeoutException(task, limit, pid);
-            }
-
-            @Override
-            public RuntimeException initializerFailed(Throwable cause) {
-                return new IllegalStateException("the pool's initializer failed in a worker: " + cause, cause);
-            }
-        };
         this.processes = b.processes;
         this.taskTimeout = b.taskTimeout;
         this.engine = new PoolEngine(c);

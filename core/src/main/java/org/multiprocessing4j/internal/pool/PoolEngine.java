@@ -21,6 +21,7 @@ import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.ProcessQueue;
 import org.multiprocessing4j.SerializableRunnable;
+import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.channel.ItemCodec;
 import org.multiprocessing4j.internal.channel.Queues;
 import org.multiprocessing4j.internal.codec.Codec;
@@ -74,17 +75,6 @@ public final class PoolEngine {
         public List<String> jvmOptions = List.of();
         public Duration taskTimeout;
         public ProcessContext context;
-        /** Makes the exceptions of the public API, whose constructors are not public. */
-        public DeathReports reports;
-    }
-
-    /** Makes the public exceptions, whose constructors are not public. */
-    public interface DeathReports {
-        RuntimeException workerDied(String task, long pid, int exitCode, Throwable cause);
-
-        RuntimeException timedOut(String task, Duration limit, long pid);
-
-        RuntimeException initializerFailed(Throwable cause);
     }
 
     final Config config;
@@ -651,7 +641,8 @@ public final class PoolEngine {
         if (taskId == INITIALIZER_TASK) {
             r.op();
             int at = r.field();
-            breakPool(config.reports.initializerFailed(decodeThrowable(r.buf, at, r.lastLength)));
+            Throwable cause = decodeThrowable(r.buf, at, r.lastLength);
+            breakPool(new IllegalStateException("the pool's initializer failed in a worker: " + cause, cause));
             return;
         }
         Task t = null;
@@ -762,8 +753,9 @@ public final class PoolEngine {
         if (running != null) {
             String task = running.describe();
             RuntimeException error = timedOut
-                    ? config.reports.timedOut(task, limitFor(running), w.process.pid())
-                    : config.reports.workerDied(task, w.process.pid(), exitCode, w.process.exception().orElse(null));
+                    ? SharedSecrets.getPoolAccess().timedOut(task, limitFor(running), w.process.pid())
+                    : SharedSecrets.getPoolAccess().workerDied(task, w.process.pid(), exitCode,
+                            w.process.exception().orElse(null));
             for (int k = 0; k < running.count; k++) {
                 running.job.failed(running.firstIndex + k, error, true);
             }

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessStartException;
 import org.multiprocessing4j.StartMethod;
+import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.launch.ClassDataArchive;
 import org.multiprocessing4j.internal.launch.ForkServerLauncher;
 import org.multiprocessing4j.internal.launch.Handshake;
@@ -63,7 +64,6 @@ public final class ProcessRegistry {
     private static final ReadWriteLock LAUNCH_LOCK = new ReentrantReadWriteLock();
     private static final Object SESSION_LOCK = new Object();
 
-    private static volatile JvmProcessAccess access;
     private static final String START_METHOD_PROPERTY = "multiprocessing4j.startMethod";
     private static final Object START_METHOD_LOCK = new Object();
     private static StartMethod startMethod; // guarded by START_METHOD_LOCK; null until fixed
@@ -140,22 +140,6 @@ public final class ProcessRegistry {
         // Class initialization did the work.
     }
 
-    /** Called once, by {@code JvmProcess} as it loads. */
-    public static void setAccess(JvmProcessAccess a) {
-        access = a;
-    }
-
-    private static JvmProcessAccess access() {
-        if (access == null) {
-            try {
-                Class.forName(JvmProcess.class.getName(), true, JvmProcess.class.getClassLoader());
-            } catch (ClassNotFoundException impossible) {
-                throw new IllegalStateException(impossible);
-            }
-        }
-        return access;
-    }
-
     /** The identity of a newly created process: this process's identity plus the next count. */
     public static int[] nextIdentity() {
         int[] mine = identity;
@@ -171,7 +155,7 @@ public final class ProcessRegistry {
             synchronized (ProcessRegistry.class) {
                 if (current == null) {
                     // In a child, only while its process object is being received.
-                    current = access().newView(currentName(), identity, currentDaemon,
+                    current = SharedSecrets.getJvmProcessAccess().newView(currentName(), identity, currentDaemon,
                             CurrentProcessControl.INSTANCE);
                 }
                 c = current;
@@ -340,7 +324,7 @@ public final class ProcessRegistry {
         LibraryLog.inherit(handshake.logLevel, handshake.stderrHandler);
         ParentProcessControl parentControl = new ParentProcessControl(handshake.parentPid);
         int[] parentIdentity = Arrays.copyOf(handshake.identity, Math.max(0, handshake.identity.length - 1));
-        parent = access().newView(handshake.parentName, parentIdentity, false, parentControl);
+        parent = SharedSecrets.getJvmProcessAccess().newView(handshake.parentName, parentIdentity, false, parentControl);
         new ParentWatcher(controlChannel, parentControl).start();
     }
 
@@ -360,12 +344,12 @@ public final class ProcessRegistry {
             Signals.handle(signal, handler);
         }
         controlChannel = controlPipe.getChannel();
-        access();
+        SharedSecrets.getJvmProcessAccess(); // loads JvmProcess now, not while the process waits
     }
 
     /** A process object to exercise serialization with, without counting it as created. */
     public static JvmProcess warmUpSample() {
-        return access().newView("warm-up", new int[] {1}, false, null);
+        return SharedSecrets.getJvmProcessAccess().newView("warm-up", new int[] {1}, false, null);
     }
 
     /** Whether this JVM has begun to exit and closed its control pipe itself. */
@@ -375,7 +359,7 @@ public final class ProcessRegistry {
 
     /** Makes the process object received from the parent the current process. */
     public static void adoptCurrent(JvmProcess process) {
-        access().adoptAsCurrent(process, CurrentProcessControl.INSTANCE);
+        SharedSecrets.getJvmProcessAccess().adoptAsCurrent(process, CurrentProcessControl.INSTANCE);
         current = process;
     }
 
