@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.access.PoolAccess;
 import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.pool.Job;
 import org.multiprocessing4j.internal.pool.PoolEngine;
 import org.multiprocessing4j.internal.pool.PoolState;
 
@@ -631,7 +632,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
     @Override
     public List<Runnable> shutdownNow() {
         List<Runnable> left = new ArrayList<>();
-        for (PoolEngine.Job job : engine.terminate()) {
+        for (Job job : engine.terminate()) {
             left.add(new Cancelled(job.describe(0, 1)));
         }
         return left;

@@ -52,9 +52,6 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  * </ul>
  */
 public final class PoolEngine {
-    /** The task id of an initializer's failure report. */
-    static final long INITIALIZER_TASK = -1;
-
     private static final int INBOX_BYTES = 256 * 1024;
     /** A message this big goes only to an idle worker: it would wait behind a busy one's work. */
     private static final int BIG_MESSAGE = INBOX_BYTES / 4;
@@ -65,7 +62,6 @@ public final class PoolEngine {
     private static final long QUEUED_WORK_NANOS = 300_000;
     private static final long RESTART_PAUSE_NANOS = 1_000_000_000L;
     private static final AtomicInteger POOLS = new AtomicInteger();
-    private static final AtomicInteger FUNCTIONS = new AtomicInteger();
 
     /** What the engine needs from a builder. */
     public static final class Config {
@@ -127,131 +123,6 @@ public final class PoolEngine {
         boolean hasRoom() {
             return alive && !stopSent && !sending.isLocked() && inFlight.size() < window()
                     && (config.maxTasksPerChild <= 0 || itemsSent < config.maxTasksPerChild);
-        }
-    }
-
-    /** One message to one worker: one callable, or a chunk of a map. Opaque outside the engine. */
-    public static final class Task {
-        final long id;
-        final Job job;
-        final long firstIndex;
-        final int count;
-        final byte[] message;
-        long sentNanos;
-        long startedNanos;
-
-        Task(long id, Job job, long firstIndex, int count, byte[] message) {
-            this.id = id;
-            this.job = job;
-            this.firstIndex = firstIndex;
-            this.count = count;
-            this.message = message;
-        }
-
-        String describe() {
-            return job.describe(firstIndex, count);
-        }
-    }
-
-    /** A source of tasks and a sink of their outcomes: one submit, one map, one imap. */
-    public abstract static class Job {
-        /** Java-serialized function shared by the job's tasks, or null for a RUN task. */
-        final byte[] function;
-        final int functionId;
-        final Set<Integer> definedIn = new HashSet<>(); // worker ids; guarded by the engine lock
-
-        protected Job(byte[] function) {
-            this.function = function;
-            this.functionId = function == null ? 0 : FUNCTIONS.incrementAndGet();
-        }
-
-        /**
-         * The next task, or null if there is none now. Called without the engine lock (it may
-         * read the user's input), possibly by several threads at once.
-         *
-         * @param ids gives task ids
-         * @param throttle false once the pool is closed: make tasks even far ahead of a reader
-         */
-        protected abstract Task next(AtomicLong ids, boolean throttle);
-
-        /** Whether the job may still make tasks (false once its input is used up or it failed). */
-        protected abstract boolean mayHaveMore();
-
-        /** Item {@code index} succeeded. Called by the collector, without the engine lock. */
-        protected abstract void succeeded(long index, Object value);
-
-        /**
-         * The outcomes of items {@code first..}: {@code values[k]}, or {@code errors[k]} where
-         * {@code errors} is not null and has one. Called by the collector; a job may override it
-         * to take a whole chunk at once.
-         */
-        protected void delivered(long first, Object[] values, Throwable[] errors) {
-            for (int k = 0; k < values.length; k++) {
-                if (errors != null && errors[k] != null) {
-                    failed(first + k, errors[k], false);
-                } else {
-                    succeeded(first + k, values[k]);
-                }
-            }
-        }
-
-        /**
-         * Item {@code index} failed: what its task threw in the worker, or why its worker died;
-         * {@code index} −1 means the whole job failed (the pool broke).
-         */
-        protected abstract void failed(long index, Throwable error, boolean workerDied);
-
-        /** The pool was terminated before the job finished. */
-        protected abstract void cancelled(CancellationException e);
-
-        /** Whether every item has an outcome. */
-        protected abstract boolean isFinished();
-
-        /** A description of items {@code first .. first+count-1}, for error messages. */
-        public abstract String describe(long first, int count);
-
-        /** For subclasses: a task of this job. */
-        protected final Task task(long id, long firstIndex, int count, byte[] message) {
-            return new Task(id, this, firstIndex, count, message);
-        }
-
-        /**
-         * For subclasses: a CALL message being built, to which {@link #addArgument} appends
-         * {@code arity} arguments per item; {@link #finishCall} patches in the item count.
-         */
-        protected final Object startCall(long taskId, int arity, int expectedItems) {
-            return new Wire.Writer(32 + 10 * arity * expectedItems).op(Wire.CALL).i64(taskId).i32(functionId)
-                    .i32(arity).i32(0);
-        }
-
-        /** For subclasses: appends one argument to a message from {@link #startCall}. */
-        protected static void addArgument(Object call, Object item, String what) {
-            ((Wire.Writer) call).item(item, what);
-        }
-
-        /** For subclasses: appends a pair of arguments, both or neither (if one cannot be encoded). */
-        protected static void addPair(Object call, Object first, Object second, String what) {
-            Wire.Writer w = (Wire.Writer) call;
-            int mark = w.size();
-            try {
-                w.item(first, what);
-                w.item(second, what);
-            } catch (RuntimeException e) {
-                w.truncate(mark);
-                throw e;
-            }
-        }
-
-        /** For subclasses: the finished message of {@code count} items. */
-        protected static byte[] finishCall(Object call, int count) {
-            Wire.Writer w = (Wire.Writer) call;
-            w.patchI32(1 + 8 + 4 + 4, count);
-            return w.toBytes();
-        }
-
-        /** For subclasses: the RUN message of a Java-serialized callable. */
-        protected static byte[] runMessage(long taskId, byte[] callable) {
-            return new Wire.Writer(16 + callable.length).op(Wire.RUN).i64(taskId).bytes(callable).toBytes();
         }
     }
 
@@ -323,7 +194,7 @@ public final class PoolEngine {
             }
             int code = p.exitCode().orElse(-9);
             try {
-                results.put(new Wire.Writer(16).op(Wire.DIED).i32(id).i32(code).toBytes());
+                results.put(new PoolMessage.Died(id, code).toBytes());
             } catch (InterruptedException | IllegalStateException e) {
                 // The pool is gone.
             }
@@ -442,7 +313,7 @@ public final class PoolEngine {
                     }
                 }
                 if (toStop != null) {
-                    byte[] stop = new Wire.Writer(1).op(Wire.STOP).toBytes();
+                    byte[] stop = new PoolMessage.Stop().toBytes();
                     for (Worker x : toStop) {
                         x.sending.lock();
                         try {
@@ -532,8 +403,7 @@ public final class PoolEngine {
                 t.sentNanos = System.nanoTime();
                 if (t.job.function != null && w.defined.add(t.job.functionId)) {
                     t.job.definedIn.add(w.id);
-                    define = new Wire.Writer(16 + t.job.function.length).op(Wire.DEFINE)
-                            .i32(t.job.functionId).bytes(t.job.function).toBytes();
+                    define = new PoolMessage.Define(t.job.functionId, t.job.function).toBytes();
                 }
             }
             if (define != null) {
@@ -604,18 +474,19 @@ public final class PoolEngine {
                 return;
             }
             try {
-                Wire.Reader r = new Wire.Reader(m);
-                byte op = r.op();
-                if (op == Wire.DONE) {
-                    done(r);
-                } else if (op == Wire.READY) {
-                    ready(r.i32());
-                } else if (op == Wire.STARTED) {
-                    started(r.i32(), r.i64());
-                } else if (op == Wire.DIED) {
-                    if (died(r.i32(), r.i32())) {
+                PoolMessage message = PoolMessage.read(m);
+                if (message instanceof PoolMessage.Done done) {
+                    done(done);
+                } else if (message instanceof PoolMessage.Ready ready) {
+                    ready(ready.worker());
+                } else if (message instanceof PoolMessage.Started started) {
+                    started(started.worker(), started.taskId());
+                } else if (message instanceof PoolMessage.Died died) {
+                    if (died(died.worker(), died.exitCode())) {
                         return;
                     }
+                } else {
+                    throw new IllegalArgumentException("a pool's result queue got a message for a worker: " + message);
                 }
             } catch (RuntimeException | Error e) {
                 // One bad message must not stop the collector: the pool could never end then.
@@ -634,14 +505,13 @@ public final class PoolEngine {
         }
     }
 
-    private void done(Wire.Reader r) {
-        int workerId = r.i32();
-        long taskId = r.i64();
-        int count = r.i32();
-        if (taskId == INITIALIZER_TASK) {
-            r.op();
-            int at = r.field();
-            Throwable cause = decodeThrowable(r.buf, at, r.lastLength);
+    private void done(PoolMessage.Done done) {
+        int workerId = done.worker();
+        long taskId = done.taskId();
+        PoolMessage.Fields outcomes = done.outcomes();
+        int count = outcomes.size();
+        if (taskId == Wire.INITIALIZER_TASK) {
+            Throwable cause = decodeThrowable(outcomes, 0);
             breakPool(new IllegalStateException("the pool's initializer failed in a worker: " + cause, cause));
             return;
         }
@@ -671,18 +541,16 @@ public final class PoolEngine {
         Object[] values = new Object[count];
         Throwable[] errors = null;
         for (int k = 0; k < count; k++) {
-            byte status = r.op();
-            int at = r.field();
             long index = t.firstIndex + k;
             try {
-                if (status == Wire.OK) {
-                    values[k] = ItemCodec.decodeEmbedded(r.buf, at, r.lastLength);
+                if (outcomes.status(k) == Wire.OK) {
+                    values[k] = ItemCodec.decodeEmbedded(outcomes.message(), outcomes.at(k), outcomes.length(k));
                     continue;
                 }
                 if (errors == null) {
                     errors = new Throwable[count];
                 }
-                errors[k] = decodeThrowable(r.buf, at, r.lastLength);
+                errors[k] = decodeThrowable(outcomes, k);
             } catch (RuntimeException | LinkageError e) {
                 if (errors == null) {
                     errors = new Throwable[count];
@@ -799,8 +667,7 @@ public final class PoolEngine {
         try {
             // The dead worker may hold the inbox's consumer lock: it is taken over, not waited for.
             for (Object o : Queues.drainAfterDeath(inbox, 2_000_000_000L)) {
-                byte[] m = (byte[]) o;
-                if (m.length > 0 && (m[0] == Wire.CALL || m[0] == Wire.RUN)) {
+                if (Wire.isTask((byte[]) o)) {
                     n++;
                 }
             }
@@ -831,7 +698,7 @@ public final class PoolEngine {
             signal();
         }
         if (job.function != null) {
-            byte[] forget = new Wire.Writer(8).op(Wire.FORGET).i32(job.functionId).toBytes();
+            byte[] forget = new PoolMessage.Forget(job.functionId).toBytes();
             for (Worker w : holders) {
                 try {
                     // Best effort: a worker that keeps a function it no longer needs only wastes memory.
@@ -843,9 +710,10 @@ public final class PoolEngine {
         }
     }
 
-    private static Throwable decodeThrowable(byte[] buf, int at, int length) {
+    /** Outcome {@code k} of a DONE, a Java-serialized throwable. */
+    private static Throwable decodeThrowable(PoolMessage.Fields outcomes, int k) {
         try {
-            return (Throwable) Codec.defaultCodec().decode(java.util.Arrays.copyOfRange(buf, at, at + length));
+            return (Throwable) Codec.defaultCodec().decode(outcomes.copy(k));
         } catch (Exception | LinkageError e) {
             return new IllegalStateException("a pool task failed, and its exception could not be decoded here: " + e, e);
         }
