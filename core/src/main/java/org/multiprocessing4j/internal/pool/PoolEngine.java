@@ -33,7 +33,7 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  *
  * <ul>
  * <li><b>Dispatching</b> gives tasks to workers: to the least busy one that has room in its
- *     window (tasks sent and not yet answered). A submitting thread sends what it can at once;
+ *     window (tasks sent and not yet answered; {@link DispatchWindow}). A submitting thread sends what it can at once;
  *     the dispatcher thread does the rest. Tasks come from jobs ({@link Job}), which make them
  *     lazily, outside the engine's lock, so an {@code imap} reads its input only as workers can
  *     take it and a slow input does not stall the pool's bookkeeping.
@@ -44,7 +44,8 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  * <li>When a worker dies, the tasks left in its inbox were never taken; of those it took, all
  *     but the last were answered. So the pool knows whether it was running a task, and which:
  *     that one fails with a {@code WorkerDiedException}; the untaken ones go to other workers;
- *     a replacement starts.
+ *     a replacement starts. Each worker's {@link InFlightLedger} keeps its tasks and decides this.
+ * <li>Messages are {@link PoolMessage}s; their layouts are in {@link Wire}.
  * <li>The <b>completer</b> completes futures, so that a user's callback never runs on the
  *     collector (which it could block) or under a lock; a thread waiting in {@code get()} is
  *     woken by the collector directly.
@@ -53,13 +54,7 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  */
 public final class PoolEngine {
     private static final int INBOX_BYTES = 256 * 1024;
-    /** A message this big goes only to an idle worker: it would wait behind a busy one's work. */
-    private static final int BIG_MESSAGE = INBOX_BYTES / 4;
     private static final int RESULT_BYTES = 1 << 20;
-    private static final int MIN_WINDOW = 2;
-    private static final int MAX_WINDOW = 64;
-    /** A window is sized so that a worker has about this much work queued. */
-    private static final long QUEUED_WORK_NANOS = 300_000;
     private static final long RESTART_PAUSE_NANOS = 1_000_000_000L;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
@@ -90,9 +85,8 @@ public final class PoolEngine {
     private volatile PoolState state = PoolState.RUNNING;
     private boolean dirty = true; // guarded by lock: something changed that the dispatcher must look at
     private RuntimeException broken; // guarded by lock: the pool cannot work (its initializer failed...)
-    private long serviceNanos = QUEUED_WORK_NANOS; // guarded by lock: EWMA of a task's run time
+    private final DispatchWindow window; // guarded by lock
     private int earlyDeaths; // guarded by lock: workers in a row that died before they were ready
-    private int lastEarlyExit; // guarded by lock
     private long lastStartAttempt; // guarded by lock
 
     /** One worker process and what it holds. */
@@ -100,7 +94,7 @@ public final class PoolEngine {
         final int id;
         final JvmProcess process;
         final ProcessQueue<byte[]> inbox;
-        final ArrayDeque<Task> inFlight = new ArrayDeque<>();
+        final InFlightLedger inFlight = new InFlightLedger(); // guarded by lock
         final Set<Integer> defined = new HashSet<>();
         final ReentrantLock sending = new ReentrantLock();
         long itemsSent;
@@ -115,14 +109,8 @@ public final class PoolEngine {
             this.inbox = inbox;
         }
 
-        int window() {
-            long w = QUEUED_WORK_NANOS / Math.max(1, serviceNanos) + 1;
-            return (int) Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, w));
-        }
-
         boolean hasRoom() {
-            return alive && !stopSent && !sending.isLocked() && inFlight.size() < window()
-                    && (config.maxTasksPerChild <= 0 || itemsSent < config.maxTasksPerChild);
+            return alive && !stopSent && !sending.isLocked() && window.hasRoom(inFlight.size(), itemsSent);
         }
     }
 
@@ -133,6 +121,7 @@ public final class PoolEngine {
      */
     public PoolEngine(Config config) {
         this.config = config;
+        this.window = new DispatchWindow(config.maxTasksPerChild, INBOX_BYTES);
         try {
             synchronized (lock) {
                 for (int i = 0; i < config.processes; i++) {
@@ -352,7 +341,7 @@ public final class PoolEngine {
             }
             t = retries.peekFirst();
             if (t != null) {
-                if (t.message.length > BIG_MESSAGE && !w.inFlight.isEmpty()) {
+                if (!window.mayGo(t.message.length, w.inFlight.isEmpty())) {
                     return Progress.NOTHING; // it waits for an idle worker
                 }
                 retries.pollFirst();
@@ -392,13 +381,13 @@ public final class PoolEngine {
                 if (state.isEnding()) {
                     return Progress.NOTHING;
                 }
-                if (!w.alive || (t.message.length > BIG_MESSAGE && !w.inFlight.isEmpty())) {
+                if (!w.alive || !window.mayGo(t.message.length, w.inFlight.isEmpty())) {
                     retries.addFirst(t);
                     signal();
                     return Progress.LOOK_AGAIN;
                 }
                 idle = w.inFlight.isEmpty();
-                w.inFlight.add(t);
+                w.inFlight.sent(t);
                 w.itemsSent += t.count;
                 t.sentNanos = System.nanoTime();
                 if (t.job.function != null && w.defined.add(t.job.functionId)) {
@@ -519,16 +508,9 @@ public final class PoolEngine {
         synchronized (lock) {
             Worker w = byId.get(workerId);
             if (w != null) {
-                for (Task x : w.inFlight) {
-                    if (x.id == taskId) {
-                        t = x;
-                        break;
-                    }
-                }
+                t = w.inFlight.answered(taskId);
                 if (t != null) {
-                    w.inFlight.remove(t);
-                    long took = System.nanoTime() - (t.startedNanos != 0 ? t.startedNanos : t.sentNanos);
-                    serviceNanos = (serviceNanos * 7 + Math.max(1, took / Math.max(1, t.count))) / 8;
+                    window.answered(System.nanoTime() - (t.startedNanos != 0 ? t.startedNanos : t.sentNanos), t.count);
                 }
             }
             if (!jobs.isEmpty() || !retries.isEmpty() || state == PoolState.CLOSED) {
@@ -566,12 +548,9 @@ public final class PoolEngine {
     private void started(int workerId, long taskId) {
         synchronized (lock) {
             Worker w = byId.get(workerId);
-            if (w != null) {
-                for (Task x : w.inFlight) {
-                    if (x.id == taskId) {
-                        x.startedNanos = System.nanoTime();
-                    }
-                }
+            Task t = w != null ? w.inFlight.find(taskId) : null;
+            if (t != null) {
+                t.startedNanos = System.nanoTime();
             }
         }
     }
@@ -587,24 +566,20 @@ public final class PoolEngine {
             w.alive = false;
             workers.remove(w);
         }
-        // What is still in its inbox was never taken.
-        int untaken = countUntaken(w.inbox);
+        // What is still in its inbox was never taken (see InFlightLedger).
+        List<Object> leftInInbox = drainDeadInbox(w.inbox);
         w.inbox.close();
-        Task running = null;
+        Task running;
         boolean timedOut;
         boolean replace;
         boolean hopeless = false;
         synchronized (lock) {
-            int taken = w.inFlight.size() - untaken;
-            if (taken > 0) {
-                running = w.inFlight.pollFirst();
+            InFlightLedger.Death death = w.inFlight.settle(leftInInbox);
+            running = death.held();
+            List<Task> untaken = death.untaken();
+            for (int k = untaken.size() - 1; k >= 0; k--) {
+                retries.addFirst(untaken.get(k)); // ahead of the older retries, in their order
             }
-            for (java.util.Iterator<Task> it = w.inFlight.descendingIterator(); it.hasNext(); ) {
-                Task queued = it.next();
-                queued.startedNanos = 0;
-                retries.addFirst(queued);
-            }
-            w.inFlight.clear();
             for (Job j : unfinished) {
                 j.definedIn.remove(w.id);
             }
@@ -612,7 +587,6 @@ public final class PoolEngine {
             if (!w.ready && !state.isEnding()) {
                 // It died while booting or in its initializer; several in a row mean it always will.
                 earlyDeaths++;
-                lastEarlyExit = exitCode;
                 hopeless = earlyDeaths >= 3 && broken == null;
             }
             replace = !hopeless && broken == null && state.needsWorkers(!unfinished.isEmpty());
@@ -661,22 +635,17 @@ public final class PoolEngine {
         return false;
     }
 
-    /** Counts the task messages left in a dead worker's inbox, emptying it. */
-    private static int countUntaken(ProcessQueue<byte[]> inbox) {
-        int n = 0;
+    /** Empties a dead worker's inbox: the messages it never took, in order (none if it cannot be read). */
+    private static List<Object> drainDeadInbox(ProcessQueue<byte[]> inbox) {
         try {
             // The dead worker may hold the inbox's consumer lock: it is taken over, not waited for.
-            for (Object o : Queues.drainAfterDeath(inbox, 2_000_000_000L)) {
-                if (Wire.isTask((byte[]) o)) {
-                    n++;
-                }
-            }
+            return Queues.drainAfterDeath(inbox, 2_000_000_000L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LibraryLog.debug("could not read a dead worker's inbox: " + e);
         }
-        return n;
+        return List.of();
     }
 
     private void finishIfDone(Job job) {
@@ -760,7 +729,7 @@ public final class PoolEngine {
                 long now = System.nanoTime();
                 synchronized (lock) {
                     for (Worker w : workers) {
-                        Task head = w.inFlight.peekFirst();
+                        Task head = w.inFlight.oldest();
                         // The clock starts when the worker says it started the task, not when it
                         // was sent: a worker still booting or in its initializer is not late.
                         if (w.alive && head != null && head.startedNanos != 0
