@@ -609,7 +609,10 @@ public final class PoolEngine {
         }
         RuntimeException brokenNow;
         synchronized (lock) {
-            if (replace && broken == null && state.needsWorkers(!unfinished.isEmpty())) {
+            // The dispatcher's topUp() may have started the replacement while this thread read
+            // the dead worker's inbox: a pool never runs more than its number of workers.
+            if (replace && broken == null && state.needsWorkers(!unfinished.isEmpty())
+                    && workers.size() < config.processes) {
                 try {
                     startWorker();
                 } catch (RuntimeException e) {
