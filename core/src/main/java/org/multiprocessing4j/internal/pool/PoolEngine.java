@@ -33,10 +33,11 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  *
  * <ul>
  * <li><b>Dispatching</b> gives tasks to workers: to the least busy one that has room in its
- *     window (tasks sent and not yet answered; {@link DispatchWindow}). A submitting thread sends what it can at once;
- *     the dispatcher thread does the rest. Tasks come from jobs ({@link Job}), which make them
- *     lazily, outside the engine's lock, so an {@code imap} reads its input only as workers can
- *     take it and a slow input does not stall the pool's bookkeeping.
+ *     window (tasks sent and not yet answered; {@link DispatchWindow}). A submitting thread
+ *     sends what it can at once; the dispatcher thread does the rest. Tasks come from jobs
+ *     ({@link Job}), which make them lazily, outside the engine's lock, so an {@code imap} reads
+ *     its input only as workers can take it and a slow input does not stall the pool's
+ *     bookkeeping.
  * <li>The <b>collector</b> reads the result queue: results (in the order each worker ran its
  *     tasks), ready and start notices, and the death notices that each worker's watcher puts on
  *     the same queue when its JVM ends. A worker's results were put before it died, so its
@@ -82,10 +83,10 @@ public final class PoolEngine {
     private final AtomicLong taskIds = new AtomicLong();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
+    private final DispatchWindow window; // guarded by lock
     private volatile PoolState state = PoolState.RUNNING;
     private boolean dirty = true; // guarded by lock: something changed that the dispatcher must look at
     private RuntimeException broken; // guarded by lock: the pool cannot work (its initializer failed...)
-    private final DispatchWindow window; // guarded by lock
     private int earlyDeaths; // guarded by lock: workers in a row that died before they were ready
     private long lastStartAttempt; // guarded by lock
 
