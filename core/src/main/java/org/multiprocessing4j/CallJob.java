@@ -2,10 +2,11 @@ package org.multiprocessing4j;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.multiprocessing4j.internal.pool.PoolEngine;
+import org.multiprocessing4j.internal.pool.Job;
+import org.multiprocessing4j.internal.pool.Task;
 
 /** One callable run by a pool: {@code submit}, {@code apply}, {@code applyAsync}. */
-final class CallJob<R> extends PoolEngine.Job {
+final class CallJob<R> extends Job {
     private final byte[] callable;
     private final String name;
     final PoolFuture<R> future;
@@ -30,7 +31,7 @@ final class CallJob<R> extends PoolEngine.Job {
     }
 
     @Override
-    protected synchronized PoolEngine.Task next(AtomicLong ids, boolean throttle) {
+    protected synchronized Task next(AtomicLong ids, boolean throttle) {
         if (made) {
             return null;
         }
@@ -40,7 +41,7 @@ final class CallJob<R> extends PoolEngine.Job {
             return null;
         }
         long id = ids.incrementAndGet();
-        return task(id, 0, 1, runMessage(id, callable));
+        return runTask(id, callable);
     }
 
     @Override

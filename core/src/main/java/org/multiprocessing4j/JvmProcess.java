@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.multiprocessing4j.internal.access.JvmProcessAccess;
+import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.launch.ChildCommand;
 import org.multiprocessing4j.internal.platform.ExitStatus;
-import org.multiprocessing4j.internal.runtime.JvmProcessAccess;
 import org.multiprocessing4j.internal.runtime.ProcessControl;
 import org.multiprocessing4j.internal.runtime.ProcessRegistry;
 import org.multiprocessing4j.internal.shm.Transit;
@@ -80,7 +81,7 @@ public class JvmProcess implements Serializable {
     private static final long serialVersionUID = 1L;
 
     static {
-        ProcessRegistry.setAccess(new JvmProcessAccess() {
+        SharedSecrets.setJvmProcessAccess(new JvmProcessAccess() {
             @Override
             public JvmProcess newView(String name, int[] identity, boolean daemon, ProcessControl control) {
                 return new JvmProcess(name, identity, daemon, control);

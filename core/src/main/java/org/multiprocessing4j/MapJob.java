@@ -9,14 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.multiprocessing4j.internal.pool.CallBuilder;
+import org.multiprocessing4j.internal.pool.Job;
 import org.multiprocessing4j.internal.pool.PoolEngine;
+import org.multiprocessing4j.internal.pool.Task;
 
 /**
  * One {@code map}, {@code starmap} or {@code imap} of a pool: reads the input lazily in chunks
  * (called by the pool's dispatcher), and gathers the outcomes, for a {@link MapFuture} (all of
  * them, in order) or a {@link ResultIterator} (in order, or as they arrive).
  */
-final class MapJob extends PoolEngine.Job {
+final class MapJob extends Job {
     enum Mode { LIST, ORDERED, UNORDERED }
 
     private static final Object MISSING = new Object();
@@ -68,7 +71,7 @@ final class MapJob extends PoolEngine.Job {
     }
 
     @Override
-    protected synchronized PoolEngine.Task next(AtomicLong ids, boolean throttle) {
+    protected synchronized Task next(AtomicLong ids, boolean throttle) {
         if (inputDone || stopped) {
             return null;
         }
@@ -78,17 +81,17 @@ final class MapJob extends PoolEngine.Job {
         }
         long first = generated;
         long id = ids.incrementAndGet();
-        Object call = startCall(id, arity, Math.min(chunksize, 4096));
+        CallBuilder call = startCall(id, arity, Math.min(chunksize, 4096));
         int count = 0;
         RuntimeException inputFailure = null;
         try {
             while (count < chunksize && input.hasNext()) {
                 Object item = input.next();
                 if (arity == 1) {
-                    addArgument(call, item, name);
+                    call.add(item, name);
                 } else {
                     Map.Entry<?, ?> pair = (Map.Entry<?, ?>) item;
-                    addPair(call, pair.getKey(), pair.getValue(), name);
+                    call.addPair(pair.getKey(), pair.getValue(), name);
                 }
                 count++;
             }
@@ -122,7 +125,7 @@ final class MapJob extends PoolEngine.Job {
         if (count == 0) {
             return null;
         }
-        return task(id, first, count, finishCall(call, count));
+        return task(id, first, call);
     }
 
     @Override

@@ -6,7 +6,10 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.multiprocessing4j.internal.log.LibraryLog;
+import org.multiprocessing4j.internal.runtime.CurrentProcess;
+import org.multiprocessing4j.internal.runtime.JvmShutdown;
 import org.multiprocessing4j.internal.runtime.ProcessRegistry;
+import org.multiprocessing4j.internal.runtime.StartMethodSetting;
 
 /**
  * The module-level functions of Python's {@code multiprocessing}: the current process, its
@@ -17,7 +20,7 @@ public final class Multiprocessing {
     static {
         // As importing Python's multiprocessing does: from now on, this JVM's exit runs the
         // library's shutdown sequence (and logs it, if logging is on).
-        ProcessRegistry.init();
+        JvmShutdown.install();
     }
 
     private Multiprocessing() {
@@ -32,7 +35,7 @@ public final class Multiprocessing {
      * @return the current process
      */
     public static JvmProcess currentProcess() {
-        return ProcessRegistry.current();
+        return CurrentProcess.get();
     }
 
     /**
@@ -43,7 +46,7 @@ public final class Multiprocessing {
      * @return the parent process, if this JVM is a child
      */
     public static Optional<JvmProcess> parentProcess() {
-        return ProcessRegistry.parent();
+        return CurrentProcess.parent();
     }
 
     /**
@@ -76,7 +79,7 @@ public final class Multiprocessing {
      * @throws NullPointerException if {@code method} is null
      */
     public static ProcessContext getContext(StartMethod method) {
-        ProcessRegistry.prepare(Objects.requireNonNull(method, "method"));
+        StartMethodSetting.prepare(Objects.requireNonNull(method, "method"));
         return new ProcessContext(method);
     }
 
@@ -102,8 +105,8 @@ public final class Multiprocessing {
      * @throws IllegalStateException if the start method has already been set or fixed
      */
     public static void setStartMethod(StartMethod method) {
-        ProcessRegistry.setStartMethod(Objects.requireNonNull(method, "method"), false);
-        ProcessRegistry.prepare(method);
+        StartMethodSetting.set(Objects.requireNonNull(method, "method"), false);
+        StartMethodSetting.prepare(method);
     }
 
     /**
@@ -117,8 +120,8 @@ public final class Multiprocessing {
      *         is false
      */
     public static void setStartMethod(StartMethod method, boolean force) {
-        ProcessRegistry.setStartMethod(Objects.requireNonNull(method, "method"), force);
-        ProcessRegistry.prepare(method);
+        StartMethodSetting.set(Objects.requireNonNull(method, "method"), force);
+        StartMethodSetting.prepare(method);
     }
 
     /**
@@ -131,7 +134,7 @@ public final class Multiprocessing {
      *         start method
      */
     public static StartMethod getStartMethod() {
-        return ProcessRegistry.startMethod(true);
+        return StartMethodSetting.get(true);
     }
 
     /**

@@ -14,8 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.internal.access.PoolAccess;
+import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.pool.Job;
 import org.multiprocessing4j.internal.pool.PoolEngine;
+import org.multiprocessing4j.internal.pool.PoolState;
 
 /**
  * A pool of worker processes, as Python's {@code multiprocessing.Pool} and
@@ -88,6 +92,20 @@ import org.multiprocessing4j.internal.pool.PoolEngine;
  * </ul>
  */
 public final class ProcessPool implements java.util.concurrent.ExecutorService, AutoCloseable {
+    static {
+        SharedSecrets.setPoolAccess(new PoolAccess() {
+            @Override
+            public WorkerDiedException workerDied(String task, long pid, int exitCode, Throwable cause) {
+                return new WorkerDiedException(task, pid, exitCode, cause);
+            }
+
+            @Override
+            public TaskTimeoutException timedOut(String task, Duration limit, long pid) {
+                return new TaskTimeoutException(task, limit, pid);
+            }
+        });
+    }
+
     private final PoolEngine engine;
     private final int processes;
     private final Duration taskTimeout;
@@ -100,22 +118,6 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         c.jvmOptions = b.jvmOptions;
         c.taskTimeout = b.taskTimeout;
         c.context = b.context;
-        c.reports = new PoolEngine.DeathReports() {
-            @Override
-            public RuntimeException workerDied(String task, long pid, int exitCode, Throwable cause) {
-                return new WorkerDiedException(task, pid, exitCode, cause);
-            }
-
-            @Override
-            public RuntimeException timedOut(String task, Duration limit, long pid) {
-                return new TaskTimeoutException(task, limit, pid);
-            }
-
-            @Override
-            public RuntimeException initializerFailed(Throwable cause) {
-                return new IllegalStateException("the pool's initializer failed in a worker: " + cause, cause);
-            }
-        };
         this.processes = b.processes;
         this.taskTimeout = b.taskTimeout;
         this.engine = new PoolEngine(c);
@@ -661,7 +663,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
     @Override
     public List<Runnable> shutdownNow() {
         List<Runnable> left = new ArrayList<>();
-        for (PoolEngine.Job job : engine.terminate()) {
+        for (Job job : engine.terminate()) {
             left.add(new Cancelled(job.describe(0, 1)));
         }
         return left;
@@ -688,12 +690,12 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
 
     @Override
     public boolean isShutdown() {
-        return engine.state() != PoolEngine.State.RUNNING;
+        return !engine.state().isRunning();
     }
 
     @Override
     public boolean isTerminated() {
-        return engine.state() == PoolEngine.State.TERMINATED;
+        return engine.state() == PoolState.TERMINATED;
     }
 
     @Override
@@ -709,7 +711,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
      * @throws InterruptedException if interrupted while waiting
      */
     public void join() throws InterruptedException {
-        if (engine.state() == PoolEngine.State.RUNNING) {
+        if (engine.state().isRunning()) {
             throw new IllegalStateException("join() needs shutdown() (Python's close()) or terminate() first");
         }
         engine.awaitTermination();
@@ -724,7 +726,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
      */
     public boolean join(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        if (engine.state() == PoolEngine.State.RUNNING) {
+        if (engine.state().isRunning()) {
             throw new IllegalStateException("join() needs shutdown() (Python's close()) or terminate() first");
         }
         return engine.awaitTermination(ProcessQueue.nanos(timeout));

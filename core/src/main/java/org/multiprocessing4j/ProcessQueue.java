@@ -11,6 +11,8 @@ import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.internal.access.ProcessQueueAccess;
+import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.channel.QueueChannel;
 import org.multiprocessing4j.internal.shm.Guard;
 
@@ -80,7 +82,18 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     };
 
     static {
-        org.multiprocessing4j.internal.channel.Queues.setWrapper(ProcessQueue::new, q -> q.channel);
+        SharedSecrets.setProcessQueueAccess(new ProcessQueueAccess() {
+            @Override
+            public <E> ProcessQueue<E> create(int bufferBytes) {
+                return new ProcessQueue<>(QueueChannel.create(0, bufferBytes));
+            }
+
+            @Override
+            public java.util.List<Object> drainAfterDeath(ProcessQueue<?> queue, long lockPatienceNanos)
+                    throws InterruptedException {
+                return queue.channel.drain(lockPatienceNanos);
+            }
+        });
     }
 
     ProcessQueue(QueueChannel channel) {

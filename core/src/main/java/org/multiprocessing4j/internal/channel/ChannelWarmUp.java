@@ -1,6 +1,7 @@
 package org.multiprocessing4j.internal.channel;
 
 import org.multiprocessing4j.ProcessQueue;
+import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.shm.Backoff;
@@ -32,7 +33,7 @@ public final class ChannelWarmUp {
         Class<?>[] classes = {
             SharedSegment.class, SegmentId.class, SegmentLocator.class, QueueChannel.class,
             Ring.class, SharedMutex.class, SleeperTable.class, Backoff.class, ItemCodec.class, Guard.class,
-            ItemCodec.Encoded.class, Transit.class, Queues.class, ProcessQueue.class,
+            ItemCodec.Encoded.class, Transit.class, SharedSecrets.class, ProcessQueue.class,
         };
         for (Class<?> c : classes) {
             try {
@@ -51,7 +52,7 @@ public final class ChannelWarmUp {
 
     /** Runs once, with a small real queue; throws nothing it does not have to (it is only a warm-up). */
     public static void run() {
-        ProcessQueue<Object> q = Queues.create(4096);
+        ProcessQueue<Object> q = SharedSecrets.getProcessQueueAccess().create(4096);
         try {
             Codec codec = Codec.defaultCodec();
             @SuppressWarnings("unchecked")

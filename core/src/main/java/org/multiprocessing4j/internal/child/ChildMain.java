@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessSerializationException;
 import org.multiprocessing4j.SerializableRunnable;
-import org.multiprocessing4j.internal.launch.ChildCommand;
 import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.launch.ChildCommand;
 import org.multiprocessing4j.internal.launch.Handshake;
 import org.multiprocessing4j.internal.log.LibraryLog;
-import org.multiprocessing4j.internal.runtime.ProcessRegistry;
+import org.multiprocessing4j.internal.runtime.ChildBootstrap;
 
 /**
  * The main class of every child JVM. Reads the handshake from standard input (the control pipe
@@ -37,7 +37,7 @@ public final class ChildMain {
             if (handshakeWaiting(controlPipe)) {
                 // Handed out while it was still booting (a burst): its process is waiting, and
                 // warming up now would only delay it.
-                ProcessRegistry.prepareChild(controlPipe);
+                ChildBootstrap.prepareChild(controlPipe);
             } else {
                 warmUp(controlPipe);
             }
@@ -55,7 +55,7 @@ public final class ChildMain {
             Runtime.getRuntime().halt(0);
             return;
         } catch (IOException e) {
-            if (ProcessRegistry.isExiting()) {
+            if (ChildBootstrap.isExiting()) {
                 return; // an idle JVM was signalled, and its exit closed the pipe: nothing to say
             }
             System.err.println("multiprocessing4j: this child JVM could not read its start-up"
@@ -66,7 +66,7 @@ public final class ChildMain {
         // User code in the child must not read the control pipe: give it an empty standard
         // input, as Python gives its children /dev/null.
         System.setIn(InputStream.nullInputStream());
-        ProcessRegistry.enterChild(handshake, controlPipe);
+        ChildBootstrap.enterChild(handshake, controlPipe);
 
         JvmProcess process;
         try {
@@ -76,10 +76,10 @@ public final class ChildMain {
                     + "' could not be recreated in its child JVM: " + e
                     + " (are its classes on the child's class path?)", e);
             printFailure(handshake.name, failure);
-            ProcessRegistry.exitChild(1, failure);
+            ChildBootstrap.exitChild(1, failure);
             return;
         }
-        ProcessRegistry.adoptCurrent(process);
+        ChildBootstrap.adoptCurrent(process);
 
         LibraryLog.info("child process calling run()");
         int exitCode = 0;
@@ -92,7 +92,7 @@ public final class ChildMain {
             printFailure(process.getName(), t);
         }
         awaitNonDaemonThreads();
-        ProcessRegistry.exitChild(exitCode, failure);
+        ChildBootstrap.exitChild(exitCode, failure);
     }
 
     /**
@@ -115,7 +115,7 @@ public final class ChildMain {
             };
             Codec codec = Codec.defaultCodec();
             byte[] lambda = codec.encode(probe, "warm-up");
-            byte[] process = codec.encode(ProcessRegistry.warmUpSample(), "warm-up");
+            byte[] process = codec.encode(ChildBootstrap.warmUpSample(), "warm-up");
             // Enough rounds for the JIT to compile the decoding paths, which a fresh JVM
             // would otherwise interpret while it receives its process.
             // A JVM handed out while still warming up stops at once: its process is waiting.
@@ -132,7 +132,7 @@ public final class ChildMain {
                     org.multiprocessing4j.internal.channel.ChannelWarmUp.loadClasses();
                 }
             }
-            ProcessRegistry.prepareChild(controlPipe);
+            ChildBootstrap.prepareChild(controlPipe);
             // Loads the file-system classes that becoming a child needs (its report path).
             Path.of(System.getProperty("java.io.tmpdir")).resolve("warm-up").getFileName();
             if (!handshakeWaiting(controlPipe)) {
@@ -168,8 +168,9 @@ public final class ChildMain {
                     "org.multiprocessing4j.internal.runtime.ExitReport$Outcome",
                     "org.multiprocessing4j.internal.runtime.ParentProcessControl",
                     "org.multiprocessing4j.internal.runtime.CurrentProcessControl",
-                    "org.multiprocessing4j.internal.runtime.ProcessRegistry$ParentWatcher",
-                    "org.multiprocessing4j.internal.runtime.ProcessRegistry$EndReason",
+                    "org.multiprocessing4j.internal.runtime.ChildBootstrap$ParentWatcher",
+                    "org.multiprocessing4j.internal.runtime.JvmShutdown$EndReason",
+                    "org.multiprocessing4j.internal.runtime.StartMethodSetting",
                     "org.multiprocessing4j.internal.runtime.LaunchedChild",
                     "org.multiprocessing4j.internal.platform.RuntimeDirectory",
                     "org.multiprocessing4j.internal.platform.ExitStatus",

@@ -42,7 +42,7 @@ public final class Signals {
     @SuppressWarnings("removal")
     public static boolean handle(String name, IntConsumer handler) {
         try {
-            // An anonymous class, not a lambda: this runs as a child starts (see ProcessRegistry).
+            // An anonymous class, not a lambda: this runs as a child starts (see ChildBootstrap).
             sun.misc.Signal.handle(new sun.misc.Signal(name), new sun.misc.SignalHandler() {
                 @Override
                 public void handle(sun.misc.Signal signal) {

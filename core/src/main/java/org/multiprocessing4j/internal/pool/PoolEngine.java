@@ -21,7 +21,7 @@ import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.ProcessQueue;
 import org.multiprocessing4j.SerializableRunnable;
-import org.multiprocessing4j.internal.channel.Queues;
+import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.log.LibraryLog;
@@ -32,10 +32,11 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  *
  * <ul>
  * <li><b>Dispatching</b> gives tasks to workers: to the least busy one that has room in its
- *     window (tasks sent and not yet answered). A submitting thread sends what it can at once;
- *     the dispatcher thread does the rest. Tasks come from jobs ({@link Job}), which make them
- *     lazily, outside the engine's lock, so an {@code imap} reads its input only as workers can
- *     take it and a slow input does not stall the pool's bookkeeping.
+ *     window (tasks sent and not yet answered; {@link DispatchWindow}). A submitting thread
+ *     sends what it can at once; the dispatcher thread does the rest. Tasks come from jobs
+ *     ({@link Job}), which make them lazily, outside the engine's lock, so an {@code imap} reads
+ *     its input only as workers can take it and a slow input does not stall the pool's
+ *     bookkeeping.
  * <li>The <b>collector</b> reads the result queue: results (in the order each worker ran its
  *     tasks), ready and start notices, and the death notices that each worker's watcher puts on
  *     the same queue when its JVM ends. A worker's results were put before it died, so its
@@ -43,7 +44,8 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  * <li>When a worker dies, the tasks left in its inbox were never taken; of those it took, all
  *     but the last were answered. So the pool knows whether it was running a task, and which:
  *     that one fails with a {@code WorkerDiedException}; the untaken ones go to other workers;
- *     a replacement starts.
+ *     a replacement starts. Each worker's {@link InFlightLedger} keeps its tasks and decides this.
+ * <li>Messages are {@link PoolMessage}s; their layouts are in {@link Wire}.
  * <li>The <b>completer</b> completes futures, so that a user's callback never runs on the
  *     collector (which it could block) or under a lock; a thread waiting in {@code get()} is
  *     woken by the collector directly.
@@ -51,23 +53,10 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  * </ul>
  */
 public final class PoolEngine {
-    /** The task id of an initializer's failure report. */
-    static final long INITIALIZER_TASK = -1;
-
     private static final int INBOX_BYTES = 256 * 1024;
-    /** A message this big goes only to an idle worker: it would wait behind a busy one's work. */
-    private static final int BIG_MESSAGE = INBOX_BYTES / 4;
     private static final int RESULT_BYTES = 1 << 20;
-    private static final int MIN_WINDOW = 2;
-    private static final int MAX_WINDOW = 64;
-    /** A window is sized so that a worker has about this much work queued. */
-    private static final long QUEUED_WORK_NANOS = 300_000;
     private static final long RESTART_PAUSE_NANOS = 1_000_000_000L;
     private static final AtomicInteger POOLS = new AtomicInteger();
-    private static final AtomicInteger FUNCTIONS = new AtomicInteger();
-
-    /** The life of a pool. */
-    public enum State { RUNNING, CLOSED, TERMINATING, TERMINATED }
 
     /** What the engine needs from a builder. */
     public static final class Config {
@@ -77,22 +66,11 @@ public final class PoolEngine {
         public List<String> jvmOptions = List.of();
         public Duration taskTimeout;
         public ProcessContext context;
-        /** Makes the exceptions of the public API, whose constructors are not public. */
-        public DeathReports reports;
-    }
-
-    /** Makes the public exceptions, whose constructors are not public. */
-    public interface DeathReports {
-        RuntimeException workerDied(String task, long pid, int exitCode, Throwable cause);
-
-        RuntimeException timedOut(String task, Duration limit, long pid);
-
-        RuntimeException initializerFailed(Throwable cause);
     }
 
     final Config config;
     private final int poolNumber = POOLS.incrementAndGet();
-    private final ProcessQueue<byte[]> results = Queues.create(RESULT_BYTES);
+    private final ProcessQueue<byte[]> results = SharedSecrets.getProcessQueueAccess().create(RESULT_BYTES);
     private final Object lock = new Object();
     private final List<Worker> workers = new ArrayList<>(); // guarded by lock: the live ones
     private final Map<Integer, Worker> byId = new HashMap<>(); // guarded by lock
@@ -104,12 +82,11 @@ public final class PoolEngine {
     private final AtomicLong taskIds = new AtomicLong();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
-    private volatile State state = State.RUNNING;
+    private final DispatchWindow window; // guarded by lock
+    private volatile PoolState state = PoolState.RUNNING;
     private boolean dirty = true; // guarded by lock: something changed that the dispatcher must look at
     private RuntimeException broken; // guarded by lock: the pool cannot work (its initializer failed...)
-    private long serviceNanos = QUEUED_WORK_NANOS; // guarded by lock: EWMA of a task's run time
     private int earlyDeaths; // guarded by lock: workers in a row that died before they were ready
-    private int lastEarlyExit; // guarded by lock
     private long lastStartAttempt; // guarded by lock
 
     /** One worker process and what it holds. */
@@ -117,7 +94,7 @@ public final class PoolEngine {
         final int id;
         final JvmProcess process;
         final ProcessQueue<byte[]> inbox;
-        final ArrayDeque<Task> inFlight = new ArrayDeque<>();
+        final InFlightLedger inFlight = new InFlightLedger(); // guarded by lock
         final Set<Integer> defined = new HashSet<>();
         final ReentrantLock sending = new ReentrantLock();
         long itemsSent;
@@ -132,144 +109,8 @@ public final class PoolEngine {
             this.inbox = inbox;
         }
 
-        int window() {
-            long w = QUEUED_WORK_NANOS / Math.max(1, serviceNanos) + 1;
-            return (int) Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, w));
-        }
-
         boolean hasRoom() {
-            return alive && !stopSent && !sending.isLocked() && inFlight.size() < window()
-                    && (config.maxTasksPerChild <= 0 || itemsSent < config.maxTasksPerChild);
-        }
-    }
-
-    /** One message to one worker: one callable, or a chunk of a map. Opaque outside the engine. */
-    public static final class Task {
-        final long id;
-        final Job job;
-        final long firstIndex;
-        final int count;
-        final byte[] message;
-        long sentNanos;
-        long startedNanos;
-
-        Task(long id, Job job, long firstIndex, int count, byte[] message) {
-            this.id = id;
-            this.job = job;
-            this.firstIndex = firstIndex;
-            this.count = count;
-            this.message = message;
-        }
-
-        String describe() {
-            return job.describe(firstIndex, count);
-        }
-    }
-
-    /** A source of tasks and a sink of their outcomes: one submit, one map, one imap. */
-    public abstract static class Job {
-        /** Java-serialized function shared by the job's tasks, or null for a RUN task. */
-        final byte[] function;
-        final int functionId;
-        final Set<Integer> definedIn = new HashSet<>(); // worker ids; guarded by the engine lock
-
-        protected Job(byte[] function) {
-            this.function = function;
-            this.functionId = function == null ? 0 : FUNCTIONS.incrementAndGet();
-        }
-
-        /**
-         * The next task, or null if there is none now. Called without the engine lock (it may
-         * read the user's input), possibly by several threads at once.
-         *
-         * @param ids gives task ids
-         * @param throttle false once the pool is closed: make tasks even far ahead of a reader
-         */
-        protected abstract Task next(AtomicLong ids, boolean throttle);
-
-        /** Whether the job may still make tasks (false once its input is used up or it failed). */
-        protected abstract boolean mayHaveMore();
-
-        /** Item {@code index} succeeded. Called by the collector, without the engine lock. */
-        protected abstract void succeeded(long index, Object value);
-
-        /**
-         * The outcomes of items {@code first..}: {@code values[k]}, or {@code errors[k]} where
-         * {@code errors} is not null and has one. Called by the collector; a job may override it
-         * to take a whole chunk at once.
-         */
-        protected void delivered(long first, Object[] values, Throwable[] errors) {
-            for (int k = 0; k < values.length; k++) {
-                if (errors != null && errors[k] != null) {
-                    failed(first + k, errors[k], false);
-                } else {
-                    succeeded(first + k, values[k]);
-                }
-            }
-        }
-
-        /**
-         * Item {@code index} failed: what its task threw in the worker, or why its worker died;
-         * {@code index} −1 means the whole job failed (the pool broke).
-         */
-        protected abstract void failed(long index, Throwable error, boolean workerDied);
-
-        /** The pool was terminated before the job finished. */
-        protected abstract void cancelled(CancellationException e);
-
-        /** Whether every item has an outcome. */
-        protected abstract boolean isFinished();
-
-        /** A description of items {@code first .. first+count-1}, for error messages. */
-        public abstract String describe(long first, int count);
-
-        /** For subclasses: a task of this job. */
-        protected final Task task(long id, long firstIndex, int count, byte[] message) {
-            return new Task(id, this, firstIndex, count, message);
-        }
-
-        /**
-         * For subclasses: a CALL message being built, to which {@link #addArgument} appends
-         * {@code arity} arguments per item; {@link #finishCall} patches in the item count.
-         */
-        protected final Object startCall(long taskId, int arity, int expectedItems) {
-            return new Wire.Writer(32 + 10 * arity * expectedItems).op(Wire.CALL).i64(taskId).i32(functionId)
-                    .i32(arity).i32(0);
-        }
-
-        /** For subclasses: appends one argument to a message from {@link #startCall}. */
-        protected static void addArgument(Object call, Object item, String what) {
-            ((Wire.Writer) call).item(item, what);
-        }
-
-        /** For subclasses: appends a pair of arguments, both or neither (if one cannot be encoded). */
-        protected static void addPair(Object call, Object first, Object second, String what) {
-            Wire.Writer w = (Wire.Writer) call;
-            int mark = w.size();
-            try {
-                w.item(first, what);
-                w.item(second, what);
-            } catch (RuntimeException e) {
-                w.truncate(mark);
-                throw e;
-            }
-        }
-
-        /** For subclasses: the finished message of {@code count} items. */
-        protected static byte[] finishCall(Object call, int count) {
-            Wire.Writer w = (Wire.Writer) call;
-            w.patchI32(1 + 8 + 4 + 4, count);
-            return w.toBytes();
-        }
-
-        /** For subclasses: the RUN message of a Java-serialized callable. */
-        protected static byte[] runMessage(long taskId, byte[] callable) {
-            return new Wire.Writer(16 + callable.length).op(Wire.RUN).i64(taskId).bytes(callable).toBytes();
-        }
-
-        /** For subclasses: an argument in its travelling form. */
-        protected static byte[] encodeArgument(Object item, String what) {
-            return ItemCodec.encodeEmbedded(item, what);
+            return alive && !stopSent && !sending.isLocked() && window.hasRoom(inFlight.size(), itemsSent);
         }
     }
 
@@ -280,6 +121,7 @@ public final class PoolEngine {
      */
     public PoolEngine(Config config) {
         this.config = config;
+        this.window = new DispatchWindow(config.maxTasksPerChild, INBOX_BYTES);
         try {
             synchronized (lock) {
                 for (int i = 0; i < config.processes; i++) {
@@ -289,7 +131,7 @@ public final class PoolEngine {
         } catch (RuntimeException | Error e) {
             List<Worker> started;
             synchronized (lock) {
-                state = State.TERMINATED;
+                state = PoolState.TERMINATED;
                 started = new ArrayList<>(workers);
             }
             for (Worker w : started) {
@@ -317,7 +159,7 @@ public final class PoolEngine {
     private void startWorker() {
         lastStartAttempt = System.nanoTime();
         int id = workerIds.incrementAndGet();
-        ProcessQueue<byte[]> inbox = Queues.create(INBOX_BYTES);
+        ProcessQueue<byte[]> inbox = SharedSecrets.getProcessQueueAccess().create(INBOX_BYTES);
         PoolWorker target = new PoolWorker(id, inbox, results, config.initializer, config.taskTimeout != null,
                 config.maxTasksPerChild);
         JvmProcess p = config.context.process("PoolWorker-" + poolNumber + "." + id, target);
@@ -341,7 +183,7 @@ public final class PoolEngine {
             }
             int code = p.exitCode().orElse(-9);
             try {
-                results.put(new Wire.Writer(16).op(Wire.DIED).i32(id).i32(code).toBytes());
+                results.put(new PoolMessage.Died(id, code).toBytes());
             } catch (InterruptedException | IllegalStateException e) {
                 // The pool is gone.
             }
@@ -352,8 +194,8 @@ public final class PoolEngine {
 
     /** Starts a missing worker (a replacement that failed to start earlier), at most once a second. */
     private void topUp() {
-        if (broken == null && (state == State.RUNNING || (state == State.CLOSED && !unfinished.isEmpty()))
-                && workers.size() < config.processes && System.nanoTime() - lastStartAttempt > RESTART_PAUSE_NANOS) {
+        if (broken == null && state.needsWorkers(!unfinished.isEmpty()) && workers.size() < config.processes
+                && System.nanoTime() - lastStartAttempt > RESTART_PAUSE_NANOS) {
             try {
                 startWorker();
             } catch (RuntimeException e) {
@@ -370,9 +212,9 @@ public final class PoolEngine {
      */
     public void submit(Job job) {
         synchronized (lock) {
-            if (state != State.RUNNING) {
+            if (!state.isRunning()) {
                 throw new RejectedExecutionException("the pool is "
-                        + (state == State.CLOSED ? "shut down" : "terminated") + ": it takes no new tasks");
+                        + (state == PoolState.CLOSED ? "shut down" : "terminated") + ": it takes no new tasks");
             }
             if (broken != null) {
                 throw new IllegalStateException("the pool is broken: " + broken.getMessage(), broken);
@@ -401,7 +243,7 @@ public final class PoolEngine {
         return completions::add;
     }
 
-    public State state() {
+    public PoolState state() {
         return state;
     }
 
@@ -426,10 +268,10 @@ public final class PoolEngine {
         try {
             while (true) {
                 synchronized (lock) {
-                    while (!dirty && state != State.TERMINATED && state != State.TERMINATING) {
+                    while (!dirty && !state.isEnding()) {
                         lock.wait();
                     }
-                    if (state == State.TERMINATED || state == State.TERMINATING) {
+                    if (state.isEnding()) {
                         return;
                     }
                     dirty = false;
@@ -444,7 +286,7 @@ public final class PoolEngine {
                         finished = new ArrayList<>(drained);
                         drained.clear();
                     }
-                    if (state == State.CLOSED && unfinished.isEmpty()) {
+                    if (state == PoolState.CLOSED && unfinished.isEmpty()) {
                         toStop = new ArrayList<>();
                         for (Worker x : workers) {
                             if (x.alive && !x.stopSent) {
@@ -460,7 +302,7 @@ public final class PoolEngine {
                     }
                 }
                 if (toStop != null) {
-                    byte[] stop = new Wire.Writer(1).op(Wire.STOP).toBytes();
+                    byte[] stop = new PoolMessage.Stop().toBytes();
                     for (Worker x : toStop) {
                         x.sending.lock();
                         try {
@@ -489,7 +331,7 @@ public final class PoolEngine {
         Task t;
         Job job = null;
         synchronized (lock) {
-            if (state == State.TERMINATED || state == State.TERMINATING) {
+            if (state.isEnding()) {
                 return Progress.NOTHING;
             }
             topUp();
@@ -499,7 +341,7 @@ public final class PoolEngine {
             }
             t = retries.peekFirst();
             if (t != null) {
-                if (t.message.length > BIG_MESSAGE && !w.inFlight.isEmpty()) {
+                if (!window.mayGo(t.message.length, w.inFlight.isEmpty())) {
                     return Progress.NOTHING; // it waits for an idle worker
                 }
                 retries.pollFirst();
@@ -519,7 +361,7 @@ public final class PoolEngine {
         }
         try {
             if (t == null) {
-                t = job.next(taskIds, state == State.RUNNING);
+                t = job.next(taskIds, state.isRunning());
                 if (t == null) {
                     synchronized (lock) {
                         if (!job.mayHaveMore()) {
@@ -536,22 +378,21 @@ public final class PoolEngine {
             byte[] define = null;
             boolean idle;
             synchronized (lock) {
-                if (state == State.TERMINATED || state == State.TERMINATING) {
+                if (state.isEnding()) {
                     return Progress.NOTHING;
                 }
-                if (!w.alive || (t.message.length > BIG_MESSAGE && !w.inFlight.isEmpty())) {
+                if (!w.alive || !window.mayGo(t.message.length, w.inFlight.isEmpty())) {
                     retries.addFirst(t);
                     signal();
                     return Progress.LOOK_AGAIN;
                 }
                 idle = w.inFlight.isEmpty();
-                w.inFlight.add(t);
+                w.inFlight.sent(t);
                 w.itemsSent += t.count;
                 t.sentNanos = System.nanoTime();
                 if (t.job.function != null && w.defined.add(t.job.functionId)) {
                     t.job.definedIn.add(w.id);
-                    define = new Wire.Writer(16 + t.job.function.length).op(Wire.DEFINE)
-                            .i32(t.job.functionId).bytes(t.job.function).toBytes();
+                    define = new PoolMessage.Define(t.job.functionId, t.job.function).toBytes();
                 }
             }
             if (define != null) {
@@ -589,7 +430,7 @@ public final class PoolEngine {
                     return; // the worker died and its inbox was closed
                 }
                 synchronized (lock) {
-                    if (!w.alive || state == State.TERMINATING || state == State.TERMINATED) {
+                    if (!w.alive || state.isEnding()) {
                         return;
                     }
                 }
@@ -622,18 +463,19 @@ public final class PoolEngine {
                 return;
             }
             try {
-                Wire.Reader r = new Wire.Reader(m);
-                byte op = r.op();
-                if (op == Wire.DONE) {
-                    done(r);
-                } else if (op == Wire.READY) {
-                    ready(r.i32());
-                } else if (op == Wire.STARTED) {
-                    started(r.i32(), r.i64());
-                } else if (op == Wire.DIED) {
-                    if (died(r.i32(), r.i32())) {
+                PoolMessage message = PoolMessage.read(m);
+                if (message instanceof PoolMessage.Done done) {
+                    done(done);
+                } else if (message instanceof PoolMessage.Ready ready) {
+                    ready(ready.worker());
+                } else if (message instanceof PoolMessage.Started started) {
+                    started(started.worker(), started.taskId());
+                } else if (message instanceof PoolMessage.Died died) {
+                    if (died(died.worker(), died.exitCode())) {
                         return;
                     }
+                } else {
+                    throw new IllegalArgumentException("a pool's result queue got a message for a worker: " + message);
                 }
             } catch (RuntimeException | Error e) {
                 // One bad message must not stop the collector: the pool could never end then.
@@ -652,33 +494,26 @@ public final class PoolEngine {
         }
     }
 
-    private void done(Wire.Reader r) {
-        int workerId = r.i32();
-        long taskId = r.i64();
-        int count = r.i32();
-        if (taskId == INITIALIZER_TASK) {
-            r.op();
-            int at = r.field();
-            breakPool(config.reports.initializerFailed(decodeThrowable(r.buf, at, r.lastLength)));
+    private void done(PoolMessage.Done done) {
+        int workerId = done.worker();
+        long taskId = done.taskId();
+        PoolMessage.Fields outcomes = done.outcomes();
+        int count = outcomes.size();
+        if (taskId == Wire.INITIALIZER_TASK) {
+            Throwable cause = decodeThrowable(outcomes, 0);
+            breakPool(new IllegalStateException("the pool's initializer failed in a worker: " + cause, cause));
             return;
         }
         Task t = null;
         synchronized (lock) {
             Worker w = byId.get(workerId);
             if (w != null) {
-                for (Task x : w.inFlight) {
-                    if (x.id == taskId) {
-                        t = x;
-                        break;
-                    }
-                }
+                t = w.inFlight.answered(taskId);
                 if (t != null) {
-                    w.inFlight.remove(t);
-                    long took = System.nanoTime() - (t.startedNanos != 0 ? t.startedNanos : t.sentNanos);
-                    serviceNanos = (serviceNanos * 7 + Math.max(1, took / Math.max(1, t.count))) / 8;
+                    window.answered(System.nanoTime() - (t.startedNanos != 0 ? t.startedNanos : t.sentNanos), t.count);
                 }
             }
-            if (!jobs.isEmpty() || !retries.isEmpty() || state == State.CLOSED) {
+            if (!jobs.isEmpty() || !retries.isEmpty() || state == PoolState.CLOSED) {
                 signal();
             }
         }
@@ -688,18 +523,16 @@ public final class PoolEngine {
         Object[] values = new Object[count];
         Throwable[] errors = null;
         for (int k = 0; k < count; k++) {
-            byte status = r.op();
-            int at = r.field();
             long index = t.firstIndex + k;
             try {
-                if (status == Wire.OK) {
-                    values[k] = ItemCodec.decodeEmbedded(r.buf, at, r.lastLength);
+                if (outcomes.status(k) == Wire.OK) {
+                    values[k] = ItemCodec.decodeEmbedded(outcomes.message(), outcomes.at(k), outcomes.length(k));
                     continue;
                 }
                 if (errors == null) {
                     errors = new Throwable[count];
                 }
-                errors[k] = decodeThrowable(r.buf, at, r.lastLength);
+                errors[k] = decodeThrowable(outcomes, k);
             } catch (RuntimeException | LinkageError e) {
                 if (errors == null) {
                     errors = new Throwable[count];
@@ -715,12 +548,9 @@ public final class PoolEngine {
     private void started(int workerId, long taskId) {
         synchronized (lock) {
             Worker w = byId.get(workerId);
-            if (w != null) {
-                for (Task x : w.inFlight) {
-                    if (x.id == taskId) {
-                        x.startedNanos = System.nanoTime();
-                    }
-                }
+            Task t = w != null ? w.inFlight.find(taskId) : null;
+            if (t != null) {
+                t.startedNanos = System.nanoTime();
             }
         }
     }
@@ -736,43 +566,38 @@ public final class PoolEngine {
             w.alive = false;
             workers.remove(w);
         }
-        // What is still in its inbox was never taken.
-        int untaken = countUntaken(w.inbox);
+        // What is still in its inbox was never taken (see InFlightLedger).
+        List<Object> leftInInbox = drainDeadInbox(w.inbox);
         w.inbox.close();
-        Task running = null;
+        Task running;
         boolean timedOut;
         boolean replace;
         boolean hopeless = false;
         synchronized (lock) {
-            int taken = w.inFlight.size() - untaken;
-            if (taken > 0) {
-                running = w.inFlight.pollFirst();
+            InFlightLedger.Death death = w.inFlight.settle(leftInInbox);
+            running = death.held();
+            List<Task> untaken = death.untaken();
+            for (int k = untaken.size() - 1; k >= 0; k--) {
+                retries.addFirst(untaken.get(k)); // ahead of the older retries, in their order
             }
-            for (java.util.Iterator<Task> it = w.inFlight.descendingIterator(); it.hasNext(); ) {
-                Task queued = it.next();
-                queued.startedNanos = 0;
-                retries.addFirst(queued);
-            }
-            w.inFlight.clear();
             for (Job j : unfinished) {
                 j.definedIn.remove(w.id);
             }
             timedOut = running != null && w.timedOutTask == running.id;
-            if (!w.ready && state != State.TERMINATING && state != State.TERMINATED) {
+            if (!w.ready && !state.isEnding()) {
                 // It died while booting or in its initializer; several in a row mean it always will.
                 earlyDeaths++;
-                lastEarlyExit = exitCode;
                 hopeless = earlyDeaths >= 3 && broken == null;
             }
-            replace = !hopeless && broken == null
-                    && (state == State.RUNNING || (state == State.CLOSED && !unfinished.isEmpty()));
+            replace = !hopeless && broken == null && state.needsWorkers(!unfinished.isEmpty());
             signal();
         }
         if (running != null) {
             String task = running.describe();
             RuntimeException error = timedOut
-                    ? config.reports.timedOut(task, limitFor(running), w.process.pid())
-                    : config.reports.workerDied(task, w.process.pid(), exitCode, w.process.exception().orElse(null));
+                    ? SharedSecrets.getPoolAccess().timedOut(task, limitFor(running), w.process.pid())
+                    : SharedSecrets.getPoolAccess().workerDied(task, w.process.pid(), exitCode,
+                            w.process.exception().orElse(null));
             for (int k = 0; k < running.count; k++) {
                 running.job.failed(running.firstIndex + k, error, true);
             }
@@ -782,9 +607,12 @@ public final class PoolEngine {
             breakPool(new IllegalStateException("pool workers keep ending before they are ready (the last with"
                     + " exit code " + exitCode + "): check the pool's JVM options and initializer"));
         }
+        RuntimeException brokenNow;
         synchronized (lock) {
-            if (replace && broken == null
-                    && (state == State.RUNNING || (state == State.CLOSED && !unfinished.isEmpty()))) {
+            // The dispatcher's topUp() may have started the replacement while this thread read
+            // the dead worker's inbox: a pool never runs more than its number of workers.
+            if (replace && broken == null && state.needsWorkers(!unfinished.isEmpty())
+                    && workers.size() < config.processes) {
                 try {
                     startWorker();
                 } catch (RuntimeException e) {
@@ -795,37 +623,32 @@ public final class PoolEngine {
                 }
                 signal();
             }
-            if (workers.isEmpty() && state != State.RUNNING && (state != State.CLOSED || unfinished.isEmpty())) {
-                state = State.TERMINATED;
+            if (workers.isEmpty() && !state.needsWorkers(!unfinished.isEmpty())) {
+                state = PoolState.TERMINATED;
                 signal();
                 terminated.countDown();
                 completions.add(() -> { });
                 return true;
             }
+            brokenNow = broken; // read under the lock that guards it: breakPool runs outside it
         }
-        if (broken != null) {
-            breakPool(broken);
+        if (brokenNow != null) {
+            breakPool(brokenNow);
         }
         return false;
     }
 
-    /** Counts the task messages left in a dead worker's inbox, emptying it. */
-    private static int countUntaken(ProcessQueue<byte[]> inbox) {
-        int n = 0;
+    /** Empties a dead worker's inbox: the messages it never took, in order (none if it cannot be read). */
+    private static List<Object> drainDeadInbox(ProcessQueue<byte[]> inbox) {
         try {
             // The dead worker may hold the inbox's consumer lock: it is taken over, not waited for.
-            for (Object o : Queues.drainAfterDeath(inbox, 2_000_000_000L)) {
-                byte[] m = (byte[]) o;
-                if (m.length > 0 && (m[0] == Wire.CALL || m[0] == Wire.RUN)) {
-                    n++;
-                }
-            }
+            return SharedSecrets.getProcessQueueAccess().drainAfterDeath(inbox, 2_000_000_000L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LibraryLog.debug("could not read a dead worker's inbox: " + e);
         }
-        return n;
+        return List.of();
     }
 
     private void finishIfDone(Job job) {
@@ -847,7 +670,7 @@ public final class PoolEngine {
             signal();
         }
         if (job.function != null) {
-            byte[] forget = new Wire.Writer(8).op(Wire.FORGET).i32(job.functionId).toBytes();
+            byte[] forget = new PoolMessage.Forget(job.functionId).toBytes();
             for (Worker w : holders) {
                 try {
                     // Best effort: a worker that keeps a function it no longer needs only wastes memory.
@@ -859,9 +682,10 @@ public final class PoolEngine {
         }
     }
 
-    private static Throwable decodeThrowable(byte[] buf, int at, int length) {
+    /** Outcome {@code k} of a DONE, a Java-serialized throwable. */
+    private static Throwable decodeThrowable(PoolMessage.Fields outcomes, int k) {
         try {
-            return (Throwable) Codec.defaultCodec().decode(java.util.Arrays.copyOfRange(buf, at, at + length));
+            return (Throwable) Codec.defaultCodec().decode(outcomes.copy(k));
         } catch (Exception | LinkageError e) {
             return new IllegalStateException("a pool task failed, and its exception could not be decoded here: " + e, e);
         }
@@ -878,7 +702,7 @@ public final class PoolEngine {
                 return;
             }
             if (r == null) {
-                if (state == State.TERMINATED && completions.isEmpty()) {
+                if (state == PoolState.TERMINATED && completions.isEmpty()) {
                     return;
                 }
                 continue;
@@ -902,13 +726,13 @@ public final class PoolEngine {
         long limit = config.taskTimeout.toNanos();
         long tick = Math.max(1_000_000, Math.min(limit / 4, 50_000_000));
         try {
-            while (state != State.TERMINATED) {
+            while (state != PoolState.TERMINATED) {
                 Thread.sleep(tick / 1_000_000, (int) (tick % 1_000_000));
                 List<JvmProcess> overdue = new ArrayList<>();
                 long now = System.nanoTime();
                 synchronized (lock) {
                     for (Worker w : workers) {
-                        Task head = w.inFlight.peekFirst();
+                        Task head = w.inFlight.oldest();
                         // The clock starts when the worker says it started the task, not when it
                         // was sent: a worker still booting or in its initializer is not late.
                         if (w.alive && head != null && head.startedNanos != 0
@@ -936,13 +760,13 @@ public final class PoolEngine {
      */
     public void close() {
         synchronized (lock) {
-            if (state == State.RUNNING) {
-                state = State.CLOSED;
+            if (state.isRunning()) {
+                state = PoolState.CLOSED;
                 // With work left and no worker alive at this instant (one died and its
                 // replacement is not started yet), the pool is not done: the death notice starts
                 // the replacement, and the last death notice ends the pool.
                 if (workers.isEmpty() && unfinished.isEmpty()) {
-                    state = State.TERMINATED;
+                    state = PoolState.TERMINATED;
                     terminated.countDown();
                 }
                 signal();
@@ -959,10 +783,10 @@ public final class PoolEngine {
         List<Job> cancelled;
         List<Worker> live;
         synchronized (lock) {
-            if (state == State.TERMINATED || state == State.TERMINATING) {
+            if (state.isEnding()) {
                 return List.of();
             }
-            state = workers.isEmpty() ? State.TERMINATED : State.TERMINATING;
+            state = workers.isEmpty() ? PoolState.TERMINATED : PoolState.TERMINATING;
             cancelled = new ArrayList<>(unfinished);
             unfinished.clear();
             jobs.clear();
@@ -972,7 +796,7 @@ public final class PoolEngine {
                 w.inFlight.clear();
             }
             signal();
-            if (state == State.TERMINATED) {
+            if (state == PoolState.TERMINATED) {
                 terminated.countDown();
             }
         }

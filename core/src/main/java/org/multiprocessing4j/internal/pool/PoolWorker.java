@@ -12,7 +12,7 @@ import org.multiprocessing4j.internal.codec.ItemCodec;
 
 /**
  * What a pool worker process runs: the initializer, then messages from its own inbox
- * ({@link Wire}) until STOP, or until it has run {@code maxTasks} tasks. Every result (or the
+ * ({@link PoolMessage}) until STOP, or until it has run {@code maxTasks} tasks. Every result (or the
  * throwable of a task that threw, or of a result that could not be encoded) goes back on the
  * pool's result queue in one DONE message per CALL.
  */
@@ -50,12 +50,11 @@ public final class PoolWorker implements SerializableRunnable {
             try {
                 initializer.run();
             } catch (Throwable t) {
-                results.put(new Wire.Writer(64).op(Wire.DONE).i32(id).i64(PoolEngine.INITIALIZER_TASK).i32(1)
-                        .status(Wire.THREW).bytes(encodeThrowable(t)).toBytes());
+                results.put(DoneBuilder.initializerFailed(id, encodeThrowable(t)));
                 return;
             }
         }
-        results.put(new Wire.Writer(8).op(Wire.READY).i32(id).toBytes());
+        results.put(new PoolMessage.Ready(id).toBytes());
         Map<Integer, Object> functions = new HashMap<>();
         Map<java.nio.ByteBuffer, Object> stateless = new java.util.LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -68,111 +67,92 @@ public final class PoolWorker implements SerializableRunnable {
         Map<Integer, Throwable> undecodable = new HashMap<>();
         long done = 0;
         while (true) {
-            Wire.Reader r = new Wire.Reader(inbox.take());
-            switch (r.op()) {
-                case Wire.DEFINE: {
-                    int fnId = r.i32();
-                    byte[] bytes = r.bytes();
-                    try {
-                        functions.put(fnId, Codec.defaultCodec().decode(bytes));
-                    } catch (Exception | LinkageError e) {
-                        undecodable.put(fnId, new IllegalStateException("the pool worker could not decode the task's"
-                                + " code (is its class on the worker's class path?): " + e, e));
-                    }
-                    break;
+            PoolMessage message = PoolMessage.read(inbox.take());
+            if (message instanceof PoolMessage.Define define) {
+                try {
+                    functions.put(define.functionId(), Codec.defaultCodec().decode(define.code()));
+                } catch (Exception | LinkageError e) {
+                    undecodable.put(define.functionId(), new IllegalStateException("the pool worker could not decode"
+                            + " the task's code (is its class on the worker's class path?): " + e, e));
                 }
-                case Wire.FORGET: {
-                    int fnId = r.i32();
-                    functions.remove(fnId);
-                    undecodable.remove(fnId);
-                    break;
+            } else if (message instanceof PoolMessage.Forget forget) {
+                functions.remove(forget.functionId());
+                undecodable.remove(forget.functionId());
+            } else if (message instanceof PoolMessage.Stop) {
+                return;
+            } else if (message instanceof PoolMessage.Run run) {
+                reportStart(run.taskId());
+                DoneBuilder out = new DoneBuilder(id, run.taskId(), 1);
+                try {
+                    out.ok(invoke(callable(run.callable(), stateless), 0, null, null));
+                } catch (Throwable t) {
+                    out.threw(encodeThrowable(t));
                 }
-                case Wire.STOP:
-                    return;
-                case Wire.RUN: {
-                    long taskId = r.i64();
-                    byte[] code = r.bytes();
-                    if (reportStarts) {
-                        results.put(new Wire.Writer(24).op(Wire.STARTED).i32(id).i64(taskId).toBytes());
+                results.put(out.build());
+                done++;
+            } else if (message instanceof PoolMessage.Call call) {
+                reportStart(call.taskId());
+                int arity = call.arity();
+                int count = call.items();
+                PoolMessage.Fields args = call.arguments();
+                Object fn = functions.get(call.functionId());
+                Throwable missing = fn != null ? null : undecodable.getOrDefault(call.functionId(),
+                        new IllegalStateException("the pool worker has no function " + call.functionId()));
+                DoneBuilder out = new DoneBuilder(id, call.taskId(), count);
+                for (int k = 0; k < count; k++) {
+                    if (missing != null) {
+                        out.threw(encodeThrowable(missing));
+                        continue;
                     }
-                    Wire.Writer out = new Wire.Writer(48).op(Wire.DONE).i32(id).i64(taskId).i32(1);
-                    byte[] encoded;
-                    byte status = Wire.OK;
                     try {
-                        Object task = stateless.get(java.nio.ByteBuffer.wrap(code));
-                        if (task == null) {
-                            try {
-                                task = Codec.defaultCodec().decode(code);
-                            } catch (Exception | LinkageError e) {
-                                throw new IllegalStateException("the pool worker could not decode the task (is its"
-                                        + " class on the worker's class path?): " + e, e);
-                            }
-                            if (hasNoState(task)) {
-                                // The same bytes make the same object, and one without fields cannot
-                                // change: decode it once (a lambda decodes in microseconds, not nanoseconds).
-                                stateless.put(java.nio.ByteBuffer.wrap(code), task);
-                            }
-                        }
-                        encoded = ItemCodec.encodeEmbedded(invoke(task, 0, null, null), "the result of a pool task");
+                        int first = k * arity;
+                        Object a = ItemCodec.decodeEmbedded(args.message(), args.at(first), args.length(first));
+                        Object b = arity >= 2
+                                ? ItemCodec.decodeEmbedded(args.message(), args.at(first + 1), args.length(first + 1))
+                                : null;
+                        // A result that cannot be encoded adds nothing: its failure is added instead.
+                        out.ok(invoke(fn, arity, a, b));
                     } catch (Throwable t) {
-                        status = Wire.THREW;
-                        encoded = encodeThrowable(t);
+                        out.threw(encodeThrowable(t));
                     }
-                    results.put(out.status(status).bytes(encoded).toBytes());
-                    done++;
-                    if (maxTasks > 0 && done >= maxTasks) {
-                        return;
-                    }
-                    break;
                 }
-                case Wire.CALL: {
-                    long taskId = r.i64();
-                    int fnId = r.i32();
-                    int arity = r.i32();
-                    int count = r.i32();
-                    if (reportStarts) {
-                        results.put(new Wire.Writer(24).op(Wire.STARTED).i32(id).i64(taskId).toBytes());
-                    }
-                    Object fn = functions.get(fnId);
-                    Throwable missing = fn != null ? null : undecodable.getOrDefault(fnId,
-                            new IllegalStateException("the pool worker has no function " + fnId));
-                    Wire.Writer out = new Wire.Writer(32 + 16 * count).op(Wire.DONE).i32(id).i64(taskId).i32(count);
-                    for (int k = 0; k < count; k++) {
-                        // Read both fields first: whatever happens to this item, the next starts after them.
-                        int aAt = arity >= 1 ? r.field() : 0;
-                        int aLength = r.lastLength;
-                        int bAt = arity >= 2 ? r.field() : 0;
-                        int bLength = r.lastLength;
-                        if (missing != null) {
-                            out.status(Wire.THREW).bytes(encodeThrowable(missing));
-                            continue;
-                        }
-                        try {
-                            Object a = arity >= 1 ? ItemCodec.decodeEmbedded(r.buf, aAt, aLength) : null;
-                            Object b = arity >= 2 ? ItemCodec.decodeEmbedded(r.buf, bAt, bLength) : null;
-                            Object result = invoke(fn, arity, a, b);
-                            if (result instanceof Integer || result instanceof Long) {
-                                out.status(Wire.OK).item(result, "the result of a pool task");
-                            } else {
-                                // Encoded before anything is written: a result that fails is wholly absent.
-                                byte[] encoded = ItemCodec.encodeEmbedded(result, "the result of a pool task");
-                                out.status(Wire.OK).bytes(encoded);
-                            }
-                        } catch (Throwable t) {
-                            out.status(Wire.THREW).bytes(encodeThrowable(t));
-                        }
-                    }
-                    results.put(out.toBytes());
-                    done += count;
-                    if (maxTasks > 0 && done >= maxTasks) {
-                        return;
-                    }
-                    break;
-                }
-                default:
-                    throw new IllegalStateException("pool worker got an unknown message " + r.buf[0]);
+                results.put(out.build());
+                done += count;
+            } else {
+                throw new IllegalStateException("pool worker got a message for the pool: " + message);
+            }
+            if (maxTasks > 0 && done >= maxTasks) {
+                return;
             }
         }
+    }
+
+    /** Tells the pool that a task starts now, when tasks have a time limit (the clock starts here). */
+    private void reportStart(long taskId) throws InterruptedException {
+        if (reportStarts) {
+            results.put(new PoolMessage.Started(id, taskId).toBytes());
+        }
+    }
+
+    /**
+     * The callable of a RUN. One without fields is kept by its bytes: the same bytes make the
+     * same object, and one without fields cannot change, so it is decoded once (a lambda
+     * decodes in microseconds, not nanoseconds).
+     */
+    private static Object callable(byte[] code, Map<java.nio.ByteBuffer, Object> stateless) {
+        Object task = stateless.get(java.nio.ByteBuffer.wrap(code));
+        if (task == null) {
+            try {
+                task = Codec.defaultCodec().decode(code);
+            } catch (Exception | LinkageError e) {
+                throw new IllegalStateException("the pool worker could not decode the task (is its"
+                        + " class on the worker's class path?): " + e, e);
+            }
+            if (hasNoState(task)) {
+                stateless.put(java.nio.ByteBuffer.wrap(code), task);
+            }
+        }
+        return task;
     }
 
     /** Whether {@code o}'s class and its superclasses have no instance fields. */

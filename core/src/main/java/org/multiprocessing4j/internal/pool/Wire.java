@@ -4,23 +4,27 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.multiprocessing4j.internal.codec.ItemCodec;
 
 /**
- * The messages between a pool and its workers, as {@code byte[]} (which a
- * {@code ProcessQueue} carries without serialization): an op byte, then fixed-size fields and
- * length-prefixed encoded items. One class for both directions, so the two sides cannot
- * disagree about a layout.
+ * The layout of the messages between a pool and its workers, as {@code byte[]} (which a
+ * {@code ProcessQueue} carries without serialization): an op byte, then fixed-size big-endian
+ * fields and length-prefixed ({@code i32}) encoded items. One class for both directions, so the
+ * two sides cannot disagree about a layout. Messages are made and read only through
+ * {@link PoolMessage} (each record knows its own layout), {@link CallBuilder} and
+ * {@link DoneBuilder}; this class holds the op codes and the two cursors they share.
  *
  * <pre>
- * to a worker:   DEFINE fnId bytes          a function or task, Java-serialized, kept by id
- *                FORGET fnId                the pool no longer needs it
- *                CALL   taskId fnId arity count (item*arity)*count   apply fn to each argument tuple
- *                RUN    taskId bytes        run one Java-serialized SerializableCallable
- *                STOP                       finish and exit
- * to the pool:   DONE   worker taskId count (status item)*count
- *                READY  worker              the initializer ran; tasks from now on are really run
- *                STARTED worker taskId      (only when tasks have a time limit)
- *                DIED   worker             put by the pool itself when a worker's JVM has ended
+ * to a worker:   DEFINE  fnId:i32 code:bytes          a function, Java-serialized, kept by id
+ *                FORGET  fnId:i32                     the pool no longer needs it
+ *                CALL    taskId:i64 fnId:i32 arity:i32 count:i32 (item × arity) × count
+ *                RUN     taskId:i64 callable:bytes    one Java-serialized SerializableCallable
+ *                STOP                                 finish and exit
+ * to the pool:   DONE    worker:i32 taskId:i64 count:i32 (status:u8 item) × count
+ *                READY   worker:i32                   the initializer ran
+ *                STARTED worker:i32 taskId:i64        (only when tasks have a time limit)
+ *                DIED    worker:i32 exitCode:i32      put by the pool itself when a worker's JVM ended
+ * bytes, item:   length:i32 then that many bytes (an item as ItemCodec.encodeEmbedded makes it)
  * </pre>
  */
 final class Wire {
@@ -38,13 +42,29 @@ final class Wire {
     static final byte OK = 0;
     static final byte THREW = 1;
 
+    /** The task id of a DONE that reports the initializer's failure. */
+    static final long INITIALIZER_TASK = -1;
+
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private Wire() {
     }
 
-    /** Builds one message. */
+    /**
+     * Whether {@code message} asks a worker to run something (CALL or RUN): what the death
+     * ledger counts among the messages left in a dead worker's inbox.
+     */
+    static boolean isTask(byte[] message) {
+        return message.length > 0 && (message[0] == CALL || message[0] == RUN);
+    }
+
+    /** The length of the length-prefixed field whose first byte is at {@code offset} (the prefix is just before it). */
+    static int lengthOfFieldAt(byte[] message, int offset) {
+        return (int) INTS.get(message, offset - 4);
+    }
+
+    /** Appends the fields of one message to a growing buffer. */
     static final class Writer {
         private byte[] buf;
         private int size;
@@ -59,9 +79,9 @@ final class Wire {
             }
         }
 
-        Writer op(byte op) {
+        Writer u8(byte v) {
             room(1);
-            buf[size++] = op;
+            buf[size++] = v;
             return this;
         }
 
@@ -89,13 +109,14 @@ final class Wire {
 
         /**
          * A length-prefixed item as {@code ItemCodec.encodeEmbedded} encodes it, written in
-         * place for the common {@code Integer} and {@code Long} (no array per item).
+         * place for the common {@code Integer} and {@code Long} (no array per item). Writes
+         * nothing if the item cannot be encoded.
          */
         Writer item(Object o, String what) {
             if (o instanceof Integer) {
                 room(9);
                 INTS.set(buf, size, 5);
-                buf[size + 4] = org.multiprocessing4j.internal.codec.ItemCodec.TAG_INT;
+                buf[size + 4] = ItemCodec.TAG_INT;
                 INTS.set(buf, size + 5, (int) (Integer) o);
                 size += 9;
                 return this;
@@ -103,16 +124,12 @@ final class Wire {
             if (o instanceof Long) {
                 room(13);
                 INTS.set(buf, size, 9);
-                buf[size + 4] = org.multiprocessing4j.internal.codec.ItemCodec.TAG_LONG;
+                buf[size + 4] = ItemCodec.TAG_LONG;
                 LONGS.set(buf, size + 5, (long) (Long) o);
                 size += 13;
                 return this;
             }
-            return bytes(org.multiprocessing4j.internal.codec.ItemCodec.encodeEmbedded(o, what));
-        }
-
-        Writer status(byte s) {
-            return op(s);
+            return bytes(ItemCodec.encodeEmbedded(o, what));
         }
 
         int size() {
@@ -124,7 +141,7 @@ final class Wire {
             size = mark;
         }
 
-        /** Overwrites the int at {@code at}. */
+        /** Overwrites the i32 at {@code at}, a {@link #size()} taken before that field was written. */
         void patchI32(int at, int v) {
             INTS.set(buf, at, v);
         }
@@ -134,44 +151,85 @@ final class Wire {
         }
     }
 
-    /** Reads one message in order. */
+    /**
+     * Reads one message's fields in order, checking that each is there: a message cut short, a
+     * negative length or bytes left over are refused with an {@link IllegalArgumentException}
+     * that names the message kind, the field and the offset.
+     */
     static final class Reader {
         final byte[] buf;
-        int at;
+        private final String kind;
+        private int at;
 
-        Reader(byte[] buf) {
+        /** Starts after the op byte, which the caller has looked at. */
+        Reader(byte[] buf, String kind) {
             this.buf = buf;
+            this.kind = kind;
+            this.at = 1;
         }
 
-        byte op() {
+        private void need(int n, String field) {
+            if (n > buf.length - at) {
+                throw malformed(field + " needs " + n + " bytes at offset " + at + ", and " + (buf.length - at)
+                        + " are left: the message was cut short");
+            }
+        }
+
+        IllegalArgumentException malformed(String why) {
+            return new IllegalArgumentException("malformed pool " + kind + " message (" + buf.length + " bytes): "
+                    + why);
+        }
+
+        byte u8(String field) {
+            need(1, field);
             return buf[at++];
         }
 
-        int i32() {
+        int i32(String field) {
+            need(4, field);
             int v = (int) INTS.get(buf, at);
             at += 4;
             return v;
         }
 
-        long i64() {
+        long i64(String field) {
+            need(8, field);
             long v = (long) LONGS.get(buf, at);
             at += 8;
             return v;
         }
 
-        /** Skips a length-prefixed field, returning its offset; its length is {@link #lastLength}. */
-        int field() {
-            lastLength = i32();
+        /** Skips a length-prefixed field after checking it is all there; returns its offset. */
+        int field(String field) {
+            int length = i32(field + "'s length");
+            if (length < 0) {
+                throw malformed(field + " has a negative length " + length + " at offset " + (at - 4));
+            }
+            need(length, field);
             int start = at;
-            at += lastLength;
+            at += length;
             return start;
         }
 
-        int lastLength;
+        byte[] bytes(String field) {
+            int start = field(field);
+            return Arrays.copyOfRange(buf, start, start + lengthOfFieldAt(buf, start));
+        }
 
-        byte[] bytes() {
-            int start = field();
-            return Arrays.copyOfRange(buf, start, start + lastLength);
+        /** The number of bytes not read yet. */
+        int remaining() {
+            return buf.length - at;
+        }
+
+        /**
+         * Returns {@code message}, made of the fields read, once it is sure that no bytes follow
+         * the last field (which would mean the two sides disagree about the layout).
+         */
+        <T> T end(T message) {
+            if (at != buf.length) {
+                throw malformed((buf.length - at) + " bytes left over after its last field, at offset " + at);
+            }
+            return message;
         }
     }
 }

@@ -1,6 +1,9 @@
 /**
- * The process family as seen from one JVM: who this process is, its parent, the children it
- * started and how each ended, and what happens when this JVM shuts down.
+ * The process family as seen from one JVM: who this process is ({@code CurrentProcess}), how
+ * it became a child and ends as one ({@code ChildBootstrap}), the children it started and how
+ * each ended ({@code ProcessRegistry}, {@code LaunchedChild}, {@code ExitReport}), its default
+ * start method ({@code StartMethodSetting}), and what happens when this JVM shuts down
+ * ({@code JvmShutdown}).
  *
  * <p>Threads: each started child has one watcher thread ({@code multiprocessing4j-watch-NAME})
  * that waits for the child JVM to end, reads how it ended and wakes joiners. The watcher of a

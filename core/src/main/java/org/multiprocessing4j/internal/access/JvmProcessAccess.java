@@ -1,10 +1,11 @@
-package org.multiprocessing4j.internal.runtime;
+package org.multiprocessing4j.internal.access;
 
 import org.multiprocessing4j.JvmProcess;
+import org.multiprocessing4j.internal.runtime.ProcessControl;
 
 /**
- * The few things the runtime needs to do to a {@link JvmProcess} that its public API must not
- * offer. {@code JvmProcess} hands an implementation to {@link ProcessRegistry} when it loads.
+ * What the runtime does to a {@link JvmProcess} that the public API must not offer. Implemented
+ * by {@code JvmProcess} and handed to {@link SharedSecrets} by its static initializer.
  */
 public interface JvmProcessAccess {
     /** A facade that stands for an existing process (this JVM, or its parent). */

@@ -1,0 +1,18 @@
+package org.multiprocessing4j.internal.access;
+
+import java.time.Duration;
+import org.multiprocessing4j.TaskTimeoutException;
+import org.multiprocessing4j.WorkerDiedException;
+
+/**
+ * The pool's exceptions, whose constructors are not public (users read them, never make them).
+ * Implemented in {@code ProcessPool}'s package and handed to {@link SharedSecrets} by
+ * {@code ProcessPool}'s static initializer.
+ */
+public interface PoolAccess {
+    /** A worker ended while it held {@code task}; {@code cause} is what ended its thread, or null. */
+    WorkerDiedException workerDied(String task, long pid, int exitCode, Throwable cause);
+
+    /** {@code task} ran longer than {@code limit}, so its worker {@code pid} was killed. */
+    TaskTimeoutException timedOut(String task, Duration limit, long pid);
+}
