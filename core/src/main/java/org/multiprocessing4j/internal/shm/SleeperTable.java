@@ -45,15 +45,18 @@ public final class SleeperTable {
      * @return the slot, or -1 if every slot is taken
      */
     public int arm(Doorbell bell) {
-        long state = encode(bell) | ARMED;
+        long disarmed = encode(bell);
         for (int i = 0; i < SLOTS; i++) {
             int s = stateAt(i);
-            if (Words.getVolatile(buffer, s) == 0L) {
+            // Claim the slot (disarmed, so no waker looks at it yet), then write its inode, then
+            // arm it: writing the inode before the claim let a sleeper that lost the race for the
+            // slot overwrite the winner's inode, and a waker then took the winner's doorbell for
+            // gone and cleared its slot without ringing it (a lost wake-up).
+            if (Words.getVolatile(buffer, s) == 0L && Words.cas(buffer, s, 0L, disarmed)) {
                 Words.setVolatile(buffer, s + 8, bell.inode);
-                if (Words.cas(buffer, s, 0L, state)) {
-                    Words.getAndAdd(buffer, at, 1L); // a full fence before the re-check
-                    return i;
-                }
+                Words.setVolatile(buffer, s, disarmed | ARMED);
+                Words.getAndAdd(buffer, at, 1L); // a full fence before the re-check
+                return i;
             }
         }
         return -1;
