@@ -9,6 +9,7 @@ import static org.multiprocessing4j.internal.channel.RingLayout.DONE_COUNT_OFFSE
 import static org.multiprocessing4j.internal.channel.RingLayout.HEAD_OFFSET;
 import static org.multiprocessing4j.internal.channel.RingLayout.OPEN_MESSAGE_OFFSET;
 import static org.multiprocessing4j.internal.channel.RingLayout.PUT_COUNT_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.READING_START_OFFSET;
 import static org.multiprocessing4j.internal.channel.RingLayout.TAIL_OFFSET;
 import static org.multiprocessing4j.internal.channel.RingLayout.TAKE_COUNT_OFFSET;
 
@@ -159,7 +160,12 @@ public final class Ring {
             }
             info = Words.getIntAcquire(buffer, data);
         }
-        return (info & CONT) != 0;
+        if ((info & CONT) == 0) {
+            return false;
+        }
+        // Unless that message was given up by its writer: then it was never counted put.
+        long abandoned = Words.getAcquire(buffer, at + ABANDONED_OFFSET);
+        return abandoned < 0 || abandoned != Words.getAcquire(buffer, at + READING_START_OFFSET);
     }
 
     /** True if a message (or part of one) is there to read. */
@@ -456,6 +462,11 @@ public final class Ring {
                     out = new byte[Words.getIntPlain(buffer, i + 4)];
                     filled = 0;
                     messageStart = head;
+                    if ((info & MORE) != 0) {
+                        // Before the head moves past this first chunk: size() asks which
+                        // message a consumer (perhaps a dead one) is inside.
+                        Words.setRelease(buffer, at + READING_START_OFFSET, head);
+                    }
                     raw = (info & RAW) != 0;
                 } else if (out == null) {
                     // The rest of a message whose start a consumer that died had taken: drop it,

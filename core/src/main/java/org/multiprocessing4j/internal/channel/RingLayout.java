@@ -17,7 +17,8 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
  *   +32  COMMIT_TAIL_OFFSET      long  commit record: the tail of the last message's end ...
  *   +40  COMMIT_PUT_OFFSET       long  ... and the put count once that tail is published
  *  CONSUMER_LINE_OFFSET        written by the consumer-lock holder
- *    +0  HEAD_OFFSET, +8 TAKE_COUNT_OFFSET, +16 COMMIT_HEAD_OFFSET, +24 COMMIT_TAKE_OFFSET
+ *    +0  HEAD_OFFSET, +8 TAKE_COUNT_OFFSET, +16 COMMIT_HEAD_OFFSET, +24 COMMIT_TAKE_OFFSET,
+ *   +32  READING_START_OFFSET    long  start of the streamed message a consumer last began
  *  PRODUCER_LOCK_OFFSET        the producer mutex's owner word
  *  CONSUMER_LOCK_OFFSET        the consumer mutex's owner word
  *  DONE_COUNT_OFFSET           taskDone() calls (JoinableProcessQueue), CAS by anyone
@@ -40,6 +41,7 @@ final class RingLayout {
     static final int TAKE_COUNT_OFFSET = HEAD_OFFSET + Long.BYTES;
     static final int COMMIT_HEAD_OFFSET = TAKE_COUNT_OFFSET + Long.BYTES;
     static final int COMMIT_TAKE_OFFSET = COMMIT_HEAD_OFFSET + Long.BYTES;
+    static final int READING_START_OFFSET = COMMIT_TAKE_OFFSET + Long.BYTES;
 
     static final int PRODUCER_LOCK_OFFSET = CONSUMER_LINE_OFFSET + CacheLine.LENGTH;
     static final int CONSUMER_LOCK_OFFSET = PRODUCER_LOCK_OFFSET + CacheLine.LENGTH;

@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -510,14 +509,12 @@ class RingTest {
     /**
      * Two failures together: a writer gives a message up (its time ran out) after two of its
      * chunks are published, and a reader dies after reading only the first. The next message is
-     * committed and can be taken, so {@code size()} should say 1; but it sees the head inside a
-     * message (a CONT record) and subtracts one for it, though that message was never counted
-     * put. (With a live reader the answer is only off while it reads; with a dead one it stays
+     * committed and can be taken, so {@code size()} must say 1: the head is inside a message (a
+     * CONT record), but one that was abandoned, never counted put, so nothing is subtracted for
+     * it (an earlier version did, and said 0). (With a live reader the answer is only off while it reads; with a dead one it stays
      * off until the next reader comes.)
      */
     @Test
-    @Disabled("bug: Ring.size() subtracts one for a head inside a message even when that message was abandoned "
-            + "(never counted put), so after a reader died in it size() says 0 while a message can be taken")
     void sizeCountsTheNextMessageWhenTheHalfReadOneWasAbandoned() throws Exception {
         lockBoth();
         assertTrue(write(0, message(1, MAX_CHUNK)), "expected filler 1");

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -290,17 +289,15 @@ class SleeperTableTest {
     }
 
     /**
-     * Two sleepers arming at once: both see slot 0 free, both store their inode into it, and
-     * only then does each try its CAS. The winner's slot can end up with the loser's inode, and
-     * a waker then takes the winner's doorbell for gone (the link names another pipe), clears
+     * Two sleepers arming at once (issue found by this test): in an earlier version both saw slot
+     * 0 free, both stored their inode into it, and only then did each try its CAS. The winner's
+     * slot could end up with the loser's inode, and a waker then took the winner's doorbell for gone (the link names another pipe), clears
      * the slot without ringing it, and the wake-up is lost: the sleeper sleeps until it wakes by
      * itself (20 to 200 ms, or 5 s for events, semaphores and conditions). The interleaving is
-     * replayed step by step: the loser's two steps before its CAS are exactly the code of
-     * {@code arm}: {@code getVolatile(state) == 0}, then {@code setVolatile(inode)}.
+     * replayed step by step. Fixed: {@code arm} claims the slot disarmed before it writes the
+     * inode, so a loser writes nothing into a slot it did not win.
      */
     @Test
-    @Disabled("bug: SleeperTable.arm stores the inode before its CAS claims the slot, so a concurrent "
-            + "arm can overwrite the winner's inode; a waker then clears the winner's slot unrung (lost wake-up)")
     void aConcurrentArmMustNotOverwriteTheWinnersInode() throws Exception {
         Doorbell winner = bell();
         Doorbell loser = bell();
@@ -308,8 +305,10 @@ class SleeperTableTest {
         assertEquals(0L, state(0), "expected slot 0 free when the loser looks");
         // ... winner: the whole arm(), taking slot 0 ...
         assertEquals(0, table.arm(winner), "expected the winner in slot 0");
-        // ... loser: stores its inode into slot 0, as arm() does before its CAS (which then fails).
-        Words.setVolatile(buffer, AT + 16 + 8, loser.inode);
+        // ... loser: its claim of slot 0 fails, and it has written nothing there: arm() claims
+        // a slot (disarmed) before it writes the slot's inode.
+        assertFalse(Words.cas(buffer, AT + 16, 0L, 1L), "expected slot 0 claimed by the winner");
+        assertEquals(winner.inode, Words.getVolatile(buffer, AT + 16 + 8), "expected the winner's inode in slot 0");
         assertEquals(1, table.arm(loser), "expected the loser's retry to take slot 1");
 
         table.wakeOne();
