@@ -113,7 +113,7 @@ sealed interface PoolMessage {
             }
             int[] at = new int[count * arity];
             for (int k = 0; k < at.length; k++) {
-                at[k] = r.field("argument " + k);
+                at[k] = r.field("argument", k);
             }
             return r.end(new Call(taskId, functionId, arity, new Fields(r.buf, at, null)));
         }
@@ -158,11 +158,11 @@ sealed interface PoolMessage {
             int[] at = new int[count];
             byte[] status = new byte[count];
             for (int k = 0; k < count; k++) {
-                status[k] = r.u8("status " + k);
+                status[k] = r.u8("status", k);
                 if (status[k] != Wire.OK && status[k] != Wire.THREW) {
                     throw r.malformed("status " + k + " is " + status[k] + ", neither OK nor THREW");
                 }
-                at[k] = r.field("outcome " + k);
+                at[k] = r.field("outcome", k);
             }
             return r.end(new Done(worker, taskId, new Fields(r.buf, at, status)));
         }
