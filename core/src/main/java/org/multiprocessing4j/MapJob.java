@@ -48,6 +48,8 @@ final class MapJob extends Job {
     private long failedCount;
     private long consumed;
     private long total = -1;
+    /** The size of a {@code Collection} input, known before it is read; -1 for other inputs. */
+    private long expectedTotal = -1;
     private boolean inputDone;
     private boolean stopped;
     private RuntimeException terminal;
@@ -236,7 +238,16 @@ final class MapJob extends Job {
     }
 
     synchronized TaskProgress progress() {
-        return new TaskProgress(inputDone ? total : -1, completed, failedCount);
+        return new TaskProgress(inputDone ? total : expectedTotal, completed, failedCount);
+    }
+
+    /**
+     * Says how many items the input holds, when it is a {@code Collection} whose size is known
+     * before it is read, so that {@link #progress()} has a total from the first item. Once the
+     * input is read to its end, the number of items really read is the total.
+     */
+    synchronized void expectTotal(long items) {
+        expectedTotal = items;
     }
 
     /** For the iterators: waits until the next outcome is there (true) or there is none (false). */

@@ -393,6 +393,9 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         byte[] code = encode(fn, "the function of " + kind);
         MapJob job = new MapJob(code, items.iterator(), 1, chunksize, mode, kind + "(" + nameOf(fn) + ")", engine,
                 processes);
+        if (items instanceof Collection) {
+            job.expectTotal(((Collection<?>) items).size());
+        }
         engine.submit(job);
         return new ResultIterator<>(job);
     }
@@ -404,16 +407,19 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         byte[] code = encode(fn, "the function of " + name);
         Iterator<?> input;
         int chunk = chunksize;
+        long expected = items instanceof Collection ? ((Collection<?>) items).size() : -1;
         if (chunk == 0) {
             // Python: divmod(len(items), 4 * workers), rounded up; the items are listed first.
             List<?> list = items instanceof Collection ? new ArrayList<>((Collection<?>) items) : listOf(items);
             int n = list.size();
             chunk = Math.max(1, n / (4 * processes) + (n % (4 * processes) == 0 ? 0 : 1));
             input = list.iterator();
+            expected = n;
         } else {
             input = items.iterator();
         }
         MapJob job = new MapJob(code, input, arity, chunk, MapJob.Mode.LIST, name, engine, processes);
+        job.expectTotal(expected);
         engine.submit(job);
         return job;
     }

@@ -3,7 +3,9 @@ package org.multiprocessing4j;
 /**
  * How far a {@code map} or {@code imap} of a {@link ProcessPool} has got: a snapshot.
  *
- * @param total the number of items, or −1 while the input has not been read to its end
+ * @param total the number of items: known from the start when the input is a {@code Collection}
+ *              (its size when the job was submitted), otherwise −1 until the input has been read
+ *              to its end
  * @param completed items whose result has arrived
  * @param failed items that failed (included in {@code completed})
  */

@@ -110,6 +110,27 @@ abstract class PoolContract extends StartMethodSuite {
         }
     }
 
+    /** A Collection's size is the total from the start: a progress bar is right from its first item. */
+    @Test
+    void progressKnowsTheTotalOfACollectionAtOnce() throws Exception {
+        List<Integer> items = range(300);
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            ResultIterator<Integer> it = pool.imapUnordered((Integer x) -> x, items);
+            assertEquals(300, it.progress().total(), "the total, before any result");
+            int seen = 0;
+            while (it.hasNext()) {
+                it.next();
+                seen++;
+                assertEquals(300, it.progress().total(), "the total after " + seen + " results");
+            }
+            assertTrue(it.progress().isDone());
+            MapFuture<Integer> f = pool.mapAsync((Integer x) -> x, items);
+            assertEquals(300, f.progress().total(), "a map's total, before any result");
+            assertEquals(300, f.get().size());
+            assertEquals(new TaskProgress(300, 300, 0), f.progress());
+        }
+    }
+
     @Test
     void aTaskThatThrowsFailsWithTheChildsThrowableAndTheWorkerStays() throws Exception {
         try (ProcessPool pool = ProcessPool.create(1)) {

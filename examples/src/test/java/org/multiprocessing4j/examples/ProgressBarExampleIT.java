@@ -18,6 +18,7 @@ class ProgressBarExampleIT {
         String out = r.stdout();
         assertTrue(out.chars().filter(c -> c == '\r').count() > 100, "redrawn with carriage returns: " + r.describe());
         assertTrue(out.contains("] 100% 200/200, 8 failed"), r::describe);
+        assertTrue(!out.contains("/?"), "the bar knows its total (a List's size) from the first redraw: " + r.describe());
         long sum = 0;
         for (int i = 0; i < 200; i++) {
             if (i % 25 != 24) {
