@@ -5,14 +5,18 @@ import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.shm.Backoff;
+import org.multiprocessing4j.internal.shm.CacheLine;
 import org.multiprocessing4j.internal.shm.Doorbell;
 import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.shm.SegmentHeader;
 import org.multiprocessing4j.internal.shm.SegmentId;
+import org.multiprocessing4j.internal.shm.SegmentKind;
 import org.multiprocessing4j.internal.shm.SegmentLocator;
 import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
 import org.multiprocessing4j.internal.shm.Transit;
+import org.multiprocessing4j.internal.shm.Words;
 
 /**
  * For a JVM booted ahead of need, and for the class-data archive's training run: loads what a
@@ -31,9 +35,10 @@ public final class ChannelWarmUp {
      */
     public static void loadClasses() {
         Class<?>[] classes = {
-            SharedSegment.class, SegmentId.class, SegmentLocator.class, QueueChannel.class,
-            Ring.class, SharedMutex.class, SleeperTable.class, Backoff.class, ItemCodec.class, Guard.class,
-            ItemCodec.Encoded.class, Transit.class, SharedSecrets.class, ProcessQueue.class,
+            SharedSegment.class, SegmentId.class, SegmentLocator.class, SegmentHeader.class, SegmentKind.class,
+            Words.class, CacheLine.class, QueueChannel.class, Ring.class, RingLayout.class,
+            SharedMutex.class, SharedMutex.Acquisition.class, SleeperTable.class, Backoff.class, ItemCodec.class,
+            Guard.class, ItemCodec.Encoded.class, Transit.class, SharedSecrets.class, ProcessQueue.class,
         };
         for (Class<?> c : classes) {
             try {

@@ -12,7 +12,6 @@ import org.multiprocessing4j.internal.shm.SegmentHeader;
 import org.multiprocessing4j.internal.shm.SegmentKind;
 import org.multiprocessing4j.internal.shm.SegmentLocator;
 import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
-import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.Transit;
 import org.multiprocessing4j.internal.shm.Words;
@@ -110,7 +109,7 @@ public final class PipeChannel {
      *
      * @throws IllegalStateException if the end has as many holders as it can track
      */
-    public synchronized void open(int end, int reserved, long transitToken) {
+    synchronized void open(int end, int reserved, long transitToken) {
         long me = ProcessToken.current();
         if (localUsers[end]++ > 0) {
             if (reserved >= 0) {
@@ -205,7 +204,7 @@ public final class PipeChannel {
     }
 
     /** Whether some live process other than a closed one holds {@code end}. */
-    public boolean isHeld(int end) {
+    boolean isHeld(int end) {
         for (int i = 0; i < HOLDER_SLOT_COUNT; i++) {
             long held = Words.getVolatile(buffer, slotAt(end, i));
             if (held != 0 && isAlive(held)) {

@@ -10,7 +10,6 @@ import org.multiprocessing4j.internal.shm.SegmentHeader;
 import org.multiprocessing4j.internal.shm.SegmentKind;
 import org.multiprocessing4j.internal.shm.SegmentLocator;
 import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
-import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.Words;
 
@@ -83,7 +82,7 @@ public final class QueueChannel {
     }
 
     /** The buffer size a system property asks for: a power of two from 4 KiB to 512 MiB. */
-    public static int bufferBytes(String property, int fallback) {
+    static int bufferBytes(String property, int fallback) {
         long asked = Math.max(4096, Math.min(Long.getLong(property, fallback), 1L << 29));
         return (int) (Long.highestOneBit(asked - 1) << 1);
     }

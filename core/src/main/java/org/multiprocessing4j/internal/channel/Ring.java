@@ -19,7 +19,6 @@ import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.Guard;
 import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
 import org.multiprocessing4j.internal.shm.SharedMutex;
-import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
 import org.multiprocessing4j.internal.shm.Words;
 
@@ -53,7 +52,7 @@ import org.multiprocessing4j.internal.shm.Words;
  * counter of their own but messages put minus {@code taskDone()} calls, so they are exact by the
  * same argument.
  */
-public final class Ring {
+final class Ring {
     /** Bytes a ring takes before its records. */
     public static final int HEADER_BYTES = RingLayout.HEADER_LENGTH;
 
@@ -62,7 +61,7 @@ public final class Ring {
     private static final int CONT = 1 << 30;
     private static final int PAD = 1 << 29;
     /** The message is a {@code byte[]} as it is, not the codec's bytes. */
-    public static final int RAW = 1 << 28;
+    static final int RAW = 1 << 28;
     private static final int LENGTH = RAW - 1;
 
     private final ByteBuffer buffer;
@@ -74,13 +73,13 @@ public final class Ring {
     public final SharedMutex producerLock;
     public final SharedMutex consumerLock;
     /** Consumers waiting for a message (or the rest of one). */
-    public final SleeperTable dataWaiters;
+    final SleeperTable dataWaiters;
     /** Producers waiting for room (or, in a bounded queue, for an item to be taken). */
-    public final SleeperTable roomWaiters;
+    final SleeperTable roomWaiters;
     /** Waiters in {@code JoinableProcessQueue.join()}. */
-    public final SleeperTable joinWaiters;
+    final SleeperTable joinWaiters;
     /** Set by {@link #read}, for its caller while it still holds the consumer lock. */
-    public boolean lastReadRaw;
+    boolean lastReadRaw;
 
     /**
      * Where a test stops a producer or consumer as a SIGKILL would, between two stores to shared
@@ -100,7 +99,7 @@ public final class Ring {
         }
     }
 
-    public Ring(ByteBuffer buffer, int at, int capacity) {
+    Ring(ByteBuffer buffer, int at, int capacity) {
         if (Integer.bitCount(capacity) != 1 || capacity < 4096) {
             throw new IllegalArgumentException("ring capacity " + capacity);
         }
@@ -120,12 +119,12 @@ public final class Ring {
     }
 
     /** Bytes a ring of {@code capacity} takes in its segment. */
-    public static int footprint(int capacity) {
+    static int footprint(int capacity) {
         return HEADER_BYTES + capacity;
     }
 
     /** Sets the words a new ring needs that are not zero. */
-    public void initialize() {
+    void initialize() {
         Words.setRelease(buffer, at + OPEN_MESSAGE_OFFSET, -1L);
         Words.setRelease(buffer, at + ABANDONED_OFFSET, -1L);
     }
@@ -134,7 +133,7 @@ public final class Ring {
      * Messages put and not yet taken: exact when nobody is putting or taking (a process that
      * died mid-operation counts as not putting or taking).
      */
-    public long size() {
+    long size() {
         long taken = taken();
         long n = put() - taken;
         if (n > 0 && headInsideMessage()) {
@@ -169,7 +168,7 @@ public final class Ring {
     }
 
     /** True if a message (or part of one) is there to read. */
-    public boolean hasData() {
+    boolean hasData() {
         return Words.getAcquire(buffer, at + TAIL_OFFSET)
                 != Words.getAcquire(buffer, at + HEAD_OFFSET);
     }
@@ -195,7 +194,7 @@ public final class Ring {
     }
 
     /** Messages put and not yet counted done: exact when nobody is putting or finishing. */
-    public long unfinished() {
+    long unfinished() {
         long done = Words.getVolatile(buffer, at + DONE_COUNT_OFFSET);
         return Math.max(0, put() - done);
     }
@@ -249,7 +248,7 @@ public final class Ring {
      * @throws InterruptedException if interrupted while waiting for room (the message is
      *         absent or abandoned)
      */
-    public boolean write(int flags, byte[] body, int offset, int length, Backoff backoff, Guard guard)
+    boolean write(int flags, byte[] body, int offset, int length, Backoff backoff, Guard guard)
             throws InterruptedException {
         long tail = Words.getAcquire(buffer, at + TAIL_OFFSET);
         long start = -1;
@@ -335,7 +334,10 @@ public final class Ring {
      * as a redo log: the commit record, then the position (the commit point), then the count.
      */
     private void commit(CountWords w, long position) {
-        long count = committed(w) + 1;
+        // The stored count is exact for the lock holder: a holder that died mid-commit left it
+        // behind, but whoever took its lock over settled it (lockForWriting/lockForReading)
+        // before writing anything, so one load serves where committed(w) would take four.
+        long count = Words.getAcquire(buffer, at + w.stored) + 1;
         Words.setRelease(buffer, at + w.notedPosition, position);
         mayDieHere(w.points[0]);
         Words.setRelease(buffer, at + w.notedCount, count);
@@ -390,12 +392,12 @@ public final class Ring {
     }
 
     /** Messages put so far; with {@link #taken()} it tells whether a bounded queue is full. */
-    public long put() {
+    long put() {
         return committed(PUTS);
     }
 
     /** Messages taken so far (a message a dead consumer had started counts, once dropped). */
-    public long taken() {
+    long taken() {
         return committed(TAKES);
     }
 
@@ -409,7 +411,7 @@ public final class Ring {
      *         says whether it was written with {@link #RAW}
      * @throws InterruptedException if interrupted while no message was partly read
      */
-    public byte[] read(Backoff backoff, Guard guard) throws InterruptedException {
+    byte[] read(Backoff backoff, Guard guard) throws InterruptedException {
         long head = Words.getAcquire(buffer, at + HEAD_OFFSET);
         byte[] out = null;
         int filled = 0;
@@ -507,7 +509,7 @@ public final class Ring {
      * For a caller holding the consumer lock: drops the rest of a message a dead consumer had
      * started, then returns the length of the next message, or -1 if there is none yet.
      */
-    public int peekLength() {
+    int peekLength() {
         long head = Words.getAcquire(buffer, at + HEAD_OFFSET);
         while (head != Words.getAcquire(buffer, at + TAIL_OFFSET)) {
             int i = data + (int) (head & mask);
@@ -533,7 +535,7 @@ public final class Ring {
     }
 
     /** Wakes every sleeper on this ring: something they must look at changed (a pipe end closed). */
-    public void wakeEveryone() {
+    void wakeEveryone() {
         dataWaiters.wakeAll();
         roomWaiters.wakeAll();
         joinWaiters.wakeAll();

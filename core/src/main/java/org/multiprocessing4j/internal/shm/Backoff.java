@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * doorbell back); not thread-safe.
  */
 public final class Backoff implements AutoCloseable {
-    public static final long NO_DEADLINE = Long.MAX_VALUE;
+    static final long NO_DEADLINE = Long.MAX_VALUE;
     /** The most a waiter spins; about 50 µs on the project's machine. */
     private static final int MAX_SPINS = Integer.getInteger("multiprocessing4j.spins", 2000);
     private static final int MIN_SPINS = Math.min(MAX_SPINS, 200);
@@ -31,7 +31,7 @@ public final class Backoff implements AutoCloseable {
     private static volatile int spins = MAX_SPINS;
     private static final int YIELDS = 20;
     private static final long MIN_PARK_NANOS = 20_000;
-    public static final long MAX_PARK_NANOS = 1_000_000;
+    static final long MAX_PARK_NANOS = 1_000_000;
     /** How often {@link #slowCheckDue()} says yes once the waiter has started to park. */
     private static final long SLOW_CHECK_NANOS = 2_000_000;
     /**
@@ -40,7 +40,7 @@ public final class Backoff implements AutoCloseable {
      * {@link #MAX_SLEEP_NANOS}, so that a long-idle waiter wakes five times a second.
      */
     public static final long FIRST_SLEEP_NANOS = 20_000_000;
-    public static final long MAX_SLEEP_NANOS = 200_000_000;
+    static final long MAX_SLEEP_NANOS = 200_000_000;
 
     private final long deadline;
     private final int spinLimit = spins;
@@ -70,7 +70,7 @@ public final class Backoff implements AutoCloseable {
     }
 
     /** Nanoseconds left, or {@link #NO_DEADLINE}. */
-    public long remainingNanos() {
+    long remainingNanos() {
         return deadline == NO_DEADLINE ? NO_DEADLINE : deadline - System.nanoTime();
     }
 

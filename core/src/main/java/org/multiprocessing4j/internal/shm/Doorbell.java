@@ -38,9 +38,9 @@ public final class Doorbell {
     private static volatile boolean unsupported;
     private static final int O_NONBLOCK = 04000;
 
-    public final long pid;
-    public final int writeFd;
-    public final long inode;
+    final long pid;
+    final int writeFd;
+    final long inode;
     private final Pipe pipe;
     private final Selector selector;
     private final ByteBuffer drainBuffer = ByteBuffer.allocate(64);
@@ -184,7 +184,7 @@ public final class Doorbell {
     }
 
     /** Empties the pipe: rings already seen. */
-    public void drain() {
+    void drain() {
         try {
             while (true) {
                 drainBuffer.clear();
@@ -200,7 +200,7 @@ public final class Doorbell {
     /**
      * Blocks until rung or {@code nanos} pass (or the thread is interrupted; the caller checks).
      */
-    public void await(long nanos) {
+    void await(long nanos) {
         try {
             long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos));
             selector.select(millis);
@@ -226,7 +226,7 @@ public final class Doorbell {
      *
      * @return false if it is gone (its process ended): the caller forgets it
      */
-    public static boolean ring(long pid, int fd, long inode) {
+    static boolean ring(long pid, int fd, long inode) {
         long key = pid << 24 | fd;
         Target t = TARGETS.get(key);
         if (t == null || t.inode != inode) {

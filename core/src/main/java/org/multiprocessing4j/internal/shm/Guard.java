@@ -7,8 +7,8 @@ package org.multiprocessing4j.internal.shm;
  * Throws to end the wait.
  */
 public interface Guard {
-    public Guard NONE = slow -> { };
+    Guard NONE = slow -> { };
 
     /** Throws to end the wait; {@code slow} says the dear checks are due. */
-    public void check(boolean slow);
+    void check(boolean slow);
 }

@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
  * blocks. A slot whose process has died is cleared by the waker that finds its doorbell gone.
  */
 public final class SleeperTable {
-    public static final int SLOTS = 32;
+    static final int SLOTS = 32;
     public static final int LENGTH = 16 + SLOTS * 16;
     private static final long ARMED = 1L << 62;
     private static final long PID_MASK = 0xffff_ffffL;
@@ -44,7 +44,7 @@ public final class SleeperTable {
      *
      * @return the slot, or -1 if every slot is taken
      */
-    public int arm(Doorbell bell) {
+    int arm(Doorbell bell) {
         long disarmed = encode(bell);
         for (int i = 0; i < SLOTS; i++) {
             int s = stateAt(i);
@@ -63,12 +63,12 @@ public final class SleeperTable {
     }
 
     /** Whether {@code slot} is still armed (false once a waker has rung it). */
-    public boolean isArmed(int slot) {
+    boolean isArmed(int slot) {
         return (Words.getVolatile(buffer, stateAt(slot)) & ARMED) != 0;
     }
 
     /** Arms {@code slot} again after it was rung. */
-    public void rearm(int slot, Doorbell bell) {
+    void rearm(int slot, Doorbell bell) {
         int s = stateAt(slot);
         long disarmed = encode(bell);
         if (Words.cas(buffer, s, disarmed, disarmed | ARMED)) {
@@ -77,7 +77,7 @@ public final class SleeperTable {
     }
 
     /** Frees {@code slot} at the end of a wait. */
-    public void release(int slot, Doorbell bell) {
+    void release(int slot, Doorbell bell) {
         int s = stateAt(slot);
         long armed = encode(bell) | ARMED;
         if (Words.cas(buffer, s, armed, 0L)) {

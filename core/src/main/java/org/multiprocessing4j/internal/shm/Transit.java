@@ -44,7 +44,7 @@ public final class Transit {
      *
      * @return false if it is not
      */
-    public static boolean hold(Object o) {
+    static boolean hold(Object o) {
         Transit t = ACTIVE.get();
         if (t == null) {
             return false;

@@ -18,7 +18,7 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
  * caller is told, and a WARNING is logged).
  */
 public final class LockCell extends SyncCell {
-    public final int base;
+    final int base;
     private final boolean reentrant;
     private final SharedMutex mutex;
     private final SleeperTable waiters;
@@ -31,7 +31,7 @@ public final class LockCell extends SyncCell {
     private volatile Thread holder;
     private int holds; // written only by the holder
     /** What owns the segment: 0 for a lock of its own, else the type of the value or array. */
-    public final int ownerType;
+    final int ownerType;
 
     LockCell(SharedSegment segment, int base, boolean reentrant, String what, int ownerType) {
         super(segment);
@@ -60,7 +60,7 @@ public final class LockCell extends SyncCell {
     }
 
     /** The lock of a shared value or array, in its segment. */
-    public static LockCell ofValue(SharedSegment s, int ownerType) {
+    static LockCell ofValue(SharedSegment s, int ownerType) {
         return new LockCell(s, SyncLayout.VALUE_LOCK_OFFSET, true, "the lock of a shared value", ownerType);
     }
 
@@ -176,7 +176,7 @@ public final class LockCell extends SyncCell {
     }
 
     /** For conditions: releases every hold of the calling thread; returns how many it had. */
-    public int releaseFully() {
+    int releaseFully() {
         int h = holdCount();
         if (h == 0) {
             throw new IllegalMonitorStateException("the calling thread does not hold " + what);

@@ -13,23 +13,23 @@ import org.multiprocessing4j.internal.shm.Words;
  * handle. Subclasses give the primitive's operations; every process uses the same words.
  */
 public abstract class SyncCell {
-    public final SharedSegment segment;
-    public final ByteBuffer buffer;
+    final SharedSegment segment;
+    final ByteBuffer buffer;
 
-    public SyncCell(SharedSegment segment) {
+    SyncCell(SharedSegment segment) {
         this.segment = segment;
         this.buffer = segment.buffer;
     }
 
     /** A new zeroed segment of {@code type}. */
-    public static SharedSegment newSegment(int type, String what) {
+    static SharedSegment newSegment(int type, String what) {
         SharedSegment s = SharedSegment.create(SegmentKind.SYNC, SyncLayout.SEGMENT_LENGTH, what);
         Words.setIntRelease(s.buffer, SyncLayout.TYPE_OFFSET, type);
         return s;
     }
 
     /** The segment a handle names, checked to be of {@code type}. */
-    public static SharedSegment attached(Serializable handle, int type) {
+    static SharedSegment attached(Serializable handle, int type) {
         SharedSegment s = SharedSegment.attach((SegmentLocator) handle);
         s.checkKind(SegmentKind.SYNC);
         int actual = Words.getIntAcquire(s.buffer, SyncLayout.TYPE_OFFSET);
@@ -44,19 +44,19 @@ public abstract class SyncCell {
         return segment.locator();
     }
 
-    public long getVolatile(int at) {
+    long getVolatile(int at) {
         return Words.getVolatile(buffer, at);
     }
 
-    public boolean cas(int at, long expected, long value) {
+    boolean cas(int at, long expected, long value) {
         return Words.cas(buffer, at, expected, value);
     }
 
-    public long getAndAdd(int at, long delta) {
+    long getAndAdd(int at, long delta) {
         return Words.getAndAdd(buffer, at, delta);
     }
 
-    public void setVolatile(int at, long value) {
+    void setVolatile(int at, long value) {
         Words.setVolatile(buffer, at, value);
     }
 

@@ -31,7 +31,7 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
  *  4096  SEGMENT_LENGTH = ARRAY_DATA_OFFSET: a shared array's elements
  * </pre>
  */
-public final class SyncLayout {
+final class SyncLayout {
     public static final int SEGMENT_LENGTH = 32 * CacheLine.LENGTH;
     public static final int TYPE_OFFSET = SegmentHeader.LENGTH;
     /** Where a primitive's words start. */
@@ -39,14 +39,14 @@ public final class SyncLayout {
     /** Where the lock of a shared value or array starts. */
     public static final int VALUE_LOCK_OFFSET = 8 * CacheLine.LENGTH;
 
-    public static final int TYPE_LOCK = 1;
-    public static final int TYPE_REENTRANT_LOCK = 2;
-    public static final int TYPE_CONDITION = 3;
-    public static final int TYPE_SEMAPHORE = 4;
-    public static final int TYPE_EVENT = 5;
-    public static final int TYPE_VALUE = 6;
-    public static final int TYPE_BARRIER = 7;
-    public static final int TYPE_ARRAY = 8;
+    static final int TYPE_LOCK = 1;
+    static final int TYPE_REENTRANT_LOCK = 2;
+    static final int TYPE_CONDITION = 3;
+    static final int TYPE_SEMAPHORE = 4;
+    static final int TYPE_EVENT = 5;
+    static final int TYPE_VALUE = 6;
+    static final int TYPE_BARRIER = 7;
+    static final int TYPE_ARRAY = 8;
 
     // A lock, from its base (MAIN_OFFSET or VALUE_LOCK_OFFSET).
     /** The holder's ProcessToken, 0 when free (the holding thread and its hold count live in its JVM). */
@@ -61,7 +61,7 @@ public final class SyncLayout {
     public static final int COND_WAITERS_OFFSET = CacheLine.LENGTH;
     public static final int COND_SLOTS_OFFSET = VALUE_LOCK_OFFSET;
     public static final int COND_SLOT_LENGTH = 3 * Long.BYTES;
-    public static final int COND_SLOT_COUNT = 64;
+    static final int COND_SLOT_COUNT = 64;
 
     // A semaphore, from MAIN_OFFSET.
     public static final int SEM_PERMITS_OFFSET = 0;
