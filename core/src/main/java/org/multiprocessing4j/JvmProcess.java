@@ -2,13 +2,17 @@ package org.multiprocessing4j;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.multiprocessing4j.internal.access.JvmProcessAccess;
 import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.launch.ChildClassPath;
 import org.multiprocessing4j.internal.launch.ChildCommand;
 import org.multiprocessing4j.internal.platform.ExitStatus;
 import org.multiprocessing4j.internal.runtime.ProcessControl;
@@ -28,9 +32,17 @@ import org.multiprocessing4j.internal.shm.Transit;
  *
  * <p>Give it a target ({@link SerializableRunnable}) or subclass it and override {@link #run()}.
  * {@link #start()} serializes this object (the target with what it captured, or the subclass
- * with its fields), starts a child JVM with this JVM's {@code java}, class path, module path and
+ * with its fields), starts a child JVM with this JVM's {@code java}, module path and
  * code-shaping options, and runs {@code run()} there. The child's standard output and error are
  * this JVM's; its standard input is empty.
+ *
+ * <p>The child's class path comes from where the classes it needs were loaded: the JDK's class
+ * path, each {@link java.net.URLClassLoader} over jar files and directories between it and
+ * them (so {@code mvn exec:java}, plugin systems and application servers work), the code
+ * source of a class loaded some other way. Under a Spring Boot executable jar
+ * ({@code java -jar app.jar}) the child starts through Boot's own launcher with the same jar.
+ * A class that no class path can reproduce (one defined from bytes, say) makes {@code start()}
+ * fail at once, naming it.
  *
  * <h2>Life cycle</h2>
  * A process is <em>initial</em> until {@code start()}, then <em>started</em> until its JVM ends,
@@ -91,6 +103,11 @@ public class JvmProcess implements Serializable {
             public void adoptAsCurrent(JvmProcess process, ProcessControl control) {
                 process.control = control;
             }
+
+            @Override
+            public void findClassesOf(JvmProcess process, Collection<ClassLoader> loaders) {
+                process.classLoaders = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(loaders));
+            }
         });
     }
 
@@ -109,6 +126,8 @@ public class JvmProcess implements Serializable {
     /** Null while initial; then the strategy that controls the real process. */
     private transient volatile ProcessControl control;
     private transient volatile boolean closed;
+    /** Loaders whose classes the child must find besides those this object's bytes name. */
+    private transient volatile List<ClassLoader> classLoaders = List.of();
 
     /**
      * For subclasses that override {@link #run()}. The name is {@code SimpleClassName-N}, where
@@ -192,7 +211,11 @@ public class JvmProcess implements Serializable {
      * @throws ProcessSerializationException if the target, something it captures, or a field
      *         of a subclass is not serializable; the message names the class and where it was
      *         found, and no child is started
-     * @throws ProcessStartException if the operating system could not start a JVM
+     * @throws ProcessStartException if the operating system could not start a JVM, or if a class
+     *         the child needs (the target's, a subclass's, one of a captured value) comes from a
+     *         class loader whose classes no child JVM could find (neither a class path, a
+     *         {@code URLClassLoader} over files nor a Spring Boot jar); the message names the
+     *         class, and no child is started
      */
     public void start() {
         synchronized (this) {
@@ -206,8 +229,18 @@ public class JvmProcess implements Serializable {
             // claims them; whatever it has not claimed is freed when it ends or fails to start.
             Transit transit = Transit.begin();
             byte[] payload;
+            ChildClassPath classPath;
             try {
-                payload = Codec.defaultCodec().encode(this, "process '" + name + "'");
+                Set<Class<?>> classes = new HashSet<>();
+                payload = Codec.defaultCodec().encode(this, "process '" + name + "'", classes);
+                classPath = ChildClassPath.ofClasses(classes, classLoaders);
+                Class<?> missing = classPath.firstMissing(classes);
+                if (missing != null) {
+                    throw new ProcessStartException("cannot start process '" + name + "': "
+                            + ChildClassPath.describe(missing) + " could not be loaded in a child JVM, which"
+                            + " finds classes only on a class path: the JDK's, a URLClassLoader's over jar files"
+                            + " and directories, or a Spring Boot executable jar's; load it from one of those", null);
+                }
             } catch (RuntimeException | Error e) {
                 transit.release();
                 throw e;
@@ -215,8 +248,8 @@ public class JvmProcess implements Serializable {
                 transit.stop();
             }
             try {
-                control = ProcessRegistry.launch(this, name, identity, daemon, jvmOptions, startMethod, payload,
-                        transit::release);
+                control = ProcessRegistry.launch(this, name, identity, daemon, jvmOptions, startMethod,
+                        classPath, payload, transit::release);
             } catch (RuntimeException | Error e) {
                 transit.release();
                 throw e;

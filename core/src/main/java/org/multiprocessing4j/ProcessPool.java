@@ -4,10 +4,12 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.access.PoolAccess;
 import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.launch.ChildClassPath;
 import org.multiprocessing4j.internal.pool.Job;
 import org.multiprocessing4j.internal.pool.PoolEngine;
 import org.multiprocessing4j.internal.pool.PoolState;
@@ -109,8 +112,14 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
     private final PoolEngine engine;
     private final int processes;
     private final Duration taskTimeout;
+    /** Where the workers find classes: that of the code that made the pool, and its thread's. */
+    private final ChildClassPath classPath;
 
     private ProcessPool(Builder b) {
+        List<ClassLoader> loaders = new ArrayList<>(2);
+        loaders.add(Thread.currentThread().getContextClassLoader());
+        loaders.add(callerClass().getClassLoader());
+        this.classPath = ChildClassPath.of(loaders);
         PoolEngine.Config c = new PoolEngine.Config();
         c.processes = b.processes;
         c.initializer = b.initializer;
@@ -118,6 +127,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         c.jvmOptions = b.jvmOptions;
         c.taskTimeout = b.taskTimeout;
         c.context = b.context;
+        c.classLoaders = loaders;
         this.processes = b.processes;
         this.taskTimeout = b.taskTimeout;
         this.engine = new PoolEngine(c);
@@ -611,13 +621,32 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         return job;
     }
 
-    private static byte[] encode(Object code, String what) {
+    private byte[] encode(Object code, String what) {
         if (!(code instanceof Serializable)) {
             throw new ProcessSerializationException("cannot send " + what + " to a worker process: "
                     + code.getClass().getName() + " is not serializable (for a lambda, use SerializableCallable,"
                     + " SerializableFunction or SerializableRunnable as its type)", null);
         }
-        return Codec.defaultCodec().encode(code, what);
+        Set<Class<?>> classes = new HashSet<>();
+        byte[] bytes = Codec.defaultCodec().encode(code, what, classes);
+        Class<?> missing = classPath.firstMissing(classes);
+        if (missing != null) {
+            throw new ProcessSerializationException("cannot send " + what + " to a worker process: "
+                    + ChildClassPath.describe(missing) + " is not on the workers' class path, which holds the"
+                    + " classes of the code that created the pool and of that thread's context class loader:"
+                    + " create the pool from code loaded by that class's loader, or with it as the creating"
+                    + " thread's context class loader", null);
+        }
+        return bytes;
+    }
+
+    /** The first class on the stack outside the library: the code that is making the pool. */
+    private static Class<?> callerClass() {
+        java.security.ProtectionDomain library = ProcessPool.class.getProtectionDomain();
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                .map(StackWalker.StackFrame::getDeclaringClass)
+                .filter(c -> c.getProtectionDomain() != library)
+                .findFirst().orElse(ProcessPool.class));
     }
 
     private static String nameOf(Object code) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
+import org.multiprocessing4j.testing.DetachedClasses;
 import org.multiprocessing4j.testing.Files2;
 import org.multiprocessing4j.testing.NoLeftovers;
 
@@ -28,6 +29,14 @@ abstract class JvmProcessMisuseContract extends StartMethodSuite {
             assertTrue(t.getMessage() != null && t.getMessage().contains(f),
                     "message should mention '" + f + "': " + t.getMessage());
         }
+    }
+
+    @Test
+    void aTargetWhoseClassNoChildCouldFindIsRefusedBeforeAnyChildStarts() {
+        JvmProcess p = new JvmProcess("detached", (SerializableRunnable) DetachedClasses.fromBytes());
+        assertMessage(ProcessStartException.class, p::start, "cannot start process 'detached'",
+                "class " + DetachedClasses.Task.class.getName() + " (loaded by ", "class path");
+        assertMessage(IllegalStateException.class, p::pid, "not been started");
     }
 
     @Test

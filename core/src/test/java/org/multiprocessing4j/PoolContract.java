@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,8 +29,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.multiprocessing4j.testing.Await;
 import org.multiprocessing4j.testing.Channels;
+import org.multiprocessing4j.testing.DetachedClasses;
 import org.multiprocessing4j.testing.Files2;
 import org.multiprocessing4j.testing.NoLeftovers;
 
@@ -233,6 +237,43 @@ abstract class PoolContract extends StartMethodSuite {
                     () -> pool.submit(plain));
             assertTrue(plainRefused.getMessage().contains("not serializable"), plainRefused.getMessage());
             assertThrows(ProcessSerializationException.class, () -> pool.map(x -> notSerializable, range(2)));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTaskWhoseClassTheWorkersCannotFindIsRefusedAtSubmission(@TempDir Path dir) throws Exception {
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            SerializableCallable<String> detached = (SerializableCallable<String>) DetachedClasses.fromBytes();
+            ProcessSerializationException e = assertThrows(ProcessSerializationException.class,
+                    () -> pool.apply(detached));
+            assertTrue(e.getMessage().contains(DetachedClasses.Task.class.getName())
+                    && e.getMessage().contains("workers' class path"), e.getMessage());
+            try (URLClassLoader plugin = DetachedClasses.urlLoader(dir)) {
+                SerializableCallable<String> fromPlugin = (SerializableCallable<String>) DetachedClasses.newTask(plugin);
+                assertThrows(ProcessSerializationException.class, () -> pool.apply(fromPlugin),
+                        "the pool was made before the plugin's class loader was in sight");
+            }
+            assertEquals(1, pool.apply(() -> 1));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void workersFindTheClassesOfTheContextClassLoaderThatMadeThePool(@TempDir Path dir) throws Exception {
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        try (URLClassLoader plugin = DetachedClasses.urlLoader(dir)) {
+            thread.setContextClassLoader(plugin);
+            ProcessPool pool;
+            try {
+                pool = ProcessPool.create(1);
+            } finally {
+                thread.setContextClassLoader(before);
+            }
+            try (pool) {
+                assertEquals("task", pool.apply((SerializableCallable<String>) DetachedClasses.newTask(plugin)));
+            }
         }
     }
 

@@ -105,21 +105,36 @@ final class ExampleRunner {
      * {@code timeout}, and checks it left nothing behind.
      */
     static Result run(Class<?> mainClass, Duration timeout, StartMethod method) {
-        String example = mainClass.getSimpleName() + " (" + method + ")";
+        return run(mainClass.getSimpleName() + " (" + method + ")", timeout, jvmOptions -> {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            command.add("-Dmultiprocessing4j.startMethod=" + method);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+            return new ProcessBuilder(command);
+        });
+    }
+
+    /** How a run is launched: a command that starts a JVM with the given options. */
+    interface Launch {
+        ProcessBuilder command(List<String> jvmOptions) throws IOException;
+    }
+
+    /**
+     * Runs what {@code launch} makes of the run's JVM options (its tag and runtime directory),
+     * waiting at most {@code timeout}, and checks it left nothing behind.
+     */
+    static Result run(String example, Duration timeout, Launch launch) {
         String tag = UUID.randomUUID().toString();
         Path base = createTempDirectory();
         try {
             Path runtime = Files.createDirectory(base.resolve("runtime"));
             Path out = base.resolve("stdout.txt");
             Path err = base.resolve("stderr.txt");
-            List<String> command = List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            ProcessBuilder builder = launch.command(List.of(
                     "-Dmultiprocessing4j.tmpdir=" + runtime,
-                    "-Dmp4j.test.tag=" + tag,
-                    "-Dmultiprocessing4j.startMethod=" + method,
-                    "-cp", System.getProperty("java.class.path"),
-                    mainClass.getName());
-            Process process = new ProcessBuilder(command)
+                    "-Dmp4j.test.tag=" + tag));
+            Process process = builder
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();

@@ -13,4 +13,10 @@ public interface JvmProcessAccess {
 
     /** Makes a process object that was just received from the parent stand for this JVM. */
     void adoptAsCurrent(JvmProcess process, ProcessControl control);
+
+    /**
+     * Makes the child of {@code process} find the classes of {@code loaders} too, besides those
+     * its own bytes name: a pool's workers must find the classes of tasks not yet submitted.
+     */
+    void findClassesOf(JvmProcess process, java.util.Collection<ClassLoader> loaders);
 }

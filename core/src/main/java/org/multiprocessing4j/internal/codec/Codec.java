@@ -14,6 +14,12 @@ public interface Codec {
     byte[] encode(Object value, String what);
 
     /**
+     * Encodes {@code value} as {@link #encode(Object, String)} does, and adds to {@code classes}
+     * every class whose name the bytes carry: those the receiving JVM must be able to load.
+     */
+    byte[] encode(Object value, String what, java.util.Collection<Class<?>> classes);
+
+    /**
      * Decodes bytes made by {@link #encode} in a JVM of the same program.
      *
      * @throws java.io.IOException if the bytes are corrupt

@@ -8,7 +8,10 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.OutputStream;
 import java.lang.invoke.SerializedLambda;
+import java.util.Collection;
 import org.multiprocessing4j.ProcessSerializationException;
 
 /**
@@ -42,8 +45,14 @@ final class JavaSerializationCodec implements Codec {
 
     @Override
     public byte[] encode(Object value, String what) {
+        return encode(value, what, null);
+    }
+
+    @Override
+    public byte[] encode(Object value, String what, Collection<Class<?>> classes) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        try (ObjectOutputStream out = classes == null ? new ObjectOutputStream(bytes)
+                : new ClassRecordingOutputStream(bytes, classes)) {
             out.writeObject(value);
         } catch (NotSerializableException | InvalidClassException e) {
             throw new ProcessSerializationException(
@@ -60,11 +69,63 @@ final class JavaSerializationCodec implements Codec {
         return bytes.toByteArray();
     }
 
+    /** Notes each class as its descriptor is written: once per class and stream. */
+    private static final class ClassRecordingOutputStream extends ObjectOutputStream {
+        private final Collection<Class<?>> classes;
+
+        ClassRecordingOutputStream(OutputStream out, Collection<Class<?>> classes) throws IOException {
+            super(out);
+            this.classes = classes;
+        }
+
+        @Override
+        protected void annotateClass(Class<?> c) {
+            classes.add(c);
+        }
+
+        @Override
+        protected void annotateProxyClass(Class<?> c) {
+            classes.add(c);
+            for (Class<?> i : c.getInterfaces()) {
+                classes.add(i);
+            }
+        }
+    }
+
     @Override
     public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+        try (ObjectInputStream in = new LoaderAwareInputStream(new ByteArrayInputStream(bytes))) {
             in.setObjectInputFilter(FILTER);
             return in.readObject();
+        }
+    }
+
+    /**
+     * Resolves classes as the JDK does (the loader of the nearest user class on the stack, which
+     * is the library's), then through the thread's context class loader: an application whose
+     * classes come from a loader below the library's (a plugin system, an application server)
+     * gets its own classes back from a child.
+     */
+    private static final class LoaderAwareInputStream extends ObjectInputStream {
+        LoaderAwareInputStream(ByteArrayInputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            try {
+                return super.resolveClass(desc);
+            } catch (ClassNotFoundException e) {
+                ClassLoader context = Thread.currentThread().getContextClassLoader();
+                if (context == null) {
+                    throw e;
+                }
+                try {
+                    return Class.forName(desc.getName(), false, context);
+                } catch (ClassNotFoundException again) {
+                    throw e;
+                }
+            }
         }
     }
 }

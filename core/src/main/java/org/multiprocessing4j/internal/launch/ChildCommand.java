@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The command line of a child JVM: this JVM's {@code java}, the JVM options that shape how code
  * runs ({@code -D…}, {@code --add-opens}, {@code -ea}, heap sizes…), the user's options for this
- * process, this JVM's class path and module path, and the child bootstrap.
+ * process, the class path where the process's classes come from ({@link ChildClassPath}), this
+ * JVM's module path, and the child bootstrap.
  *
  * <p>Left out: debugger and agent options (a second JVM cannot listen on the same debug port),
  * JMX and flight-recorder options (same clash), and class-data archive options (a start-up
@@ -39,13 +40,18 @@ public final class ChildCommand {
     public static final String TRAIN = ClassDataArchive.TRAIN;
 
     /**
-     * The whole command for a child with the user's {@code extraJvmOptions}; {@code warm} for
-     * a JVM booted ahead of need.
+     * The whole command for a child with the user's {@code extraJvmOptions} that finds its
+     * classes on {@code classPath}; {@code warm} for a JVM booted ahead of need.
      */
-    public static List<String> build(List<String> extraJvmOptions, boolean warm) {
+    public static List<String> build(ChildClassPath classPath, List<String> extraJvmOptions, boolean warm) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(inheritedOptions());
+        for (String option : inheritedOptions()) {
+            // A parent started by Boot's PropertiesLauncher names its own main class this way.
+            if (!(classPath.isSpringBoot() && option.startsWith("-Dloader.main="))) {
+                cmd.add(option);
+            }
+        }
         cmd.addAll(libraryProperties(inheritedOptions()));
         if (!mentions(inheritedOptions(), "PerfData") && !mentions(inheritedOptions(), "PerfDisableSharedMem")
                 && !mentions(extraJvmOptions, "PerfData") && !mentions(extraJvmOptions, "PerfDisableSharedMem")) {
@@ -53,36 +59,27 @@ public final class ChildCommand {
             // a JVM that finds a stale one locked prints a warning on the child's standard output.
             cmd.add("-XX:+PerfDisableSharedMem");
         }
-        ClassDataArchive.Use archive = ClassDataArchive.forChild();
+        // The archive was made with the library's jar as the whole class path; a JVM can use it
+        // only if its own class path starts the same way (never so under Boot's launcher).
+        ClassDataArchive.Use archive = classPath.isSpringBoot() ? null : ClassDataArchive.forChild();
         if (archive != null) {
             cmd.addAll(archive.options);
         }
         cmd.addAll(extraJvmOptions);
         String modulePath = System.getProperty("jdk.module.path");
-        Module bootstrapModule = ChildCommand.class.getModule();
         if (modulePath != null && !modulePath.isEmpty()) {
             cmd.add("--module-path");
             cmd.add(modulePath);
             cmd.add("--add-modules");
             cmd.add("ALL-MODULE-PATH");
         }
-        String classPath = System.getProperty("java.class.path");
-        if (archive != null) {
-            // The archive was made with the library's jar as the whole class path; a JVM can use
-            // it only if its own class path starts the same way.
-            classPath = classPath == null || classPath.isEmpty()
-                    ? archive.classPathPrefix : archive.classPathPrefix + java.io.File.pathSeparator + classPath;
-        }
-        if (classPath != null && !classPath.isEmpty()) {
-            cmd.add("-cp");
-            cmd.add(classPath);
-        }
+        Module bootstrapModule = ChildCommand.class.getModule();
+        List<String> tail = classPath.commandTail(archive == null ? null : archive.classPathPrefix,
+                bootstrapModule.isNamed() ? bootstrapModule.getName() + "/" + BOOTSTRAP : BOOTSTRAP);
         if (bootstrapModule.isNamed()) {
-            cmd.add("-m");
-            cmd.add(bootstrapModule.getName() + "/" + BOOTSTRAP);
-        } else {
-            cmd.add(BOOTSTRAP);
+            tail.add(tail.size() - 1, "-m");
         }
+        cmd.addAll(tail);
         if (warm) {
             cmd.add(WARM);
         }

@@ -21,6 +21,12 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  * one at a time (on a small machine, parallel boots only slow each other and the user's work).
  * A process with JVM options of its own boots a JVM as SPAWN does.
  *
+ * <p>Idle JVMs are booted with one class path: that of the last process started (at first,
+ * that of the thread that chose the start method). A process whose classes need another class
+ * path retires them and boots a cold JVM; the JVMs booted after it have its class path. An
+ * application has one class path almost always, so this costs nothing in practice and keeps
+ * one set of idle JVMs, not one per class path.
+ *
  * <p>Thread-safety: all state is guarded by {@code lock}.
  */
 public final class ForkServerLauncher implements Launcher {
@@ -33,6 +39,7 @@ public final class ForkServerLauncher implements Launcher {
 
     private final Object lock = new Object();
     private final ArrayDeque<Process> idle = new ArrayDeque<>();
+    private ChildClassPath classPath; // what idle JVMs are booted with
     private final int maxIdle;
     private int wanted;
     private boolean busy;
@@ -54,14 +61,20 @@ public final class ForkServerLauncher implements Launcher {
     }
 
     @Override
-    public Process start(List<String> extraJvmOptions) throws IOException {
+    public Process start(ChildClassPath path, List<String> extraJvmOptions) throws IOException {
         if (!extraJvmOptions.isEmpty()) {
-            return SpawnLauncher.INSTANCE.start(extraJvmOptions);
+            return SpawnLauncher.INSTANCE.start(path, extraJvmOptions);
         }
         Process warm = null;
+        List<Process> unfit = List.of();
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("the forkserver is shut down: this JVM is exiting");
+            }
+            if (!path.equals(classPath)) {
+                classPath = path;
+                unfit = new ArrayList<>(idle);
+                idle.clear();
             }
             while (warm == null && !idle.isEmpty()) {
                 Process p = idle.poll();
@@ -76,7 +89,10 @@ public final class ForkServerLauncher implements Launcher {
             startBooter();
             lock.notifyAll();
         }
-        return warm != null ? warm : SpawnLauncher.INSTANCE.start(List.of());
+        if (!unfit.isEmpty()) {
+            retire(unfit);
+        }
+        return warm != null ? warm : SpawnLauncher.INSTANCE.start(path, List.of());
     }
 
     /** The pids of the idle JVMs, for tests and benchmarks. */
@@ -90,9 +106,15 @@ public final class ForkServerLauncher implements Launcher {
         }
     }
 
-    /** Warms up in the background, so that the first FORKSERVER start finds a JVM ready. */
-    public void prestart() {
+    /**
+     * Warms up in the background, so that the first FORKSERVER start finds a JVM ready; with
+     * {@code path} unless a process has been started already.
+     */
+    public void prestart(ChildClassPath path) {
         synchronized (lock) {
+            if (classPath == null) {
+                classPath = path;
+            }
             if (!closed) {
                 wanted = Math.min(maxIdle, Math.max(1, wanted));
                 startBooter();
@@ -112,6 +134,7 @@ public final class ForkServerLauncher implements Launcher {
     private void bootLoop() {
         while (true) {
             List<Process> surplus = new ArrayList<>();
+            ChildClassPath bootedWith;
             synchronized (lock) {
                 while (!closed && idle.size() >= wanted && surplus.isEmpty()) {
                     long quietNanos = System.nanoTime() - lastMissNanos;
@@ -135,11 +158,12 @@ public final class ForkServerLauncher implements Launcher {
                     return;
                 }
                 busy = true; // retireIdle waits while this thread boots or retires JVMs
+                bootedWith = classPath;
             }
             Process booted = null;
             if (surplus.isEmpty()) {
                 try {
-                    booted = SpawnLauncher.INSTANCE.startWarm();
+                    booted = SpawnLauncher.INSTANCE.startWarm(bootedWith);
                 } catch (IOException | RuntimeException e) {
                     LibraryLog.debug("could not boot an idle JVM for the forkserver: " + e);
                 }
@@ -150,7 +174,7 @@ public final class ForkServerLauncher implements Launcher {
             synchronized (lock) {
                 busy = false;
                 lock.notifyAll();
-                keep = booted != null && !closed;
+                keep = booted != null && !closed && bootedWith.equals(classPath);
                 if (keep) {
                     idle.add(booted);
                 } else if (booted == null && surplus.isEmpty()) {

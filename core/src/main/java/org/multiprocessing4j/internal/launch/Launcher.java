@@ -9,8 +9,9 @@ import java.util.List;
  */
 public interface Launcher {
     /**
+     * @param classPath where the JVM finds the process's classes
      * @param extraJvmOptions options the user set for this process, after the inherited ones
      * @throws IOException if the operating system could not start the JVM
      */
-    Process start(List<String> extraJvmOptions) throws IOException;
+    Process start(ChildClassPath classPath, List<String> extraJvmOptions) throws IOException;
 }

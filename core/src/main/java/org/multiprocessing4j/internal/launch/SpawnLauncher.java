@@ -16,13 +16,13 @@ public final class SpawnLauncher implements Launcher {
     }
 
     @Override
-    public Process start(List<String> extraJvmOptions) throws IOException {
-        return launch(ChildCommand.build(extraJvmOptions, false));
+    public Process start(ChildClassPath classPath, List<String> extraJvmOptions) throws IOException {
+        return launch(ChildCommand.build(classPath, extraJvmOptions, false));
     }
 
     /** A JVM for the forkserver: it boots the library before it waits for its handshake. */
-    Process startWarm() throws IOException {
-        return launch(ChildCommand.build(List.of(), true));
+    Process startWarm(ChildClassPath classPath) throws IOException {
+        return launch(ChildCommand.build(classPath, List.of(), true));
     }
 
     private static Process launch(List<String> command) throws IOException {

@@ -66,6 +66,8 @@ public final class PoolEngine {
         public List<String> jvmOptions = List.of();
         public Duration taskTimeout;
         public ProcessContext context;
+        /** Loaders whose classes the workers must find: those tasks will come from. */
+        public List<ClassLoader> classLoaders = List.of();
     }
 
     final Config config;
@@ -164,6 +166,7 @@ public final class PoolEngine {
                 config.maxTasksPerChild);
         JvmProcess p = config.context.process("PoolWorker-" + poolNumber + "." + id, target);
         p.setDaemon(true);
+        SharedSecrets.getJvmProcessAccess().findClassesOf(p, config.classLoaders);
         if (!config.jvmOptions.isEmpty()) {
             p.setJvmOptions(config.jvmOptions);
         }

@@ -15,6 +15,7 @@ import java.util.concurrent.locks.Lock;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessStartException;
 import org.multiprocessing4j.StartMethod;
+import org.multiprocessing4j.internal.launch.ChildClassPath;
 import org.multiprocessing4j.internal.launch.ForkServerLauncher;
 import org.multiprocessing4j.internal.launch.Handshake;
 import org.multiprocessing4j.internal.launch.Launcher;
@@ -92,7 +93,7 @@ public final class ProcessRegistry {
      */
     public static ProcessControl launch(JvmProcess process, String name, int[] processIdentity,
                                         boolean daemon, List<String> jvmOptions, StartMethod method,
-                                        byte[] payload, Runnable afterEnd) {
+                                        ChildClassPath classPath, byte[] payload, Runnable afterEnd) {
         StartMethod defaultMethod = StartMethodSetting.get(true);
         boolean forkServer = (method != null ? method : defaultMethod) == StartMethod.FORKSERVER;
         Launcher launcher = forkServer ? ForkServerLauncher.INSTANCE : SpawnLauncher.INSTANCE;
@@ -110,7 +111,7 @@ public final class ProcessRegistry {
                     defaultMethod.name(), payload);
             Process jvm;
             try {
-                jvm = launcher.start(jvmOptions);
+                jvm = launcher.start(classPath, jvmOptions);
             } catch (IOException | IllegalStateException e) {
                 throw new ProcessStartException("cannot start a JVM for process '" + name + "': "
                         + e.getMessage(), e);

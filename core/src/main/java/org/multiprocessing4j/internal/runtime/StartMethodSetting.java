@@ -1,6 +1,8 @@
 package org.multiprocessing4j.internal.runtime;
 
 import org.multiprocessing4j.StartMethod;
+import java.util.Collections;
+import org.multiprocessing4j.internal.launch.ChildClassPath;
 import org.multiprocessing4j.internal.launch.ForkServerLauncher;
 
 /**
@@ -64,7 +66,8 @@ public final class StartMethodSetting {
     public static void prepare(StartMethod m) {
         if (m == StartMethod.FORKSERVER && JvmShutdown.acceptsChildren() && !CurrentProcess.isDaemon()) {
             JvmShutdown.noteForkServerUsed();
-            ForkServerLauncher.INSTANCE.prestart();
+            ForkServerLauncher.INSTANCE.prestart(
+                    ChildClassPath.of(Collections.singleton(Thread.currentThread().getContextClassLoader())));
         }
     }
 }

@@ -30,10 +30,11 @@ class ChildCommandTest {
 
     @Test
     void commandEndsWithTheBootstrapAndCarriesTheClassPath() {
-        List<String> cmd = ChildCommand.build(List.of("-Dextra=1"), false);
+        List<String> cmd = ChildCommand.build(ChildClassPath.ofApplicationLoader(), List.of("-Dextra=1"), false);
         assertTrue(cmd.get(0).endsWith("/bin/java"), cmd.get(0));
         assertEquals(ChildCommand.BOOTSTRAP, cmd.get(cmd.size() - 1));
-        assertEquals(System.getProperty("java.class.path"), cmd.get(cmd.indexOf("-cp") + 1));
+        assertEquals(String.join(java.io.File.pathSeparator, ChildClassPath.ofApplicationLoader().entries()),
+                cmd.get(cmd.indexOf("-cp") + 1));
         assertTrue(cmd.indexOf("-Dextra=1") < cmd.indexOf("-cp"));
     }
 
