@@ -105,7 +105,16 @@ final class ExampleRunner {
      * {@code timeout}, and checks it left nothing behind.
      */
     static Result run(Class<?> mainClass, Duration timeout, StartMethod method) {
-        String example = mainClass.getSimpleName() + " (" + method + ")";
+        return run(mainClass.getSimpleName() + " (" + method + ")", mainClass.getName(),
+                System.getProperty("java.class.path"), timeout, method);
+    }
+
+    /**
+     * Runs the class named {@code mainClass} on {@code classPath} with {@code method} as its
+     * default start method, waiting at most {@code timeout}, and checks it left nothing behind;
+     * {@code example} names the run in failure messages.
+     */
+    static Result run(String example, String mainClass, String classPath, Duration timeout, StartMethod method) {
         String tag = UUID.randomUUID().toString();
         Path base = createTempDirectory();
         try {
@@ -117,8 +126,8 @@ final class ExampleRunner {
                     "-Dmultiprocessing4j.tmpdir=" + runtime,
                     "-Dmp4j.test.tag=" + tag,
                     "-Dmultiprocessing4j.startMethod=" + method,
-                    "-cp", System.getProperty("java.class.path"),
-                    mainClass.getName());
+                    "-cp", classPath,
+                    mainClass);
             Process process = new ProcessBuilder(command)
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
