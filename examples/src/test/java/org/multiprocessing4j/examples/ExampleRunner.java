@@ -105,12 +105,22 @@ final class ExampleRunner {
      * {@code timeout}, and checks it left nothing behind.
      */
     static Result run(Class<?> mainClass, Duration timeout, StartMethod method) {
-        return run(mainClass.getSimpleName() + " (" + method + ")", timeout, jvmOptions -> {
+        return run(mainClass.getSimpleName() + " (" + method + ")", mainClass.getName(),
+                System.getProperty("java.class.path"), timeout, method);
+    }
+
+    /**
+     * Runs the class named {@code mainClass} on {@code classPath} with {@code method} as its
+     * default start method, waiting at most {@code timeout}, and checks it left nothing behind;
+     * {@code example} names the run in failure messages.
+     */
+    static Result run(String example, String mainClass, String classPath, Duration timeout, StartMethod method) {
+        return run(example, timeout, jvmOptions -> {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
             command.add("-Dmultiprocessing4j.startMethod=" + method);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+            command.addAll(List.of("-cp", classPath, mainClass));
             return new ProcessBuilder(command);
         });
     }
