@@ -13,7 +13,8 @@ import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.shm.Guard;
 
 /**
- * One end of a {@link ProcessPipe}, as Python's {@code multiprocessing.connection.Connection}.
+ * One end of a {@link ProcessPipe}, as Python's {@code multiprocessing.connection.Connection}:
+ * a {@link Connection} in shared memory.
  *
  * <p>{@link #send} and {@link #recv} carry objects ({@code Integer}, {@code Long},
  * {@code Double}, {@code Boolean}, {@code String}, {@code byte[]} and null take a fast path;
@@ -44,7 +45,7 @@ import org.multiprocessing4j.internal.shm.Guard;
  * the receiver reads that position with an acquire load. {@code poll} gives no guarantee beyond
  * telling that a message is there.
  */
-public final class PipeConnection implements AutoCloseable, Serializable {
+public final class PipeConnection implements Connection, Serializable {
     private static final long serialVersionUID = 1L;
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -245,13 +246,9 @@ public final class PipeConnection implements AutoCloseable, Serializable {
      * @throws IllegalStateException if this end is closed
      * @throws UnsupportedOperationException if this end only sends
      */
+    @Override
     public boolean poll() {
-        try {
-            return poll(Duration.ZERO);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return Connection.super.poll();
     }
 
     /**
