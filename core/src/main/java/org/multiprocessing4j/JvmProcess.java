@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.multiprocessing4j.internal.access.JvmProcessAccess;
 import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
@@ -303,6 +304,21 @@ public class JvmProcess implements Serializable {
         checkOpen("isAlive");
         ProcessControl c = control;
         return c != null && c.isAlive();
+    }
+
+    /**
+     * A future that completes with this process once it has ended, as
+     * {@link java.lang.Process#onExit()} does: {@link #isAlive()} is false, and
+     * {@link #exitCode()} and {@link #exception()} hold their final values, when it completes.
+     * Each call returns a new future; completing or cancelling it does not affect the process.
+     * Actions chained without an executor run in the library thread that saw the end: keep them
+     * short, or give them an executor. Does not block.
+     *
+     * @throws IllegalStateException if the process was never started, is closed, or is the
+     *         current process
+     */
+    public CompletableFuture<JvmProcess> onExit() {
+        return startedControl("onExit").whenEnded().thenApply(ended -> this);
     }
 
     /**

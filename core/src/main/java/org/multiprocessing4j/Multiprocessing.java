@@ -1,10 +1,13 @@
 package org.multiprocessing4j;
 
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.multiprocessing4j.internal.connection.ReadyWait;
 import org.multiprocessing4j.internal.log.LibraryLog;
 import org.multiprocessing4j.internal.runtime.CurrentProcess;
 import org.multiprocessing4j.internal.runtime.JvmShutdown;
@@ -56,6 +59,27 @@ public final class Multiprocessing {
      */
     public static List<JvmProcess> activeChildren() {
         return ProcessRegistry.activeChildren();
+    }
+
+    /**
+     * Waits until at least one of {@code objects} is ready, at most {@code timeout}: Python's
+     * {@code multiprocessing.connection.wait}. A {@link Connection} is ready when a message (or
+     * its end-of-file) can be received without waiting, a {@link JvmProcess} when it has ended,
+     * a {@link ProcessQueue} when it holds an item. Waits in the calling thread, without a thread
+     * per object: a process's end is seen at once, a connection's or queue's data within about a
+     * millisecond. Objects may be of all three kinds at once.
+     *
+     * @param objects what to wait for; not changed
+     * @param timeout how long to wait at most; zero or negative checks once
+     * @return the ready ones, in the order of {@code objects}; empty if none was ready in time
+     * @throws NullPointerException if {@code objects}, one of them, or {@code timeout} is null
+     * @throws IllegalArgumentException if an object is of another kind (the message names it)
+     * @throws IllegalStateException if a process was never started or a connection is closed
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static <T> List<T> awaitReady(Collection<T> objects, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(objects, "objects");
+        return ReadyWait.await(objects, ProcessQueue.nanos(timeout));
     }
 
     /**

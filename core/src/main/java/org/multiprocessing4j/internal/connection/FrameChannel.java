@@ -150,6 +150,7 @@ public final class FrameChannel implements AutoCloseable {
      *         connection is closed
      */
     public Frame receive(long nanos, int maxLength) throws IOException, InterruptedException, TooLong {
+        nanos = nanos > Long.MAX_VALUE / 4 ? -1 : nanos; // a deadline that far would overflow
         long deadline = System.nanoTime() + nanos;
         readLock.lockInterruptibly();
         try {
@@ -174,6 +175,7 @@ public final class FrameChannel implements AutoCloseable {
 
     /** Whether a whole frame (or the end of the stream) is here, waiting at most {@code nanos}. */
     public boolean poll(long nanos) throws IOException, InterruptedException {
+        nanos = nanos > Long.MAX_VALUE / 4 ? -1 : nanos; // a deadline that far would overflow
         long deadline = System.nanoTime() + nanos;
         readLock.lockInterruptibly();
         try {

@@ -26,6 +26,11 @@ final class CurrentProcessControl implements ProcessControl {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Void> whenEnded() {
+        throw new IllegalStateException("a process cannot wait for its own end: onExit() is for child processes");
+    }
+
+    @Override
     public void terminate() {
         throw new IllegalStateException("the current process cannot terminate itself this way; call System.exit");
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -32,6 +33,7 @@ final class LaunchedChild implements ProcessControl {
     private final Path report;
     private final Consumer<LaunchedChild> onEnd;
     private final CountDownLatch ended = new CountDownLatch(1);
+    private final CompletableFuture<Void> whenEnded = new CompletableFuture<>();
     private volatile int exitCode;
     private volatile Throwable exception;
     /** The last signal this JVM sent the child, 0 if none. */
@@ -120,6 +122,7 @@ final class LaunchedChild implements ProcessControl {
                 onEnd.accept(this);
             } finally {
                 ended.countDown();
+                whenEnded.complete(null); // after the latch: a callback sees isAlive() false
             }
         }
     }
@@ -127,6 +130,11 @@ final class LaunchedChild implements ProcessControl {
     @Override
     public long pid() {
         return jvm.pid();
+    }
+
+    @Override
+    public CompletableFuture<Void> whenEnded() {
+        return whenEnded;
     }
 
     @Override

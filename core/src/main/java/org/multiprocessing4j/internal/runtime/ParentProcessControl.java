@@ -2,6 +2,7 @@ package org.multiprocessing4j.internal.runtime;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 final class ParentProcessControl implements ProcessControl {
     private final long pid;
     private final CountDownLatch gone = new CountDownLatch(1);
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     ParentProcessControl(long pid) {
         this.pid = pid;
@@ -20,6 +22,12 @@ final class ParentProcessControl implements ProcessControl {
 
     void markGone() {
         gone.countDown();
+        ended.complete(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> whenEnded() {
+        return ended;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.multiprocessing4j.internal.runtime;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a {@code JvmProcess} facade delegates to once it stands for a real process: a child this
@@ -22,6 +23,14 @@ public interface ProcessControl {
      * @throws IllegalStateException if this process cannot be waited for (the current process)
      */
     boolean await(long timeoutNanos) throws InterruptedException;
+
+    /**
+     * Completes once the process has ended and {@link #isAlive()} says so, in the thread that
+     * saw the end.
+     *
+     * @throws IllegalStateException if this process cannot be waited for (the current process)
+     */
+    CompletableFuture<Void> whenEnded();
 
     /** Sends SIGTERM, if the process is still running. */
     void terminate();
