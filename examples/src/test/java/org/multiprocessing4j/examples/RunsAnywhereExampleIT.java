@@ -46,7 +46,7 @@ class RunsAnywhereExampleIT {
         // java.class.path is Maven's plexus-classworlds jar; the program and the library are
         // in the exec plugin's class loader.
         Path root = Path.of(required("mp4j.project.root"));
-        assertRan(withoutColours(ExampleRunner.run("mvn exec:java", MAVEN_TIMEOUT, jvmOptions -> {
+        assertRan(withoutMavensOwnOutput(ExampleRunner.run("mvn exec:java", MAVEN_TIMEOUT, jvmOptions -> {
             List<String> command = List.of(maven(), "-B", "-q", "-ntp", "-Dstyle.color=never",
                     "-Dmaven.repo.local=" + required("mp4j.maven.repo"), "-pl", "examples", "-am",
                     "compile", "exec:java", "-Dexec.mainClass=" + RunsAnywhereExample.class.getName());
@@ -83,11 +83,16 @@ class RunsAnywhereExampleIT {
         });
     }
 
-    /** Maven 3.8's console resets its colours even in batch mode ({@code ESC[0m}). */
-    private static ExampleRunner.Result withoutColours(ExampleRunner.Result r) {
+    /**
+     * Without what Maven itself prints: Maven 3.8's console resets its colours even in batch
+     * mode ({@code ESC[0m}), and on JDK 24+ the JDK warns about the {@code sun.misc.Unsafe} use
+     * of Maven's own Guava.
+     */
+    private static ExampleRunner.Result withoutMavensOwnOutput(ExampleRunner.Result r) {
         String colour = "\u001B\\[[0-9;]*m";
+        String guavaWarnings = "(?m)^WARNING: .*(sun\\.misc\\.Unsafe|com\\.google\\.common).*\\R";
         return new ExampleRunner.Result(r.example(), r.pid(), r.exitCode(), r.stdout().replaceAll(colour, ""),
-                r.stderr().replaceAll(colour, ""));
+                r.stderr().replaceAll(colour, "").replaceAll(guavaWarnings, ""));
     }
 
     private static void assertRan(ExampleRunner.Result result) {
