@@ -219,10 +219,13 @@ class ConnectionIT {
             private static final long serialVersionUID = 1L;
         };
         assertMessage(IllegalArgumentException.class, () -> ConnectionListener.open(odd, KEY), "InetSocketAddress");
+        SocketAddress closedAgain;
         try (ConnectionListener taken = ConnectionListener.open(LOOPBACK, KEY)) {
             assertMessage(java.io.UncheckedIOException.class,
                     () -> ConnectionListener.open(taken.address(), KEY), "cannot listen at");
+            closedAgain = taken.address();
         }
+        assertMessage(java.io.UncheckedIOException.class, () -> Connection.connect(closedAgain, KEY), "cannot connect to");
     }
 
     @Test
