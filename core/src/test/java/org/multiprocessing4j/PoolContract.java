@@ -68,7 +68,7 @@ abstract class PoolContract extends StartMethodSuite {
             pool.imapUnordered((Integer x) -> -x, items).forEachRemaining(unordered::add);
             assertEquals(items.stream().map(x -> -x).collect(Collectors.toSet()), unordered);
             assertEquals(List.of(), pool.map(x -> x, List.<Integer>of()));
-            assertEquals(null, (Object) pool.apply(() -> null), "null results travel");
+            assertEquals(null, pool.<Object>apply(() -> null), "null results travel");
         }
     }
 
