@@ -49,14 +49,11 @@ abstract class ProgramContract extends StartMethodSuite {
             Path staleSession = sessionDirectoryOf(program.pid());
             assertTrue(Files.isDirectory(staleSession), "the program made " + staleSession);
 
-            long killedAt = System.nanoTime();
             program.process().destroyForcibly();
             program.awaitExit(LONG);
             Await.until(Duration.ofSeconds(10), "children, grandchild and idle JVMs " + pids
                     + " to end after their parent died",
                     () -> pids.stream().allMatch(Await::hasEnded));
-            long ms = (System.nanoTime() - killedAt) / 1_000_000;
-            System.out.println("descendants of a SIGKILLed parent had ended after " + ms + " ms");
 
             // The killed program could not clean up; the next program of this user does.
             assertTrue(Files.isDirectory(staleSession), "a killed parent leaves its session directory");
