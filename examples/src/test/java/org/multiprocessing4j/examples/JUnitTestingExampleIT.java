@@ -37,7 +37,7 @@ import org.multiprocessing4j.ProcessQueue;
  * (the parent pom sets it for both), or what children print corrupts the plugin's channel.
  */
 @Timeout(120)
-class TestingWithJUnitExampleIT {
+class JUnitTestingExampleIT {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     /** The code under test: squares numbers in a pool of two worker JVMs. */
