@@ -7,7 +7,9 @@
  * are started with the class path.
  */
 module org.multiprocessing4j {
-    requires java.logging;
+    // Transitive: the public API returns java.util.logging types (Multiprocessing.getLogger()),
+    // which a module that reads this one must be able to use without requiring java.logging.
+    requires transitive java.logging;
     requires java.management;
     requires jdk.unsupported;
 

@@ -17,11 +17,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiprocessing4j.testing.Await;
+import org.multiprocessing4j.testing.FailureReport;
 import org.multiprocessing4j.testing.Files2;
 import org.multiprocessing4j.testing.NoLeftovers;
 
@@ -37,6 +39,11 @@ abstract class JvmProcessContract extends StartMethodSuite {
 
     private static JvmProcess blocking(String name) {
         return new JvmProcess(name, Files2::blockForever);
+    }
+
+    /** What a child that redirected its standard error there printed, line by line. */
+    private static List<String> lines(String path) {
+        return Files2.read(Path.of(path)).lines().collect(Collectors.toList());
     }
 
     @Test
@@ -85,7 +92,9 @@ abstract class JvmProcessContract extends StartMethodSuite {
 
     @Test
     void uncaughtExceptionGivesExitCodeOneAndTheThrowable() throws Exception {
+        String err = dir.resolve("stderr").toString();
         JvmProcess p = new JvmProcess("raises", () -> {
+            Files2.redirectStderr(err);
             throw new IllegalStateException("There was an error!");
         });
         p.start();
@@ -97,6 +106,7 @@ abstract class JvmProcessContract extends StartMethodSuite {
         assertTrue(t.getStackTrace()[0].getMethodName().contains("lambda"),
                 "the child's stack trace travels: " + t.getStackTrace()[0]);
         assertEquals("<JvmProcess(raises, stopped[1])>", p.toString());
+        FailureReport.assertPrinted(lines(err), "raises", "java.lang.IllegalStateException: There was an error!");
     }
 
     /** Serializable in form, but not in fact: its field is not. */
@@ -114,7 +124,9 @@ abstract class JvmProcessContract extends StartMethodSuite {
     @Test
     void throwableThatCannotTravelArrivesAsRemoteThrowable() throws Exception {
         assertThrowsNotSerializable(new UnsendableError("x"));
+        String err = dir.resolve("stderr").toString();
         JvmProcess p = new JvmProcess(() -> {
+            Files2.redirectStderr(err);
             throw new UnsendableError("native library said no");
         });
         p.start();
@@ -125,6 +137,7 @@ abstract class JvmProcessContract extends StartMethodSuite {
         assertEquals("native library said no", t.getMessage());
         assertTrue(t.toString().startsWith(UnsendableError.class.getName() + ": native"));
         assertTrue(t.getStackTrace().length > 0);
+        FailureReport.assertPrinted(lines(err), p.getName(), UnsendableError.class.getName() + ": native library said no");
     }
 
     private static void assertThrowsNotSerializable(Object o) {
@@ -493,7 +506,9 @@ abstract class JvmProcessContract extends StartMethodSuite {
 
     @Test
     void aThrowableThatFailsToDeserializeStillGivesExitCodeAndStandIn() throws Exception {
+        String err = dir.resolve("stderr").toString();
         JvmProcess p = new JvmProcess(() -> {
+            Files2.redirectStderr(err);
             throw new UnreadableError("from the child");
         });
         p.start();
@@ -501,5 +516,6 @@ abstract class JvmProcessContract extends StartMethodSuite {
         assertEquals(OptionalInt.of(1), p.exitCode());
         RemoteThrowable t = assertInstanceOf(RemoteThrowable.class, p.exception().orElseThrow());
         assertEquals(UnreadableError.class.getName(), t.getRemoteClassName());
+        FailureReport.assertPrinted(lines(err), p.getName(), UnreadableError.class.getName() + ": from the child");
     }
 }

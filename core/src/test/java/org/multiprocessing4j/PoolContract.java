@@ -30,10 +30,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.drivers.Drivers;
 import org.multiprocessing4j.testing.Await;
 import org.multiprocessing4j.testing.Channels;
 import org.multiprocessing4j.testing.DetachedClasses;
 import org.multiprocessing4j.testing.Files2;
+import org.multiprocessing4j.testing.JavaProgram;
 import org.multiprocessing4j.testing.NoLeftovers;
 
 /** ProcessPool with real worker JVMs (DESIGN.md section 3, issue 5). */
@@ -70,7 +72,7 @@ abstract class PoolContract extends StartMethodSuite {
             pool.imapUnordered((Integer x) -> -x, items).forEachRemaining(unordered::add);
             assertEquals(items.stream().map(x -> -x).collect(Collectors.toSet()), unordered);
             assertEquals(List.of(), pool.map(x -> x, List.<Integer>of()));
-            assertEquals(null, (Object) pool.apply(() -> null), "null results travel");
+            assertEquals(null, pool.<Object>apply(() -> null), "null results travel");
         }
     }
 
@@ -492,15 +494,29 @@ abstract class PoolContract extends StartMethodSuite {
         }
     }
 
+    /**
+     * Run in a program of its own: the worker JVMs that fail to start complain on the standard
+     * error they inherit, which the test reads there rather than letting it reach the build log.
+     */
     @Test
     void workersThatCannotStartBreakThePoolInsteadOfRestartingForever() throws Exception {
-        ProcessPool pool = Multiprocessing.getContext().poolBuilder().processes(1)
-                .jvmOptions(List.of("-XX:+ThisOptionDoesNotExist")).build();
-        CompletableFuture<Integer> f = pool.applyAsync(() -> 1);
-        pool.shutdown();
-        assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS), "the pool gives up and ends");
-        ExecutionException e = assertThrows(ExecutionException.class, () -> get(f));
-        assertTrue(e.getCause().getMessage().contains("before they are ready"), e.getCause().getMessage());
-        pool.close();
+        List<String> options = new ArrayList<>(List.of("-Dmultiprocessing4j.startMethod=" + startMethod()));
+        String shm = System.getProperty("multiprocessing4j.shmdir");
+        if (shm != null) {
+            options.add("-Dmultiprocessing4j.shmdir=" + shm); // where NoLeftovers looks
+        }
+        try (JavaProgram program = JavaProgram.start(Drivers.UnstartablePool.class, options)) {
+            assertEquals(0, program.awaitExit(LONG), "exit status; stderr: " + program.stderr());
+            List<String> out = program.stdout();
+            assertEquals(2, out.size(), out.toString());
+            assertEquals("terminated true", out.get(0), "the pool gives up and ends");
+            assertTrue(out.get(1).startsWith("failed: ") && out.get(1).contains("before they are ready"), out.get(1));
+            // Three workers in a row that die before they are ready break the pool (pool.md).
+            List<String> err = program.stderr();
+            assertEquals(3, err.stream().filter("Unrecognized VM option 'ThisOptionDoesNotExist'"::equals).count(),
+                    "one complaint per JVM the pool tried to start: " + err);
+            assertTrue(err.stream().allMatch(l -> l.startsWith("Unrecognized VM option") || l.startsWith("Error: ")),
+                    "nothing but the JVMs' own complaints: " + err);
+        }
     }
 }

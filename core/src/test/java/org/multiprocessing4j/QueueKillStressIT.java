@@ -39,7 +39,6 @@ class QueueKillStressIT {
     void producersKilledAtRandomMomentsLeaveExactCounters() throws Exception {
         JoinableProcessQueue<Integer> q = CTX.joinableQueue(MAXSIZE);
         SharedLong returned = CTX.sharedLong(0);
-        int atTheMoment = 0;
         for (int round = 0; round < KILLS; round++) {
             returned.set(0);
             int base = round * ITEMS_PER_ROUND;
@@ -89,14 +88,11 @@ class QueueKillStressIT {
                     seen.set(k);
                 }
             }
+            // Item 'put', whose put was in progress when the kill came, may or may not have arrived.
             assertTrue(seen.nextClearBit(0) >= put, where + ": item " + seen.nextClearBit(0) + " lost; its put had returned");
-            if (seen.get((int) put)) {
-                atTheMoment++; // the put in progress when the kill came had published its item
-            }
             checkJoinAndBound(q, where);
         }
         q.close();
-        System.out.println("producers killed: " + KILLS + ", items whose put was in progress and still arrived: " + atTheMoment);
     }
 
     @Test
@@ -104,7 +100,6 @@ class QueueKillStressIT {
         JoinableProcessQueue<Integer> q = CTX.joinableQueue(MAXSIZE);
         SharedByteArray state = CTX.sharedByteArray(ITEMS_PER_ROUND);
         SharedLong takes = CTX.sharedLong(0);
-        int lostWithConsumer = 0;
         for (int round = 0; round < KILLS; round++) {
             takes.set(0);
             JvmProcess consumer = CTX.process("consumer-" + round, () -> consume(q, state, takes));
@@ -168,11 +163,9 @@ class QueueKillStressIT {
             for (long i = 0; i < unfinished; i++) {
                 q.taskDone();
             }
-            lostWithConsumer += lost;
             checkJoinAndBound(q, where);
         }
         q.close();
-        System.out.println("consumers killed: " + KILLS + ", items lost with a killed consumer: " + lostWithConsumer);
     }
 
     private static void produce(JoinableProcessQueue<Integer> q, SharedLong returned, int base) {

@@ -5,14 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.testing.CapturedLog;
 import org.multiprocessing4j.testing.Channels;
 import org.multiprocessing4j.testing.Files2;
 import org.multiprocessing4j.testing.NoLeftovers;
@@ -23,6 +27,9 @@ import org.multiprocessing4j.testing.NoLeftovers;
 abstract class SyncContract extends StartMethodSuite {
     private static final Duration LONG = Duration.ofSeconds(60);
 
+    @TempDir
+    Path dir;
+
     private static void joined(JvmProcess p) throws InterruptedException {
         assertTrue(p.join(LONG), "process " + p.getName() + " did not end within " + LONG.toSeconds() + " s");
         assertEquals(0, p.exitCode().getAsInt(), "exit code of " + p.getName() + ": " + p.exception());
@@ -32,6 +39,12 @@ abstract class SyncContract extends StartMethodSuite {
         for (JvmProcess p : ps) {
             p.start();
         }
+    }
+
+    /** The warning a lock's new holder logs when it took the lock over from a dead process. */
+    private static String takeOverWarning(JvmProcess deadHolder) {
+        return "took over a ProcessLock from process " + deadHolder.pid()
+                + ", which died holding it: what it guarded may be half updated";
     }
 
     /** A read-then-write increment, wrong without the lock: the lock makes it exact. */
@@ -109,8 +122,11 @@ abstract class SyncContract extends StartMethodSuite {
         assertFalse(lock.tryLock(Duration.ofMillis(100)), "held by a live process");
         holder.kill();
         assertTrue(holder.join(LONG));
-        assertTrue(lock.tryLock(LONG), "taken over from the dead holder");
-        assertTrue(lock.heldAfterOwnerDied(), "the new holder is told the old one died");
+        try (CapturedLog log = CapturedLog.start()) {
+            assertTrue(lock.tryLock(LONG), "taken over from the dead holder");
+            assertTrue(lock.heldAfterOwnerDied(), "the new holder is told the old one died");
+            assertEquals(List.of(takeOverWarning(holder)), log.messages(Level.WARNING), "and so is the log");
+        }
         lock.unlock();
         assertTrue(lock.tryLock());
         assertFalse(lock.heldAfterOwnerDied(), "an ordinary hold");
@@ -647,8 +663,11 @@ abstract class SyncContract extends StartMethodSuite {
         assertTrue(locked.await(LONG));
         p.kill();
         assertTrue(p.join(LONG));
-        assertTrue(lock.tryLock(), "tryLock() does not wait, but takes a dead holder's lock");
-        assertTrue(lock.heldAfterOwnerDied());
+        try (CapturedLog log = CapturedLog.start()) {
+            assertTrue(lock.tryLock(), "tryLock() does not wait, but takes a dead holder's lock");
+            assertTrue(lock.heldAfterOwnerDied());
+            assertEquals(List.of(takeOverWarning(p)), log.messages(Level.WARNING));
+        }
         lock.unlock();
     }
 
@@ -733,9 +752,11 @@ abstract class SyncContract extends StartMethodSuite {
     @Test
     void aBystanderThatEndedDoesNotBreakTheBarrier() throws Exception {
         ProcessBarrier barrier = ProcessBarrier.create(2);
-        JvmProcess bystander = new JvmProcess(() -> System.out.println("parties " + barrier.getParties()));
+        String parties = dir.resolve("parties").toString();
+        JvmProcess bystander = new JvmProcess(() -> Files2.write(parties, Integer.toString(barrier.getParties())));
         bystander.start();
         joined(bystander);
+        assertEquals("2", Files2.read(Path.of(parties)), "what the bystander saw of the barrier");
         JvmProcess party = new JvmProcess(() -> {
             try {
                 barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);

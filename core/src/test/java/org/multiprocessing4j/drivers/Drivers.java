@@ -222,6 +222,27 @@ public final class Drivers {
         }
     }
 
+    /**
+     * A pool whose worker JVMs cannot start (an option no JVM knows): prints whether it ended
+     * and how its task failed. Each JVM that fails prints its complaint on the standard error it
+     * inherited from this program.
+     */
+    public static final class UnstartablePool {
+        public static void main(String[] args) throws Exception {
+            org.multiprocessing4j.ProcessPool pool = Multiprocessing.getContext().poolBuilder().processes(1)
+                    .jvmOptions(List.of("-XX:+ThisOptionDoesNotExist")).build();
+            java.util.concurrent.CompletableFuture<Integer> f = pool.applyAsync(() -> 1);
+            pool.shutdown();
+            System.out.println("terminated " + pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS));
+            try {
+                System.out.println("result " + f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (java.util.concurrent.ExecutionException e) {
+                System.out.println("failed: " + e.getCause().getMessage());
+            }
+            pool.close();
+        }
+    }
+
     /** Makes a pool of two workers, prints their pids and "ready", then blocks until killed. */
     public static final class PoolOwner {
         public static void main(String[] args) throws Exception {

@@ -1,6 +1,8 @@
 package org.multiprocessing4j.testing;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +24,19 @@ public final class Files2 {
     public static String read(Path path) {
         try {
             return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * In a child: sends its {@code System.err} to the file at {@code path}, so that what the
+     * child prints there (the report of a throwable its {@code run()} let escape) is read by the
+     * test instead of reaching the build log through the standard error it inherited.
+     */
+    public static void redirectStderr(String path) {
+        try {
+            System.setErr(new PrintStream(new FileOutputStream(path), true, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
