@@ -91,6 +91,7 @@ class ConnectionIT {
     }
 
     @Test
+    @SuppressWarnings("try") // closes a resource early on purpose: the close is what is tested
     void aTcpConnectionCarriesObjectsAndBytesBothWaysAfterAuthenticating() throws Exception {
         listener = ConnectionListener.open(LOOPBACK, KEY);
         InetSocketAddress bound = (InetSocketAddress) listener.address();
@@ -161,14 +162,14 @@ class ConnectionIT {
     }
 
     /** A client that authenticates properly and then writes whatever the test wants. */
-    private SocketChannel rawAuthenticatedClient(CompletableFuture<Connection>[] accepted) throws Exception {
-        accepted[0] = CompletableFuture.supplyAsync(() -> {
+    private SocketChannel rawAuthenticatedClient(List<CompletableFuture<Connection>> accepted) throws Exception {
+        accepted.set(0, CompletableFuture.supplyAsync(() -> {
             try {
                 return listener.accept();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }));
         SocketChannel raw = SocketChannel.open(listener.address());
         FrameChannel frames = new FrameChannel(raw, 1 << 20);
         ChallengeHandshake.asClient(frames, KEY, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
@@ -182,24 +183,24 @@ class ConnectionIT {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings("try") // closes a resource early on purpose: the close is what is tested
     void oversizeAndTruncatedFramesAreRefusedAndTheListenerServesOthers() throws Exception {
         listener = ConnectionListener.open(LOOPBACK, KEY);
-        CompletableFuture<Connection>[] accepted = new CompletableFuture[1];
+        List<CompletableFuture<Connection>> accepted = new java.util.ArrayList<>(List.of(new CompletableFuture<>()));
         try (SocketChannel raw = rawAuthenticatedClient(accepted);
-             Connection server = get(accepted[0], "the raw client to be accepted")) {
+             Connection server = get(accepted.get(0), "the raw client to be accepted")) {
             write(raw, ByteBuffer.allocate(5).putInt(Integer.MAX_VALUE).put((byte) 0).flip());
             assertMessage(IllegalStateException.class, server::recv, String.valueOf(Integer.MAX_VALUE), "closed");
             assertTrue(server.isClosed(), "a peer that breaks the framing is cut off");
         }
         try (SocketChannel raw = rawAuthenticatedClient(accepted);
-             Connection server = get(accepted[0], "the raw client to be accepted")) {
+             Connection server = get(accepted.get(0), "the raw client to be accepted")) {
             write(raw, ByteBuffer.allocate(15).putInt(100).put((byte) 1).put(new byte[10]).flip());
             raw.close();
             assertMessage(PipeClosedException.class, server::recv, "in the middle of a message");
         }
         try (SocketChannel raw = rawAuthenticatedClient(accepted);
-             Connection server = get(accepted[0], "the raw client to be accepted")) {
+             Connection server = get(accepted.get(0), "the raw client to be accepted")) {
             write(raw, ByteBuffer.allocate(9).putInt(4).put((byte) 0).put(new byte[] {(byte) 0x7f, 1, 2, 3}).flip());
             assertMessage(IllegalStateException.class, server::recv);
             assertFalse(server.poll(), "garbage in a whole frame is consumed; the connection goes on");

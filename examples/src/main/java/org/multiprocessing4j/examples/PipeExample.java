@@ -31,7 +31,7 @@ public final class PipeExample {
         PipeConnection childConn = pipe.second();
         JvmProcess p = new JvmProcess(() -> f(childConn));
         p.start();
-        System.out.println((Object) parentConn.recv()); // prints "[42, null, hello]"
+        System.out.println(parentConn.<Object>recv()); // prints "[42, null, hello]"
         p.join();
     }
 }
