@@ -13,9 +13,11 @@ import org.multiprocessing4j.ProcessPipe;
 
 /**
  * A manager seen from one JVM: one pipe to its server per calling thread, opened on the thread's
- * first call by putting one end on the manager's request queue. A call is a request and a reply
- * on the thread's pipe; while it waits, the client checks every {@link #LIVENESS} that the server
- * still runs, so that a server killed before it took the pipe does not leave the caller waiting.
+ * first call by putting one end on the manager's request queue and waiting for the server's
+ * hello on it (checking every {@link #LIVENESS} meanwhile that the server still runs, so that a
+ * server killed before it took the pipe does not leave the caller waiting). A call is then a
+ * request and a reply on the thread's pipe; if the server dies, the pipe's end-of-file ends the
+ * wait.
  *
  * <p>One instance per manager and JVM ({@link #of}). In the JVM that started the manager,
  * {@link #owner} also knows how the server ended and closes every pipe on {@link #close()}.
@@ -55,7 +57,7 @@ public final class ManagerClient {
     public <I> I create(String typeid, Class<I> iface) {
         Object id;
         try {
-            id = call(Wire.SERVER_OBJECT, Wire.CREATE, new Object[] {typeid}, "create('" + typeid + "')");
+            id = call(Wire.SERVER_OBJECT, Wire.CREATE, new Object[] {typeid}, () -> "create('" + typeid + "')");
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -79,7 +81,7 @@ public final class ManagerClient {
      * @throws IllegalStateException if the manager is closed or has ended, or the thread is
      *         interrupted while waiting (its interrupt status is kept)
      */
-    Object call(int objectId, int method, Object[] args, String what) throws Throwable {
+    Object call(int objectId, int method, Object[] args, Supplier<String> what) throws Throwable {
         byte[] request = Wire.request(objectId, method, args, what);
         checkOpen();
         PipeConnection link = null;
@@ -87,11 +89,6 @@ public final class ManagerClient {
         try {
             link = link();
             link.sendBytes(request);
-            while (!link.poll(LIVENESS)) {
-                if (!ref.serverAlive()) {
-                    throw gone();
-                }
-            }
             reply = link.recvBytes();
         } catch (PipeClosedException serverGone) {
             drop(link);
@@ -99,7 +96,7 @@ public final class ManagerClient {
         } catch (InterruptedException e) {
             drop(link); // a reply may still come: the pipe is out of step
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + ref.describe() + " to run " + what
+            throw new IllegalStateException("interrupted while waiting for " + ref.describe() + " to run " + what.get()
                     + "; the call may or may not have run", e);
         } catch (IllegalStateException e) {
             drop(link);
@@ -127,6 +124,18 @@ public final class ManagerClient {
             if (closed) { // close() ran meanwhile and did not see this pipe
                 drop(link);
                 checkOpen();
+            }
+            try {
+                // Until the server has taken its end, end-of-file cannot tell that it died: watch its pid.
+                while (!link.poll(LIVENESS)) {
+                    if (!ref.serverAlive()) {
+                        throw gone();
+                    }
+                }
+                link.recvBytes(); // Wire.HELLO
+            } catch (RuntimeException | InterruptedException e) {
+                drop(link);
+                throw e;
             }
         }
         return link;

@@ -62,6 +62,7 @@ public final class ManagerServer implements SerializableRunnable {
 
     private void serve(PipeConnection connection) {
         try (connection) {
+            connection.sendBytes(Wire.HELLO); // from now on the client sees end-of-file if this process dies
             while (true) {
                 connection.sendBytes(answer(connection.recvBytes()));
             }
@@ -80,7 +81,7 @@ public final class ManagerServer implements SerializableRunnable {
         try {
             Object[] args = Wire.arguments(request);
             if (id == Wire.SERVER_OBJECT) {
-                return Wire.ok(create((String) args[0]), "an object id");
+                return Wire.ok(create((String) args[0]), () -> "an object id");
             }
             Served served = objects.get(id);
             if (served == null) {
@@ -95,7 +96,7 @@ public final class ManagerServer implements SerializableRunnable {
                     result = Snapshots.byValue(m.invoke(served.target, args), m.getReturnType());
                 }
             }
-            return Wire.ok(result, "the result of " + m.getName());
+            return Wire.ok(result, () -> "the result of " + m.getName());
         } catch (InvocationTargetException e) {
             return Wire.threw(e.getCause());
         } catch (Throwable t) {

@@ -50,7 +50,7 @@ final class ProxyHandler implements InvocationHandler, Serializable {
         if (index < 0) {
             throw new UnsupportedOperationException(method + " is not a method of " + iface.getName());
         }
-        Object result = client().call(id, index, args, iface.getSimpleName() + "." + method.getName() + " on "
+        Object result = client().call(id, index, args, () -> iface.getSimpleName() + "." + method.getName() + " on "
                 + typeid + " " + id + " of " + manager.describe());
         return Snapshots.restore(result, method.getReturnType());
     }

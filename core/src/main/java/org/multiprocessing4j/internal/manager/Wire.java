@@ -3,6 +3,7 @@ package org.multiprocessing4j.internal.manager;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.function.Supplier;
 import org.multiprocessing4j.RemoteThrowable;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.codec.ItemCodec;
@@ -18,12 +19,15 @@ import org.multiprocessing4j.internal.codec.ItemCodec;
  *          [byte THREW][int length][the throwable, serialized][a RemoteThrowable stand-in, serialized]
  * </pre>
  *
+ * The server sends an empty message first on each pipe it takes, to say it holds its end.
  * Object 0 is the server itself: its method {@link #CREATE} makes an object of a typeid and
  * answers its id.
  */
 final class Wire {
     static final int SERVER_OBJECT = 0;
     static final int CREATE = 0;
+    /** What the server sends first on a pipe it has taken: nothing. */
+    static final byte[] HELLO = new byte[0];
     private static final byte OK = 0;
     private static final byte THREW = 1;
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -32,12 +36,13 @@ final class Wire {
     }
 
     /** A request: encodes every argument in the caller's thread (refusing what cannot travel). */
-    static byte[] request(int objectId, int method, Object[] args, String what) {
+    static byte[] request(int objectId, int method, Object[] args, Supplier<String> what) {
         int argc = args == null ? 0 : args.length;
         byte[][] encoded = new byte[argc][];
         int length = 12;
         for (int i = 0; i < argc; i++) {
-            encoded[i] = ItemCodec.encodeEmbedded(args[i], "argument " + (i + 1) + " of " + what);
+            int n = i + 1;
+            encoded[i] = ItemCodec.encodeEmbedded(args[i], name(args[i], () -> "argument " + n + " of " + what.get()));
             length += 4 + encoded[i].length;
         }
         byte[] out = new byte[length];
@@ -74,8 +79,18 @@ final class Wire {
         return args;
     }
 
-    static byte[] ok(Object result, String what) {
-        byte[] e = ItemCodec.encodeEmbedded(result, what);
+    /**
+     * How to name {@code item} in the error of one that cannot be serialized; built only for an
+     * item off {@link ItemCodec}'s fast paths, which cannot fail, so that a call spares it.
+     */
+    private static String name(Object item, Supplier<String> what) {
+        boolean fast = item == null || item instanceof Integer || item instanceof Long || item instanceof String
+                || item instanceof Boolean || item instanceof Double || item instanceof byte[];
+        return fast ? "an item" : what.get();
+    }
+
+    static byte[] ok(Object result, Supplier<String> what) {
+        byte[] e = ItemCodec.encodeEmbedded(result, name(result, what));
         byte[] out = new byte[1 + e.length];
         out[0] = OK;
         System.arraycopy(e, 0, out, 1, e.length);
