@@ -48,6 +48,9 @@ final class Snapshots {
         if (result instanceof Map.Entry<?, ?> e) {
             return entry(e);
         }
+        if (!isView(result)) {
+            return result;
+        }
         if (Set.class.isAssignableFrom(declared) && result instanceof Set<?> set) {
             Set<Object> copy = new LinkedHashSet<>();
             for (Object e : set) {
@@ -63,6 +66,15 @@ final class Snapshots {
             return copy;
         }
         return result;
+    }
+
+    /**
+     * Whether a collection is (likely) a view of something larger: not serializable, or of a
+     * nested class ({@code ConcurrentHashMap.KeySetView}, {@code ArrayList.SubList}, the
+     * {@code Collections} wrappers). A plain {@code ArrayList} or {@code TreeSet} travels as it is.
+     */
+    private static boolean isView(Object result) {
+        return !(result instanceof java.io.Serializable) || result.getClass().getEnclosingClass() != null;
     }
 
     private static Object entry(Object e) {
