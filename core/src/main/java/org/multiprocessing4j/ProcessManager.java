@@ -263,7 +263,8 @@ public final class ProcessManager implements AutoCloseable {
     /** How the server ended, for the error of a call that found it gone. */
     private String howEnded() {
         try {
-            server.join(Duration.ofSeconds(2));
+            server.join(Duration.ofSeconds(5)); // its watcher records the exit code soon after the death
+
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -20,6 +20,14 @@ public final class ManagerRef implements Serializable {
     final long startMillis;
     final ProcessQueue<Object> requests;
 
+    /**
+     * Made by the owner once the server process has started.
+     *
+     * @param key unique among the managers of all processes (a random UUID)
+     * @param name the manager's name
+     * @param pid the server process's pid; its start time is read now
+     * @param requests the manager's request queue
+     */
     public ManagerRef(String key, String name, long pid, ProcessQueue<Object> requests) {
         this.key = key;
         this.name = name;

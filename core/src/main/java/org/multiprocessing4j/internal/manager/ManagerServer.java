@@ -29,6 +29,13 @@ public final class ManagerServer implements SerializableRunnable {
     private transient Map<Integer, Served> objects;
     private transient AtomicInteger ids;
 
+    /**
+     * A server, to be run by the manager's process.
+     *
+     * @param name the manager's name, for thread names and errors
+     * @param requests where clients put the pipe ends they want served, and the owner {@link #STOP}
+     * @param registry the typeids the server can make objects of (a serializable map)
+     */
     public ManagerServer(String name, ProcessQueue<Object> requests, Map<String, Registration> registry) {
         this.name = name;
         this.requests = requests;
