@@ -160,6 +160,27 @@ public final class ProcessContext {
         return ProcessPool.builder(this);
     }
 
+    /**
+     * Starts a manager whose server process starts with this context's start method, as
+     * Python's {@code ctx.Manager()}; see {@link ProcessManager}.
+     *
+     * @return a running manager
+     * @throws ProcessStartException if the server process cannot be started
+     */
+    public ProcessManager manager() {
+        return managerBuilder().start();
+    }
+
+    /**
+     * A builder for a manager with custom types ({@link ProcessManager.Builder#register}),
+     * whose server process starts with this context's start method.
+     *
+     * @return a new builder
+     */
+    public ProcessManager.Builder managerBuilder() {
+        return ProcessManager.builder(this);
+    }
+
     /** A lock shared by processes, as Python's {@code ctx.Lock()}; see {@link ProcessLock}. */
     public ProcessLock lock() {
         return ProcessLock.create();

@@ -53,11 +53,16 @@
  *     {@link org.multiprocessing4j.ResultIterator}, {@link org.multiprocessing4j.TaskProgress}</td>
  *     <td>{@code Pool} ({@code apply}, {@code apply_async}, {@code map}, {@code map_async},
  *     {@code imap}, {@code imap_unordered}, {@code starmap}), {@code ProcessPoolExecutor}</td></tr>
+ * <tr><th scope="row">shared objects in a server process</th>
+ *     <td>{@link org.multiprocessing4j.ProcessManager} ({@code dict()}, {@code list()},
+ *     {@code create}), its {@link org.multiprocessing4j.ProcessManager.Builder}</td>
+ *     <td>{@code Manager()}, {@code BaseManager.register}</td></tr>
  * <tr><th scope="row">code that crosses into another process</th>
  *     <td>{@link org.multiprocessing4j.SerializableRunnable},
  *     {@link org.multiprocessing4j.SerializableCallable},
  *     {@link org.multiprocessing4j.SerializableFunction},
- *     {@link org.multiprocessing4j.SerializableBiFunction}</td>
+ *     {@link org.multiprocessing4j.SerializableBiFunction},
+ *     {@link org.multiprocessing4j.SerializableSupplier}</td>
  *     <td>(anything picklable)</td></tr>
  * <tr><th scope="row">what can go wrong</th>
  *     <td>{@link org.multiprocessing4j.ProcessStartException},

@@ -1,0 +1,8 @@
+package org.multiprocessing4j;
+
+class SpawnManagerIT extends ManagerContract {
+    @Override
+    StartMethod startMethod() {
+        return StartMethod.SPAWN;
+    }
+}
