@@ -139,6 +139,7 @@ public final class ChildBootstrap {
     }
 
     private static void onSignal(int signal) {
+        JvmShutdown.noteSignal();
         if (JvmShutdown.hasStarted()) {
             // Already exiting, perhaps waiting for children: a signal now means "stop waiting".
             JvmShutdown.escalate(128 + signal, "received signal " + signal + " while shutting down");

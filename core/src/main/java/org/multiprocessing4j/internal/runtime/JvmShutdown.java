@@ -48,6 +48,10 @@ public final class JvmShutdown {
     private static volatile EndReason endReason = EndReason.EXIT;
     private static volatile boolean launchedAny;
     private static volatile boolean forkServerUsed;
+    // Set by a child's signal handler before it looks at STARTED; read by run() after it sets
+    // STARTED. Both volatile, so at least one of them sees the other: a signal that races an
+    // exit already under way either escalates or makes that exit end every child.
+    private static volatile boolean signalReceived;
 
     static {
         // Its log lines, like every other, are named after this process.
@@ -63,11 +67,9 @@ public final class JvmShutdown {
 
         @Override
         public void run() {
-            EndReason reason = endReason;
             // The parent watcher keeps watching while shutdown waits for children: if the
             // parent dies meanwhile, it ends them (see escalate).
-            JvmShutdown.run(reason);
-            ChildBootstrap.afterShutdown(reason);
+            ChildBootstrap.afterShutdown(JvmShutdown.run(endReason));
         }
     }
 
@@ -118,10 +120,28 @@ public final class JvmShutdown {
         endReason = reason;
     }
 
-    /** Runs the shutdown sequence, unless it has begun already (then returns at once). */
-    static void run(EndReason reason) {
+    /**
+     * A signal has reached this child: if the shutdown sequence starts after this, it ends
+     * every child, not only the daemons. Called before {@link #hasStarted()} is checked.
+     */
+    static void noteSignal() {
+        signalReceived = true;
+    }
+
+    /**
+     * Runs the shutdown sequence, unless it has begun already (then returns at once).
+     *
+     * @return why this JVM ends as the sequence saw it: {@code reason}, or
+     *     {@link EndReason#SIGNALLED} if a signal arrived while an ordinary exit was starting
+     */
+    static EndReason run(EndReason reason) {
         if (!STARTED.compareAndSet(false, true)) {
-            return;
+            return reason;
+        }
+        if (reason == EndReason.EXIT && signalReceived) {
+            // System.exit had begun when the signal came; the handler's own exit call now
+            // blocks behind it, so this sequence must do what a signalled exit does.
+            reason = EndReason.SIGNALLED;
         }
         LAUNCH_LOCK.writeLock().lock();
         acceptingChildren = false;
@@ -162,6 +182,7 @@ public final class JvmShutdown {
         }
         LibraryLog.debug("running the remaining shutdown hooks");
         ProcessRegistry.deleteSession();
+        return reason;
     }
 
     /**
