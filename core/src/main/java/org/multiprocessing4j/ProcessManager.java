@@ -1,5 +1,6 @@
 package org.multiprocessing4j;
 
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,11 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.multiprocessing4j.internal.connection.ConnectionSettings;
 import org.multiprocessing4j.internal.manager.ManagerClient;
 import org.multiprocessing4j.internal.manager.ManagerRef;
 import org.multiprocessing4j.internal.manager.ManagerServer;
@@ -81,11 +86,21 @@ public final class ProcessManager implements AutoCloseable {
     static final String DICT = "dict";
     /** The typeid of {@link #list()}. */
     static final String LIST = "list";
+    /** The typeid of {@link #queue()}. */
+    static final String QUEUE = "queue";
 
     private final String name;
+    /** The types the server has; null for a manager from {@link #connect} (the server knows). */
     private final Map<String, Registration> registry;
+    /** The server process of a manager this JVM started; null otherwise. */
     private final JvmProcess server;
     private final ProcessQueue<Object> requests;
+    /** Where a served or connected manager listens; null for a local one. */
+    private final SocketAddress address;
+    /** What this JVM serves, and its listener and accepting thread, for {@link #serve}; null otherwise. */
+    private final ManagerServer served;
+    private final ConnectionListener listener;
+    private final Thread acceptor;
     private final ManagerClient client;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -93,6 +108,10 @@ public final class ProcessManager implements AutoCloseable {
         this.name = "ProcessManager-" + COUNTER.incrementAndGet();
         this.registry = registry;
         this.requests = ProcessQueue.create();
+        this.address = null;
+        this.served = null;
+        this.listener = null;
+        this.acceptor = null;
         try {
             server = context.process(name, new ManagerServer(name, requests, registry));
             server.setDaemon(true);
@@ -103,6 +122,26 @@ public final class ProcessManager implements AutoCloseable {
         }
         ManagerRef ref = new ManagerRef(UUID.randomUUID().toString(), name, server.pid(), requests);
         this.client = ManagerClient.owner(ref, this::howEnded);
+    }
+
+    /** A manager this JVM serves at {@code listener} ({@code registry} non-null), or one it reaches there. */
+    private ProcessManager(String name, Map<String, Registration> registry, SocketAddress address, byte[] authkey,
+                           ConnectionListener listener) {
+        this.name = name;
+        this.registry = registry;
+        this.server = null;
+        this.requests = null;
+        this.address = address;
+        this.listener = listener;
+        if (listener != null) {
+            this.served = new ManagerServer(name, null, registry);
+            this.acceptor = new Thread(() -> served.serve(listener), name + "-listener");
+            acceptor.start(); // not a daemon: a served manager keeps this JVM alive until closed
+        } else {
+            this.served = null;
+            this.acceptor = null;
+        }
+        this.client = ManagerClient.owner(new ManagerRef(name, address, authkey), this::howEnded);
     }
 
     /**
@@ -132,6 +171,57 @@ public final class ProcessManager implements AutoCloseable {
     }
 
     /**
+     * Serves a manager with the built-in types from this JVM at {@code address}, for processes
+     * anywhere that {@link #connect} with the same authkey: Python's
+     * {@code get_server().serve_forever()}. Returns at once; a non-daemon thread accepts clients
+     * (so this JVM keeps running) until {@link #close()}. Each client is authenticated before
+     * anything it sends is decoded (see {@link ConnectionListener}); one that fails is turned
+     * away and the others are served on. The objects are those a client asks for by name:
+     * {@link #dict(String)}, {@link #list(String)}, {@link #queue(String)}; this JVM may use
+     * them too, through the returned manager.
+     *
+     * @param address where to listen: an {@link java.net.InetSocketAddress} (port 0 picks one;
+     *        see {@link #address()}) or a {@link java.net.UnixDomainSocketAddress}
+     * @param authkey the shared secret; required for a network address
+     * @return the served manager
+     * @throws NullPointerException if {@code address} is null
+     * @throws IllegalArgumentException as {@link ConnectionListener#open}
+     * @throws java.io.UncheckedIOException if the address cannot be bound
+     */
+    public static ProcessManager serve(SocketAddress address, byte[] authkey) {
+        return builder().serve(address, authkey);
+    }
+
+    /**
+     * Reaches the manager served at {@code address} ({@link #serve}, {@link Builder#serve}):
+     * Python's {@code BaseManager(address, authkey).connect()}. Connects and authenticates the
+     * calling thread at once; other threads connect at their first call. Its
+     * {@link #dict(String)}, {@link #list(String)}, {@link #queue(String)} and
+     * {@link #create(String, Class)} reach the server's objects by name, shared with every other
+     * client. {@link #close()} disconnects this JVM; the server goes on.
+     *
+     * @param address where the manager listens
+     * @param authkey its authkey
+     * @return the connected manager
+     * @throws NullPointerException if {@code address} is null
+     * @throws IllegalArgumentException as {@link Connection#connect}
+     * @throws AuthenticationException if the keys differ
+     * @throws IllegalStateException if nothing serves a manager there
+     * @throws InterruptedException if interrupted while connecting
+     */
+    public static ProcessManager connect(SocketAddress address, byte[] authkey) throws InterruptedException {
+        ConnectionSettings.check(address, authkey, "ProcessManager.connect");
+        ProcessManager m = new ProcessManager("manager at " + address, null, address, authkey, null);
+        try {
+            m.client.connect();
+        } catch (RuntimeException | InterruptedException e) {
+            m.close();
+            throw e;
+        }
+        return m;
+    }
+
+    /**
      * A new, empty map in the server, as Python's {@code manager.dict()}; every call runs there
      * atomically. See the class description for what travels how.
      *
@@ -142,7 +232,76 @@ public final class ProcessManager implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public <K, V> ConcurrentMap<K, V> dict() {
-        return create(DICT, ConcurrentMap.class);
+        checkOpen();
+        return client.create(DICT, ConcurrentMap.class);
+    }
+
+    /**
+     * The map the server keeps under {@code name}, made empty by the first process that asks:
+     * how processes that share no proxy (clients of a served manager) share a map.
+     *
+     * @param name the map's name
+     * @param <K> the type of the keys
+     * @param <V> the type of the values
+     * @return a proxy for it
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if the manager is closed or has ended
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> ConcurrentMap<K, V> dict(String name) {
+        return named(DICT, name, ConcurrentMap.class);
+    }
+
+    /**
+     * The list the server keeps under {@code name}; as {@link #dict(String)}.
+     *
+     * @param name the list's name
+     * @param <E> the type of the elements
+     * @return a proxy for it
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if the manager is closed or has ended
+     */
+    @SuppressWarnings("unchecked")
+    public <E> List<E> list(String name) {
+        return named(LIST, name, List.class);
+    }
+
+    /**
+     * A new, unbounded queue in the server, as Python's {@code manager.Queue()}: for processes
+     * outside the family (clients of a served manager); within a family a {@link ProcessQueue}
+     * is faster. {@code take()} and {@code poll(timeout)} wait in the server; a thread
+     * interrupted while it waits gets an {@link IllegalStateException}, and an item the server
+     * took for it meanwhile is lost.
+     *
+     * @param <E> the type of the items
+     * @return a proxy for it
+     * @throws IllegalStateException if the manager is closed or has ended
+     */
+    @SuppressWarnings("unchecked")
+    public <E> BlockingQueue<E> queue() {
+        checkOpen();
+        return client.create(QUEUE, BlockingQueue.class);
+    }
+
+    /**
+     * The queue the server keeps under {@code name}; as {@link #dict(String)} and {@link #queue()}:
+     * a job queue served by one JVM and taken from by workers on others.
+     *
+     * @param name the queue's name
+     * @param <E> the type of the items
+     * @return a proxy for it
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if the manager is closed or has ended
+     */
+    @SuppressWarnings("unchecked")
+    public <E> BlockingQueue<E> queue(String name) {
+        return named(QUEUE, name, BlockingQueue.class);
+    }
+
+    private <I> I named(String typeid, String objectName, Class<I> iface) {
+        Objects.requireNonNull(objectName, "name");
+        checkOpen();
+        return client.named(typeid, objectName, iface);
     }
 
     /**
@@ -155,7 +314,8 @@ public final class ProcessManager implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public <E> List<E> list() {
-        return create(LIST, List.class);
+        checkOpen();
+        return client.create(LIST, List.class);
     }
 
     /**
@@ -175,6 +335,9 @@ public final class ProcessManager implements AutoCloseable {
     public <I> I create(String typeid, Class<I> iface) {
         Objects.requireNonNull(typeid, "typeid");
         Objects.requireNonNull(iface, "iface");
+        if (registry == null) {
+            return named(typeid, typeid, iface); // a remote server shares its registered objects
+        }
         Registration r = registry.get(typeid);
         if (r == null) {
             throw new IllegalArgumentException("manager " + name + " has no typeid '" + typeid + "'; it has "
@@ -194,7 +357,23 @@ public final class ProcessManager implements AutoCloseable {
      * @return its pid
      */
     public long pid() {
-        return server.pid();
+        if (server != null) {
+            return server.pid();
+        }
+        if (listener != null) {
+            return ProcessHandle.current().pid();
+        }
+        throw new UnsupportedOperationException("the pid of a remote " + name + " is not known here");
+    }
+
+    /**
+     * Where a served or connected manager listens (with the port picked, if port 0 was asked
+     * for); empty for a manager started as a child process.
+     *
+     * @return its address, if it has one
+     */
+    public Optional<SocketAddress> address() {
+        return Optional.ofNullable(address);
     }
 
     /**
@@ -218,6 +397,14 @@ public final class ProcessManager implements AutoCloseable {
             return;
         }
         client.close();
+        if (server == null) {
+            if (listener != null) {
+                listener.close();
+                served.disconnectAll();
+                joinAcceptor();
+            }
+            return;
+        }
         boolean interrupted = false;
         try {
             if (server.isAlive()) {
@@ -242,6 +429,21 @@ public final class ProcessManager implements AutoCloseable {
         }
     }
 
+    private void joinAcceptor() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                acceptor.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void joinQuietly() {
         while (true) {
             try {
@@ -256,12 +458,15 @@ public final class ProcessManager implements AutoCloseable {
 
     private void checkOpen() {
         if (closed.get()) {
-            throw new IllegalStateException("manager " + name + " (pid " + server.pid() + ") is closed");
+            throw new IllegalStateException(this + " is closed");
         }
     }
 
     /** How the server ended, for the error of a call that found it gone. */
     private String howEnded() {
+        if (server == null) {
+            return closed.get() ? "is closed" : "has ended or dropped the connection";
+        }
         try {
             server.join(Duration.ofSeconds(5)); // its watcher records the exit code soon after the death
 
@@ -278,7 +483,8 @@ public final class ProcessManager implements AutoCloseable {
     /** {@code ProcessManager[ProcessManager-1, pid 1234, running]}. */
     @Override
     public String toString() {
-        return "ProcessManager[" + name + ", pid " + server.pid() + ", " + (closed.get() ? "closed" : "running") + "]";
+        String where = server != null ? "pid " + server.pid() : listener != null ? "served at " + address : "at " + address;
+        return "ProcessManager[" + name + ", " + where + ", " + (closed.get() ? "closed" : "running") + "]";
     }
 
     /**
@@ -295,6 +501,8 @@ public final class ProcessManager implements AutoCloseable {
                     (SerializableSupplier<Object>) ConcurrentHashMap::new, false));
             registry.put(LIST, new Registration(LIST, List.class,
                     (SerializableSupplier<Object>) ArrayList::new, true));
+            registry.put(QUEUE, new Registration(QUEUE, BlockingQueue.class,
+                    (SerializableSupplier<Object>) LinkedBlockingQueue::new, false));
         }
 
         /**
@@ -322,7 +530,7 @@ public final class ProcessManager implements AutoCloseable {
             }
             if (registry.containsKey(typeid)) {
                 throw new IllegalArgumentException("typeid '" + typeid + "' is already registered"
-                        + (typeid.equals(DICT) || typeid.equals(LIST) ? " (it is built in)" : ""));
+                        + (typeid.equals(DICT) || typeid.equals(LIST) || typeid.equals(QUEUE) ? " (it is built in)" : ""));
             }
             registry.put(typeid, new Registration(typeid, iface, factory, false));
             return this;
@@ -338,6 +546,31 @@ public final class ProcessManager implements AutoCloseable {
          */
         public ProcessManager start() {
             return new ProcessManager(context, Collections.unmodifiableMap(new LinkedHashMap<>(registry)));
+        }
+
+        /**
+         * Serves a manager with the registered types from this JVM; as
+         * {@link ProcessManager#serve}. A client's {@link ProcessManager#create(String, Class)
+         * create(typeid, iface)} reaches the one object of that typeid, made by its factory at
+         * the first such call and shared by every client (Python's remote managers share what
+         * their registered callables return).
+         *
+         * @param address where to listen
+         * @param authkey the shared secret; required for a network address
+         * @return the served manager
+         * @throws NullPointerException if {@code address} is null
+         * @throws IllegalArgumentException as {@link ConnectionListener#open}
+         * @throws java.io.UncheckedIOException if the address cannot be bound
+         */
+        public ProcessManager serve(SocketAddress address, byte[] authkey) {
+            ConnectionListener listener = ConnectionListener.open(address, authkey);
+            try {
+                return new ProcessManager("ProcessManager-" + COUNTER.incrementAndGet(),
+                        Collections.unmodifiableMap(new LinkedHashMap<>(registry)), listener.address(), authkey, listener);
+            } catch (RuntimeException | Error e) {
+                listener.close();
+                throw e;
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.multiprocessing4j.testing.Messages.assertMessage;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.function.Executable;
 import org.multiprocessing4j.internal.connection.ChallengeHandshake;
 import org.multiprocessing4j.internal.connection.FrameChannel;
 import org.multiprocessing4j.internal.platform.RuntimeDirectory;
@@ -73,13 +73,6 @@ class ConnectionIT {
         });
     }
 
-    private static void assertMessage(Class<? extends Throwable> type, Executable call, String... fragments) {
-        Throwable t = assertThrows(type, call);
-        for (String f : fragments) {
-            assertTrue(t.getMessage() != null && t.getMessage().contains(f),
-                    "message should mention '" + f + "': " + t.getMessage());
-        }
-    }
 
     /** Proves the listener still serves a well-behaved client. */
     private void assertServesAGoodClient() throws Exception {
@@ -100,9 +93,11 @@ class ConnectionIT {
         try (Connection server = listener.accept(); Connection c = get(client, "the client to connect")) {
             c.send(List.of("a", 1));
             c.send(null);
+            c.sendBytes(new byte[0]);
             c.sendBytes("hello".getBytes(StandardCharsets.UTF_8), 1, 3);
             assertEquals(List.of("a", 1), server.recv());
             assertEquals((Object) null, server.recv());
+            assertEquals(0, server.recvBytes().length, "an empty message arrives as one");
             assertTrue(server.poll(WAIT));
             assertMessage(IllegalArgumentException.class, () -> server.recvBytes(2), "3 bytes", "stays");
             byte[] into = new byte[10];

@@ -3,6 +3,7 @@ package org.multiprocessing4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.multiprocessing4j.testing.Messages.assertMessage;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -23,13 +24,6 @@ import org.multiprocessing4j.testing.NoLeftovers;
 abstract class JvmProcessMisuseContract extends StartMethodSuite {
 
 
-    private static void assertMessage(Class<? extends Throwable> type, Executable call, String... fragments) {
-        Throwable t = assertThrows(type, call);
-        for (String f : fragments) {
-            assertTrue(t.getMessage() != null && t.getMessage().contains(f),
-                    "message should mention '" + f + "': " + t.getMessage());
-        }
-    }
 
     @Test
     void aTargetWhoseClassNoChildCouldFindIsRefusedBeforeAnyChildStarts() {

@@ -123,7 +123,7 @@ public final class FrameChannel implements AutoCloseable {
     private void writeAll(ByteBuffer[] buffers) throws IOException {
         boolean interrupted = false;
         try {
-            while (buffers[buffers.length - 1].hasRemaining()) {
+            while (hasRemaining(buffers)) { // not just the last: an empty message is a header alone
                 if (socket.write(buffers) == 0) {
                     interrupted |= Thread.interrupted(); // an interrupt would make select spin
                     writable.select(1000);
@@ -138,6 +138,15 @@ public final class FrameChannel implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] buffers) {
+        for (ByteBuffer b : buffers) {
+            if (b.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.multiprocessing4j.Connection;
 import org.multiprocessing4j.PipeClosedException;
-import org.multiprocessing4j.PipeConnection;
 import org.multiprocessing4j.ProcessPipe;
 
 /**
@@ -29,8 +29,8 @@ public final class ManagerClient {
     private final ManagerRef ref;
     /** In the owner: how the server ended, waiting a little for its exit code; elsewhere null. */
     private final Supplier<String> howEnded;
-    private final ThreadLocal<PipeConnection> links = new ThreadLocal<>();
-    private final Set<PipeConnection> open = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<Connection> links = new ThreadLocal<>();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private ManagerClient(ManagerRef ref, Supplier<String> howEnded) {
@@ -55,15 +55,29 @@ public final class ManagerClient {
      * manager has the typeid and that {@code iface} is its interface).
      */
     public <I> I create(String typeid, Class<I> iface) {
-        Object id;
+        int id = serverCall(Wire.CREATE, new Object[] {typeid}, () -> "create('" + typeid + "')");
+        return proxy(new ProxyHandler(ref, typeid, id, iface), iface);
+    }
+
+    /**
+     * A proxy for the one object of {@code typeid} the server keeps under {@code objectName},
+     * made at the first such call from any client; the server checks the typeid and interface.
+     */
+    public <I> I named(String typeid, String objectName, Class<I> iface) {
+        int id = serverCall(Wire.NAMED, new Object[] {typeid, objectName, iface.getName()},
+                () -> typeid + " '" + objectName + "'");
+        return proxy(new ProxyHandler(ref, typeid, id, iface), iface);
+    }
+
+    /** Runs a method of the server itself, which answers an object id. */
+    private int serverCall(int method, Object[] args, Supplier<String> what) {
         try {
-            id = call(Wire.SERVER_OBJECT, Wire.CREATE, new Object[] {typeid}, () -> "create('" + typeid + "')");
+            return (Integer) call(Wire.SERVER_OBJECT, method, args, what);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-        return proxy(new ProxyHandler(ref, typeid, (Integer) id, iface), iface);
     }
 
     static <I> I proxy(ProxyHandler handler, Class<I> iface) {
@@ -84,7 +98,7 @@ public final class ManagerClient {
     Object call(int objectId, int method, Object[] args, Supplier<String> what) throws Throwable {
         byte[] request = Wire.request(objectId, method, args, what);
         checkOpen();
-        PipeConnection link = null;
+        Connection link = null;
         byte[] reply;
         try {
             link = link();
@@ -106,9 +120,19 @@ public final class ManagerClient {
         return Wire.result(reply);
     }
 
-    private PipeConnection link() throws InterruptedException {
-        PipeConnection link = links.get();
-        if (link == null) {
+    /**
+     * Opens the calling thread's link to the server now, so that an unreachable server or a
+     * wrong authkey fails here rather than at the first call.
+     */
+    public void connect() throws InterruptedException {
+        link();
+    }
+
+    private Connection link() throws InterruptedException {
+        Connection link = links.get();
+        if (link == null && ref.address != null) {
+            link = remoteLink();
+        } else if (link == null) {
             ProcessPipe pipe = ProcessPipe.open(true);
             try {
                 ref.requests.put(pipe.second());
@@ -141,7 +165,29 @@ public final class ManagerClient {
         return link;
     }
 
-    private void drop(PipeConnection link) {
+    private Connection remoteLink() throws InterruptedException {
+        Connection link;
+        try {
+            link = Connection.connect(ref.address, ref.authkey);
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalStateException(ref.describe() + " cannot be reached: " + e.getMessage(), e);
+        }
+        open.add(link);
+        links.set(link);
+        try {
+            checkOpen();
+            link.recvBytes(); // Wire.HELLO
+        } catch (PipeClosedException serverGone) {
+            drop(link);
+            throw gone();
+        } catch (RuntimeException | InterruptedException e) {
+            drop(link);
+            throw e;
+        }
+        return link;
+    }
+
+    private void drop(Connection link) {
         if (link != null) {
             links.remove();
             open.remove(link);
@@ -163,7 +209,7 @@ public final class ManagerClient {
     /** Fails every later call, and wakes calls waiting now; idempotent. */
     public void close() {
         closed = true;
-        for (PipeConnection link : open) {
+        for (Connection link : open) {
             open.remove(link);
             link.close();
         }

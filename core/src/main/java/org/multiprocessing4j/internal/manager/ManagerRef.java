@@ -1,7 +1,9 @@
 package org.multiprocessing4j.internal.manager;
 
 import java.io.Serializable;
+import java.net.SocketAddress;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.Optional;
 import org.multiprocessing4j.ProcessQueue;
 
@@ -19,6 +21,10 @@ public final class ManagerRef implements Serializable {
     /** The server's start time in epoch milliseconds, or -1 if the system does not tell. */
     final long startMillis;
     final ProcessQueue<Object> requests;
+    /** A remote manager's address, or null for one in this family (reached through {@link #requests}). */
+    final SocketAddress address;
+    /** A remote manager's authkey; travels with the proxies, over private channels only. */
+    final byte[] authkey;
 
     /**
      * Made by the owner once the server process has started.
@@ -35,10 +41,33 @@ public final class ManagerRef implements Serializable {
         this.startMillis = ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(Instant::toEpochMilli)
                 .orElse(-1L);
         this.requests = requests;
+        this.address = null;
+        this.authkey = null;
+    }
+
+    /**
+     * A manager reached over a socket ({@code ProcessManager.connect}, or {@code serve} for the
+     * serving JVM's own calls).
+     *
+     * @param name how errors name it
+     * @param address where it listens
+     * @param authkey its authkey (copied)
+     */
+    public ManagerRef(String name, SocketAddress address, byte[] authkey) {
+        this.key = UUID.randomUUID().toString();
+        this.name = name;
+        this.pid = -1;
+        this.startMillis = -1;
+        this.requests = null;
+        this.address = address;
+        this.authkey = authkey == null ? null : authkey.clone();
     }
 
     /** Whether the server process still runs (a pid taken by another process since does not count). */
     boolean serverAlive() {
+        if (address != null) {
+            return true; // a socket's end-of-file tells when the server is gone
+        }
         Optional<ProcessHandle> h = ProcessHandle.of(pid);
         if (h.isEmpty() || !h.get().isAlive()) {
             return false;
@@ -48,6 +77,6 @@ public final class ManagerRef implements Serializable {
 
     /** {@code manager 'SyncManager-1' (pid 1234)}. */
     String describe() {
-        return "manager '" + name + "' (pid " + pid + ")";
+        return address != null ? "manager '" + name + "' at " + address : "manager '" + name + "' (pid " + pid + ")";
     }
 }

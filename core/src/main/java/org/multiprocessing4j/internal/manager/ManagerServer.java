@@ -3,8 +3,12 @@ package org.multiprocessing4j.internal.manager;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.multiprocessing4j.AuthenticationException;
+import org.multiprocessing4j.Connection;
+import org.multiprocessing4j.ConnectionListener;
 import org.multiprocessing4j.PipeClosedException;
 import org.multiprocessing4j.PipeConnection;
 import org.multiprocessing4j.ProcessQueue;
@@ -26,8 +30,11 @@ public final class ManagerServer implements SerializableRunnable {
     private final String name;
     private final ProcessQueue<Object> requests;
     private final Map<String, Registration> registry;
+    private final AtomicInteger clientCount = new AtomicInteger();
     private transient Map<Integer, Served> objects;
     private transient AtomicInteger ids;
+    private transient Map<String, Integer> named;
+    private transient Set<Connection> clients;
 
     /**
      * A server, to be run by the manager's process.
@@ -45,18 +52,23 @@ public final class ManagerServer implements SerializableRunnable {
     private record Served(Object target, MethodTable table, Object lock) {
     }
 
+    private synchronized void ready() {
+        if (objects == null) {
+            objects = new ConcurrentHashMap<>();
+            ids = new AtomicInteger(Wire.SERVER_OBJECT);
+            named = new ConcurrentHashMap<>();
+            clients = ConcurrentHashMap.newKeySet();
+        }
+    }
+
     @Override
     public void run() {
-        objects = new ConcurrentHashMap<>();
-        ids = new AtomicInteger(Wire.SERVER_OBJECT);
-        int clients = 0;
+        ready();
         try {
             while (true) {
                 Object request = requests.take();
                 if (request instanceof PipeConnection connection) {
-                    Thread t = new Thread(() -> serve(connection), name + "-client-" + ++clients);
-                    t.setDaemon(true);
-                    t.start();
+                    serveInThread(connection);
                 } else if (STOP.equals(request)) {
                     LibraryLog.debug("manager " + name + " stops");
                     return;
@@ -67,7 +79,48 @@ public final class ManagerServer implements SerializableRunnable {
         }
     }
 
-    private void serve(PipeConnection connection) {
+    /**
+     * Serves the clients {@code listener} accepts, each in a daemon thread of its own, until the
+     * listener is closed: a manager served by this JVM ({@code ProcessManager.serve}). A client
+     * that fails to authenticate is turned away and the next one served. Blocks.
+     */
+    public void serve(ConnectionListener listener) {
+        ready();
+        while (true) {
+            try {
+                serveInThread(listener.accept());
+            } catch (AuthenticationException e) {
+                LibraryLog.debug("manager " + name + " turned a client away: " + e.getMessage());
+            } catch (IllegalStateException closed) {
+                if (listener.isClosed()) {
+                    return;
+                }
+                LibraryLog.warning("manager " + name + " could not accept a client: " + closed);
+            } catch (java.io.UncheckedIOException e) {
+                LibraryLog.warning("manager " + name + " could not accept a client: " + e);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Closes the connections of every client served now: their calls fail, as if the server had ended. */
+    public void disconnectAll() {
+        ready();
+        for (Connection c : clients) {
+            c.close();
+        }
+    }
+
+    private void serveInThread(Connection connection) {
+        int n = clientCount.incrementAndGet();
+        Thread t = new Thread(() -> serve(connection), name + "-client-" + n);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void serve(Connection connection) {
+        clients.add(connection);
         try (connection) {
             connection.sendBytes(Wire.HELLO); // from now on the client sees end-of-file if this process dies
             while (true) {
@@ -77,8 +130,14 @@ public final class ManagerServer implements SerializableRunnable {
             // The client closed its end or ended, perhaps mid-call: serve the others on.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IllegalStateException closed) {
+            if (!connection.isClosed()) {
+                LibraryLog.warning("manager " + name + " dropped a client: " + closed);
+            }
         } catch (RuntimeException unexpected) {
             LibraryLog.warning("manager " + name + " dropped a client: " + unexpected);
+        } finally {
+            clients.remove(connection);
         }
     }
 
@@ -88,7 +147,9 @@ public final class ManagerServer implements SerializableRunnable {
         try {
             Object[] args = Wire.arguments(request);
             if (id == Wire.SERVER_OBJECT) {
-                return Wire.ok(create((String) args[0]), () -> "an object id");
+                int made = index == Wire.NAMED ? named((String) args[0], (String) args[1], (String) args[2])
+                        : create((String) args[0]);
+                return Wire.ok(made, () -> "an object id");
             }
             Served served = objects.get(id);
             if (served == null) {
@@ -109,6 +170,19 @@ public final class ManagerServer implements SerializableRunnable {
         } catch (Throwable t) {
             return Wire.threw(t);
         }
+    }
+
+    private int named(String typeid, String objectName, String ifaceName) {
+        Registration r = registry.get(typeid);
+        if (r == null) {
+            throw new IllegalArgumentException("manager " + name + " has no typeid '" + typeid + "'; it has "
+                    + registry.keySet());
+        }
+        if (!r.iface().getName().equals(ifaceName)) {
+            throw new IllegalArgumentException("typeid '" + typeid + "' of manager " + name + " is registered with "
+                    + r.iface().getName() + ", not " + ifaceName);
+        }
+        return named.computeIfAbsent(typeid + ":" + objectName, k -> create(typeid));
     }
 
     private int create(String typeid) {

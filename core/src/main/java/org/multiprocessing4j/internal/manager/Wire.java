@@ -21,11 +21,14 @@ import org.multiprocessing4j.internal.codec.ItemCodec;
  *
  * The server sends an empty message first on each pipe it takes, to say it holds its end.
  * Object 0 is the server itself: its method {@link #CREATE} makes an object of a typeid and
- * answers its id.
+ * answers its id; its method {@link #NAMED} answers the id of the one object of a typeid kept
+ * under a name (made at the first such call), which is how remote clients share objects.
  */
 final class Wire {
     static final int SERVER_OBJECT = 0;
     static final int CREATE = 0;
+    /** Arguments: typeid, name, the caller's interface name. */
+    static final int NAMED = 1;
     /** What the server sends first on a pipe it has taken: nothing. */
     static final byte[] HELLO = new byte[0];
     private static final byte OK = 0;
