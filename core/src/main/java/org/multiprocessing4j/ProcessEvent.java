@@ -20,7 +20,7 @@ import org.multiprocessing4j.internal.sync.EventCell;
  * {@code clear()} change by compare-and-set and which {@code await} and {@code isSet()} read
  * with volatile reads. An {@code await(Duration)} that returns false gives no such guarantee.
  */
-public final class ProcessEvent implements Serializable {
+public final class ProcessEvent implements Event, Serializable {
     private static final long serialVersionUID = 1L;
 
     private final transient EventCell cell;

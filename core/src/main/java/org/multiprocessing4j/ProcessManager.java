@@ -2,7 +2,6 @@ package org.multiprocessing4j;
 
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +12,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
 import org.multiprocessing4j.internal.connection.ConnectionSettings;
+import org.multiprocessing4j.internal.manager.BuiltInTypes;
 import org.multiprocessing4j.internal.manager.ManagerClient;
 import org.multiprocessing4j.internal.manager.ManagerRef;
 import org.multiprocessing4j.internal.manager.ManagerServer;
@@ -54,7 +54,12 @@ import org.multiprocessing4j.internal.manager.Registration;
  * <li>Results come back as copies. A method that returns a view or a cursor of the object in
  *     the server ({@code keySet()}, {@code entrySet()}, {@code values()}, {@code iterator()},
  *     {@code listIterator()}, {@code subList}, {@code stream()}) returns a snapshot taken during
- *     the call; changing the snapshot does not change the object in the server.
+ *     the call, unmodifiable (a change to it could not reach the server, so it fails rather than
+ *     being lost: {@code Collections.reverse} of a long list proxy, which goes through
+ *     {@code listIterator().set}, throws {@link UnsupportedOperationException}). One exception,
+ *     as in Python: a method of a custom type declared to return an interface that a custom
+ *     typeid of the manager is registered with returns a proxy; the object it returned stays
+ *     in the server (until the manager ends).
  * <li>An exception thrown in the server is thrown by the call, with the server's stack trace,
  *     as its own class if that class can be decoded here, as a {@link RemoteThrowable}
  *     otherwise (a checked exception the interface method does not declare arrives wrapped in
@@ -82,13 +87,6 @@ import org.multiprocessing4j.internal.manager.Registration;
 public final class ProcessManager implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final Duration STOP_PATIENCE = Duration.ofSeconds(10);
-    /** The typeid of {@link #dict()}. */
-    static final String DICT = "dict";
-    /** The typeid of {@link #list()}. */
-    static final String LIST = "list";
-    /** The typeid of {@link #queue()}. */
-    static final String QUEUE = "queue";
-
     private final String name;
     /** The types the server has; null for a manager from {@link #connect} (the server knows). */
     private final Map<String, Registration> registry;
@@ -233,7 +231,7 @@ public final class ProcessManager implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <K, V> ConcurrentMap<K, V> dict() {
         checkOpen();
-        return client.create(DICT, ConcurrentMap.class);
+        return client.create(BuiltInTypes.DICT, ConcurrentMap.class);
     }
 
     /**
@@ -249,7 +247,7 @@ public final class ProcessManager implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public <K, V> ConcurrentMap<K, V> dict(String name) {
-        return named(DICT, name, ConcurrentMap.class);
+        return named(BuiltInTypes.DICT, name, ConcurrentMap.class);
     }
 
     /**
@@ -263,15 +261,16 @@ public final class ProcessManager implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public <E> List<E> list(String name) {
-        return named(LIST, name, List.class);
+        return named(BuiltInTypes.LIST, name, List.class);
     }
 
     /**
      * A new, unbounded queue in the server, as Python's {@code manager.Queue()}: for processes
      * outside the family (clients of a served manager); within a family a {@link ProcessQueue}
      * is faster. {@code take()} and {@code poll(timeout)} wait in the server; a thread
-     * interrupted while it waits gets an {@link IllegalStateException}, and an item the server
-     * took for it meanwhile is lost.
+     * interrupted while it waits gets an {@link IllegalStateException}, and the server puts back
+     * at the head of the queue an item it took for a caller that gave up or died before the
+     * reply was sent.
      *
      * @param <E> the type of the items
      * @return a proxy for it
@@ -280,7 +279,7 @@ public final class ProcessManager implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <E> BlockingQueue<E> queue() {
         checkOpen();
-        return client.create(QUEUE, BlockingQueue.class);
+        return client.create(BuiltInTypes.QUEUE, BlockingQueue.class);
     }
 
     /**
@@ -295,7 +294,92 @@ public final class ProcessManager implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public <E> BlockingQueue<E> queue(String name) {
-        return named(QUEUE, name, BlockingQueue.class);
+        return named(BuiltInTypes.QUEUE, name, BlockingQueue.class);
+    }
+
+    /**
+     * A new lock in the server, as Python's {@code manager.Lock()}: for processes outside the
+     * family (clients of a served manager); within a family a {@link ProcessLock} is faster.
+     * It is held by the calling thread (each thread has its own connection to the server) and
+     * is not reentrant: a holder that locks it again gets an {@link IllegalStateException}
+     * rather than waiting for itself. {@code unlock()} by a thread that does not hold it throws
+     * {@link IllegalMonitorStateException}. <b>When the connection of a holder ends</b> (its
+     * process died, or its manager was closed), the server releases the lock, so nobody waits
+     * for a dead holder. {@code newCondition()} is not supported. A thread interrupted while it
+     * waits in {@code lock()} gets an {@link IllegalStateException} and does not get the lock.
+     *
+     * @return a proxy for it
+     * @throws IllegalStateException if the manager is closed or has ended
+     */
+    public Lock lock() {
+        checkOpen();
+        return client.create(BuiltInTypes.LOCK, Lock.class);
+    }
+
+    /**
+     * The lock the server keeps under {@code name}; as {@link #dict(String)} and {@link #lock()}.
+     *
+     * @param name the lock's name
+     * @return a proxy for it
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if the manager is closed or has ended
+     */
+    public Lock lock(String name) {
+        return named(BuiltInTypes.LOCK, name, Lock.class);
+    }
+
+    /**
+     * A new event in the server, not set, as Python's {@code manager.Event()}: for processes
+     * outside the family; within a family a {@link ProcessEvent} is faster. {@code await} waits
+     * in the server.
+     *
+     * @return a proxy for it
+     * @throws IllegalStateException if the manager is closed or has ended
+     */
+    public Event event() {
+        checkOpen();
+        return client.create(BuiltInTypes.EVENT, Event.class);
+    }
+
+    /**
+     * The event the server keeps under {@code name}; as {@link #dict(String)} and {@link #event()}.
+     *
+     * @param name the event's name
+     * @return a proxy for it
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if the manager is closed or has ended
+     */
+    public Event event(String name) {
+        return named(BuiltInTypes.EVENT, name, Event.class);
+    }
+
+    /**
+     * A new {@code long} in the server holding {@code initialValue}, with atomic operations, as
+     * Python's {@code manager.Value('q', v)}: for processes outside the family; within a family
+     * a {@link SharedLong} is much faster.
+     *
+     * @param initialValue its value
+     * @return a proxy for it
+     * @throws IllegalStateException if the manager is closed or has ended
+     */
+    public LongValue sharedLong(long initialValue) {
+        checkOpen();
+        LongValue value = client.create(BuiltInTypes.LONG, LongValue.class);
+        value.set(initialValue);
+        return value;
+    }
+
+    /**
+     * The {@code long} the server keeps under {@code name}, 0 when first asked for; as
+     * {@link #dict(String)} and {@link #sharedLong(long)}.
+     *
+     * @param name the value's name
+     * @return a proxy for it
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if the manager is closed or has ended
+     */
+    public LongValue sharedLong(String name) {
+        return named(BuiltInTypes.LONG, name, LongValue.class);
     }
 
     private <I> I named(String typeid, String objectName, Class<I> iface) {
@@ -315,7 +399,7 @@ public final class ProcessManager implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <E> List<E> list() {
         checkOpen();
-        return client.create(LIST, List.class);
+        return client.create(BuiltInTypes.LIST, List.class);
     }
 
     /**
@@ -497,12 +581,9 @@ public final class ProcessManager implements AutoCloseable {
 
         Builder(ProcessContext context) {
             this.context = context;
-            registry.put(DICT, new Registration(DICT, ConcurrentMap.class,
-                    (SerializableSupplier<Object>) ConcurrentHashMap::new, false));
-            registry.put(LIST, new Registration(LIST, List.class,
-                    (SerializableSupplier<Object>) ArrayList::new, true));
-            registry.put(QUEUE, new Registration(QUEUE, BlockingQueue.class,
-                    (SerializableSupplier<Object>) LinkedBlockingQueue::new, false));
+            for (Registration r : BuiltInTypes.REGISTRATIONS) {
+                registry.put(r.typeid(), r);
+            }
         }
 
         /**
@@ -530,9 +611,9 @@ public final class ProcessManager implements AutoCloseable {
             }
             if (registry.containsKey(typeid)) {
                 throw new IllegalArgumentException("typeid '" + typeid + "' is already registered"
-                        + (typeid.equals(DICT) || typeid.equals(LIST) || typeid.equals(QUEUE) ? " (it is built in)" : ""));
+                        + (registry.get(typeid).builtIn() ? " (it is built in)" : ""));
             }
-            registry.put(typeid, new Registration(typeid, iface, factory, false));
+            registry.put(typeid, new Registration(typeid, iface, factory, false, false));
             return this;
         }
 

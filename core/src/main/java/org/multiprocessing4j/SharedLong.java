@@ -11,7 +11,7 @@ import org.multiprocessing4j.internal.sync.ValueCell;
  * {@code Value('q')}, but atomic without its lock). See {@link SharedValue}, which also gives
  * the memory consistency effects of each method.
  */
-public final class SharedLong extends SharedValue {
+public final class SharedLong extends SharedValue implements LongValue {
     private static final long serialVersionUID = 1L;
     static final int KIND = 1;
 

@@ -95,6 +95,21 @@ abstract class ManagerContract extends StartMethodSuite {
         }
     }
 
+    /** A custom object whose method returns another registered type: the result stays a proxy. */
+    public interface Counters {
+        Counter named(String name);
+    }
+
+    /** Runs in the manager's server. */
+    static final class CountersImpl implements Counters {
+        private final Map<String, Counter> byName = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Counter named(String name) {
+            return byName.computeIfAbsent(name, n -> new CounterImpl());
+        }
+    }
+
     private static ProcessManager counters() {
         return Multiprocessing.getContext().managerBuilder().register("counter", Counter.class, CounterImpl::new).start();
     }
@@ -247,6 +262,123 @@ abstract class ManagerContract extends StartMethodSuite {
     }
 
     @Test
+    void lockEventAndLongKeepEveryUpdateOfSeveralChildren() throws Exception {
+        try (ProcessManager manager = Multiprocessing.getContext().manager()) {
+            java.util.concurrent.locks.Lock lock = manager.lock();
+            Event go = manager.event();
+            LongValue total = manager.sharedLong(5);
+            assertEquals(5, total.get());
+            List<JvmProcess> children = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                JvmProcess p = new JvmProcess(() -> {
+                    try {
+                        go.await();
+                        for (int k = 0; k < 50; k++) {
+                            lock.lock();
+                            try {
+                                total.set(total.get() + 1); // not atomic by itself: the lock makes it so
+                            } finally {
+                                lock.unlock();
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                p.start();
+                children.add(p);
+            }
+            assertFalse(go.await(Duration.ofMillis(20)), "not set yet");
+            go.set();
+            assertTrue(go.isSet());
+            for (JvmProcess p : children) {
+                joined(p);
+            }
+            assertEquals(155, total.get());
+            assertEquals(156, total.incrementAndGet());
+            assertTrue(total.compareAndSet(156, 0));
+            go.clear();
+            assertFalse(go.isSet());
+
+            lock.lock();
+            IllegalStateException again = assertThrows(IllegalStateException.class, lock::lock);
+            assertTrue(again.getMessage().contains("not reentrant"), again.getMessage());
+            lock.unlock();
+            assertThrows(IllegalMonitorStateException.class, lock::unlock);
+            assertThrows(UnsupportedOperationException.class, lock::newCondition);
+        }
+    }
+
+    @Test
+    void aLockHeldByAChildThatIsKilledIsReleased() throws Exception {
+        try (ProcessManager manager = Multiprocessing.getContext().manager()) {
+            java.util.concurrent.locks.Lock lock = manager.lock();
+            Event held = manager.event();
+            JvmProcess holder = new JvmProcess("holder", () -> {
+                lock.lock();
+                held.set();
+                org.multiprocessing4j.testing.Files2.blockForever();
+            });
+            holder.start();
+            assertTrue(held.await(LONG), "the child to take the lock");
+            assertFalse(lock.tryLock(), "the child holds it");
+            holder.kill();
+            assertTrue(holder.join(LONG));
+            assertTrue(lock.tryLock(LONG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+                    "the server releases the lock of a client that died");
+            lock.unlock();
+        }
+    }
+
+    @Test
+    void aQueueLosesNoItemToAnInterruptedTake() throws Exception {
+        try (ProcessManager manager = Multiprocessing.getContext().manager()) {
+            java.util.concurrent.BlockingQueue<String> q = manager.queue();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CountDownLatch calling = new CountDownLatch(1);
+            Thread taker = new Thread(() -> {
+                calling.countDown();
+                try {
+                    failure.set(new AssertionError("took " + q.take()));
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            taker.start();
+            calling.await();
+            // Sent and waiting for the reply: the take runs in the server. (Interrupting at any point loses nothing.)
+            Await.until(LONG, "the taker to wait for the server's reply", () -> Arrays.stream(taker.getStackTrace())
+                    .anyMatch(f -> f.getMethodName().equals("recvBytes")));
+            taker.interrupt();
+            taker.join(LONG.toMillis());
+            assertFalse(taker.isAlive(), "the interrupted take returned");
+            assertTrue(failure.get() instanceof IllegalStateException, "interrupted take: " + failure.get());
+            q.put("a");
+            q.put("b");
+            assertEquals("a", q.poll(LONG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("b", q.take());
+            assertEquals(null, q.poll(10, java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
+    void aRegisteredTypeReturnedByAMethodStaysAProxy() throws Exception {
+        try (ProcessManager manager = Multiprocessing.getContext().managerBuilder()
+                .register("counter", Counter.class, CounterImpl::new)
+                .register("counters", Counters.class, CountersImpl::new).start()) {
+            Counters all = manager.create("counters", Counters.class);
+            Counter a = all.named("a");
+            assertTrue(java.lang.reflect.Proxy.isProxyClass(a.getClass()), "a proxy, not a copy: " + a.getClass());
+            assertEquals(1, a.incrementAndGet());
+            JvmProcess p = new JvmProcess(() -> all.named("a").incrementAndGet());
+            p.start();
+            joined(p);
+            assertEquals(2, a.get(), "the child changed the one counter in the server");
+            assertEquals("Counter(2)", all.named("a").toString());
+        }
+    }
+
+    @Test
     void misuseIsRefusedClearly() throws Exception {
         ProcessManager manager = counters();
         ConcurrentMap<String, Integer> dict;
@@ -264,6 +396,12 @@ abstract class ManagerContract extends StartMethodSuite {
             assertThrows(NullPointerException.class,
                     () -> ProcessManager.builder().register(null, Counter.class, CounterImpl::new));
 
+            assertThrows(NullPointerException.class, () -> manager.lock(null));
+            assertThrows(NullPointerException.class, () -> manager.event(null));
+            assertThrows(NullPointerException.class, () -> manager.sharedLong(null));
+            assertThrows(NullPointerException.class, () -> manager.queue(null));
+            assertThrows(NullPointerException.class, () -> manager.event().await(null));
+
             dict = manager.dict();
             dict.put("n", 1);
             BiFunction<Integer, Integer, Integer> local = (a, b) -> a + b;
@@ -280,5 +418,9 @@ abstract class ManagerContract extends StartMethodSuite {
         IllegalStateException closed = assertThrows(IllegalStateException.class, () -> dict.get("n"));
         assertTrue(closed.getMessage().contains("is closed"), closed.getMessage());
         assertThrows(IllegalStateException.class, manager::dict);
+        assertThrows(IllegalStateException.class, manager::lock);
+        assertThrows(IllegalStateException.class, manager::event);
+        assertThrows(IllegalStateException.class, () -> manager.sharedLong(1));
+        assertThrows(IllegalStateException.class, () -> manager.queue("q"));
     }
 }

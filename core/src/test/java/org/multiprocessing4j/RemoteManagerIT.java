@@ -1,6 +1,7 @@
 package org.multiprocessing4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.multiprocessing4j.testing.Messages.assertMessage;
@@ -121,23 +122,12 @@ class RemoteManagerIT {
     @Test
     void aServerThatEndsFailsCallsClearlyAndNothingIsReachedWhereNothingServes(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        Path readyFile = dir.resolve("address");
-        String ready = readyFile.toString();
-        byte[] key = KEY;
-        JvmProcess server = new JvmProcess("server", () -> {
-            ProcessManager m = ProcessManager.serve(LOOPBACK, key);
-            m.dict("d").put("k", 1);
-            Files2.write(ready, m.address().orElseThrow() + "\n");
-            // Serves until killed: the accepting thread keeps this JVM alive.
-        });
-        server.start();
-        Await.until(LONG, "the serving child to write its address",
-                () -> java.nio.file.Files.exists(readyFile) && Files2.read(readyFile).endsWith("\n"));
-        String written = Files2.read(readyFile).strip();
-        int port = Integer.parseInt(written.substring(written.lastIndexOf(':') + 1));
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        JvmProcess[] started = new JvmProcess[1];
+        InetSocketAddress address = serveInChild(dir, () -> { }, started);
+        JvmProcess server = started[0];
         try (ProcessManager client = ProcessManager.connect(address, KEY)) {
             ConcurrentMap<String, Integer> d = client.dict("d");
+            d.put("k", 1);
             assertEquals(1, d.get("k"));
             server.kill();
             server.join();
@@ -158,6 +148,98 @@ class RemoteManagerIT {
             served.close(); // idempotent
             assertThrows(IllegalStateException.class, () -> d.get("a"));
             assertMessage(IllegalStateException.class, () -> served.dict("d"), "closed");
+        }
+    }
+    /** Starts a child JVM serving a manager (after {@code before} ran there) and reads back its address. */
+    private static InetSocketAddress serveInChild(Path dir, SerializableRunnable before, JvmProcess[] started)
+            throws Exception {
+        Path readyFile = dir.resolve("address");
+        String ready = readyFile.toString();
+        byte[] key = KEY;
+        JvmProcess server = new JvmProcess("server", () -> {
+            before.run();
+            ProcessManager m = ProcessManager.serve(LOOPBACK, key);
+            Files2.write(ready, m.address().orElseThrow() + "\n");
+            // Serves until killed: the accepting thread keeps this JVM alive.
+        });
+        server.start();
+        started[0] = server;
+        Await.until(LONG, "the serving child to write its address",
+                () -> java.nio.file.Files.exists(readyFile) && Files2.read(readyFile).endsWith("\n"));
+        String written = Files2.read(readyFile).strip();
+        int port = Integer.parseInt(written.substring(written.lastIndexOf(':') + 1));
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    @Test
+    void aClassTheServersFilterRefusesFailsThatCallAndTheServerServesOn(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        JvmProcess[] server = new JvmProcess[1];
+        InetSocketAddress address = serveInChild(dir, () -> java.io.ObjectInputFilter.Config.setSerialFilter(
+                java.io.ObjectInputFilter.Config.createFilter("!java.util.Date")), server);
+        try (ProcessManager client = ProcessManager.connect(address, KEY)) {
+            ConcurrentMap<String, Object> d = client.dict("d");
+            RuntimeException refused = assertThrows(RuntimeException.class, () -> d.put("when", new java.util.Date()));
+            assertTrue(String.valueOf(refused.getMessage()).contains("java.util.Date")
+                    || String.valueOf(refused.getCause()).contains("REJECTED"), refused.toString());
+            assertEquals(null, d.get("when"), "nothing was stored");
+            d.put("k", 1);
+            assertEquals(1, d.get("k"), "the server serves on");
+        } finally {
+            server[0].kill();
+            server[0].join();
+        }
+    }
+
+    @Test
+    void malformedRequestsAndUnknownMethodsAreAnsweredWithErrorsAndTheServerServesOn() throws Exception {
+        try (ProcessManager served = ProcessManager.serve(LOOPBACK, KEY)) {
+            SocketAddress address = served.address().orElseThrow();
+            served.dict("d").put("k", "v");
+            try (Connection raw = Connection.connect(address, KEY)) {
+                assertEquals(0, raw.recvBytes().length, "the server's hello");
+                raw.sendBytes(new byte[] {1, 2, 3});
+                byte[] reply = raw.recvBytes();
+                assertEquals(1, reply[0], "an error reply");
+                assertTrue(new String(reply, StandardCharsets.ISO_8859_1).contains("malformed manager request"));
+                java.nio.ByteBuffer noSuchMethod = java.nio.ByteBuffer.allocate(12).putInt(1).putInt(99_999).putInt(0);
+                raw.sendBytes(noSuchMethod.array());
+                reply = raw.recvBytes();
+                assertEquals(1, reply[0], "an error reply");
+                assertTrue(new String(reply, StandardCharsets.ISO_8859_1).contains("no method 99999"));
+            }
+            try (ProcessManager good = ProcessManager.connect(address, KEY)) {
+                assertEquals("v", good.dict("d").get("k"), "a well-behaved client is served");
+            }
+        }
+    }
+
+    @Test
+    void aLockHeldByAClientJvmThatIsKilledIsReleased() throws Exception {
+        try (ProcessManager served = ProcessManager.serve(LOOPBACK, KEY)) {
+            SocketAddress address = served.address().orElseThrow();
+            java.util.concurrent.locks.Lock lock = served.lock("l");
+            Event held = served.event("held");
+            byte[] key = KEY;
+            JvmProcess holder = new JvmProcess("holder", () -> {
+                try {
+                    ProcessManager m = ProcessManager.connect(address, key);
+                    m.lock("l").lock();
+                    m.event("held").set();
+                    Files2.blockForever();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            holder.start();
+            assertTrue(held.await(LONG), "the client JVM to take the lock");
+            assertFalse(lock.tryLock(), "the client JVM holds it");
+            holder.kill();
+            assertTrue(holder.join(LONG));
+            assertTrue(lock.tryLock(LONG.toSeconds(), TimeUnit.SECONDS), "released when its holder's connection ended");
+            lock.unlock();
+            assertEquals(0, served.sharedLong("n").get());
+            assertEquals(3, served.sharedLong("n").addAndGet(3));
         }
     }
 }

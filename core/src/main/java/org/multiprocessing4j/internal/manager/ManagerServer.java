@@ -49,7 +49,12 @@ public final class ManagerServer implements SerializableRunnable {
         this.registry = registry;
     }
 
-    private record Served(Object target, MethodTable table, Object lock) {
+    /**
+     * An object the server holds: what it calls, its method table, the monitor that makes its
+     * calls one at a time (or null), and whether results that are objects of a registered
+     * interface stay in the server and travel as proxies (for custom types, as in Python).
+     */
+    private record Served(Object target, MethodTable table, Object lock, boolean returnsProxies) {
     }
 
     private synchronized void ready() {
@@ -121,10 +126,24 @@ public final class ManagerServer implements SerializableRunnable {
 
     private void serve(Connection connection) {
         clients.add(connection);
+        CallerWatch.serving(connection);
         try (connection) {
             connection.sendBytes(Wire.HELLO); // from now on the client sees end-of-file if this process dies
             while (true) {
-                connection.sendBytes(answer(connection.recvBytes()));
+                byte[] reply = answer(connection.recvBytes());
+                Runnable undo = CallerWatch.takeUndo();
+                if (undo == null) {
+                    connection.sendBytes(reply);
+                } else if (CallerWatch.callerGone()) {
+                    undo.run(); // nobody would read the reply: put the item back
+                } else {
+                    try {
+                        connection.sendBytes(reply);
+                    } catch (RuntimeException | InterruptedException e) {
+                        undo.run();
+                        throw e;
+                    }
+                }
             }
         } catch (PipeClosedException clientGone) {
             // The client closed its end or ended, perhaps mid-call: serve the others on.
@@ -138,13 +157,18 @@ public final class ManagerServer implements SerializableRunnable {
             LibraryLog.warning("manager " + name + " dropped a client: " + unexpected);
         } finally {
             clients.remove(connection);
+            int released = ServerLock.releaseAllHeldByCurrentThread();
+            if (released > 0) {
+                LibraryLog.info("manager " + name + " released " + released + " lock(s) held by a client that is gone");
+            }
         }
     }
 
     private byte[] answer(byte[] request) {
-        int id = Wire.objectId(request);
-        int index = Wire.method(request);
         try {
+            Wire.checkRequest(request);
+            int id = Wire.objectId(request);
+            int index = Wire.method(request);
             Object[] args = Wire.arguments(request);
             if (id == Wire.SERVER_OBJECT) {
                 int made = index == Wire.NAMED ? named((String) args[0], (String) args[1], (String) args[2])
@@ -158,13 +182,18 @@ public final class ManagerServer implements SerializableRunnable {
             Method m = served.table.method(index);
             Object result;
             if (served.lock == null) {
-                result = Snapshots.byValue(m.invoke(served.target, args), m.getReturnType());
+                result = m.invoke(served.target, args);
             } else {
                 synchronized (served.lock) {
-                    result = Snapshots.byValue(m.invoke(served.target, args), m.getReturnType());
+                    result = m.invoke(served.target, args);
                 }
             }
-            return Wire.ok(result, () -> "the result of " + m.getName());
+            Object reply = served.returnsProxies ? asProxy(result, m.getReturnType()) : null;
+            if (reply == null) {
+                reply = Snapshots.byValue(result, m.getReturnType());
+            }
+            Object answer = reply;
+            return Wire.ok(answer, () -> "the result of " + m.getName());
         } catch (InvocationTargetException e) {
             return Wire.threw(e.getCause());
         } catch (Throwable t) {
@@ -195,8 +224,32 @@ public final class ManagerServer implements SerializableRunnable {
             throw new IllegalStateException("the factory of typeid '" + typeid + "' made "
                     + (target == null ? "null" : "a " + target.getClass().getName()) + ", not a " + r.iface().getName());
         }
+        return hold(target, r);
+    }
+
+    private int hold(Object target, Registration r) {
         int id = ids.incrementAndGet();
-        objects.put(id, new Served(target, MethodTable.of(r.iface()), r.oneCallAtATime() ? new Object() : null));
+        objects.put(id, new Served(target, MethodTable.of(r.iface()), r.oneCallAtATime() ? new Object() : null,
+                !r.builtIn()));
         return id;
+    }
+
+    /**
+     * A result that stays in the server, as a handle the caller turns into a proxy: a non-null
+     * result of a method declared to return an interface a custom typeid is registered with
+     * (Python's {@code method_to_typeid}, implied by the types). Null for any other result,
+     * which travels by value: a {@code List} or {@code Map} result stays a copy, since the
+     * server keeps every object it holds until it ends.
+     */
+    private ReturnedProxy asProxy(Object result, Class<?> declared) {
+        if (result == null || !declared.isInterface()) {
+            return null;
+        }
+        for (Registration r : registry.values()) {
+            if (r.iface() == declared && !r.builtIn()) {
+                return new ReturnedProxy(r.typeid(), hold(result, r));
+            }
+        }
+        return null;
     }
 }

@@ -52,6 +52,11 @@ final class ProxyHandler implements InvocationHandler, Serializable {
         }
         Object result = client().call(id, index, args, () -> iface.getSimpleName() + "." + method.getName() + " on "
                 + typeid + " " + id + " of " + manager.describe());
+        if (result instanceof ReturnedProxy returned) {
+            // The object stayed in the server (a custom type's result of a registered interface).
+            return ManagerClient.proxy(new ProxyHandler(manager, returned.typeid(), returned.id(), method.getReturnType()),
+                    method.getReturnType());
+        }
         return Snapshots.restore(result, method.getReturnType());
     }
 

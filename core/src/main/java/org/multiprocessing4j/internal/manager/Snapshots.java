@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * Results that are views of the object in the server (a map's {@code keySet()}, a list's
  * {@code iterator()}, a {@code stream()}) travel as copies taken during the call: in the server
  * {@link #byValue} copies them into plain collections, and in the caller {@link #restore} gives
- * back the type the method declares, over the copy. Changing such a copy does not change the
- * object in the server.
+ * back the type the method declares, over the copy. The copies are unmodifiable, so that a
+ * change that could not reach the server fails loudly rather than being lost.
  */
 final class Snapshots {
     private Snapshots() {
@@ -29,6 +29,17 @@ final class Snapshots {
     static Object byValue(Object result, Class<?> declared) {
         if (result == null) {
             return null;
+        }
+        if (result instanceof ListIterator<?> li) {
+            // listIterator(index): the whole list and where the cursor stood, so that
+            // nextIndex() and previous() answer as they would in the server.
+            int position = li.nextIndex();
+            while (li.hasPrevious()) {
+                li.previous();
+            }
+            List<Object> copy = new ArrayList<>();
+            li.forEachRemaining(e -> copy.add(entry(e)));
+            return new PositionedList(copy, position);
         }
         if (result instanceof Iterator<?> it) {
             List<Object> copy = new ArrayList<>();
@@ -56,14 +67,15 @@ final class Snapshots {
             for (Object e : set) {
                 copy.add(entry(e));
             }
-            return copy;
+            // Unmodifiable: a change to a copy of a view would be lost without a word.
+            return Collections.unmodifiableSet(copy);
         }
         if (Collection.class.isAssignableFrom(declared) && result instanceof Collection<?> c) {
             List<Object> copy = new ArrayList<>(c.size());
             for (Object e : c) {
                 copy.add(entry(e));
             }
-            return copy;
+            return Collections.unmodifiableList(copy);
         }
         return result;
     }
@@ -85,6 +97,9 @@ final class Snapshots {
     /** In the caller: the declared type over a copy made by {@link #byValue}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     static Object restore(Object result, Class<?> declared) {
+        if (result instanceof PositionedList p) {
+            return Collections.unmodifiableList(p.elements()).listIterator(p.position());
+        }
         if (!(result instanceof List<?>) || List.class.isAssignableFrom(declared)) {
             return result;
         }
@@ -102,5 +117,9 @@ final class Snapshots {
             return copy.stream();
         }
         return result;
+    }
+
+    /** A list iterator's copy: every element, and the index of the one {@code next()} returns. */
+    record PositionedList(List<Object> elements, int position) implements java.io.Serializable {
     }
 }

@@ -61,6 +61,40 @@ final class Wire {
         return out;
     }
 
+    /**
+     * Checks that {@code request} is made of a header and as many length-prefixed arguments as
+     * it says, so that a malformed request from a peer fails with an error naming what is wrong.
+     *
+     * @throws IllegalArgumentException if it is not
+     */
+    static void checkRequest(byte[] request) {
+        if (request.length < 12) {
+            throw new IllegalArgumentException("malformed manager request: " + request.length
+                    + " bytes, fewer than the 12 of a header");
+        }
+        int argc = (int) INTS.get(request, 8);
+        if (argc < 0) {
+            throw new IllegalArgumentException("malformed manager request: it announces " + argc + " arguments");
+        }
+        int at = 12;
+        for (int i = 0; i < argc; i++) {
+            if (at + 4 > request.length) {
+                throw new IllegalArgumentException("malformed manager request: it announces " + argc
+                        + " arguments but ends after " + i);
+            }
+            int length = (int) INTS.get(request, at);
+            if (length < 0 || length > request.length - at - 4) {
+                throw new IllegalArgumentException("malformed manager request: argument " + (i + 1) + " announces "
+                        + length + " bytes, more than the request holds");
+            }
+            at += 4 + length;
+        }
+        if (at != request.length) {
+            throw new IllegalArgumentException("malformed manager request: " + (request.length - at)
+                    + " bytes after its arguments");
+        }
+    }
+
     static int objectId(byte[] request) {
         return (int) INTS.get(request, 0);
     }

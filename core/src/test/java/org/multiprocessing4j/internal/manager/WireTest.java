@@ -30,6 +30,27 @@ class WireTest {
     }
 
     @Test
+    void malformedRequestsAreRefusedSayingWhatIsWrong() {
+        Wire.checkRequest(Wire.request(7, 3, new Object[] {"k", 42}, () -> "test"));
+        assertMalformed(new byte[3], "fewer than the 12 of a header");
+        byte[] good = Wire.request(7, 3, new Object[] {"k", 42}, () -> "test");
+        assertMalformed(java.util.Arrays.copyOf(good, good.length - 1), "more than the request holds");
+        assertMalformed(java.util.Arrays.copyOf(good, good.length + 2), "2 bytes after its arguments");
+        byte[] negative = good.clone();
+        negative[8] = (byte) 0xff;
+        assertMalformed(negative, "arguments");
+        byte[] tooMany = good.clone();
+        tooMany[11] = 3;
+        assertMalformed(tooMany, "announces 3 arguments but ends after 2");
+    }
+
+    private static void assertMalformed(byte[] request, String says) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Wire.checkRequest(request));
+        assertTrue(e.getMessage().startsWith("malformed manager request") && e.getMessage().contains(says),
+                e.getMessage());
+    }
+
+    @Test
     void nonSerializableArgumentIsRefusedNamingTheCall() {
         BiFunction<Integer, Integer, Integer> local = Integer::sum;
         ProcessSerializationException e = assertThrows(ProcessSerializationException.class,
@@ -69,7 +90,18 @@ class WireTest {
         ConcurrentHashMap<String, Integer> m = new ConcurrentHashMap<>(Map.of("a", 1, "b", 2));
         Object keys = Snapshots.byValue(m.keySet(), Set.class);
         assertEquals(Set.of("a", "b"), keys);
-        assertTrue(keys.getClass().getEnclosingClass() == null, "a plain set: " + keys.getClass());
+        assertThrows(UnsupportedOperationException.class, () -> ((Set<?>) keys).remove("a"),
+                "a change to a copy would be lost: refused");
+        List<Integer> list = new java.util.ArrayList<>(List.of(1, 2, 3, 4));
+        java.util.ListIterator<?> at2 = (java.util.ListIterator<?>) Snapshots.restore(
+                Snapshots.byValue(list.listIterator(2), java.util.ListIterator.class), java.util.ListIterator.class);
+        assertEquals(2, at2.nextIndex());
+        assertEquals(2, at2.previous());
+        assertEquals(2, at2.next());
+        assertEquals(3, at2.next());
+        Object sub = Snapshots.byValue(list.subList(1, 3), List.class);
+        assertEquals(List.of(2, 3), sub);
+        assertThrows(UnsupportedOperationException.class, () -> ((List<?>) sub).clear());
         Object entries = Snapshots.byValue(m.entrySet(), Set.class);
         assertEquals(m.entrySet(), entries);
         Object it = Snapshots.restore(Snapshots.byValue(m.values().iterator(), Iterator.class), Iterator.class);
