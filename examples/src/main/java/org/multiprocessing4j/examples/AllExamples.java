@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the examples in order (the seed chapter's twelve, then seven on queues, pipes,
- * pools, locks and shared memory), each in its own JVM as a user would run it, under a heading such as
+ * Runs the examples in order (the seed chapter's twelve, then ten on queues, pipes, pools,
+ * locks, shared memory and managers), each in its own JVM as a user would run it, under a heading such as
  * {@code === 1. Simple (multiprocessing_simple.py) ===}. Exits with 1 if any example exited
  * with a non-zero status or did not finish within two minutes, 0 otherwise.
  *
@@ -24,7 +24,7 @@ public final class AllExamples {
     record Example(String title, String pythonFile, Class<?> mainClass) {
     }
 
-    /** The examples: the seed chapter's twelve in its order, then seven more (queues to shared state). */
+    /** The examples: the seed chapter's twelve in its order, then ten more (queues to managers). */
     static final List<Example> EXAMPLES = List.of(
             new Example("Simple", "multiprocessing_simple.py", SimpleExample.class),
             new Example("Simple with arguments", "multiprocessing_simpleargs.py", SimpleArgsExample.class),
@@ -46,7 +46,12 @@ public final class AllExamples {
             new Example("Watching a long map: a progress bar", "new", ProgressBarExample.class),
             new Example("Synchronization between processes", "Python docs: Lock()", LockExample.class),
             new Example("Sharing state between processes", "Python docs: Value(), Array()",
-                    SharedStateExample.class));
+                    SharedStateExample.class),
+            new Example("Sharing state through a server process", "Python docs: Manager()", ManagerExample.class),
+            new Example("Customized managers", "Python docs: BaseManager.register()",
+                    CustomManagerExample.class),
+            new Example("A job queue served to other JVMs", "Python docs: Using a remote manager",
+                    RemoteJobQueueExample.class));
 
     private AllExamples() {
     }

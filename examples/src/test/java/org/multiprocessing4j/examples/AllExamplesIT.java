@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The entry point of {@code mvn ... exec:exec}: runs all nineteen examples, in order. */
+/** The entry point of {@code mvn ... exec:exec}: runs all twenty-two examples, in order. */
 class AllExamplesIT {
     private static final List<String> HEADINGS = List.of(
             "=== 1. Simple (multiprocessing_simple.py) ===",
@@ -29,7 +29,10 @@ class AllExamplesIT {
             "=== 16. Process pools (multiprocessing_pool.py) ===",
             "=== 17. Watching a long map: a progress bar (new) ===",
             "=== 18. Synchronization between processes (Python docs: Lock()) ===",
-            "=== 19. Sharing state between processes (Python docs: Value(), Array()) ===");
+            "=== 19. Sharing state between processes (Python docs: Value(), Array()) ===",
+            "=== 20. Sharing state through a server process (Python docs: Manager()) ===",
+            "=== 21. Customized managers (Python docs: BaseManager.register()) ===",
+            "=== 22. A job queue served to other JVMs (Python docs: Using a remote manager) ===");
 
     @Test
     void runsEveryExampleInOrder() {
@@ -38,7 +41,7 @@ class AllExamplesIT {
                 .collect(Collectors.toList());
         assertEquals(HEADINGS, headings, r::describe);
         List<String> out = r.stdoutLines();
-        assertEquals("All 19 examples ran.", out.get(out.size() - 1), r::describe);
+        assertEquals("All 22 examples ran.", out.get(out.size() - 1), r::describe);
         assertTrue(r.stdout().contains("terminated.exitcode = -15"), r::describe);
         assertTrue(r.stderr().contains("Process raises:"), r::describe);
     }
