@@ -186,8 +186,17 @@ final class ChannelRows {
         };
     }
 
-    /** The rows of {@code channels.py}'s JSON ({@code results}: scenario → implementation → data). */
+    /** The rows of {@code channels.py}'s JSON; a round trip's worst is its 90th percentile. */
     static List<Row> fromPython(Map<String, Object> json) {
+        return fromPython(json, Row::latency);
+    }
+
+    /**
+     * The rows of a Python script's JSON whose {@code results} map scenario → implementation →
+     * data: {@code {"items": N, "item_bytes": B, "rounds_ns": [...]}} (a throughput row,
+     * {@code channels.py}), {@code {"ops": N, "rounds_ns": [...]}} (an ops row, {@code sync.py}) or {@code {"samples_ns": [...]}} (a latency row, made by {@code latency}).
+     */
+    static List<Row> fromPython(Map<String, Object> json, LatencyRow latency) {
         List<Row> rows = new ArrayList<>();
         Map<?, ?> results = (Map<?, ?>) json.get("results");
         results.forEach((scenario, byImplementation) -> ((Map<?, ?>) byImplementation).forEach((impl, v) -> {
@@ -195,14 +204,23 @@ final class ChannelRows {
             String name = "Python " + impl;
             if (data.get("samples_ns") instanceof List<?> samples) {
                 if (!samples.isEmpty()) {
-                    rows.add(Row.latency((String) scenario, name, false, longs(samples)));
+                    rows.add(latency.of((String) scenario, name, false, longs(samples)));
                 }
             } else if (data.get("rounds_ns") instanceof List<?> rounds && !rounds.isEmpty()) {
-                rows.add(Row.throughput((String) scenario, name, false, ((Number) data.get("items")).longValue(),
-                        ((Number) data.get("item_bytes")).intValue(), longs(rounds)));
+                rows.add(data.get("item_bytes") instanceof Number bytes
+                        ? Row.throughput((String) scenario, name, false, ((Number) data.get("items")).longValue(),
+                                bytes.intValue(), longs(rounds))
+                        : Row.ops((String) scenario, name, false, ((Number) data.get("ops")).longValue(),
+                                longs(rounds)));
             }
         }));
         return rows;
+    }
+
+    /** Makes a latency row, e.g. {@link Row#latency}. */
+    @FunctionalInterface
+    interface LatencyRow {
+        Row of(String scenario, String implementation, boolean java, List<Long> samples);
     }
 
     private static List<Long> longs(List<?> values) {
