@@ -7,7 +7,7 @@ import org.multiprocessing4j.PipeConnection;
 
 /**
  * Ends a benchmark child that takes commands on a control pipe ({@link ChannelProducer},
- * {@link SyncPeer}): it is told "{@code stop}", waited for, and killed (by
+ * {@link SyncPeer}, {@link ManagerPeer}): it is told "{@code stop}", waited for, and killed (by
  * its pid) if it has not ended in time; then it and the pipe are closed.
  */
 final class CommandedChild {

@@ -81,8 +81,8 @@ final class PythonSide {
     }
 
     /**
-     * Runs a script that takes the round options of the channel comparison
-     * ({@code channels.py}): {@code --rounds}, {@code --warmup},
+     * Runs a script that takes the round options of the channel and manager comparisons
+     * ({@code channels.py}, {@code managers.py}): {@code --rounds}, {@code --warmup},
      * {@code --round-ms} and {@code --scenarios}.
      */
     static Outcome runRounds(String python, Path script, int warmup, int rounds, Duration round,

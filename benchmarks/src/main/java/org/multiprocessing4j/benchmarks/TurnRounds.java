@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.ToIntFunction;
 
 /**
- * The round schedule of the channel and sync comparisons, the same as in their Python
+ * The round schedule of the channel, sync and manager comparisons, the same as in their Python
  * scripts: each scenario first runs warm-up rounds, which size its round (the size only grows,
  * {@link ChannelBench#grown}) to take at least the target time; while some scenario's last
  * warm-up round took under 80 % of it (the JIT and the heap may still be settling, so rounds get
