@@ -4,9 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.PipeConnection;
@@ -60,10 +58,11 @@ final class ChannelBench {
     private final PipeConnection control;
     private final PipeConnection data;
     private final JvmProcess child;
-    private final Thread consumer = Thread.currentThread();
-    /** When the current round began (System.nanoTime()), or Long.MAX_VALUE between rounds; read by the watchdog. */
-    private volatile long roundBegan = Long.MAX_VALUE;
-    private volatile boolean stopping;
+    /**
+     * Interrupts the consumer (this thread) if the child dies or a round takes too long: a queue
+     * has no end-of-file, so a take() would otherwise wait forever.
+     */
+    private final Watchdog watchdog;
 
     private ChannelBench() throws InterruptedException {
         queue = ProcessQueue.create();
@@ -74,8 +73,7 @@ final class ChannelBench {
         child = new JvmProcess("channel-producer", new ChannelProducer(controlPipe.second(), queue,
                 dataPipe.second()));
         child.start();
-        Thread watchdog = new Thread(this::watch, "channel-watchdog");
-        watchdog.setDaemon(true);
+        watchdog = new Watchdog("channel-watchdog", ROUND_TIMEOUT, () -> !child.isAlive());
         watchdog.start();
         control.send("ready");
         String ready = control.recv();
@@ -91,90 +89,37 @@ final class ChannelBench {
     /** Measures the Java rows. */
     static List<ChannelRows.Row> measureJava(Settings s, PrintStream log) throws Exception {
         ChannelBench bench = new ChannelBench();
-        List<ChannelRows.Row> rows;
-        try {
-            rows = bench.measure(s, log);
-        } catch (Exception e) {
-            // Interrupted by the watchdog, or a wrong item: stop() says what became of the child.
-            Exception failure = e instanceof InterruptedException
-                    ? new IllegalStateException("the producer child died, or a round took over "
-                            + ROUND_TIMEOUT.toSeconds() + " s", e)
-                    : e;
-            try {
-                bench.stop();
-            } catch (Exception s2) {
-                failure.addSuppressed(s2);
-            }
-            throw failure;
-        }
-        bench.stop();
-        return rows;
+        // Interrupted by the watchdog, or a wrong item: stop() says what became of the child.
+        return Watchdog.measureThenStop(() -> bench.measure(s, log), bench::stop,
+                "the producer child died, or a round took over " + ROUND_TIMEOUT.toSeconds() + " s");
     }
 
     /** Runs {@code channels.py} with the same settings and returns its rows, or why there are none. */
     static PythonSide.Outcome measurePython(String python, Path script, Settings s, Duration timeout)
             throws InterruptedException {
-        return PythonSide.run(python, script, List.of(
-                "--rounds", String.valueOf(s.rounds()),
-                "--warmup", String.valueOf(s.warmup()),
-                "--round-ms", String.valueOf(s.round().toMillis()),
-                "--scenarios", String.join(",", s.scenarios())), timeout);
+        return PythonSide.runRounds(python, script, s.warmup(), s.rounds(), s.round(), s.scenarios(), timeout);
     }
 
     private List<ChannelRows.Row> measure(Settings s, PrintStream log) throws Exception {
-        long target = s.round().toNanos();
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        Map<String, List<Long>> samples = new LinkedHashMap<>();
-        for (String scenario : s.scenarios()) {
-            sizes.put(scenario, FIRST_GUESS.get(scenario.substring(scenario.indexOf('_') + 1)));
-            samples.put(scenario, new ArrayList<>());
-        }
-        int warmup = s.warmup();
-        for (int r = 0; r < warmup + s.rounds(); r++) {
-            boolean measured = r >= warmup;
-            boolean tooShort = false;
-            StringBuilder times = new StringBuilder();
-            for (String scenario : s.scenarios()) {
-                int n = sizes.get(scenario);
-                roundBegan = System.nanoTime();
-                long elapsed;
-                if (scenario.equals("pipe_pingpong")) {
-                    long[] trips = pingPongRound(n);
-                    elapsed = System.nanoTime() - roundBegan;
-                    if (measured) {
-                        for (long t : trips) {
-                            samples.get(scenario).add(t);
-                        }
+        TurnRounds.Schedule schedule = new TurnRounds.Schedule(s.warmup(), s.rounds(), s.round(), EXTRA_WARMUP);
+        TurnRounds.Result result = TurnRounds.run(s.scenarios(),
+                scenario -> FIRST_GUESS.get(scenario.substring(scenario.indexOf('_') + 1)), schedule, watchdog, log,
+                "Java channels", (scenario, n, measured) -> {
+                    if (scenario.equals("pipe_pingpong")) {
+                        long began = System.nanoTime();
+                        long[] trips = pingPongRound(n);
+                        return new TurnRounds.Round(System.nanoTime() - began, trips, "");
                     }
-                } else {
-                    elapsed = throughputRound(scenario, n);
-                    if (measured) {
-                        samples.get(scenario).add(elapsed);
-                    }
-                }
-                roundBegan = Long.MAX_VALUE;
-                times.append(String.format(Locale.ROOT, " %s %d in %.0f ms,", scenario, n, elapsed / 1e6));
-                if (!measured) {
-                    sizes.put(scenario, grown(n, elapsed, target));
-                    tooShort |= elapsed < target * 0.8;
-                }
-            }
-            // Each round's size and time, so that a slow round can be told from a slow scenario.
-            log.printf("Java channels: %s round %d:%s%n", measured ? "measured" : "warm-up", r + 1,
-                    times.substring(0, times.length() - 1));
-            // The JIT and the heap may still be settling (rounds get faster, so too short): warm up more.
-            if (r == warmup - 1 && tooShort && warmup < s.warmup() + EXTRA_WARMUP) {
-                warmup++;
-            }
-        }
+                    return TurnRounds.Round.timed(throughputRound(scenario, n));
+                });
         List<ChannelRows.Row> rows = new ArrayList<>();
         for (String scenario : s.scenarios()) {
-            List<Long> got = samples.get(scenario);
+            List<Long> got = result.samples().get(scenario);
             if (scenario.equals("pipe_pingpong")) {
                 rows.add(ChannelRows.Row.latency(scenario, DUPLEX, true, got));
             } else {
                 rows.add(ChannelRows.Row.throughput(scenario, scenario.startsWith("queue_") ? QUEUE : PIPE, true,
-                        sizes.get(scenario), ChannelProducer.itemBytes(scenario), got));
+                        result.sizes().get(scenario), ChannelProducer.itemBytes(scenario), got));
             }
         }
         return rows;
@@ -230,49 +175,13 @@ final class ChannelBench {
         return trips;
     }
 
-    /**
-     * Interrupts the consumer if the child dies or a round takes too long: a queue has no
-     * end-of-file, so a take() would otherwise wait forever.
-     */
-    private void watch() {
-        try {
-            while (!stopping) {
-                Thread.sleep(100);
-                boolean late = System.nanoTime() - roundBegan > ROUND_TIMEOUT.toNanos()
-                        && roundBegan != Long.MAX_VALUE;
-                if (!stopping && (!child.isAlive() || late)) {
-                    consumer.interrupt();
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void stop() throws InterruptedException {
-        stopping = true;
-        try {
-            if (child.isAlive()) {
-                control.send("stop");
-            }
-        } catch (RuntimeException e) {
-            // the child is gone: nothing to stop
-        }
-        boolean ended = child.join(JOIN_TIMEOUT);
-        if (!ended) {
-            child.kill();
-            child.join(JOIN_TIMEOUT);
-        }
-        int code = child.exitCode().orElse(-1);
-        String why = child.exception().map(Throwable::toString).orElse("");
-        child.close();
-        control.close();
+        watchdog.stop();
+        String failure = CommandedChild.stop(child, control, JOIN_TIMEOUT);
         data.close();
         queue.close();
-        if (!ended || code != 0) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "the producer child %s (exit code %d)%s",
-                    ended ? "failed" : "did not stop and was killed", code, why.isEmpty() ? "" : ": " + why));
+        if (failure != null) {
+            throw new IllegalStateException("the producer child " + failure);
         }
     }
 }

@@ -32,6 +32,8 @@ final class ChannelRows {
         OPS_PER_S("ops/s"),
         /** Microseconds per sample, many samples; the worst is the 90th percentile. */
         MICROS("µs"),
+        /** Microseconds per sample, many samples; the worst is the 99th percentile. */
+        MICROS_P99("µs"),
         /** Milliseconds per sample, one sample per round; the worst is the slowest round. */
         MILLIS("ms");
 
@@ -42,7 +44,7 @@ final class ChannelRows {
         }
 
         boolean latency() {
-            return this == MICROS || this == MILLIS;
+            return this == MICROS || this == MICROS_P99 || this == MILLIS;
         }
     }
 
@@ -71,6 +73,11 @@ final class ChannelRows {
             return new Row(scenario, implementation, java, 0, 0, List.of(), samples, Unit.MICROS);
         }
 
+        /** Many samples (round trips), in µs; the worst is the 99th percentile. */
+        static Row latencyP99(String scenario, String implementation, boolean java, List<Long> samples) {
+            return new Row(scenario, implementation, java, 0, 0, List.of(), samples, Unit.MICROS_P99);
+        }
+
         /** One sample per round, in ms; the worst is the slowest round. */
         static Row latencyMillis(String scenario, String implementation, boolean java, List<Long> samples) {
             return new Row(scenario, implementation, java, 0, 0, List.of(), samples, Unit.MILLIS);
@@ -90,10 +97,14 @@ final class ChannelRows {
             return isLatency() ? Stats.of(latencyNanos).median() / scale() : quantileOfRates(0.5);
         }
 
-        /** The slowest round's rate, the 90th percentile round trip (µs), or the slowest sample (ms). */
+        /** The slowest round's rate, the 90th or 99th percentile round trip (µs), or the slowest sample (ms). */
         double worst() {
             if (!isLatency()) {
                 return quantileOfRates(0);
+            }
+            if (unitOfFigures == Unit.MICROS_P99) {
+                double[] sorted = latencyNanos.stream().mapToDouble(Long::doubleValue).sorted().toArray();
+                return Stats.quantile(sorted, 0.99) / scale();
             }
             Stats s = Stats.of(latencyNanos);
             return (unitOfFigures == Unit.MICROS ? s.p90() : s.max()) / scale();
@@ -111,7 +122,8 @@ final class ChannelRows {
 
         /** What the worst/p90 column holds for this row. */
         String worstIs() {
-            return unitOfFigures == Unit.MICROS ? "p90" : isLatency() ? "max" : "worst round";
+            return unitOfFigures == Unit.MICROS ? "p90" : unitOfFigures == Unit.MICROS_P99 ? "p99"
+                    : isLatency() ? "max" : "worst round";
         }
 
         boolean bytesPerSecond() {
@@ -186,8 +198,18 @@ final class ChannelRows {
         };
     }
 
-    /** The rows of {@code channels.py}'s JSON ({@code results}: scenario → implementation → data). */
+    /** The rows of {@code channels.py}'s JSON; a round trip's worst is its 90th percentile. */
     static List<Row> fromPython(Map<String, Object> json) {
+        return fromPython(json, Row::latency);
+    }
+
+    /**
+     * The rows of a Python script's JSON whose {@code results} map scenario → implementation →
+     * data: {@code {"items": N, "item_bytes": B, "rounds_ns": [...]}} (a throughput row,
+     * {@code channels.py}), {@code {"ops": N, "rounds_ns": [...]}} (an ops row, {@code sync.py},
+     * {@code managers.py}) or {@code {"samples_ns": [...]}} (a latency row, made by {@code latency}).
+     */
+    static List<Row> fromPython(Map<String, Object> json, LatencyRow latency) {
         List<Row> rows = new ArrayList<>();
         Map<?, ?> results = (Map<?, ?>) json.get("results");
         results.forEach((scenario, byImplementation) -> ((Map<?, ?>) byImplementation).forEach((impl, v) -> {
@@ -195,14 +217,23 @@ final class ChannelRows {
             String name = "Python " + impl;
             if (data.get("samples_ns") instanceof List<?> samples) {
                 if (!samples.isEmpty()) {
-                    rows.add(Row.latency((String) scenario, name, false, longs(samples)));
+                    rows.add(latency.of((String) scenario, name, false, longs(samples)));
                 }
             } else if (data.get("rounds_ns") instanceof List<?> rounds && !rounds.isEmpty()) {
-                rows.add(Row.throughput((String) scenario, name, false, ((Number) data.get("items")).longValue(),
-                        ((Number) data.get("item_bytes")).intValue(), longs(rounds)));
+                rows.add(data.get("item_bytes") instanceof Number bytes
+                        ? Row.throughput((String) scenario, name, false, ((Number) data.get("items")).longValue(),
+                                bytes.intValue(), longs(rounds))
+                        : Row.ops((String) scenario, name, false, ((Number) data.get("ops")).longValue(),
+                                longs(rounds)));
             }
         }));
         return rows;
+    }
+
+    /** Makes a latency row: {@link Row#latency} or {@link Row#latencyP99}. */
+    @FunctionalInterface
+    interface LatencyRow {
+        Row of(String scenario, String implementation, boolean java, List<Long> samples);
     }
 
     private static List<Long> longs(List<?> values) {

@@ -19,9 +19,9 @@ import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.StartMethod;
 
 /**
- * multiprocessing4j against Python's {@code multiprocessing}, in one run, in four groups (all
- * by default; {@code --only startup}, {@code --only channels}, {@code --only pools} or
- * {@code --only sync} runs one):
+ * multiprocessing4j against Python's {@code multiprocessing}, in one run, in five groups (all
+ * by default; {@code --only startup}, {@code --only channels}, {@code --only pools},
+ * {@code --only sync} or {@code --only managers} runs one):
  * <ul>
  * <li>process start-up: times the Java scenarios here, runs {@code benchmarks/python/compare.py}
  * for the same scenarios under each Python start method, and prints one table of medians and
@@ -38,7 +38,12 @@ import org.multiprocessing4j.StartMethod;
  * lock-free, uncontended {@code ProcessLock} and {@code ProcessReentrantLock}, and a
  * {@code ProcessEvent} ping-pong between two processes, and the CPU of an idle event waiter; then
  * runs {@code benchmarks/python/sync.py} for Python's {@code Value}, {@code Lock}, {@code RLock}
- * and {@code Event}, and prints a fourth table with ratios and the issue's goals.
+ * and {@code Event}, and prints a fourth table with ratios and the issue's goals;
+ * <li>managers: {@link ManagerBench} times a {@code ProcessManager} dict used from a child JVM
+ * (put/get throughput, one call's round trip) and a served manager reached over TCP loopback by
+ * a child that knows only its address and authkey; then runs {@code benchmarks/python/managers.py}
+ * for Python's {@code Manager().dict()} and a remote {@code BaseManager}, and prints a fifth
+ * table with ratios and the issue's goals.
  * </ul>
  *
  * <pre>
@@ -148,6 +153,13 @@ public final class Compare {
                 leftBehind(Duration.ofSeconds(10));
             }
             sync(o);
+        }
+        if (o.managers) {
+            if (o.startup || o.channels || o.pools || o.sync) {
+                OUT.println();
+                leftBehind(Duration.ofSeconds(10));
+            }
+            managers(o);
         }
         // The library's exit reports and the idle JVMs are gone; let exiting children be reaped.
         List<ProcessHandle> left = leftBehind(Duration.ofSeconds(10));
@@ -433,6 +445,62 @@ public final class Compare {
         SyncBench.printIdle(OUT, settings, javaIdle, pythonIdle, pythonTicks);
         OUT.println();
         SyncBench.printNotes(OUT, settings, python.json(), javaOverlaps);
+        if (javaProblem != null) {
+            OUT.println(javaProblem);
+        }
+        if (python.problem() != null) {
+            OUT.println(python.problem() + " -- only the Java rows are shown.");
+        }
+    }
+
+    /**
+     * The manager comparison ({@link ManagerBench}): the Java rows, then {@code managers.py}'s,
+     * one table with ratios and the issue's goals.
+     */
+    private static void managers(Options o) throws Exception {
+        double loadBefore = loadAverage();
+        Thread cleanup = new Thread(PythonSide::abort, "compare-managers-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        ManagerBench.Settings settings = new ManagerBench.Settings(o.managerWarmup, o.managerRounds,
+                Duration.ofMillis(o.roundMs), o.managerScenarios);
+        List<ChannelRows.Row> rows = new ArrayList<>();
+        String javaProblem = null;
+        try {
+            rows.addAll(ManagerBench.measureJava(settings, LOG));
+        } catch (Exception e) {
+            // Python's rows are still worth having; the failure is printed under the table.
+            e.printStackTrace(LOG);
+            javaProblem = "Java manager rows failed: " + e;
+        }
+        // The manager's server and the children must be gone before Python's rounds.
+        leftBehind(Duration.ofSeconds(10));
+        double loadBetween = loadAverage();
+        PythonSide.Outcome python;
+        if (o.python == null) {
+            python = new PythonSide.Outcome(null, "Python not run (--no-python)");
+        } else {
+            Path script = o.pythonScript.resolveSibling("managers.py");
+            LOG.printf("Python managers: %s %s, same rounds...%n", o.python, script);
+            python = ManagerBench.measurePython(o.python, script, settings, o.pythonTimeout);
+        }
+        if (python.json() != null) {
+            rows.addAll(ManagerBench.fromPython(python.json()));
+        }
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+
+        OUT.println("multiprocessing4j vs Python multiprocessing: managers (a dict in a server process, and over TCP)");
+        OUT.println(context(python, loadBefore, Double.NaN, loadAverage()));
+        OUT.printf(Locale.ROOT, "load average between the Java and the Python rounds: %.2f%n", loadBetween);
+        if (python.json() != null) {
+            OUT.println("python context: " + python.json().get("context"));
+        }
+        OUT.println();
+        ChannelRows.printTable(OUT, rows, o.managerScenarios, ManagerBench::label);
+        OUT.println();
+        OUT.println("Goals (issue), judged on the multiprocessing4j median:");
+        ChannelRows.printGoals(OUT, rows, o.managerScenarios, ManagerBench.GOALS);
+        OUT.println();
+        ManagerBench.printNotes(OUT, settings, rows);
         if (javaProblem != null) {
             OUT.println(javaProblem);
         }
@@ -771,10 +839,10 @@ public final class Compare {
                 "  --burst-reps N      bursts per implementation (default 3)",
                 "  --memory-samples N  idle processes whose memory is read, per row (default 3; 0: no memory table)",
                 "  --python-timeout S  give up on Python after S seconds (default 600)",
-                "  --only GROUP        run one group: startup, channels, pools or sync (default: all four)",
+                "  --only GROUP        run one group: startup, channels, pools, sync or managers (default: all five)",
                 "  --channel-rounds N  measured rounds per channel row, Java and Python (default 7)",
                 "  --channel-warmup N  unmeasured channel rounds first, which size the rounds (default 4)",
-                "  --round-ms MS       the least time a channel or sync round should take (default 250)",
+                "  --round-ms MS       the least time a channel, sync or manager round should take (default 250)",
                 "  --channels LIST     channel scenarios (default all: " + String.join(",", ChannelBench.SCENARIOS) + ")",
                 "  --pool-rounds N     measured map and round-trip rounds, Java and Python (default 5)",
                 "  --pool-warmup N     unmeasured map and round-trip rounds first (default 2)",
@@ -787,7 +855,11 @@ public final class Compare {
                 "  --sync-warmup N     unmeasured sync rounds first, which size the rounds (default 4)",
                 "  --sync-idle-samples N  idle event waiters whose CPU is read, per side (default 2; 0: none)",
                 "  --sync-idle-ms MS   how long each idle waiter is watched (default 2000)",
-                "  --sync LIST         sync scenarios (default all: " + String.join(",", SyncBench.SCENARIOS) + ")");
+                "  --sync LIST         sync scenarios (default all: " + String.join(",", SyncBench.SCENARIOS) + ")",
+                "  --manager-rounds N  measured rounds per manager row, Java and Python (default 7)",
+                "  --manager-warmup N  unmeasured manager rounds first, which size the rounds (default 4)",
+                "  --managers LIST     manager scenarios (default all: " + String.join(",", ManagerBench.SCENARIOS)
+                        + ")");
 
         int rounds = 20;
         int warmup = 3;
@@ -825,6 +897,10 @@ public final class Compare {
         int syncIdleSamples = 2;
         int syncIdleMs = 2000;
         List<String> syncScenarios = SyncBench.SCENARIOS;
+        boolean managers = true;
+        int managerRounds = 7;
+        int managerWarmup = 4;
+        List<String> managerScenarios = ManagerBench.SCENARIOS;
 
         static Options parse(String[] argv) {
             Options o = new Options();
@@ -846,14 +922,15 @@ public final class Compare {
                     case "--python-timeout" -> o.pythonTimeout = Duration.ofSeconds(positive(a, value(argv, ++i, a)));
                     case "--only" -> {
                         String group = value(argv, ++i, a);
-                        if (!List.of("startup", "channels", "pools", "sync").contains(group)) {
-                            throw new IllegalArgumentException("--only takes startup, channels, pools or sync, not '"
-                                    + group + "'");
+                        if (!List.of("startup", "channels", "pools", "sync", "managers").contains(group)) {
+                            throw new IllegalArgumentException("--only takes startup, channels, pools, sync or"
+                                    + " managers, not '" + group + "'");
                         }
                         o.startup = group.equals("startup");
                         o.channels = group.equals("channels");
                         o.pools = group.equals("pools");
                         o.sync = group.equals("sync");
+                        o.managers = group.equals("managers");
                     }
                     case "--channel-rounds" -> o.channelRounds = positive(a, value(argv, ++i, a));
                     case "--channel-warmup" -> o.channelWarmup = nonNegative(a, value(argv, ++i, a));
@@ -872,6 +949,10 @@ public final class Compare {
                     case "--sync-idle-samples" -> o.syncIdleSamples = nonNegative(a, value(argv, ++i, a));
                     case "--sync-idle-ms" -> o.syncIdleMs = positive(a, value(argv, ++i, a));
                     case "--sync" -> o.syncScenarios = scenarios(value(argv, ++i, a), SyncBench.SCENARIOS, "sync");
+                    case "--manager-rounds" -> o.managerRounds = positive(a, value(argv, ++i, a));
+                    case "--manager-warmup" -> o.managerWarmup = nonNegative(a, value(argv, ++i, a));
+                    case "--managers" -> o.managerScenarios = scenarios(value(argv, ++i, a), ManagerBench.SCENARIOS,
+                            "manager");
                     case "-h", "--help" -> o.help = true;
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }

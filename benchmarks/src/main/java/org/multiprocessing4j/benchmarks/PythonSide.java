@@ -80,6 +80,20 @@ final class PythonSide {
         }
     }
 
+    /**
+     * Runs a script that takes the round options of the channel and manager comparisons
+     * ({@code channels.py}, {@code managers.py}): {@code --rounds}, {@code --warmup},
+     * {@code --round-ms} and {@code --scenarios}.
+     */
+    static Outcome runRounds(String python, Path script, int warmup, int rounds, Duration round,
+            List<String> scenarios, Duration timeout) throws InterruptedException {
+        return run(python, script, List.of(
+                "--rounds", String.valueOf(rounds),
+                "--warmup", String.valueOf(warmup),
+                "--round-ms", String.valueOf(round.toMillis()),
+                "--scenarios", String.join(",", scenarios)), timeout);
+    }
+
     /** Kills a Python run still going (called when this JVM is being stopped). */
     static void abort() {
         Process p = running;

@@ -119,10 +119,8 @@ final class SyncBench {
     private final ProcessEvent wake;
     private final ProcessLock lock;
     private final ProcessLock rlock;
-    private final Thread measuring = Thread.currentThread();
-    /** When the current round began (System.nanoTime()), or Long.MAX_VALUE between rounds; read by the watchdog. */
-    private volatile long roundBegan = Long.MAX_VALUE;
-    private volatile boolean stopping;
+    /** Interrupts the measuring thread if the child dies or a round takes too long. */
+    private final Watchdog watchdog;
     /** Per 2-process scenario, the overlap of each measured round. */
     private final Map<String, List<Double>> overlaps = new LinkedHashMap<>();
     /** The overlap of the two loops in the last 2-process round ({@link #overlap}). */
@@ -142,8 +140,7 @@ final class SyncBench {
         control = pipe.first();
         child = ctx.process("sync-peer", new SyncPeer(pipe.second(), counter, ping, pong, wake));
         child.start();
-        Thread watchdog = new Thread(this::watch, "sync-watchdog");
-        watchdog.setDaemon(true);
+        watchdog = new Watchdog("sync-watchdog", ROUND_TIMEOUT, () -> !child.isAlive());
         watchdog.start();
         control.send("ready");
         String ready = control.recv();
@@ -157,84 +154,40 @@ final class SyncBench {
     /** Measures the Java rows and idle samples. */
     static Result measureJava(Settings s, PrintStream log) throws Exception {
         SyncBench bench = new SyncBench(s, log);
-        Result result;
-        try {
+        return Watchdog.measureThenStop(() -> {
             List<ChannelRows.Row> rows = bench.measure();
             List<Idle> idle = bench.idleSamples();
-            result = new Result(rows, idle, bench.overlaps);
-        } catch (Exception e) {
-            Exception failure = e instanceof InterruptedException
-                    ? new IllegalStateException("the sync child died, or a round took over "
-                            + ROUND_TIMEOUT.toSeconds() + " s", e)
-                    : e;
-            try {
-                bench.stop();
-            } catch (Exception s2) {
-                failure.addSuppressed(s2);
-            }
-            throw failure;
-        }
-        bench.stop();
-        return result;
+            return new Result(rows, idle, bench.overlaps);
+        }, bench::stop, "the sync child died, or a round took over " + ROUND_TIMEOUT.toSeconds() + " s");
     }
 
     private List<ChannelRows.Row> measure() throws Exception {
-        long target = settings.round().toNanos();
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        Map<String, List<Long>> samples = new LinkedHashMap<>();
-        for (String scenario : settings.scenarios()) {
-            sizes.put(scenario, FIRST_GUESS.get(scenario));
-            samples.put(scenario, new ArrayList<>());
-        }
         log.printf("Java sync: %d warm-up + %d rounds of at least %d ms per scenario, this JVM and one child...%n",
                 settings.warmup(), settings.rounds(), settings.round().toMillis());
-        int warmup = settings.warmup();
-        for (int r = 0; r < warmup + settings.rounds(); r++) {
-            boolean measured = r >= warmup;
-            boolean tooShort = false;
-            StringBuilder times = new StringBuilder();
-            for (String scenario : settings.scenarios()) {
-                int n = sizes.get(scenario);
-                roundBegan = System.nanoTime();
-                long elapsed;
-                if (scenario.equals("sync_event_pingpong")) {
-                    long[] trips = pingPongRound(n);
-                    elapsed = System.nanoTime() - roundBegan;
-                    if (measured) {
-                        for (long t : trips) {
-                            samples.get(scenario).add(t);
-                        }
+        TurnRounds.Schedule schedule = new TurnRounds.Schedule(settings.warmup(), settings.rounds(), settings.round(),
+                EXTRA_WARMUP);
+        TurnRounds.Result result = TurnRounds.run(settings.scenarios(), FIRST_GUESS::get, schedule, watchdog, log,
+                "Java sync", (scenario, n, measured) -> {
+                    long began = System.nanoTime();
+                    if (scenario.equals("sync_event_pingpong")) {
+                        long[] trips = pingPongRound(n);
+                        return new TurnRounds.Round(System.nanoTime() - began, trips, "");
                     }
-                } else {
                     lastOverlap = Double.NaN;
-                    elapsed = throughputRound(scenario, n);
-                    if (measured) {
-                        samples.get(scenario).add(elapsed);
-                        if (!Double.isNaN(lastOverlap)) {
-                            overlaps.computeIfAbsent(scenario, k -> new ArrayList<>()).add(lastOverlap);
-                        }
+                    long elapsed = throughputRound(scenario, n);
+                    if (Double.isNaN(lastOverlap)) {
+                        return TurnRounds.Round.timed(elapsed);
                     }
-                }
-                roundBegan = Long.MAX_VALUE;
-                times.append(String.format(Locale.ROOT, " %s %d in %.0f ms%s,", scenario, n, elapsed / 1e6,
-                        Double.isNaN(lastOverlap) || scenario.equals("sync_event_pingpong") ? ""
-                                : String.format(Locale.ROOT, " (overlap %.0f %%)", lastOverlap * 100)));
-                if (!measured) {
-                    sizes.put(scenario, ChannelBench.grown(n, elapsed, target));
-                    tooShort |= elapsed < target * 0.8;
-                }
-            }
-            log.printf("Java sync: %s round %d:%s%n", measured ? "measured" : "warm-up", r + 1,
-                    times.substring(0, times.length() - 1));
-            // The JIT may still be compiling (rounds get faster, so too short): warm up more.
-            if (r == warmup - 1 && tooShort && warmup < settings.warmup() + EXTRA_WARMUP) {
-                warmup++;
-            }
-        }
+                    if (measured) {
+                        overlaps.computeIfAbsent(scenario, k -> new ArrayList<>()).add(lastOverlap);
+                    }
+                    return new TurnRounds.Round(elapsed, null,
+                            String.format(Locale.ROOT, " (overlap %.0f %%)", lastOverlap * 100));
+                });
         List<ChannelRows.Row> rows = new ArrayList<>();
         for (String scenario : settings.scenarios()) {
-            List<Long> got = samples.get(scenario);
-            int n = sizes.get(scenario);
+            List<Long> got = result.samples().get(scenario);
+            int n = result.sizes().get(scenario);
             rows.add(switch (scenario) {
                 case "sync_locked_increment" -> ChannelRows.Row.ops(scenario, LOCKED, true, 2L * n, got);
                 case "sync_uncontended_lock" -> ChannelRows.Row.ops(scenario, LOCK, true, n, got);
@@ -380,44 +333,11 @@ final class SyncBench {
                 process0 < 0 || process1 < 0 ? -1 : process1 - process0, elapsed);
     }
 
-    /** Interrupts the measuring thread if the child dies or a round takes too long. */
-    private void watch() {
-        try {
-            while (!stopping) {
-                Thread.sleep(100);
-                long began = roundBegan;
-                boolean late = began != Long.MAX_VALUE && System.nanoTime() - began > ROUND_TIMEOUT.toNanos();
-                if (!stopping && (!child.isAlive() || late)) {
-                    measuring.interrupt();
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void stop() throws InterruptedException {
-        stopping = true;
-        try {
-            if (child.isAlive()) {
-                control.send("stop");
-            }
-        } catch (RuntimeException e) {
-            // the child is gone: nothing to stop
-        }
-        boolean ended = child.join(JOIN_TIMEOUT);
-        if (!ended) {
-            child.kill();
-            child.join(JOIN_TIMEOUT);
-        }
-        int code = child.exitCode().orElse(-1);
-        String why = child.exception().map(Throwable::toString).orElse("");
-        child.close();
-        control.close();
-        if (!ended || code != 0) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "the sync child %s (exit code %d)%s",
-                    ended ? "failed" : "did not stop and was killed", code, why.isEmpty() ? "" : ": " + why));
+        watchdog.stop();
+        String failure = CommandedChild.stop(child, control, JOIN_TIMEOUT);
+        if (failure != null) {
+            throw new IllegalStateException("the sync child " + failure);
         }
     }
 
@@ -440,21 +360,7 @@ final class SyncBench {
      * {@code {"ops": N, "rounds_ns": [...]}} or {@code {"samples_ns": [...]}}).
      */
     static List<ChannelRows.Row> fromPython(Map<String, Object> json) {
-        List<ChannelRows.Row> rows = new ArrayList<>();
-        Map<?, ?> results = (Map<?, ?>) json.get("results");
-        results.forEach((scenario, byImplementation) -> ((Map<?, ?>) byImplementation).forEach((impl, v) -> {
-            Map<?, ?> data = (Map<?, ?>) v;
-            String name = "Python " + impl;
-            if (data.get("samples_ns") instanceof List<?> samples) {
-                if (!samples.isEmpty()) {
-                    rows.add(ChannelRows.Row.latency((String) scenario, name, false, longs(samples)));
-                }
-            } else if (data.get("rounds_ns") instanceof List<?> rounds && !rounds.isEmpty()) {
-                rows.add(ChannelRows.Row.ops((String) scenario, name, false, ((Number) data.get("ops")).longValue(),
-                        longs(rounds)));
-            }
-        }));
-        return rows;
+        return ChannelRows.fromPython(json, ChannelRows.Row::latency);
     }
 
     /** The idle samples of {@code sync.py}'s JSON. */
@@ -468,10 +374,6 @@ final class SyncBench {
             }
         }
         return idle;
-    }
-
-    private static List<Long> longs(List<?> values) {
-        return values.stream().map(v -> ((Number) v).longValue()).collect(Collectors.toList());
     }
 
     // ------------------------------------------------------------------------------ report
