@@ -270,7 +270,8 @@ public final class ProcessManager implements AutoCloseable {
      * is faster. {@code take()} and {@code poll(timeout)} wait in the server; a thread
      * interrupted while it waits gets an {@link IllegalStateException}, and the server puts back
      * at the head of the queue an item it took for a caller that gave up or died before the
-     * reply was sent.
+     * reply was sent (nothing is lost, but another consumer may meanwhile have taken an item
+     * put after it).
      *
      * @param <E> the type of the items
      * @return a proxy for it

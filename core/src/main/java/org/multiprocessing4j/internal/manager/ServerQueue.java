@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
  * The object behind a manager's {@code queue()}: an unbounded FIFO queue in the server whose
  * {@code take} and timed {@code poll} wait in slices that check that the waiting client is still
  * there, and put an item back at the head if its client is gone before the reply is sent (see
- * {@link CallerWatch}): an interrupted or dead consumer loses no item.
+ * {@link CallerWatch}): an interrupted or dead consumer loses no item. Such an item may come
+ * out after one put later, if another consumer took that one meanwhile.
  */
 final class ServerQueue<E> extends LinkedBlockingDeque<E> {
     private static final long serialVersionUID = 1L;
@@ -25,6 +26,10 @@ final class ServerQueue<E> extends LinkedBlockingDeque<E> {
             long left = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
             E item = super.poll(Math.min(CallerWatch.SLICE_NANOS, Math.max(0, left)), TimeUnit.NANOSECONDS);
             if (item != null) {
+                if (CallerWatch.callerGone()) {
+                    offerFirst(item); // at once: the sooner it is back, the less the order changes
+                    throw new CallerWatch.CallerGoneException();
+                }
                 CallerWatch.undoIfUnanswered(() -> offerFirst(item));
                 return item;
             }
