@@ -52,48 +52,32 @@ final class ChannelProducer implements SerializableRunnable {
 
     @Override
     public void run() {
-        try {
-            byte[][] kib = payloads(1024);
-            byte[][] mib = payloads(1 << 20);
-            while (true) {
-                String command = control.recv();
-                if (command.equals("stop")) {
-                    return;
-                }
-                if (command.equals("ready")) {
-                    control.send("ready");
-                    continue;
-                }
-                int space = command.indexOf(' ');
-                String scenario = command.substring(0, space);
-                int n = Integer.parseInt(command.substring(space + 1));
-                switch (scenario) {
-                    case "queue_int" -> {
-                        for (int i = 0; i < n; i++) {
-                            queue.put(i);
-                        }
+        byte[][] kib = payloads(1024);
+        byte[][] mib = payloads(1 << 20);
+        CommandedChild.obey(control, "the producer", (scenario, n) -> {
+            switch (scenario) {
+                case "queue_int" -> {
+                    for (int i = 0; i < n; i++) {
+                        queue.put(i);
                     }
-                    case "queue_1k" -> putAll(kib, n);
-                    case "queue_1m" -> putAll(mib, n);
-                    case "pipe_int" -> {
-                        for (int i = 0; i < n; i++) {
-                            data.send(i);
-                        }
-                    }
-                    case "pipe_1k" -> sendAll(kib, n);
-                    case "pipe_1m" -> sendAll(mib, n);
-                    case "pipe_pingpong" -> {
-                        for (int i = 0; i < n; i++) {
-                            control.send(control.recv());
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown command '" + command + "'");
                 }
+                case "queue_1k" -> putAll(kib, n);
+                case "queue_1m" -> putAll(mib, n);
+                case "pipe_int" -> {
+                    for (int i = 0; i < n; i++) {
+                        data.send(i);
+                    }
+                }
+                case "pipe_1k" -> sendAll(kib, n);
+                case "pipe_1m" -> sendAll(mib, n);
+                case "pipe_pingpong" -> {
+                    for (int i = 0; i < n; i++) {
+                        control.send(control.recv());
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown command '" + scenario + "'");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("producer interrupted", e);
-        }
+        });
     }
 
     private void putAll(byte[][] pool, int n) throws InterruptedException {

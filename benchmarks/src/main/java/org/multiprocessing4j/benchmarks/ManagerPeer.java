@@ -75,24 +75,12 @@ final class ManagerPeer {
     }
 
     private static void commands(PipeConnection control, ConcurrentMap<Integer, Integer> d) {
-        try {
-            while (true) {
-                String command = control.recv();
-                String[] parts = command.split(" ");
-                int n = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-                switch (parts[0]) {
-                    case "stop" -> {
-                        return;
-                    }
-                    case "ready" -> control.send("ready");
-                    case "ops" -> control.send(putGet(d, n));
-                    case "rt" -> control.send(timedGets(d, n));
-                    default -> throw new IllegalArgumentException("unknown command '" + command + "'");
-                }
+        CommandedChild.obey(control, "the manager peer", (word, n) -> {
+            switch (word) {
+                case "ops" -> control.send(putGet(d, n));
+                case "rt" -> control.send(timedGets(d, n));
+                default -> throw new IllegalArgumentException("unknown command '" + word + "'");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("the manager peer was interrupted", e);
-        }
+        });
     }
 }

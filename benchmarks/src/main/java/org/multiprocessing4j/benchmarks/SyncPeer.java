@@ -77,48 +77,36 @@ final class SyncPeer implements SerializableRunnable {
 
     @Override
     public void run() {
-        try {
-            while (true) {
-                String command = control.recv();
-                String[] parts = command.split(" ");
-                int n = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-                switch (parts[0]) {
-                    case "stop" -> {
-                        return;
+        CommandedChild.obey(control, "the sync peer", (word, n) -> {
+            switch (word) {
+                case "locked", "atomic" -> {
+                    long began = System.nanoTime();
+                    if (word.equals("locked")) {
+                        lockedIncrements(counter, n);
+                    } else {
+                        atomicIncrements(counter, n);
                     }
-                    case "ready" -> control.send("ready");
-                    case "locked", "atomic" -> {
-                        long began = System.nanoTime();
-                        if (parts[0].equals("locked")) {
-                            lockedIncrements(counter, n);
-                        } else {
-                            atomicIncrements(counter, n);
-                        }
-                        long ended = System.nanoTime();
-                        control.send(new long[] {began, ended});
-                    }
-                    case "pingpong" -> {
-                        control.send("go");
-                        int served = 0;
-                        for (int i = 0; i < n; i++) {
-                            ping.await();
-                            ping.clear();
-                            served++;
-                            pong.set();
-                        }
-                        control.send(served);
-                    }
-                    case "idle" -> {
-                        control.send("waiting " + nativeThreadId());
-                        wake.await();
-                        control.send("woke");
-                    }
-                    default -> throw new IllegalArgumentException("unknown command '" + command + "'");
+                    long ended = System.nanoTime();
+                    control.send(new long[] {began, ended});
                 }
+                case "pingpong" -> {
+                    control.send("go");
+                    int served = 0;
+                    for (int i = 0; i < n; i++) {
+                        ping.await();
+                        ping.clear();
+                        served++;
+                        pong.set();
+                    }
+                    control.send(served);
+                }
+                case "idle" -> {
+                    control.send("waiting " + nativeThreadId());
+                    wake.await();
+                    control.send("woke");
+                }
+                default -> throw new IllegalArgumentException("unknown command '" + word + "'");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("the sync peer was interrupted", e);
-        }
+        });
     }
 }

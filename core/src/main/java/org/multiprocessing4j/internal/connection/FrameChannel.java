@@ -35,13 +35,14 @@ public final class FrameChannel implements AutoCloseable {
     private static final long MAX_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(
             Long.getLong("multiprocessing4j.connection.spinMicros", 50));
     private static final long MIN_SPIN_NANOS = Math.min(MAX_SPIN_NANOS, TimeUnit.MICROSECONDS.toNanos(2));
-    private static final int INBOX_BYTES = 8192;
+    private static final int BUFFER_BYTES = 8192;
 
     // The frame being read, and bytes read past it; guarded by readLock.
     // Direct: the JDK reads a socket into a direct buffer anyway, and copies into a heap one.
-    private final ByteBuffer inbox = ByteBuffer.allocateDirect(INBOX_BYTES).flip();
+    private final ByteBuffer inbox = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
     /** A small frame is copied here whole and sent in one write; guarded by writeLock. */
-    private final ByteBuffer outbox = ByteBuffer.allocateDirect(INBOX_BYTES);
+    private final ByteBuffer outbox = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    private final ByteBuffer[] outboxAlone = {outbox};
     private final ByteBuffer header = ByteBuffer.allocate(HEADER);
     /**
      * How long a receive on this channel spins now, adapted to how often spinning pays here
@@ -129,13 +130,14 @@ public final class FrameChannel implements AutoCloseable {
         writeLock.lockInterruptibly();
         try {
             checkOpen();
-            if (length <= outbox.capacity() - HEADER) {
-                outbox.clear();
-                outbox.putInt(length).put(raw ? (byte) 1 : (byte) 0).put(bytes, offset, length).flip();
-                writeAll(new ByteBuffer[] {outbox});
+            boolean small = length <= outbox.capacity() - HEADER;
+            ByteBuffer head = (small ? outbox.clear() : ByteBuffer.allocate(HEADER)).putInt(length)
+                    .put(raw ? (byte) 1 : (byte) 0);
+            if (small) {
+                head.put(bytes, offset, length).flip(); // head is the outbox
+                writeAll(outboxAlone);
             } else {
-                ByteBuffer head = ByteBuffer.allocate(HEADER).putInt(length).put(raw ? (byte) 1 : (byte) 0).flip();
-                writeAll(new ByteBuffer[] {head, ByteBuffer.wrap(bytes, offset, length)});
+                writeAll(new ByteBuffer[] {head.flip(), ByteBuffer.wrap(bytes, offset, length)});
             }
         } finally {
             writeLock.unlock();

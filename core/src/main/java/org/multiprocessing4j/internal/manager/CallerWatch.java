@@ -42,7 +42,7 @@ final class CallerWatch {
     static boolean callerGone() {
         Connection c = CALLER.get();
         if (c == null) {
-            return false; // a call from the serving JVM itself, or a test
+            return false; // not a serving thread (an object called directly, as in a unit test)
         }
         try {
             return c.poll();
@@ -94,7 +94,9 @@ final class CallerWatch {
     /** Forgets the undo of the call just answered, and returns it. */
     static Runnable takeUndo() {
         Runnable undo = UNDO.get();
-        UNDO.remove();
+        if (undo != null) { // every call asks: spare the common case the removal
+            UNDO.remove();
+        }
         return undo;
     }
 }

@@ -188,12 +188,9 @@ public final class ManagerServer implements SerializableRunnable {
                     result = m.invoke(served.target, args);
                 }
             }
-            Object reply = served.returnsProxies ? asProxy(result, m.getReturnType()) : null;
-            if (reply == null) {
-                reply = Snapshots.byValue(result, m.getReturnType());
-            }
-            Object answer = reply;
-            return Wire.ok(answer, () -> "the result of " + m.getName());
+            ReturnedProxy stays = served.returnsProxies ? asProxy(result, m.getReturnType()) : null;
+            return Wire.ok(stays != null ? stays : Snapshots.byValue(result, m.getReturnType()),
+                    () -> "the result of " + m.getName());
         } catch (InvocationTargetException e) {
             return Wire.threw(e.getCause());
         } catch (Throwable t) {
@@ -201,12 +198,17 @@ public final class ManagerServer implements SerializableRunnable {
         }
     }
 
-    private int named(String typeid, String objectName, String ifaceName) {
+    private Registration registration(String typeid) {
         Registration r = registry.get(typeid);
         if (r == null) {
             throw new IllegalArgumentException("manager " + name + " has no typeid '" + typeid + "'; it has "
                     + registry.keySet());
         }
+        return r;
+    }
+
+    private int named(String typeid, String objectName, String ifaceName) {
+        Registration r = registration(typeid);
         if (!r.iface().getName().equals(ifaceName)) {
             throw new IllegalArgumentException("typeid '" + typeid + "' of manager " + name + " is registered with "
                     + r.iface().getName() + ", not " + ifaceName);
@@ -215,10 +217,7 @@ public final class ManagerServer implements SerializableRunnable {
     }
 
     private int create(String typeid) {
-        Registration r = registry.get(typeid);
-        if (r == null) {
-            throw new IllegalArgumentException("manager " + name + " has no typeid '" + typeid + "'");
-        }
+        Registration r = registration(typeid);
         Object target = r.factory().get();
         if (!r.iface().isInstance(target)) {
             throw new IllegalStateException("the factory of typeid '" + typeid + "' made "

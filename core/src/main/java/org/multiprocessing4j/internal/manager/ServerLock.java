@@ -25,7 +25,8 @@ final class ServerLock implements Lock {
         try {
             lockInterruptibly();
         } catch (InterruptedException e) {
-            // Only the server's close interrupts its threads: the client is being dropped.
+            // Nothing in the library interrupts a serving thread; if something does, answer the
+            // call as for a client that has gone, and keep the status for the serving loop.
             Thread.currentThread().interrupt();
             throw new CallerWatch.CallerGoneException();
         }

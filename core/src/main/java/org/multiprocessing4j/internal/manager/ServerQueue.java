@@ -26,10 +26,7 @@ final class ServerQueue<E> extends LinkedBlockingDeque<E> {
             long left = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
             E item = super.poll(Math.min(CallerWatch.SLICE_NANOS, Math.max(0, left)), TimeUnit.NANOSECONDS);
             if (item != null) {
-                if (CallerWatch.callerGone()) {
-                    offerFirst(item); // at once: the sooner it is back, the less the order changes
-                    throw new CallerWatch.CallerGoneException();
-                }
+                // The serving loop puts it back if the client is gone by the time of the reply.
                 CallerWatch.undoIfUnanswered(() -> offerFirst(item));
                 return item;
             }
