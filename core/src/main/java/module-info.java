@@ -14,4 +14,6 @@ module org.multiprocessing4j {
     requires jdk.unsupported;
 
     exports org.multiprocessing4j;
+    // For the library's own backend modules (the cluster module); not for applications.
+    exports org.multiprocessing4j.spi;
 }

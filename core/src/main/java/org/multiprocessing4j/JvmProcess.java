@@ -16,9 +16,11 @@ import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.launch.ChildClassPath;
 import org.multiprocessing4j.internal.launch.ChildCommand;
 import org.multiprocessing4j.internal.platform.ExitStatus;
-import org.multiprocessing4j.internal.runtime.ProcessControl;
 import org.multiprocessing4j.internal.runtime.ProcessRegistry;
 import org.multiprocessing4j.internal.shm.Transit;
+import org.multiprocessing4j.spi.ProcessBackend;
+import org.multiprocessing4j.spi.ProcessControl;
+import org.multiprocessing4j.spi.ProcessLaunch;
 
 /**
  * A piece of this program that runs in its own operating-system process, a child JVM: the
@@ -109,6 +111,11 @@ public class JvmProcess implements Serializable {
             public void findClassesOf(JvmProcess process, Collection<ClassLoader> loaders) {
                 process.classLoaders = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(loaders));
             }
+
+            @Override
+            public void bindBackend(JvmProcess process, ProcessBackend backend) {
+                process.bindBackend(backend);
+            }
         });
     }
 
@@ -124,6 +131,8 @@ public class JvmProcess implements Serializable {
     private volatile List<String> jvmOptions = List.of();
     /** The start method of the context that made this process; null: the default at start(). */
     private volatile StartMethod startMethod;
+    /** Where this process starts if not as this JVM's child (a cluster); null: here. */
+    private transient volatile ProcessBackend backend;
     /** Null while initial; then the strategy that controls the real process. */
     private transient volatile ProcessControl control;
     private transient volatile boolean closed;
@@ -205,7 +214,9 @@ public class JvmProcess implements Serializable {
      * ({@link Multiprocessing#getStartMethod()}, which this call fixes): booted now under
      * {@link StartMethod#SPAWN}, handed over ready under {@link StartMethod#FORKSERVER}. The
      * child runs a copy of this object as it was serialized here; changes made afterwards are
-     * not seen there (see the class description, "Memory consistency").
+     * not seen there (see the class description, "Memory consistency"). A process made by a
+     * context of another kind (a cluster's) is encoded here the same way and then started by
+     * that context's backend, on another machine; errors are the same.
      *
      * @throws IllegalStateException if this process was started before, is closed, or this
      *         process is a daemon (daemons may not have children) or its JVM is shutting down
@@ -230,12 +241,15 @@ public class JvmProcess implements Serializable {
             // claims them; whatever it has not claimed is freed when it ends or fails to start.
             Transit transit = Transit.begin();
             byte[] payload;
-            ChildClassPath classPath;
+            ChildClassPath classPath = null;
+            Set<Class<?>> classes = new HashSet<>();
             try {
-                Set<Class<?>> classes = new HashSet<>();
                 payload = Codec.defaultCodec().encode(this, "process '" + name + "'", classes);
-                classPath = ChildClassPath.ofClasses(classes, classLoaders);
-                Class<?> missing = classPath.firstMissing(classes);
+                Class<?> missing = null;
+                if (backend == null) { // a backend's nodes have the application's class path
+                    classPath = ChildClassPath.ofClasses(classes, classLoaders);
+                    missing = classPath.firstMissing(classes);
+                }
                 if (missing != null) {
                     throw new ProcessStartException("cannot start process '" + name + "': "
                             + ChildClassPath.describe(missing) + " could not be loaded in a child JVM, which"
@@ -247,6 +261,18 @@ public class JvmProcess implements Serializable {
                 throw e;
             } finally {
                 transit.stop();
+            }
+            ProcessBackend elsewhere = backend;
+            if (elsewhere != null) {
+                transit.release(); // no pipe end of this machine reaches another
+                Set<String> names = new HashSet<>();
+                for (Class<?> c : classes) {
+                    names.add(c.getName());
+                }
+                control = Objects.requireNonNull(elsewhere.start(new ProcessLaunch(name, identity.clone(), daemon,
+                        jvmOptions, payload, names)), "the backend's control");
+                target = null;
+                return;
             }
             try {
                 control = ProcessRegistry.launch(this, name, identity, daemon, jvmOptions, startMethod,
@@ -426,6 +452,14 @@ public class JvmProcess implements Serializable {
     }
 
     /** Called by {@link ProcessContext#bind}. */
+    private synchronized void bindBackend(ProcessBackend backend) {
+        checkOpen("bind");
+        if (control != null) {
+            throw new IllegalStateException("cannot bind process '" + name + "' to a context: it has already been started");
+        }
+        this.backend = Objects.requireNonNull(backend, "backend");
+    }
+
     synchronized void bindStartMethod(StartMethod method) {
         checkOpen("bind");
         if (control != null) {

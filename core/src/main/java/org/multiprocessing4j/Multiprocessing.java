@@ -104,7 +104,7 @@ public final class Multiprocessing {
      */
     public static ProcessContext getContext(StartMethod method) {
         StartMethodSetting.prepare(Objects.requireNonNull(method, "method"));
-        return new ProcessContext(method);
+        return new LocalProcessContext(method);
     }
 
     /**
@@ -114,7 +114,7 @@ public final class Multiprocessing {
      * @return the default context
      */
     public static ProcessContext getContext() {
-        return new ProcessContext(getStartMethod());
+        return new LocalProcessContext(getStartMethod());
     }
 
     /**

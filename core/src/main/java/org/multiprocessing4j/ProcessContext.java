@@ -1,30 +1,23 @@
 package org.multiprocessing4j;
 
-import java.util.Objects;
-
 /**
  * A factory for processes, pools, queues, pipes, locks, conditions, semaphores, events,
  * barriers and shared values, bound to one {@link StartMethod}: the counterpart of Python's
  * {@code multiprocessing.get_context(method)}. The start method decides how the processes and
  * pool workers it makes get their JVMs; the other objects are the same whichever context made
- * them. Get one from {@link Multiprocessing#getContext(StartMethod)}. Immutable and
- * thread-safe.
+ * them. Get one from {@link Multiprocessing#getContext(StartMethod)}: its processes are this
+ * JVM's children and its objects live in this machine's shared memory. The cluster module's
+ * {@code Cluster.context()} is another implementation, whose processes run on other machines,
+ * so that code written against this interface runs unchanged on one machine or many.
+ * Implementations are immutable and thread-safe.
  */
-public final class ProcessContext {
-    private final StartMethod startMethod;
-
-    ProcessContext(StartMethod startMethod) {
-        this.startMethod = startMethod;
-    }
-
+public interface ProcessContext {
     /**
      * The start method of everything this context makes.
      *
      * @return the start method
      */
-    public StartMethod getStartMethod() {
-        return startMethod;
-    }
+    StartMethod getStartMethod();
 
     /**
      * A process that runs {@code target} and starts with this context's start method; as
@@ -34,7 +27,7 @@ public final class ProcessContext {
      * @return a new process, not yet started
      * @throws NullPointerException if {@code target} is null
      */
-    public JvmProcess process(SerializableRunnable target) {
+    default JvmProcess process(SerializableRunnable target) {
         return bind(new JvmProcess(target));
     }
 
@@ -46,7 +39,7 @@ public final class ProcessContext {
      * @return a new process, not yet started
      * @throws NullPointerException if {@code target} is null
      */
-    public JvmProcess process(String name, SerializableRunnable target) {
+    default JvmProcess process(String name, SerializableRunnable target) {
         return bind(new JvmProcess(name, target));
     }
 
@@ -60,10 +53,7 @@ public final class ProcessContext {
      * @throws NullPointerException if {@code process} is null
      * @throws IllegalStateException if it has been started or closed
      */
-    public <P extends JvmProcess> P bind(P process) {
-        Objects.requireNonNull(process, "process").bindStartMethod(startMethod);
-        return process;
-    }
+    <P extends JvmProcess> P bind(P process);
 
     /**
      * An unbounded queue for processes of this family, as Python's {@code ctx.Queue()}; see
@@ -73,9 +63,7 @@ public final class ProcessContext {
      * @return a new queue
      * @throws java.io.UncheckedIOException if its shared memory cannot be made
      */
-    public <E> ProcessQueue<E> queue() {
-        return ProcessQueue.create();
-    }
+    <E> ProcessQueue<E> queue();
 
     /**
      * A queue that holds at most {@code maxsize} items, as Python's {@code ctx.Queue(maxsize)}.
@@ -86,9 +74,7 @@ public final class ProcessContext {
      * @throws IllegalArgumentException if {@code maxsize} is negative
      * @throws java.io.UncheckedIOException if its shared memory cannot be made
      */
-    public <E> ProcessQueue<E> queue(int maxsize) {
-        return ProcessQueue.create(maxsize);
-    }
+    <E> ProcessQueue<E> queue(int maxsize);
 
     /**
      * An unbounded joinable queue, as Python's {@code ctx.JoinableQueue()}; see
@@ -98,9 +84,7 @@ public final class ProcessContext {
      * @return a new queue
      * @throws java.io.UncheckedIOException if its shared memory cannot be made
      */
-    public <E> JoinableProcessQueue<E> joinableQueue() {
-        return JoinableProcessQueue.create();
-    }
+    <E> JoinableProcessQueue<E> joinableQueue();
 
     /**
      * A joinable queue that holds at most {@code maxsize} items.
@@ -111,9 +95,7 @@ public final class ProcessContext {
      * @throws IllegalArgumentException if {@code maxsize} is negative
      * @throws java.io.UncheckedIOException if its shared memory cannot be made
      */
-    public <E> JoinableProcessQueue<E> joinableQueue(int maxsize) {
-        return JoinableProcessQueue.create(maxsize);
-    }
+    <E> JoinableProcessQueue<E> joinableQueue(int maxsize);
 
     /**
      * A pipe, as Python's {@code ctx.Pipe(duplex)}; see {@link ProcessPipe#open(boolean)}.
@@ -123,9 +105,7 @@ public final class ProcessContext {
      * @return a new pipe; this process holds both ends
      * @throws java.io.UncheckedIOException if its shared memory cannot be made
      */
-    public ProcessPipe pipe(boolean duplex) {
-        return ProcessPipe.open(duplex);
-    }
+    ProcessPipe pipe(boolean duplex);
 
     /**
      * A duplex pipe, as Python's {@code ctx.Pipe()}.
@@ -133,9 +113,7 @@ public final class ProcessContext {
      * @return a new pipe; this process holds both ends
      * @throws java.io.UncheckedIOException if its shared memory cannot be made
      */
-    public ProcessPipe pipe() {
-        return ProcessPipe.open(true);
-    }
+    ProcessPipe pipe();
 
     /**
      * A pool of {@code processes} workers started with this context's start method, as Python's
@@ -146,9 +124,7 @@ public final class ProcessContext {
      * @throws IllegalArgumentException if {@code processes} is less than 1
      * @throws ProcessStartException if a worker JVM could not be started
      */
-    public ProcessPool pool(int processes) {
-        return poolBuilder().processes(processes).build();
-    }
+    ProcessPool pool(int processes);
 
     /**
      * Options for a pool started with this context's start method: the number of workers, an
@@ -156,9 +132,7 @@ public final class ProcessContext {
      *
      * @return a new builder
      */
-    public ProcessPool.Builder poolBuilder() {
-        return ProcessPool.builder(this);
-    }
+    ProcessPool.Builder poolBuilder();
 
     /**
      * Starts a manager whose server process starts with this context's start method, as
@@ -167,9 +141,7 @@ public final class ProcessContext {
      * @return a running manager
      * @throws ProcessStartException if the server process cannot be started
      */
-    public ProcessManager manager() {
-        return managerBuilder().start();
-    }
+    ProcessManager manager();
 
     /**
      * A builder for a manager with custom types ({@link ProcessManager.Builder#register}),
@@ -177,99 +149,63 @@ public final class ProcessContext {
      *
      * @return a new builder
      */
-    public ProcessManager.Builder managerBuilder() {
-        return ProcessManager.builder(this);
-    }
+    ProcessManager.Builder managerBuilder();
 
     /** A lock shared by processes, as Python's {@code ctx.Lock()}; see {@link ProcessLock}. */
-    public ProcessLock lock() {
-        return ProcessLock.create();
-    }
+    ProcessLock lock();
 
     /** A reentrant lock shared by processes, as Python's {@code ctx.RLock()}. */
-    public ProcessReentrantLock reentrantLock() {
-        return ProcessReentrantLock.create();
-    }
+    ProcessReentrantLock reentrantLock();
 
     /** A condition with its own reentrant lock, as Python's {@code ctx.Condition()}. */
-    public ProcessCondition condition() {
-        return ProcessCondition.create();
-    }
+    ProcessCondition condition();
 
     /**
      * A semaphore, as Python's {@code ctx.Semaphore(permits)}.
      *
      * @throws IllegalArgumentException if {@code permits} is negative
      */
-    public ProcessSemaphore semaphore(int permits) {
-        return ProcessSemaphore.create(permits);
-    }
+    ProcessSemaphore semaphore(int permits);
 
     /**
      * A bounded semaphore, as Python's {@code ctx.BoundedSemaphore(permits)}.
      *
      * @throws IllegalArgumentException if {@code permits} is negative
      */
-    public ProcessSemaphore boundedSemaphore(int permits) {
-        return ProcessSemaphore.createBounded(permits);
-    }
+    ProcessSemaphore boundedSemaphore(int permits);
 
     /**
      * A barrier for {@code parties}, as Python's {@code ctx.Barrier(parties)}.
      *
      * @throws IllegalArgumentException if {@code parties} is less than 1
      */
-    public ProcessBarrier barrier(int parties) {
-        return ProcessBarrier.create(parties);
-    }
+    ProcessBarrier barrier(int parties);
 
     /** An event, as Python's {@code ctx.Event()}. */
-    public ProcessEvent event() {
-        return ProcessEvent.create();
-    }
+    ProcessEvent event();
 
     /** A shared {@code long}, as Python's {@code ctx.Value('q', v)}. */
-    public SharedLong sharedLong(long initialValue) {
-        return SharedLong.create(initialValue);
-    }
+    SharedLong sharedLong(long initialValue);
 
     /** A shared {@code int}, as Python's {@code ctx.Value('i', v)}. */
-    public SharedInt sharedInt(int initialValue) {
-        return SharedInt.create(initialValue);
-    }
+    SharedInt sharedInt(int initialValue);
 
     /** A shared {@code double}, as Python's {@code ctx.Value('d', v)}. */
-    public SharedDouble sharedDouble(double initialValue) {
-        return SharedDouble.create(initialValue);
-    }
+    SharedDouble sharedDouble(double initialValue);
 
     /**
      * A shared array of {@code length} {@code long}s, as Python's {@code ctx.Array('q', n)}.
      *
      * @throws IllegalArgumentException if {@code length} is negative
      */
-    public SharedLongArray sharedLongArray(int length) {
-        return SharedLongArray.create(length);
-    }
+    SharedLongArray sharedLongArray(int length);
 
     /** A shared array of {@code int}s, as Python's {@code ctx.Array('i', n)}. */
-    public SharedIntArray sharedIntArray(int length) {
-        return SharedIntArray.create(length);
-    }
+    SharedIntArray sharedIntArray(int length);
 
     /** A shared array of {@code double}s, as Python's {@code ctx.Array('d', n)}. */
-    public SharedDoubleArray sharedDoubleArray(int length) {
-        return SharedDoubleArray.create(length);
-    }
+    SharedDoubleArray sharedDoubleArray(int length);
 
     /** A shared array of {@code byte}s, as Python's {@code ctx.Array('b', n)}. */
-    public SharedByteArray sharedByteArray(int length) {
-        return SharedByteArray.create(length);
-    }
-
-    /** {@code ProcessContext[forkserver]}. */
-    @Override
-    public String toString() {
-        return "ProcessContext[" + startMethod + "]";
-    }
+    SharedByteArray sharedByteArray(int length);
 }

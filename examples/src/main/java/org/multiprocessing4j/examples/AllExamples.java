@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the examples in order (the seed chapter's twelve, then ten on queues, pipes, pools,
- * locks, shared memory and managers), each in its own JVM as a user would run it, under a heading such as
+ * Runs the examples in order (the seed chapter's twelve, then eleven on queues, pipes, pools,
+ * locks, shared memory, managers and a cluster), each in its own JVM as a user would run it, under a heading such as
  * {@code === 1. Simple (multiprocessing_simple.py) ===}. Exits with 1 if any example exited
  * with a non-zero status or did not finish within two minutes, 0 otherwise.
  *
@@ -24,7 +24,7 @@ public final class AllExamples {
     record Example(String title, String pythonFile, Class<?> mainClass) {
     }
 
-    /** The examples: the seed chapter's twelve in its order, then ten more (queues to managers). */
+    /** The examples: the seed chapter's twelve in its order, then eleven more (queues to a cluster). */
     static final List<Example> EXAMPLES = List.of(
             new Example("Simple", "multiprocessing_simple.py", SimpleExample.class),
             new Example("Simple with arguments", "multiprocessing_simpleargs.py", SimpleArgsExample.class),
@@ -51,7 +51,9 @@ public final class AllExamples {
             new Example("Customized managers", "Python docs: BaseManager.register()",
                     CustomManagerExample.class),
             new Example("A job queue served to other JVMs", "Python docs: Using a remote manager",
-                    RemoteJobQueueExample.class));
+                    RemoteJobQueueExample.class),
+            new Example("Processes across machines", "multiprocessing_simpleargs.py on a cluster",
+                    ClusterExample.class));
 
     private AllExamples() {
     }

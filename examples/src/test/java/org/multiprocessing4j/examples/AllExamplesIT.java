@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The entry point of {@code mvn ... exec:exec}: runs all twenty-two examples, in order. */
+/** The entry point of {@code mvn ... exec:exec}: runs all twenty-three examples, in order. */
 class AllExamplesIT {
     private static final List<String> HEADINGS = List.of(
             "=== 1. Simple (multiprocessing_simple.py) ===",
@@ -32,16 +32,17 @@ class AllExamplesIT {
             "=== 19. Sharing state between processes (Python docs: Value(), Array()) ===",
             "=== 20. Sharing state through a server process (Python docs: Manager()) ===",
             "=== 21. Customized managers (Python docs: BaseManager.register()) ===",
-            "=== 22. A job queue served to other JVMs (Python docs: Using a remote manager) ===");
+            "=== 22. A job queue served to other JVMs (Python docs: Using a remote manager) ===",
+            "=== 23. Processes across machines (multiprocessing_simpleargs.py on a cluster) ===");
 
     @Test
     void runsEveryExampleInOrder() {
-        ExampleRunner.Result r = ExampleRunner.run(AllExamples.class, Duration.ofMinutes(3)).assertExitedNormally();
+        ExampleRunner.Result r = ExampleRunner.run(AllExamples.class, Duration.ofMinutes(4)).assertExitedNormally();
         List<String> headings = r.stdoutLines().stream().filter(l -> l.startsWith("=== "))
                 .collect(Collectors.toList());
         assertEquals(HEADINGS, headings, r::describe);
         List<String> out = r.stdoutLines();
-        assertEquals("All 22 examples ran.", out.get(out.size() - 1), r::describe);
+        assertEquals("All 23 examples ran.", out.get(out.size() - 1), r::describe);
         assertTrue(r.stdout().contains("terminated.exitcode = -15"), r::describe);
         assertTrue(r.stderr().contains("Process raises:"), r::describe);
     }

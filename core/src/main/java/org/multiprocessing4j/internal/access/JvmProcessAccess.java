@@ -1,7 +1,7 @@
 package org.multiprocessing4j.internal.access;
 
 import org.multiprocessing4j.JvmProcess;
-import org.multiprocessing4j.internal.runtime.ProcessControl;
+import org.multiprocessing4j.spi.ProcessControl;
 
 /**
  * What the runtime does to a {@link JvmProcess} that the public API must not offer. Implemented
@@ -19,4 +19,7 @@ public interface JvmProcessAccess {
      * its own bytes name: a pool's workers must find the classes of tasks not yet submitted.
      */
     void findClassesOf(JvmProcess process, java.util.Collection<ClassLoader> loaders);
+
+    /** Makes {@code process}, not started yet, start through {@code backend}. */
+    void bindBackend(JvmProcess process, org.multiprocessing4j.spi.ProcessBackend backend);
 }

@@ -17,18 +17,21 @@ public final class SpawnLauncher implements Launcher {
 
     @Override
     public Process start(ChildClassPath classPath, List<String> extraJvmOptions) throws IOException {
-        return launch(ChildCommand.build(classPath, extraJvmOptions, false));
+        return launch(ChildCommand.build(classPath, extraJvmOptions, false), ProcessBuilder.Redirect.INHERIT);
+    }
+
+    /** As {@link #start}, with the JVM's standard output and error as pipes for the caller to read. */
+    public Process startPiped(ChildClassPath classPath, List<String> extraJvmOptions) throws IOException {
+        return launch(ChildCommand.build(classPath, extraJvmOptions, false), ProcessBuilder.Redirect.PIPE);
     }
 
     /** A JVM for the forkserver: it boots the library before it waits for its handshake. */
     Process startWarm(ChildClassPath classPath) throws IOException {
-        return launch(ChildCommand.build(classPath, List.of(), true));
+        return launch(ChildCommand.build(classPath, List.of(), true), ProcessBuilder.Redirect.INHERIT);
     }
 
-    private static Process launch(List<String> command) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+    private static Process launch(List<String> command, ProcessBuilder.Redirect output) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(output).redirectError(output);
         Map<String, String> env = builder.environment();
         for (String variable : OPTION_VARIABLES) {
             env.remove(variable);

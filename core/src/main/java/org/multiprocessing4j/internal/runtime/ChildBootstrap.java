@@ -14,6 +14,7 @@ import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.launch.Handshake;
 import org.multiprocessing4j.internal.log.LibraryLog;
 import org.multiprocessing4j.internal.platform.Signals;
+import org.multiprocessing4j.spi.ProcessControl;
 
 /**
  * How a JVM becomes a child and how it ends as one: called by the child's main class

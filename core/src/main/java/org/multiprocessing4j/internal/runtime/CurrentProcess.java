@@ -7,6 +7,7 @@ import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.launch.Handshake;
 import org.multiprocessing4j.internal.log.LibraryLog;
+import org.multiprocessing4j.spi.ProcessControl;
 
 /**
  * Who this JVM is: its process object ({@code MainProcess} in a program's own JVM, the object

@@ -2,6 +2,7 @@ package org.multiprocessing4j.internal.runtime;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.multiprocessing4j.spi.ProcessControl;
 
 /** This JVM, seen as a process: always alive, never joinable. */
 final class CurrentProcessControl implements ProcessControl {

@@ -15,6 +15,7 @@ import org.multiprocessing4j.internal.launch.Handshake;
 import org.multiprocessing4j.internal.log.LibraryLog;
 import org.multiprocessing4j.internal.platform.ExitStatus;
 import org.multiprocessing4j.internal.platform.Signals;
+import org.multiprocessing4j.spi.ProcessControl;
 
 /**
  * A child JVM this JVM started, seen from here. Its standard input is the control pipe: the
@@ -48,6 +49,10 @@ final class LaunchedChild implements ProcessControl {
         this.onEnd = onEnd;
     }
 
+    Process jvm() {
+        return jvm;
+    }
+
     String name() {
         return name;
     }
@@ -70,7 +75,9 @@ final class LaunchedChild implements ProcessControl {
         } catch (IOException e) {
             failure = e;
         }
-        boolean orphanedJvm = failure != null && jvm.isAlive();
+        // A JVM that broke the pipe is usually ending (a bad JVM option, say) but may not have
+        // been reaped yet: give it a moment to end by itself before calling it orphaned.
+        boolean orphanedJvm = failure != null && !endsWithin(jvm, 2);
         if (orphanedJvm) {
             // A JVM that will never get its handshake would wait for it forever.
             jvm.destroyForcibly();
@@ -84,6 +91,15 @@ final class LaunchedChild implements ProcessControl {
         } else if (failure != null) {
             // The child died before reading it (a bad JVM option, say); its exit code says so.
             LibraryLog.debug("could not send process " + name + " its handshake: " + failure);
+        }
+    }
+
+    private static boolean endsWithin(Process jvm, int seconds) {
+        try {
+            return jvm.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !jvm.isAlive();
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.spi.ProcessControl;
 
 /**
  * The parent, seen from a child. The child learns that its parent ended from the end of the

@@ -15,6 +15,7 @@ import java.util.concurrent.locks.Lock;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessStartException;
 import org.multiprocessing4j.StartMethod;
+import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.launch.ChildClassPath;
 import org.multiprocessing4j.internal.launch.ForkServerLauncher;
 import org.multiprocessing4j.internal.launch.Handshake;
@@ -22,6 +23,9 @@ import org.multiprocessing4j.internal.launch.Launcher;
 import org.multiprocessing4j.internal.launch.SpawnLauncher;
 import org.multiprocessing4j.internal.log.LibraryLog;
 import org.multiprocessing4j.internal.platform.RuntimeDirectory;
+import org.multiprocessing4j.spi.OutputSink;
+import org.multiprocessing4j.spi.ProcessControl;
+import org.multiprocessing4j.spi.ProcessLaunch;
 
 /**
  * The children this JVM started: it launches them, keeps each until its JVM has ended, numbers
@@ -94,10 +98,32 @@ public final class ProcessRegistry {
     public static ProcessControl launch(JvmProcess process, String name, int[] processIdentity,
                                         boolean daemon, List<String> jvmOptions, StartMethod method,
                                         ChildClassPath classPath, byte[] payload, Runnable afterEnd) {
-        StartMethod defaultMethod = StartMethodSetting.get(true);
-        boolean forkServer = (method != null ? method : defaultMethod) == StartMethod.FORKSERVER;
+        boolean forkServer = (method != null ? method : StartMethodSetting.get(true)) == StartMethod.FORKSERVER;
         Launcher launcher = forkServer ? ForkServerLauncher.INSTANCE : SpawnLauncher.INSTANCE;
         JvmShutdown.noteLaunch(forkServer);
+        return launchWith(launcher, process, name, processIdentity, daemon, jvmOptions, classPath, payload, afterEnd);
+    }
+
+    /**
+     * Starts a process encoded elsewhere (a backend's driver) as a SPAWN child of this JVM, on
+     * this JVM's class path, with its standard output and error going to {@code output}; the
+     * returned control's {@code whenEnded()} completes once the child has ended and its output
+     * has been read to the end (or 2 s after it ended, if something else holds its pipes open).
+     */
+    public static ProcessControl launchPiped(ProcessLaunch launch, OutputSink output) {
+        JvmShutdown.noteLaunch(false);
+        JvmProcess view = SharedSecrets.getJvmProcessAccess().newView(launch.name(), launch.identity(),
+                launch.daemon(), null);
+        LaunchedChild child = launchWith(SpawnLauncher.INSTANCE::startPiped, view, launch.name(), launch.identity(),
+                launch.daemon(), launch.jvmOptions(), ChildClassPath.ofApplicationLoader(), launch.payload(), () -> { });
+        SharedSecrets.getJvmProcessAccess().adoptAsCurrent(view, child);
+        return new PipedChild(child, child.jvm(), output);
+    }
+
+    private static LaunchedChild launchWith(Launcher launcher, JvmProcess process, String name, int[] processIdentity,
+                                            boolean daemon, List<String> jvmOptions, ChildClassPath classPath,
+                                            byte[] payload, Runnable afterEnd) {
+        StartMethod defaultMethod = StartMethodSetting.get(true);
         Lock launching = JvmShutdown.launchLock();
         launching.lock();
         try {

@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.runtime;
+package org.multiprocessing4j.spi;
 
 import java.util.Optional;
 import java.util.OptionalInt;

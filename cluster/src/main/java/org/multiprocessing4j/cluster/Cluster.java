@@ -1,0 +1,196 @@
+package org.multiprocessing4j.cluster;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.ProcessContext;
+import org.multiprocessing4j.cluster.internal.ClusterBackend;
+import org.multiprocessing4j.cluster.internal.ClusterContext;
+import org.multiprocessing4j.cluster.internal.HazelcastSettings;
+
+/**
+ * A driver's connection to a cluster of {@link ClusterNode}s: the way to run the same
+ * {@link ProcessContext} code on several machines.
+ *
+ * <pre>{@code
+ * try (Cluster cluster = Cluster.connect(config)) {
+ *     ProcessContext ctx = cluster.context();
+ *     JvmProcess p = ctx.process(() -> System.out.println("hello from " + Multiprocessing.currentProcess().getName()));
+ *     p.start();            // on the least loaded node
+ *     p.join();             // its output came here as "[Process-1@node-a] hello from Process-1"
+ *     System.out.println(p.exitCode());
+ * }
+ * }</pre>
+ *
+ * <p>A process started through {@link #context()} runs in a fresh JVM that the chosen node's
+ * agent starts with the core launcher, on the node's class path (which must hold the
+ * application's jars). Its pid, exit code (−N for signal N), {@code terminate()}, {@code kill()},
+ * {@code exception()}, {@code join(Duration)}, {@code isAlive()}, name and daemon flag behave as
+ * locally. Its standard output and error are printed here, each line prefixed with
+ * {@code [name@node] }, in order within each stream. If its node leaves the cluster, the process
+ * ends with exit code −9 and a {@link NodeDiedException}. If this driver's JVM dies, every node
+ * ends its processes within seconds.
+ *
+ * <p>Traffic between drivers and nodes is not encrypted (Hazelcast Community has no TLS): run
+ * clusters on a private network or a VPN, as Python's managers advise. Requests to the nodes are
+ * signed with the authkey, and nodes obey nothing else.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent.
+ */
+public final class Cluster implements AutoCloseable {
+    private final HazelcastInstance client;
+    private final ClusterBackend backend;
+    private final ProcessContext context;
+    private volatile boolean closed;
+
+    private Cluster(HazelcastInstance client, ClusterBackend backend) {
+        this.client = client;
+        this.backend = backend;
+        this.context = new ClusterContext(backend, null);
+    }
+
+    /**
+     * Connects to the cluster. Blocks until a node answers or the configuration's connect timeout
+     * passes.
+     *
+     * @param config where the cluster is and its key
+     * @return a connected driver
+     * @throws NullPointerException if {@code config} is null
+     * @throws IllegalStateException if no node could be reached in time; the message names the
+     *         addresses tried
+     */
+    public static Cluster connect(ClusterConfig config) {
+        Objects.requireNonNull(config, "config");
+        HazelcastInstance client;
+        try {
+            client = HazelcastClient.newHazelcastClient(HazelcastSettings.client(config.clusterName(),
+                    config.members(), config.connectTimeout(), config.allowedPackages()));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("could not connect to cluster '" + config.clusterName() + "' at "
+                    + config.members() + " within " + config.connectTimeout().toSeconds() + " s: " + e.getMessage(), e);
+        }
+        try {
+            return new Cluster(client, new ClusterBackend(client, config.authkey()));
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
+    /**
+     * The context whose processes start on the least loaded node (the one running the fewest
+     * of the cluster's processes; equals take turns).
+     *
+     * @return the cluster's context
+     * @throws IllegalStateException if this cluster is closed
+     */
+    public ProcessContext context() {
+        checkOpen();
+        return context;
+    }
+
+    /**
+     * A context whose processes start on the node named {@code node} (see
+     * {@link ClusterNode.Builder#name}); a start fails if no node has that name then.
+     *
+     * @param node the node's name
+     * @return a context bound to that node
+     * @throws NullPointerException if {@code node} is null
+     * @throws IllegalStateException if this cluster is closed
+     */
+    public ProcessContext context(String node) {
+        Objects.requireNonNull(node, "node");
+        checkOpen();
+        return new ClusterContext(backend, node);
+    }
+
+    /**
+     * The names of the cluster's nodes now. Never blocks.
+     *
+     * @return the node names
+     * @throws IllegalStateException if this cluster is closed
+     */
+    public List<String> nodes() {
+        checkOpen();
+        return backend.nodes();
+    }
+
+    /**
+     * Waits until the cluster has at least {@code count} nodes.
+     *
+     * @param count how many nodes to wait for
+     * @param timeout how long to wait at most
+     * @return true if there are that many, false if the timeout passed first
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if this cluster is closed
+     */
+    public boolean awaitNodes(int count, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        checkOpen();
+        Object changed = new Object();
+        UUID registration = client.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent e) {
+                synchronized (changed) {
+                    changed.notifyAll();
+                }
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent e) {
+                // Fewer nodes: nothing to wake for.
+            }
+        });
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (changed) {
+                while (client.getCluster().getMembers().size() < count) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(changed, left);
+                }
+            }
+            return true;
+        } finally {
+            client.getCluster().removeMembershipListener(registration);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the cluster connection is closed");
+        }
+    }
+
+    /**
+     * Terminates this driver's daemon processes, waits for its other processes to end (as a
+     * JVM waits for its non-daemon children at exit), and disconnects. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            backend.close();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Cluster[" + client.getName() + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,266 @@
+package org.multiprocessing4j.cluster.internal;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.multiprocessing4j.AuthenticationException;
+import org.multiprocessing4j.ProcessStartException;
+import org.multiprocessing4j.cluster.NodeDiedException;
+import org.multiprocessing4j.spi.Backends;
+import org.multiprocessing4j.spi.ProcessBackend;
+import org.multiprocessing4j.spi.ProcessControl;
+import org.multiprocessing4j.spi.ProcessLaunch;
+
+/**
+ * A driver's side of the cluster: it places processes on nodes, sends their agents signed
+ * requests, prints the output they forward (each line prefixed with the process and node) and
+ * ends a process when its agent reports the end or its node leaves. Thread-safe.
+ */
+public final class ClusterBackend implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger("multiprocessing4j.cluster");
+    /** The longest a node may take to start a JVM before the start fails. */
+    private static final long START_TIMEOUT_SECONDS = 120;
+    private static final long SIGNAL_TIMEOUT_SECONDS = 10;
+
+    private final HazelcastInstance client;
+    private final Signer signer;
+    private final UUID self;
+    private final IExecutorService agents;
+    private final ITopic<AgentEvent> events;
+    private final UUID eventsRegistration;
+    private final UUID membershipRegistration;
+    private final UUID lifecycleRegistration;
+    private final Map<String, RemoteProcess> processes = new ConcurrentHashMap<>();
+    private final AtomicLong started = new AtomicLong();
+
+    public ClusterBackend(HazelcastInstance client, byte[] authkey) {
+        this.client = client;
+        this.signer = new Signer(authkey);
+        this.self = client.getLocalEndpoint().getUuid();
+        this.agents = client.getExecutorService(HazelcastSettings.AGENT_EXECUTOR);
+        this.events = client.getTopic(HazelcastSettings.EVENTS_PREFIX + self);
+        this.eventsRegistration = events.addMessageListener(this::onEvent);
+        this.membershipRegistration = client.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent e) {
+                // A new node gets the next process placed by least load.
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent e) {
+                nodeLeft(e.getMember().getUuid(), nodeName(e.getMember()));
+            }
+        });
+        this.lifecycleRegistration = client.getLifecycleService().addLifecycleListener(e -> {
+            if (e.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED) {
+                // The agents end this driver's processes when they lose it; say so here.
+                for (RemoteProcess p : processes.values()) {
+                    p.end(-9, new NodeDiedException(p.name, p.node));
+                }
+            }
+        });
+    }
+
+    /** A backend that places each process on {@code node}, or by least load if null. */
+    public ProcessBackend placing(String node) {
+        return launch -> start(launch, node);
+    }
+
+    /** The names of the nodes in the cluster now, in member order. */
+    public List<String> nodes() {
+        List<String> names = new ArrayList<>();
+        for (Member m : client.getCluster().getMembers()) {
+            names.add(nodeName(m));
+        }
+        return names;
+    }
+
+    private ProcessControl start(ProcessLaunch launch, String node) {
+        Member member = choose(launch.name(), node);
+        String key = self + "/" + started.incrementAndGet();
+        RemoteProcess p = new RemoteProcess(this, key, launch.name(), nodeName(member), member.getUuid(), launch.daemon());
+        processes.put(key, p);
+        byte[] body = Protocol.start(self, key, launch);
+        Protocol.Reply reply;
+        try {
+            Future<byte[]> f = agents.submitToMember(new AgentCall(body, signer.sign(body)), member);
+            reply = Protocol.readReply(f.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            processes.remove(key);
+            signal(p, 9); // it may have started meanwhile
+            Thread.currentThread().interrupt();
+            throw new ProcessStartException("interrupted while node '" + p.node + "' started process '"
+                    + launch.name() + "'", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            processes.remove(key);
+            signal(p, 9);
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new ProcessStartException("node '" + p.node + "' could not start process '" + launch.name()
+                    + "': " + cause, cause);
+        }
+        if (reply.status() == Protocol.REFUSED) {
+            processes.remove(key);
+            throw new AuthenticationException(reply.message());
+        } else if (reply.status() != Protocol.OK) {
+            processes.remove(key);
+            throw new ProcessStartException(reply.message(), null);
+        }
+        p.started(reply.pid());
+        if (client.getCluster().getMembers().stream().noneMatch(m -> m.getUuid().equals(member.getUuid()))) {
+            p.end(-9, new NodeDiedException(p.name, p.node)); // it left while the process started
+        }
+        return p;
+    }
+
+    private Member choose(String process, String node) {
+        List<Member> members = new ArrayList<>(client.getCluster().getMembers());
+        if (members.isEmpty()) {
+            throw new ProcessStartException("cannot start process '" + process + "': the cluster has no nodes", null);
+        }
+        if (node != null) {
+            for (Member m : members) {
+                if (node.equals(nodeName(m))) {
+                    return m;
+                }
+            }
+            throw new ProcessStartException("cannot start process '" + process + "' on node '" + node
+                    + "': the cluster has no node of that name; its nodes are " + nodes(), null);
+        }
+        Map<UUID, Integer> mine = new ConcurrentHashMap<>();
+        for (RemoteProcess p : processes.values()) {
+            mine.merge(p.member, 1, Integer::sum);
+        }
+        Map<String, Integer> all = new java.util.HashMap<>();
+        try {
+            IMap<String, Integer> load = client.getMap(HazelcastSettings.LOAD_MAP);
+            for (Map.Entry<String, Integer> e : load.entrySet()) {
+                all.put(e.getKey(), e.getValue());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not read the nodes' load", e);
+        }
+        long turn = started.get();
+        // Least loaded first; among equals, take turns, so that a burst of starts spreads.
+        members.sort(Comparator.comparingInt((Member m) -> Math.max(mine.getOrDefault(m.getUuid(), 0),
+                all.getOrDefault(m.getUuid().toString(), 0))));
+        int least = Math.max(mine.getOrDefault(members.get(0).getUuid(), 0),
+                all.getOrDefault(members.get(0).getUuid().toString(), 0));
+        List<Member> equal = new ArrayList<>();
+        for (Member m : members) {
+            if (Math.max(mine.getOrDefault(m.getUuid(), 0), all.getOrDefault(m.getUuid().toString(), 0)) == least) {
+                equal.add(m);
+            }
+        }
+        return equal.get((int) (turn % equal.size()));
+    }
+
+    void signal(RemoteProcess p, int signal) {
+        byte[] body = Protocol.signal(p.key, signal);
+        Member member = null;
+        for (Member m : client.getCluster().getMembers()) {
+            if (m.getUuid().equals(p.member)) {
+                member = m;
+            }
+        }
+        if (member == null) {
+            return; // its node is gone, and the process with it
+        }
+        try {
+            agents.submitToMember(new AgentCall(body, signer.sign(body)), member)
+                    .get(SIGNAL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.log(Level.FINE, "could not signal " + p, e);
+        }
+    }
+
+    void forget(RemoteProcess p) {
+        processes.remove(p.key);
+    }
+
+    private void onEvent(Message<AgentEvent> message) {
+        AgentEvent e = message.getMessageObject();
+        if (!signer.verify(e.body, e.signature)) {
+            LOG.warning("ignored an event not signed with the cluster's authkey (from " + message.getPublishingMember() + ")");
+            return;
+        }
+        Protocol.Event event;
+        try {
+            event = Protocol.readEvent(e.body);
+        } catch (IOException | RuntimeException bad) {
+            LOG.warning("ignored a malformed event: " + bad);
+            return;
+        }
+        RemoteProcess p = processes.get(event.key());
+        if (event.kind() == Protocol.OUTPUT) {
+            String prefix = "[" + (p != null ? p.name + "@" + p.node : event.key()) + "] ";
+            PrintStream to = event.standardError() ? System.err : System.out;
+            to.println(prefix + event.line());
+        } else if (p != null) {
+            Throwable thrown = event.exception() == null ? null : Backends.decodeThrowable(event.exception());
+            p.end(event.exitCode(), thrown);
+        }
+    }
+
+    private void nodeLeft(UUID member, String node) {
+        for (RemoteProcess p : processes.values()) {
+            if (p.member.equals(member)) {
+                p.end(-9, new NodeDiedException(p.name, node));
+            }
+        }
+    }
+
+    static String nodeName(Member m) {
+        String name = m.getAttribute(HazelcastSettings.NODE_ATTRIBUTE);
+        return name != null ? name : String.valueOf(m.getAddress());
+    }
+
+    /**
+     * Terminates the daemon processes and waits for the others to end, as a JVM does with its
+     * children at exit; then stops listening. Idempotent.
+     */
+    @Override
+    public void close() {
+        for (RemoteProcess p : processes.values()) {
+            if (p.daemon) {
+                p.terminate();
+            }
+        }
+        try {
+            for (RemoteProcess p : processes.values()) {
+                p.await(-1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            events.removeMessageListener(eventsRegistration);
+            client.getCluster().removeMembershipListener(membershipRegistration);
+            client.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not remove listeners", e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.multiprocessing4j.cluster.internal;
+
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+/**
+ * The library's Hazelcast messages, encoded with {@code IdentifiedDataSerializable} (never
+ * Java serialization): what one carries for the user travels as signed bytes inside it.
+ */
+public final class Ids implements DataSerializableFactory {
+    /** The factory's id, in the configuration of members and clients ("MP" in ASCII). */
+    public static final int FACTORY = 0x4d50;
+    static final int AGENT_CALL = 1;
+    static final int AGENT_EVENT = 2;
+
+    @Override
+    public IdentifiedDataSerializable create(int typeId) {
+        switch (typeId) {
+            case AGENT_CALL:
+                return new AgentCall();
+            case AGENT_EVENT:
+                return new AgentEvent();
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package org.multiprocessing4j.cluster.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.multiprocessing4j.spi.ProcessLaunch;
+
+/**
+ * The bytes of requests, replies and events between drivers and agents, written with
+ * {@link DataOutputStream} so that reading them runs no class's code. A request starts with the
+ * time it was made and a random number: an agent refuses one older than {@link #MAX_AGE_MILLIS}
+ * or seen before, so a recorded request cannot be played again.
+ */
+final class Protocol {
+    static final int START = 1;
+    static final int SIGNAL = 2;
+
+    static final byte OK = 0;
+    static final byte REFUSED = 1;
+    static final byte FAILED = 2;
+
+    static final int OUTPUT = 1;
+    static final int ENDED = 2;
+
+    /** How far a request's time may be from the agent's clock. */
+    static final long MAX_AGE_MILLIS = 120_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Protocol() {
+    }
+
+    /** A request to start a process for {@code owner} (a driver's client id). */
+    record Start(UUID owner, String key, ProcessLaunch launch) {
+    }
+
+    /** A request to send a signal (15 or 9) to a process. */
+    record Signal(String key, int signal) {
+    }
+
+    /** What an agent answered. */
+    record Reply(byte status, long pid, String message) {
+    }
+
+    /** A line of output or the end of a process. */
+    record Event(int kind, String key, boolean standardError, String line, int exitCode, byte[] exception) {
+    }
+
+    static byte[] start(UUID owner, String key, ProcessLaunch launch) {
+        return write(out -> {
+            header(out, START);
+            writeString(out, owner.toString());
+            writeString(out, key);
+            writeString(out, launch.name());
+            out.writeInt(launch.identity().length);
+            for (int i : launch.identity()) {
+                out.writeInt(i);
+            }
+            out.writeBoolean(launch.daemon());
+            writeStrings(out, launch.jvmOptions());
+            writeBytes(out, launch.payload());
+            writeStrings(out, new ArrayList<>(launch.classNames()));
+        });
+    }
+
+    static byte[] signal(String key, int signal) {
+        return write(out -> {
+            header(out, SIGNAL);
+            writeString(out, key);
+            out.writeInt(signal);
+        });
+    }
+
+    /**
+     * Reads a request whose signature has been checked.
+     *
+     * @return a {@link Start} or a {@link Signal}
+     * @throws IOException if it is malformed, too old, or seen before (a replay)
+     */
+    static Object readRequest(byte[] body, ReplayGuard replays) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+        int kind = in.readInt();
+        long time = in.readLong();
+        long nonce = in.readLong();
+        if (!replays.firstSight(time, nonce)) {
+            throw new IOException("a request made " + (System.currentTimeMillis() - time)
+                    + " ms ago or seen before (a replay, or clocks more than " + MAX_AGE_MILLIS / 1000 + " s apart)");
+        }
+        switch (kind) {
+            case START: {
+                UUID owner = UUID.fromString(readString(in));
+                String key = readString(in);
+                String name = readString(in);
+                int n = in.readInt();
+                if (n < 0 || n > 64) {
+                    throw new IOException("an identity of " + n + " numbers");
+                }
+                int[] identity = new int[n];
+                for (int i = 0; i < n; i++) {
+                    identity[i] = in.readInt();
+                }
+                boolean daemon = in.readBoolean();
+                List<String> options = readStrings(in);
+                byte[] payload = readBytes(in);
+                Set<String> classes = new HashSet<>(readStrings(in));
+                return new Start(owner, key, new ProcessLaunch(name, identity, daemon, options, payload, classes));
+            }
+            case SIGNAL:
+                return new Signal(readString(in), in.readInt());
+            default:
+                throw new IOException("a request of unknown kind " + kind);
+        }
+    }
+
+    static byte[] reply(long pid) {
+        return write(out -> {
+            out.writeByte(OK);
+            out.writeLong(pid);
+        });
+    }
+
+    static byte[] refusal(byte status, String message) {
+        return write(out -> {
+            out.writeByte(status);
+            writeString(out, message);
+        });
+    }
+
+    static Reply readReply(byte[] bytes) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            byte status = in.readByte();
+            return status == OK ? new Reply(OK, in.readLong(), null) : new Reply(status, -1, readString(in));
+        } catch (IOException e) {
+            return new Reply(FAILED, -1, "a malformed reply: " + e.getMessage());
+        }
+    }
+
+    static byte[] output(String key, boolean standardError, String line) {
+        return write(out -> {
+            out.writeInt(OUTPUT);
+            writeString(out, key);
+            out.writeBoolean(standardError);
+            writeString(out, line);
+        });
+    }
+
+    static byte[] ended(String key, int exitCode, byte[] exception) {
+        return write(out -> {
+            out.writeInt(ENDED);
+            writeString(out, key);
+            out.writeInt(exitCode);
+            writeBytes(out, exception);
+        });
+    }
+
+    static Event readEvent(byte[] body) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+        int kind = in.readInt();
+        String key = readString(in);
+        switch (kind) {
+            case OUTPUT:
+                return new Event(OUTPUT, key, in.readBoolean(), readString(in), 0, null);
+            case ENDED:
+                return new Event(ENDED, key, false, null, in.readInt(), readBytes(in));
+            default:
+                throw new IOException("an event of unknown kind " + kind);
+        }
+    }
+
+    private interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private static byte[] write(Writer w) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            w.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void header(DataOutputStream out, int kind) throws IOException {
+        out.writeInt(kind);
+        out.writeLong(System.currentTimeMillis());
+        out.writeLong(RANDOM.nextLong());
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        byte[] b = readBytes(in);
+        if (b == null) {
+            throw new IOException("a missing string");
+        }
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        if (b == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n == -1) {
+            return null;
+        }
+        if (n < 0 || n > in.available()) {
+            throw new IOException("a field of " + n + " bytes in a message of " + in.available() + " left");
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
+    private static void writeStrings(DataOutputStream out, List<String> strings) throws IOException {
+        out.writeInt(strings.size());
+        for (String s : strings) {
+            writeString(out, s);
+        }
+    }
+
+    private static List<String> readStrings(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("a list of " + n + " strings");
+        }
+        List<String> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(readString(in));
+        }
+        return list;
+    }
+}

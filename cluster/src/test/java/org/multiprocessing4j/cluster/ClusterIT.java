@@ -1,0 +1,331 @@
+package org.multiprocessing4j.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.multiprocessing4j.AuthenticationException;
+import org.multiprocessing4j.JvmProcess;
+import org.multiprocessing4j.Multiprocessing;
+import org.multiprocessing4j.ProcessContext;
+import org.multiprocessing4j.ProcessQueue;
+import org.multiprocessing4j.ProcessStartException;
+import org.multiprocessing4j.SerializableRunnable;
+
+/**
+ * Processes on a cluster of three node JVMs on 127.0.0.1 (children of this JVM, on free ports),
+ * seen from a driver in this JVM: exit kinds, output, placement, authentication, a class a node
+ * lacks, and what happens when a driver or a node is killed. Since every node runs on this
+ * machine, a remote pid can be checked here: its parent is the node that ran it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private LocalNodes nodes;
+    private Cluster cluster;
+    private final Capture out = new Capture(System.out);
+    private final Capture err = new Capture(System.err);
+    /** Hazelcast's warnings about the nodes these tests kill are expected: kept out of the build log. */
+    private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+
+    @BeforeAll
+    void startNodes() throws InterruptedException {
+        nodes = new LocalNodes(3, "n");
+        cluster = Cluster.connect(nodes.config());
+        assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "3 nodes within 120 s; they logged:\n" + nodes.logs());
+        HAZELCAST_LOG.setLevel(Level.SEVERE);
+        System.setOut(out);
+        System.setErr(err);
+    }
+
+    @AfterAll
+    void stopNodes() throws InterruptedException {
+        System.setOut(out.original);
+        System.setErr(err.original);
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (nodes != null) {
+            nodes.close();
+        }
+        assertTrue(awaitGone(ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet())),
+                "no process left after the nodes stopped");
+    }
+
+    @AfterEach
+    void onlyTheNodesAreLeft() throws InterruptedException {
+        Set<Long> nodePids = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            nodePids.add(nodes.node(i).pid());
+        }
+        Set<Long> others = ProcessHandle.current().descendants().map(ProcessHandle::pid)
+                .filter(p -> !nodePids.contains(p)).collect(Collectors.toSet());
+        assertTrue(awaitGone(others), () -> "processes left besides the nodes: " + others);
+    }
+
+    private static boolean awaitGone(Set<Long> pids) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (long pid : pids) {
+            ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+            if (h == null) {
+                continue;
+            }
+            try {
+                h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                h.destroyForcibly();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long parentOf(long pid) {
+        return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+    }
+
+    @Test
+    @Order(1)
+    void aProcessOnANamedNodeEndsAsItWouldLocally() throws Exception {
+        ProcessContext nb = cluster.context("nb");
+        JvmProcess ok = nb.process("remote-ok", () -> System.out.println("hello from " + Multiprocessing.currentProcess().getName()));
+        ok.start();
+        assertTrue(ok.join(WAIT), "remote-ok ended within 60 s");
+        assertEquals(OptionalInt.of(0), ok.exitCode());
+        assertTrue(ok.exception().isEmpty());
+        assertTrue(out.text().contains("[remote-ok@nb] hello from remote-ok"),
+                () -> "its line, prefixed, printed before join returned; printed: " + out.text());
+
+        JvmProcess exits = nb.process(() -> System.exit(3));
+        exits.start();
+        assertTrue(exits.join(WAIT));
+        assertEquals(OptionalInt.of(3), exits.exitCode());
+
+        JvmProcess thrower = nb.process("thrower", () -> {
+            throw new IllegalStateException("boom");
+        });
+        thrower.start();
+        assertTrue(thrower.join(WAIT));
+        assertEquals(OptionalInt.of(1), thrower.exitCode());
+        IllegalStateException e = assertInstanceOf(IllegalStateException.class, thrower.exception().orElseThrow());
+        assertEquals("boom", e.getMessage());
+        assertTrue(err.text().contains("[thrower@nb] java.lang.IllegalStateException: boom"), err::text);
+
+        for (boolean kill : new boolean[] {false, true}) {
+            JvmProcess sleeper = nb.process(ClusterIT::sleep);
+            sleeper.start();
+            assertTrue(sleeper.isAlive());
+            assertEquals(nodes.node(1).pid(), parentOf(sleeper.pid()), "the process runs under node nb's JVM");
+            if (kill) {
+                sleeper.kill();
+            } else {
+                sleeper.terminate();
+            }
+            assertTrue(sleeper.join(WAIT), "the signalled process ended within 60 s");
+            assertEquals(OptionalInt.of(kill ? -9 : -15), sleeper.exitCode());
+            assertFalse(sleeper.isAlive());
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(600_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void processesSpreadOverTheLeastLoadedNodes() throws Exception {
+        List<JvmProcess> sleepers = new ArrayList<>();
+        Set<Long> parents = new HashSet<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                JvmProcess p = cluster.context().process(ClusterIT::sleep);
+                p.start();
+                sleepers.add(p);
+                parents.add(parentOf(p.pid()));
+            }
+            Set<Long> nodePids = Set.of(nodes.node(0).pid(), nodes.node(1).pid(), nodes.node(2).pid());
+            assertEquals(nodePids, parents, "one process on each of the three nodes");
+        } finally {
+            for (JvmProcess p : sleepers) {
+                p.kill();
+            }
+            for (JvmProcess p : sleepers) {
+                assertTrue(p.join(WAIT));
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aDriverWithAWrongAuthkeyIsRefusedAndTheNodeServesOthers() throws Exception {
+        byte[] wrong = nodes.authkey.clone();
+        wrong[0] ^= 1;
+        try (Cluster impostor = Cluster.connect(ClusterConfig.builder().members(nodes.addresses).authkey(wrong).build())) {
+            JvmProcess p = impostor.context("na").process(() -> System.out.println("must not run"));
+            AuthenticationException e = assertThrows(AuthenticationException.class, p::start);
+            assertTrue(e.getMessage().contains("node 'na' refused") && e.getMessage().contains("authkey"), e.getMessage());
+        }
+        JvmProcess p = cluster.context("na").process(() -> { });
+        p.start();
+        assertTrue(p.join(WAIT));
+        assertEquals(OptionalInt.of(0), p.exitCode());
+        assertFalse(out.text().contains("must not run"));
+    }
+
+    @Test
+    @Order(4)
+    void aClassANodeLacksFailsTheStartNamingTheClassAndTheNode(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path source = dir.resolve("OnlyOnTheDriver.java");
+        Files.writeString(source, "public class OnlyOnTheDriver implements org.multiprocessing4j.SerializableRunnable {"
+                + " public void run() { System.out.println(\"ran\"); } }");
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, javac.run(null, null, null, "-cp", System.getProperty("java.class.path"), "-d",
+                dir.toString(), source.toString()), "the class compiled");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            SerializableRunnable target = (SerializableRunnable) loader.loadClass("OnlyOnTheDriver")
+                    .getDeclaredConstructor().newInstance();
+            JvmProcess p = cluster.context("nc").process(target);
+            ProcessStartException e = assertThrows(ProcessStartException.class, p::start);
+            assertTrue(e.getMessage().contains("class OnlyOnTheDriver is not on that node's class path")
+                    && e.getMessage().contains("node 'nc'"), e.getMessage());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void misuseGetsClearErrors() {
+        JvmProcess p = cluster.context("no-such-node").process(() -> { });
+        ProcessStartException e = assertThrows(ProcessStartException.class, p::start);
+        assertTrue(e.getMessage().contains("no node of that name") && e.getMessage().contains("na"), e.getMessage());
+        UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class, () -> cluster.context().queue());
+        assertTrue(u.getMessage().contains("ctx.queue() is not available on a cluster context"), u.getMessage());
+        assertThrows(NullPointerException.class, () -> cluster.context(null));
+        assertThrows(NullPointerException.class, () -> cluster.context().bind(null));
+        assertEquals(List.of("na", "nb", "nc"), cluster.nodes().stream().sorted().collect(Collectors.toList()));
+    }
+
+    @Test
+    @Order(6)
+    void aKilledDriverLeavesNoProcessOnAnyNode() throws Exception {
+        List<String> members = List.copyOf(nodes.addresses);
+        byte[] key = nodes.authkey.clone();
+        try (ProcessQueue<Long> pids = ProcessQueue.create()) {
+            JvmProcess driver = new JvmProcess("driver", () -> runDriver(members, key, pids));
+            driver.start();
+            Set<Long> remote = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                Long pid = pids.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertNotEquals(null, pid, "the driver reported the pid of its process " + (i + 1) + " within 60 s");
+                remote.add(pid);
+            }
+            driver.kill();
+            assertTrue(driver.join(WAIT));
+            assertTrue(awaitGone(remote), "the driver's processes on the nodes ended within 30 s of its death");
+        }
+    }
+
+    private static void runDriver(List<String> members, byte[] key, ProcessQueue<Long> pids) {
+        HAZELCAST_LOG.setLevel(Level.SEVERE);
+        try (Cluster c = Cluster.connect(ClusterConfig.builder().members(members).authkey(key).build())) {
+            for (String node : List.of("na", "nb", "nc")) {
+                JvmProcess p = c.context(node).process(ClusterIT::sleep);
+                p.start();
+                pids.put(p.pid());
+            }
+            Thread.sleep(600_000); // until killed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    @Order(100)
+    void aKilledNodeEndsItsProcessesWithNodeDied() throws Exception {
+        JvmProcess p = cluster.context("nc").process("on-nc", ClusterIT::sleep);
+        p.start();
+        long pid = p.pid();
+        nodes.node(2).kill();
+        assertTrue(p.join(WAIT), "the process of the killed node ended within 60 s");
+        assertEquals(OptionalInt.of(-9), p.exitCode());
+        NodeDiedException e = assertInstanceOf(NodeDiedException.class, p.exception().orElseThrow());
+        assertEquals("nc", e.node());
+        assertTrue(e.getMessage().contains("on-nc"), e.getMessage());
+        assertTrue(awaitGone(Set.of(pid)), "its JVM ended with its node");
+        JvmProcess elsewhere = cluster.context().process(() -> { });
+        elsewhere.start();
+        assertTrue(elsewhere.join(WAIT), "the cluster goes on with the other nodes");
+        assertEquals(OptionalInt.of(0), elsewhere.exitCode());
+        nodes.node(2).join(WAIT);
+        nodes.start(2);
+        assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node nc rejoined; logs:\n" + nodes.logs());
+    }
+
+    /** This JVM's standard output or error, kept here, so a test can look at what the driver printed. */
+    private static final class Capture extends PrintStream {
+        final PrintStream original;
+        private final ByteArrayOutputStream kept;
+
+        Capture(PrintStream original) {
+            this(original, new ByteArrayOutputStream());
+        }
+
+        private Capture(PrintStream original, ByteArrayOutputStream kept) {
+            super(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    kept.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    kept.write(b, off, len);
+                }
+            }, true, StandardCharsets.UTF_8);
+            this.original = original;
+            this.kept = kept;
+        }
+
+        synchronized String text() {
+            flush();
+            return kept.toString(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.multiprocessing4j.cluster;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.multiprocessing4j.JvmProcess;
+import org.multiprocessing4j.cluster.internal.HazelcastSettings;
+
+/**
+ * Cluster nodes for tests: each a child JVM of the test JVM (so it dies with it), bound to
+ * 127.0.0.1 on a free port, its standard error (Hazelcast's warnings) written to a file under
+ * target/ that a failing test can show instead of the build log.
+ */
+final class LocalNodes implements AutoCloseable {
+    private static final Duration STOP = Duration.ofSeconds(60);
+
+    final byte[] authkey = new byte[32];
+    final List<String> names = new ArrayList<>();
+    final List<String> addresses = new ArrayList<>();
+    private final List<JvmProcess> nodes = new ArrayList<>();
+    private final Path logs;
+
+    LocalNodes(int count, String prefix) {
+        new SecureRandom().nextBytes(authkey);
+        try {
+            logs = Files.createDirectories(Path.of("target", "cluster-it-logs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int i = 0; i < count; i++) {
+            names.add(prefix + (char) ('a' + i));
+            addresses.add("127.0.0.1:" + freePort());
+            nodes.add(null);
+        }
+        for (int i = 0; i < count; i++) {
+            start(i);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts node {@code i} (again). */
+    void start(int i) {
+        String bind = addresses.get(i);
+        String name = names.get(i);
+        String[] members = addresses.toArray(new String[0]);
+        byte[] key = authkey.clone();
+        String log = logs.resolve(name + ".log").toAbsolutePath().toString();
+        JvmProcess node = new JvmProcess("node-" + name, () -> runNode(bind, members, key, name, log));
+        node.setJvmOptions(HazelcastSettings.JVM_OPTIONS);
+        node.start();
+        nodes.set(i, node);
+    }
+
+    private static void runNode(String bind, String[] members, byte[] key, String name, String log) {
+        try {
+            System.setErr(new PrintStream(new FileOutputStream(log, true), true, StandardCharsets.UTF_8));
+            Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
+            ClusterNode.builder().bind(bind).members(members).authkey(key).name(name).start().awaitClose();
+        } catch (InterruptedException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    ClusterConfig config() {
+        return ClusterConfig.builder().members(addresses).authkey(authkey).build();
+    }
+
+    JvmProcess node(int i) {
+        return nodes.get(i);
+    }
+
+    /** What the nodes wrote to their standard error, for a failure message. */
+    String logs() {
+        StringBuilder b = new StringBuilder();
+        for (String n : names) {
+            try {
+                b.append("--- node ").append(n).append(":\n").append(Files.readString(logs.resolve(n + ".log")));
+            } catch (IOException e) {
+                b.append("--- node ").append(n).append(": no log\n");
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (JvmProcess n : nodes) {
+            if (n != null) {
+                n.terminate();
+            }
+        }
+        for (JvmProcess n : nodes) {
+            if (n != null && !n.join(STOP)) {
+                n.kill();
+                n.join(STOP);
+                throw new AssertionError("node " + n.getName() + " did not end within " + STOP.toSeconds()
+                        + " s of SIGTERM; killed");
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.multiprocessing4j.examples;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.multiprocessing4j.JvmProcess;
+import org.multiprocessing4j.ProcessContext;
+import org.multiprocessing4j.cluster.Cluster;
+import org.multiprocessing4j.cluster.ClusterConfig;
+import org.multiprocessing4j.cluster.ClusterNode;
+
+/**
+ * The workers of {@code multiprocessing_simpleargs.py}, on a cluster: the same
+ * {@link ProcessContext} code, with the context taken from a {@link Cluster} instead of
+ * {@code Multiprocessing.getContext()}. So that it needs no set-up, it starts two cluster nodes
+ * itself, on this machine (each a child JVM bound to 127.0.0.1 on a free port), and stops them
+ * at the end.
+ *
+ * <p>On real machines, run a node on each with the application's class path and a shared key
+ * file, then connect to any of them:
+ *
+ * <pre>
+ * java -cp app.jar:libs/* org.multiprocessing4j.cluster.ClusterNode \
+ *      --bind 10.0.0.1:5701 --members 10.0.0.1:5701,10.0.0.2:5701 --authkey-file cluster.key --name a
+ * </pre>
+ *
+ * <p>Prints {@code [Process-N@node-x] Worker: i} for i from 0 to 4 (any order: each line is
+ * forwarded from the node that ran it, prefixed with the process and node), then which nodes the
+ * workers ran on and their exit codes.
+ */
+public final class ClusterExample {
+    /** Kept so the level set in {@link #main} stays set: the logging system holds loggers weakly. */
+    private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+
+    private ClusterExample() {
+    }
+
+    /** What each worker runs, with its own number. */
+    static void worker(int num) {
+        System.out.println("Worker: " + num);
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        // The nodes are stopped at the end; their leaving is no news here.
+        HAZELCAST_LOG.setLevel(Level.SEVERE);
+        byte[] authkey = new byte[32];
+        new SecureRandom().nextBytes(authkey);
+        List<String> addresses = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
+        List<JvmProcess> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < addresses.size(); i++) {
+                nodes.add(startNode("node-" + (char) ('a' + i), addresses.get(i), addresses, authkey));
+            }
+            ClusterConfig config = ClusterConfig.builder().members(addresses).authkey(authkey).build();
+            try (Cluster cluster = Cluster.connect(config)) {
+                if (!cluster.awaitNodes(2, Duration.ofSeconds(120))) {
+                    throw new IllegalStateException("the two nodes did not form a cluster within 120 s");
+                }
+                ProcessContext ctx = cluster.context();
+                List<JvmProcess> workers = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    int num = i;
+                    JvmProcess p = ctx.process(() -> worker(num));
+                    p.start();
+                    workers.add(p);
+                }
+                List<Integer> codes = new ArrayList<>();
+                for (JvmProcess p : workers) {
+                    p.join();
+                    codes.add(p.exitCode().orElseThrow());
+                }
+                System.out.println("workers ran on " + new TreeSet<>(cluster.nodes()) + ", exit codes " + codes);
+            }
+        } finally {
+            for (JvmProcess node : nodes) {
+                node.terminate();
+            }
+            for (JvmProcess node : nodes) {
+                node.join();
+            }
+        }
+    }
+
+    /** A cluster node in a child JVM of this one, so that it ends with this program whatever happens. */
+    private static JvmProcess startNode(String name, String bind, List<String> members, byte[] authkey) {
+        String[] all = members.toArray(new String[0]);
+        JvmProcess node = new JvmProcess(name, () -> {
+            HAZELCAST_LOG.setLevel(Level.SEVERE);
+            try {
+                ClusterNode.builder().name(name).bind(bind).members(all).authkey(authkey).start().awaitClose();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        node.setJvmOptions(ClusterNode.JVM_OPTIONS);
+        node.start();
+        return node;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
