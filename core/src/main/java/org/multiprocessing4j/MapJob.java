@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.multiprocessing4j.internal.pool.CallBuilder;
+import org.multiprocessing4j.internal.pool.Engine;
 import org.multiprocessing4j.internal.pool.Job;
-import org.multiprocessing4j.internal.pool.PoolEngine;
 import org.multiprocessing4j.internal.pool.Task;
 
 /**
@@ -38,7 +38,7 @@ final class MapJob extends Job {
     private final int chunksize;
     private final Mode mode;
     private final String name;
-    private final PoolEngine engine;
+    private final Engine engine;
     private final long ahead;
     final MapFuture<Object> future;
 
@@ -59,7 +59,7 @@ final class MapJob extends Job {
     private final Map<Long, Object> waiting = new HashMap<>();
     private final ArrayDeque<Object> arrived = new ArrayDeque<>();
 
-    MapJob(byte[] function, Iterator<?> input, int arity, int chunksize, Mode mode, String name, PoolEngine engine,
+    MapJob(byte[] function, Iterator<?> input, int arity, int chunksize, Mode mode, String name, Engine engine,
            int processes) {
         super(function);
         this.input = input;

@@ -20,9 +20,13 @@ import org.multiprocessing4j.internal.access.PoolAccess;
 import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.launch.ChildClassPath;
+import org.multiprocessing4j.internal.pool.Engine;
 import org.multiprocessing4j.internal.pool.Job;
 import org.multiprocessing4j.internal.pool.PoolEngine;
 import org.multiprocessing4j.internal.pool.PoolState;
+import org.multiprocessing4j.internal.pool.RemoteEngine;
+import org.multiprocessing4j.spi.PoolBackend;
+import org.multiprocessing4j.spi.PoolSpec;
 
 /**
  * A pool of worker processes, as Python's {@code multiprocessing.Pool} and
@@ -103,13 +107,30 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
             }
 
             @Override
+            public CompletableFuture<Object> submitEncoded(ProcessPool pool, byte[] task, String description) {
+                PoolFuture<Object> f = new PoolFuture<>();
+                pool.engine.submit(new CallJob<>(task, description, f, null, false, pool.engine.completer()));
+                return f;
+            }
+
+            @Override
+            public Builder builder(ProcessContext context) {
+                return ProcessPool.builder(context);
+            }
+
+            @Override
+            public WorkerDiedException workerLost(String task, Throwable cause) {
+                return new WorkerDiedException(task, cause);
+            }
+
+            @Override
             public TaskTimeoutException timedOut(String task, Duration limit, long pid) {
                 return new TaskTimeoutException(task, limit, pid);
             }
         });
     }
 
-    private final PoolEngine engine;
+    private final Engine engine;
     private final int processes;
     private final Duration taskTimeout;
     /** Where the workers find classes: that of the code that made the pool, and its thread's. */
@@ -130,7 +151,18 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         c.classLoaders = loaders;
         this.processes = b.processes;
         this.taskTimeout = b.taskTimeout;
-        this.engine = new PoolEngine(c);
+        if (b.context instanceof PoolBackend) {
+            if (b.taskTimeout != null) {
+                throw new UnsupportedOperationException("a task time limit is not available on a pool of "
+                        + b.context + " yet");
+            }
+            byte[] initializer = b.initializer == null ? null
+                    : Codec.defaultCodec().encode(b.initializer, "the pool's initializer");
+            this.engine = new RemoteEngine(((PoolBackend) b.context).openPool(
+                    new PoolSpec(b.processes, b.jvmOptions, initializer, b.maxTasksPerChild)));
+        } else {
+            this.engine = new PoolEngine(c);
+        }
     }
 
     /**

@@ -19,11 +19,18 @@ public final class WorkerDiedException extends TaskFailedException {
         this.exitCode = exitCode;
     }
 
+    /** A worker elsewhere (on a cluster node) was lost while it held {@code task}, as {@code cause} says. */
+    WorkerDiedException(String task, Throwable cause) {
+        super(task, "the worker that held " + task + " was lost: " + cause.getMessage(), cause);
+        this.pid = -1;
+        this.exitCode = -9;
+    }
+
     private static String describe(int exitCode) {
         return exitCode < 0 ? "signal " + -exitCode + " (exit code " + exitCode + ")" : "exit code " + exitCode;
     }
 
-    /** The pid of the worker that died. */
+    /** The pid of the worker that died; -1 if it ran on another machine and was lost with it. */
     public long pid() {
         return pid;
     }

@@ -22,10 +22,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -40,9 +42,12 @@ import org.multiprocessing4j.AuthenticationException;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.ProcessContext;
+import org.multiprocessing4j.ProcessPool;
 import org.multiprocessing4j.ProcessQueue;
 import org.multiprocessing4j.ProcessStartException;
 import org.multiprocessing4j.SerializableRunnable;
+import org.multiprocessing4j.TaskFailedException;
+import org.multiprocessing4j.WorkerDiedException;
 
 /**
  * Processes on a cluster of three node JVMs on 127.0.0.1 (children of this JVM, on free ports),
@@ -80,7 +85,7 @@ class ClusterIT {
             cluster.close();
         }
         if (nodes != null) {
-            nodes.close();
+            nodes.stop();
         }
         assertTrue(awaitGone(ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet())),
                 "no process left after the nodes stopped");
@@ -236,6 +241,7 @@ class ClusterIT {
         ProcessStartException e = assertThrows(ProcessStartException.class, p::start);
         assertTrue(e.getMessage().contains("no node of that name") && e.getMessage().contains("na"), e.getMessage());
         UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class, () -> cluster.context().queue());
+        assertThrows(UnsupportedOperationException.class, () -> cluster.context("na").pool(1));
         assertTrue(u.getMessage().contains("ctx.queue() is not available on a cluster context"), u.getMessage());
         assertThrows(NullPointerException.class, () -> cluster.context(null));
         assertThrows(NullPointerException.class, () -> cluster.context().bind(null));
@@ -247,29 +253,32 @@ class ClusterIT {
     void aKilledDriverLeavesNoProcessOnAnyNode() throws Exception {
         List<String> members = List.copyOf(nodes.addresses);
         byte[] key = nodes.authkey.clone();
-        try (ProcessQueue<Long> pids = ProcessQueue.create()) {
+        try (ProcessQueue<List<Long>> pids = ProcessQueue.create()) {
             JvmProcess driver = new JvmProcess("driver", () -> runDriver(members, key, pids));
             driver.start();
-            Set<Long> remote = new HashSet<>();
-            for (int i = 0; i < 3; i++) {
-                Long pid = pids.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-                assertNotEquals(null, pid, "the driver reported the pid of its process " + (i + 1) + " within 60 s");
-                remote.add(pid);
-            }
+            List<Long> remote = pids.poll(WAIT.toSeconds() * 2, TimeUnit.SECONDS);
+            assertNotEquals(null, remote, "the driver reported the pids of its processes and pool workers within 120 s");
+            assertTrue(remote.size() >= 6, "3 processes and at least 3 pool workers: " + remote);
             driver.kill();
             assertTrue(driver.join(WAIT));
-            assertTrue(awaitGone(remote), "the driver's processes on the nodes ended within 30 s of its death");
+            assertTrue(awaitGone(new HashSet<>(remote)),
+                    "the driver's processes and pool workers on the nodes ended within 30 s of its death");
         }
     }
 
-    private static void runDriver(List<String> members, byte[] key, ProcessQueue<Long> pids) {
+    private static void runDriver(List<String> members, byte[] key, ProcessQueue<List<Long>> pids) {
         HAZELCAST_LOG.setLevel(Level.SEVERE);
         try (Cluster c = Cluster.connect(ClusterConfig.builder().members(members).authkey(key).build())) {
+            List<Long> all = new ArrayList<>();
             for (String node : List.of("na", "nb", "nc")) {
                 JvmProcess p = c.context(node).process(ClusterIT::sleep);
                 p.start();
-                pids.put(p.pid());
+                all.add(p.pid());
             }
+            ProcessPool pool = c.context().pool(3);
+            all.addAll(new HashSet<>(pool.map(x -> ProcessHandle.current().pid(),
+                    IntStream.range(0, 60).boxed().collect(Collectors.toList()), 1)));
+            pids.put(all);
             Thread.sleep(600_000); // until killed
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -296,6 +305,82 @@ class ClusterIT {
         nodes.node(2).join(WAIT);
         nodes.start(2);
         assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node nc rejoined; logs:\n" + nodes.logs());
+    }
+
+    /** The pid of the node JVM that runs the calling pool worker (its parent). */
+    private static long nodeOfThisWorker() {
+        return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+    }
+
+    @Test
+    @Order(7)
+    void aPoolMapsTenThousandItemsAcrossTheNodes() throws Exception {
+        try (ProcessPool pool = cluster.context().pool(3)) {
+            List<Integer> items = IntStream.range(0, 10_000).boxed().collect(Collectors.toList());
+            List<Long> squares = pool.map(x -> (long) x * x, items);
+            assertEquals(10_000, squares.size());
+            for (int i = 0; i < 10_000; i++) {
+                assertEquals((long) i * i, squares.get(i), "item " + i + " in its place");
+            }
+            Set<Long> where = new HashSet<>(pool.map(x -> nodeOfThisWorker(), IntStream.range(0, 300).boxed()
+                    .collect(Collectors.toList()), 1));
+            assertEquals(Set.of(nodes.node(0).pid(), nodes.node(1).pid(), nodes.node(2).pid()), where,
+                    "the work ran on every node");
+            assertEquals(42, pool.apply(() -> 42));
+            assertEquals("x", pool.applyAsync(() -> "x").get(60, TimeUnit.SECONDS));
+            List<Integer> imapped = new ArrayList<>();
+            pool.imap(x -> x + 1, List.of(1, 2, 3)).forEachRemaining(imapped::add);
+            assertEquals(List.of(2, 3, 4), imapped);
+            TaskFailedException failed = assertThrows(TaskFailedException.class, () -> pool.apply(() -> {
+                throw new IllegalArgumentException("bad item");
+            }));
+            assertInstanceOf(IllegalArgumentException.class, failed.getCause());
+            pool.shutdown();
+            assertTrue(pool.join(WAIT), "the pool ended within 60 s of shutdown");
+        }
+    }
+
+    @Test
+    @Order(101)
+    void aKilledNodeFailsOnlyItsPoolTasksAndANodeThatJoinsGetsWork() throws Exception {
+        try (ProcessPool pool = cluster.context().pool(3)) {
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                futures.add(pool.applyAsync(() -> {
+                    Thread.sleep(200);
+                    return nodeOfThisWorker();
+                }));
+            }
+            futures.get(0).get(60, TimeUnit.SECONDS); // work is under way
+            nodes.node(2).kill();
+            int ok = 0;
+            int lost = 0;
+            for (CompletableFuture<Long> f : futures) {
+                try {
+                    f.get(60, TimeUnit.SECONDS); // it ran on a node that lived, or on nc before nc died
+                    ok++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, e.getCause());
+                    assertTrue(died.getMessage().contains("node 'nc'"), died.getMessage());
+                    lost++;
+                }
+            }
+            assertTrue(ok > 0 && lost > 0 && ok + lost == 60, "some tasks lost with node nc, the rest done: "
+                    + ok + " done, " + lost + " lost");
+            List<Integer> after = pool.map(x -> x, List.of(1, 2, 3, 4, 5, 6));
+            assertEquals(List.of(1, 2, 3, 4, 5, 6), after, "the pool goes on with the other nodes");
+            nodes.node(2).join(WAIT);
+            nodes.start(2);
+            assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node nc rejoined; logs:\n" + nodes.logs());
+            long rejoined = nodes.node(2).pid();
+            boolean gotWork = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!gotWork && System.nanoTime() < deadline) { // its pool workers boot meanwhile
+                gotWork = pool.map(x -> nodeOfThisWorker(), IntStream.range(0, 60).boxed().collect(Collectors.toList()), 1)
+                        .contains(rejoined);
+            }
+            assertTrue(gotWork, "the node that joined got work within 120 s");
+        }
     }
 
     /** This JVM's standard output or error, kept here, so a test can look at what the driver printed. */

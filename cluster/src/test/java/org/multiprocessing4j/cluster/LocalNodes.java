@@ -23,7 +23,7 @@ import org.multiprocessing4j.cluster.internal.HazelcastSettings;
  * 127.0.0.1 on a free port, its standard error (Hazelcast's warnings) written to a file under
  * target/ that a failing test can show instead of the build log.
  */
-final class LocalNodes implements AutoCloseable {
+final class LocalNodes {
     private static final Duration STOP = Duration.ofSeconds(60);
 
     final byte[] authkey = new byte[32];
@@ -101,8 +101,8 @@ final class LocalNodes implements AutoCloseable {
         return b.toString();
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    /** Stops every node with SIGTERM (SIGKILL after a minute, which fails the test). */
+    void stop() throws InterruptedException {
         for (JvmProcess n : nodes) {
             if (n != null) {
                 n.terminate();

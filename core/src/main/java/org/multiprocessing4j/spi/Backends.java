@@ -2,9 +2,12 @@ package org.multiprocessing4j.spi;
 
 import java.util.Objects;
 import org.multiprocessing4j.JvmProcess;
+import org.multiprocessing4j.ProcessPool;
 import org.multiprocessing4j.RemoteThrowable;
+import org.multiprocessing4j.SerializableRunnable;
 import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.pool.EncodedRunnable;
 import org.multiprocessing4j.internal.runtime.ProcessRegistry;
 
 /**
@@ -50,6 +53,47 @@ public final class Backends {
         Objects.requireNonNull(launch, "launch");
         Objects.requireNonNull(output, "output");
         return ProcessRegistry.launchPiped(launch, output);
+    }
+
+    /**
+     * Submits {@code task}, an encoded {@code SerializableCallable} (a {@link ChunkRunner}'s
+     * task, from a driver), to {@code pool} on this machine, without decoding it here: one of the
+     * pool's workers decodes and runs it.
+     *
+     * @param pool a pool of this machine
+     * @param task the encoded callable
+     * @param description what it is, for error messages
+     * @return its result, decoded here (a {@code ChunkRunner}'s task returns a {@code byte[]})
+     * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
+     */
+    public static java.util.concurrent.CompletableFuture<Object> submitEncoded(ProcessPool pool, byte[] task,
+                                                                              String description) {
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(task, "task");
+        return SharedSecrets.getPoolAccess().submitEncoded(pool, task, description);
+    }
+
+    /**
+     * A builder of pools bound to {@code context}: what a {@link PoolBackend} context's
+     * {@code poolBuilder()} returns. The pool it builds runs its tasks through
+     * {@link PoolBackend#openPool}.
+     *
+     * @param context the context whose pools these are
+     * @return a new builder
+     */
+    public static ProcessPool.Builder poolBuilder(org.multiprocessing4j.ProcessContext context) {
+        return SharedSecrets.getPoolAccess().builder(Objects.requireNonNull(context, "context"));
+    }
+
+    /**
+     * The initializer a driver encoded ({@link PoolSpec#initializer()}), as a runnable for a
+     * pool of this machine: its workers decode and run it, this JVM never decodes it.
+     *
+     * @param encoded the encoded initializer
+     * @return a runnable for {@code ProcessPool.Builder.initializer}
+     */
+    public static SerializableRunnable initializerOf(byte[] encoded) {
+        return new EncodedRunnable(Objects.requireNonNull(encoded, "encoded"));
     }
 
     /**

@@ -13,12 +13,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessContext;
+import org.multiprocessing4j.ProcessPool;
 import org.multiprocessing4j.cluster.Cluster;
 import org.multiprocessing4j.cluster.ClusterConfig;
 import org.multiprocessing4j.cluster.ClusterNode;
 
 /**
- * The workers of {@code multiprocessing_simpleargs.py}, on a cluster: the same
+ * The workers of {@code multiprocessing_simpleargs.py} and a pool {@code map}, on a cluster: the same
  * {@link ProcessContext} code, with the context taken from a {@link Cluster} instead of
  * {@code Multiprocessing.getContext()}. So that it needs no set-up, it starts two cluster nodes
  * itself, on this machine (each a child JVM bound to 127.0.0.1 on a free port), and stops them
@@ -34,7 +35,8 @@ import org.multiprocessing4j.cluster.ClusterNode;
  *
  * <p>Prints {@code [Process-N@node-x] Worker: i} for i from 0 to 4 (any order: each line is
  * forwarded from the node that ran it, prefixed with the process and node), then which nodes the
- * workers ran on and their exit codes.
+ * workers ran on and their exit codes, then the squares of 0 to 9 from a pool of four workers
+ * spread over the two nodes.
  */
 public final class ClusterExample {
     /** Kept so the level set in {@link #main} stays set: the logging system holds loggers weakly. */
@@ -78,6 +80,11 @@ public final class ClusterExample {
                     codes.add(p.exitCode().orElseThrow());
                 }
                 System.out.println("workers ran on " + new TreeSet<>(cluster.nodes()) + ", exit codes " + codes);
+                // A pool's workers are spread over the nodes too; map keeps the items' order.
+                try (ProcessPool pool = ctx.pool(4)) {
+                    List<Integer> squares = pool.map(x -> x * x, List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+                    System.out.println("squares from a pool across the nodes: " + squares);
+                }
             }
         } finally {
             for (JvmProcess node : nodes) {

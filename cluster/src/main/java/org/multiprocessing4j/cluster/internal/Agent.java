@@ -11,11 +11,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.multiprocessing4j.Multiprocessing;
+import org.multiprocessing4j.ProcessPool;
+import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.spi.Backends;
 import org.multiprocessing4j.spi.ProcessControl;
 import org.multiprocessing4j.spi.ProcessLaunch;
@@ -48,6 +52,11 @@ public final class Agent implements AutoCloseable {
 
     private record Running(String key, UUID owner, String name, ProcessControl control) {
     }
+
+    private record Pool(String key, UUID owner, ProcessPool pool) {
+    }
+
+    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
 
     public Agent(String node, byte[] authkey) {
         this.node = node;
@@ -87,6 +96,16 @@ public final class Agent implements AutoCloseable {
         }
         if (request instanceof Protocol.Start) {
             return start((Protocol.Start) request);
+        } else if (request instanceof Protocol.PoolOpen) {
+            return openPool((Protocol.PoolOpen) request);
+        } else if (request instanceof Protocol.PoolRun) {
+            return runInPool((Protocol.PoolRun) request);
+        } else if (request instanceof Protocol.PoolClose) {
+            Pool p = pools.remove(((Protocol.PoolClose) request).pool());
+            if (p != null) {
+                p.pool().terminate();
+            }
+            return Protocol.reply(0);
         }
         Protocol.Signal s = (Protocol.Signal) request;
         Running r = running.get(s.key());
@@ -136,6 +155,45 @@ public final class Agent implements AutoCloseable {
             control.kill(); // the driver left while this started: nobody would ever end it
         }
         return Protocol.reply(control.pid());
+    }
+
+    private byte[] openPool(Protocol.PoolOpen o) {
+        if (closed) {
+            return Protocol.refusal(Protocol.FAILED, "node '" + node + "' is shutting down");
+        }
+        try {
+            ProcessPool.Builder b = Multiprocessing.getContext(StartMethod.SPAWN).poolBuilder()
+                    .processes(o.processes()).jvmOptions(o.jvmOptions()).maxTasksPerChild(o.maxTasksPerChild());
+            if (o.initializer() != null) {
+                b.initializer(Backends.initializerOf(o.initializer()));
+            }
+            pools.put(o.pool(), new Pool(o.pool(), o.owner(), b.build()));
+        } catch (RuntimeException e) {
+            return Protocol.refusal(Protocol.FAILED, "node '" + node + "' could not start a pool of " + o.processes()
+                    + " workers: " + e.getMessage());
+        }
+        if (!isConnected(o.owner())) {
+            endProcessesOf(o.owner(), "its driver left while its pool started");
+        }
+        return Protocol.reply(0);
+    }
+
+    /** Runs a task on a pool of this node and waits for it: this executor thread is the task's. */
+    private byte[] runInPool(Protocol.PoolRun r) {
+        Pool p = pools.get(r.pool());
+        if (p == null) {
+            return Protocol.refusal(Protocol.FAILED, "node '" + node + "' has no such pool (it was closed)");
+        }
+        try {
+            Object result = Backends.submitEncoded(p.pool(), r.task(), r.description()).get();
+            return Protocol.replyWith((byte[]) result);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Protocol.refusal(Protocol.FAILED, "node '" + node + "' was interrupted while it ran " + r.description());
+        } catch (ExecutionException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            return Protocol.refusal(Protocol.FAILED, "on node '" + node + "': " + cause.getMessage());
+        }
     }
 
     private static String firstMissing(Set<String> classNames) {
@@ -192,12 +250,24 @@ public final class Agent implements AutoCloseable {
                     endProcessesOf(r.owner(), "its driver is no longer connected");
                 }
             }
+            for (Pool p : pools.values()) {
+                if (!connected.contains(p.owner())) {
+                    endProcessesOf(p.owner(), "its driver is no longer connected");
+                }
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "node " + node + ": sweep failed", e);
         }
     }
 
     private void endProcessesOf(UUID owner, String why) {
+        for (Pool p : pools.values()) {
+            if (p.owner().equals(owner)) {
+                LOG.fine("node " + node + " ends a pool of a driver that is gone: " + why);
+                pools.remove(p.key());
+                p.pool().terminate();
+            }
+        }
         for (Running r : running.values()) {
             if (r.owner().equals(owner) && r.control().isAlive()) {
                 LOG.fine("node " + node + " kills process " + r.name() + " (pid " + r.control().pid() + "): " + why);
@@ -216,6 +286,10 @@ public final class Agent implements AutoCloseable {
     public void close() {
         closed = true;
         sweeper.shutdownNow();
+        for (Pool p : pools.values()) {
+            p.pool().terminate();
+        }
+        pools.clear();
         for (Running r : running.values()) {
             r.control().kill();
         }

@@ -28,9 +28,11 @@ import org.multiprocessing4j.AuthenticationException;
 import org.multiprocessing4j.ProcessStartException;
 import org.multiprocessing4j.cluster.NodeDiedException;
 import org.multiprocessing4j.spi.Backends;
+import org.multiprocessing4j.spi.ChunkRunner;
 import org.multiprocessing4j.spi.ProcessBackend;
 import org.multiprocessing4j.spi.ProcessControl;
 import org.multiprocessing4j.spi.ProcessLaunch;
+import org.multiprocessing4j.spi.PoolSpec;
 
 /**
  * A driver's side of the cluster: it places processes on nodes, sends their agents signed
@@ -80,6 +82,44 @@ public final class ClusterBackend implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** Starts the workers of a pool across the nodes: see {@link ClusterPoolRunner}. */
+    public ChunkRunner openPool(PoolSpec spec) {
+        return new ClusterPoolRunner(this, client, agents, self + "/pool-" + started.incrementAndGet(), spec);
+    }
+
+    UUID self() {
+        return self;
+    }
+
+    byte[] sign(byte[] body) {
+        return signer.sign(body);
+    }
+
+    /**
+     * Sends a signed request to {@code member}'s agent and waits at most {@code seconds} for the
+     * reply; a failure to reach it becomes a FAILED reply saying so, a refusal an
+     * {@link AuthenticationException}.
+     */
+    Protocol.Reply call(Member member, byte[] body, long seconds, String what) {
+        String node = nodeName(member);
+        Protocol.Reply reply;
+        try {
+            reply = Protocol.readReply(agents.submitToMember(new AgentCall(body, signer.sign(body)), member)
+                    .get(seconds, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Protocol.Reply(Protocol.FAILED, -1, "interrupted while node '" + node + "' was asked to " + what,
+                    null);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            return new Protocol.Reply(Protocol.FAILED, -1, "node '" + node + "' could not " + what + ": " + cause, null);
+        }
+        if (reply.status() == Protocol.REFUSED) {
+            throw new AuthenticationException(reply.message());
+        }
+        return reply;
     }
 
     /** A backend that places each process on {@code node}, or by least load if null. */

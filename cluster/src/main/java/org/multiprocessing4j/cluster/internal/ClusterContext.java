@@ -23,21 +23,27 @@ import org.multiprocessing4j.SharedLong;
 import org.multiprocessing4j.SharedLongArray;
 import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.spi.Backends;
+import org.multiprocessing4j.spi.ChunkRunner;
+import org.multiprocessing4j.spi.PoolBackend;
+import org.multiprocessing4j.spi.PoolSpec;
 import org.multiprocessing4j.spi.ProcessBackend;
 
 /**
  * The {@link ProcessContext} of a cluster: its processes start on the cluster's nodes, each a
- * fresh JVM (so its start method is {@link StartMethod#SPAWN}). The objects that processes share
- * (queues, locks, values) and pools across nodes are not built yet: asking for one says so
- * rather than giving an object of this machine that the other nodes could not reach.
+ * fresh JVM (so its start method is {@link StartMethod#SPAWN}), and its pools spread their
+ * workers over the nodes. The objects that processes share (queues, locks, values) are not built
+ * yet: asking for one says so rather than giving an object of this machine that the other nodes
+ * could not reach.
  */
-public final class ClusterContext implements ProcessContext {
+public final class ClusterContext implements ProcessContext, PoolBackend {
     private final ProcessBackend backend;
+    private final ClusterBackend cluster;
     private final String node;
 
     /** A context that places processes on {@code node}, or by least load if null. */
     public ClusterContext(ClusterBackend backend, String node) {
         this.backend = backend.placing(node);
+        this.cluster = backend;
         this.node = node;
     }
 
@@ -81,14 +87,27 @@ public final class ClusterContext implements ProcessContext {
         throw notYet("pipe()");
     }
 
+    /**
+     * A pool of {@code processes} workers spread over the cluster's nodes (each node runs a local
+     * pool of its share); see {@link org.multiprocessing4j.cluster.Cluster}.
+     */
     @Override
     public ProcessPool pool(int processes) {
-        throw notYet("pool(n)");
+        return poolBuilder().processes(processes).build();
     }
 
     @Override
     public ProcessPool.Builder poolBuilder() {
-        throw notYet("poolBuilder()");
+        return Backends.poolBuilder(this);
+    }
+
+    @Override
+    public ChunkRunner openPool(PoolSpec spec) {
+        if (node != null) {
+            throw new UnsupportedOperationException("a pool spreads over every node: take it from cluster.context(),"
+                    + " not from a context bound to node '" + node + "'");
+        }
+        return cluster.openPool(spec);
     }
 
     @Override
@@ -173,7 +192,7 @@ public final class ClusterContext implements ProcessContext {
 
     private static UnsupportedOperationException notYet(String what) {
         return new UnsupportedOperationException("ctx." + what + " is not available on a cluster context yet: only"
-                + " processes run across machines in this version (a queue, lock or value of this machine would not"
+                + " processes and pools run across machines in this version (a queue, lock or value of this machine would not"
                 + " reach processes on other nodes)");
     }
 

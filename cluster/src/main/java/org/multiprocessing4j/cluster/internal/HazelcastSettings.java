@@ -82,7 +82,8 @@ public final class HazelcastSettings {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(List.copyOf(members)).setConnectionTimeoutSeconds(2);
         c.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeName);
-        c.getExecutorConfig(AGENT_EXECUTOR).setPoolSize(16);
+        // A pool task holds an executor thread while it runs on the node: room for a few pools.
+        c.getExecutorConfig(AGENT_EXECUTOR).setPoolSize(64);
         serialization(c.getSerializationConfig(), allowedPackages);
         return c;
     }

@@ -24,6 +24,9 @@ import org.multiprocessing4j.spi.ProcessLaunch;
 final class Protocol {
     static final int START = 1;
     static final int SIGNAL = 2;
+    static final int POOL_OPEN = 3;
+    static final int POOL_RUN = 4;
+    static final int POOL_CLOSE = 5;
 
     static final byte OK = 0;
     static final byte REFUSED = 1;
@@ -47,8 +50,21 @@ final class Protocol {
     record Signal(String key, int signal) {
     }
 
-    /** What an agent answered. */
-    record Reply(byte status, long pid, String message) {
+    /** A request to start a pool of {@code processes} workers on the node, for {@code owner}. */
+    record PoolOpen(UUID owner, String pool, int processes, List<String> jvmOptions, byte[] initializer,
+                    int maxTasksPerChild) {
+    }
+
+    /** A request to run one encoded task on the node's pool {@code pool}. */
+    record PoolRun(String pool, byte[] task, String description) {
+    }
+
+    /** A request to end the node's pool {@code pool}. */
+    record PoolClose(String pool) {
+    }
+
+    /** What an agent answered: a pid (a start), or a task's result bytes (a pool run). */
+    record Reply(byte status, long pid, String message, byte[] payload) {
     }
 
     /** A line of output or the end of a process. */
@@ -69,6 +85,35 @@ final class Protocol {
             writeStrings(out, launch.jvmOptions());
             writeBytes(out, launch.payload());
             writeStrings(out, new ArrayList<>(launch.classNames()));
+        });
+    }
+
+    static byte[] poolOpen(UUID owner, String pool, int processes, List<String> jvmOptions, byte[] initializer,
+                           int maxTasksPerChild) {
+        return write(out -> {
+            header(out, POOL_OPEN);
+            writeString(out, owner.toString());
+            writeString(out, pool);
+            out.writeInt(processes);
+            writeStrings(out, jvmOptions);
+            writeBytes(out, initializer);
+            out.writeInt(maxTasksPerChild);
+        });
+    }
+
+    static byte[] poolRun(String pool, byte[] task, String description) {
+        return write(out -> {
+            header(out, POOL_RUN);
+            writeString(out, pool);
+            writeBytes(out, task);
+            writeString(out, description);
+        });
+    }
+
+    static byte[] poolClose(String pool) {
+        return write(out -> {
+            header(out, POOL_CLOSE);
+            writeString(out, pool);
         });
     }
 
@@ -116,6 +161,18 @@ final class Protocol {
             }
             case SIGNAL:
                 return new Signal(readString(in), in.readInt());
+            case POOL_OPEN: {
+                UUID owner = UUID.fromString(readString(in));
+                String pool = readString(in);
+                int processes = in.readInt();
+                List<String> options = readStrings(in);
+                byte[] initializer = readBytes(in);
+                return new PoolOpen(owner, pool, processes, options, initializer, in.readInt());
+            }
+            case POOL_RUN:
+                return new PoolRun(readString(in), readBytes(in), readString(in));
+            case POOL_CLOSE:
+                return new PoolClose(readString(in));
             default:
                 throw new IOException("a request of unknown kind " + kind);
         }
@@ -125,6 +182,15 @@ final class Protocol {
         return write(out -> {
             out.writeByte(OK);
             out.writeLong(pid);
+            writeBytes(out, null);
+        });
+    }
+
+    static byte[] replyWith(byte[] payload) {
+        return write(out -> {
+            out.writeByte(OK);
+            out.writeLong(0);
+            writeBytes(out, payload);
         });
     }
 
@@ -139,9 +205,10 @@ final class Protocol {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             byte status = in.readByte();
-            return status == OK ? new Reply(OK, in.readLong(), null) : new Reply(status, -1, readString(in));
+            return status == OK ? new Reply(OK, in.readLong(), null, readBytes(in))
+                    : new Reply(status, -1, readString(in), null);
         } catch (IOException e) {
-            return new Reply(FAILED, -1, "a malformed reply: " + e.getMessage());
+            return new Reply(FAILED, -1, "a malformed reply: " + e.getMessage(), null);
         }
     }
 

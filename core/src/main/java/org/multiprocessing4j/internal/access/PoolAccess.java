@@ -13,6 +13,16 @@ public interface PoolAccess {
     /** A worker ended while it held {@code task}; {@code cause} is what ended its thread, or null. */
     WorkerDiedException workerDied(String task, long pid, int exitCode, Throwable cause);
 
+    /** A worker on another machine was lost while it held {@code task}; {@code cause} says how. */
+    WorkerDiedException workerLost(String task, Throwable cause);
+
+    /** Submits an encoded callable to {@code pool} without decoding it. */
+    java.util.concurrent.CompletableFuture<Object> submitEncoded(org.multiprocessing4j.ProcessPool pool, byte[] task,
+                                                                String description);
+
+    /** A builder of pools whose workers {@code context} starts. */
+    org.multiprocessing4j.ProcessPool.Builder builder(org.multiprocessing4j.ProcessContext context);
+
     /** {@code task} ran longer than {@code limit}, so its worker {@code pid} was killed. */
     TaskTimeoutException timedOut(String task, Duration limit, long pid);
 }

@@ -52,7 +52,7 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  * <li>The <b>timer</b> (only with a time limit) kills the worker of a task that runs too long.
  * </ul>
  */
-public final class PoolEngine {
+public final class PoolEngine implements Engine {
     private static final int INBOX_BYTES = 256 * 1024;
     private static final int RESULT_BYTES = 1 << 20;
     private static final long RESTART_PAUSE_NANOS = 1_000_000_000L;
@@ -213,6 +213,7 @@ public final class PoolEngine {
      * @throws RejectedExecutionException if the pool is shut down or terminated
      * @throws IllegalStateException if the pool is broken (its initializer failed)
      */
+    @Override
     public void submit(Job job) {
         synchronized (lock) {
             if (!state.isRunning()) {
@@ -235,6 +236,7 @@ public final class PoolEngine {
     }
 
     /** Wakes the dispatcher: a job may make tasks again (an iterator consumed results). */
+    @Override
     public void poke() {
         synchronized (lock) {
             signal();
@@ -242,15 +244,18 @@ public final class PoolEngine {
     }
 
     /** Runs {@code completion} on the pool's completer thread: where futures are completed. */
+    @Override
     public Executor completer() {
         return completions::add;
     }
 
+    @Override
     public PoolState state() {
         return state;
     }
 
     /** The pids of the live workers. */
+    @Override
     public List<Long> workerPids() {
         synchronized (lock) {
             List<Long> pids = new ArrayList<>();
@@ -523,6 +528,13 @@ public final class PoolEngine {
         if (t == null) {
             return; // its worker was already declared dead and the task failed or retried
         }
+        deliver(t, outcomes);
+        finishIfDone(t.job);
+    }
+
+    /** Hands the outcomes of {@code t}, as a DONE message carried them, to its job. */
+    static void deliver(Task t, PoolMessage.Fields outcomes) {
+        int count = outcomes.size();
         Object[] values = new Object[count];
         Throwable[] errors = null;
         for (int k = 0; k < count; k++) {
@@ -545,7 +557,6 @@ public final class PoolEngine {
             }
         }
         t.job.delivered(t.firstIndex, values, errors);
-        finishIfDone(t.job);
     }
 
     private void started(int workerId, long taskId) {
@@ -686,7 +697,7 @@ public final class PoolEngine {
     }
 
     /** Outcome {@code k} of a DONE, a Java-serialized throwable. */
-    private static Throwable decodeThrowable(PoolMessage.Fields outcomes, int k) {
+    static Throwable decodeThrowable(PoolMessage.Fields outcomes, int k) {
         try {
             return (Throwable) Codec.defaultCodec().decode(outcomes.copy(k));
         } catch (Exception | LinkageError e) {
@@ -761,6 +772,7 @@ public final class PoolEngine {
      * Python's close(): no new tasks; the workers exit once every task is done. Jobs that an
      * iterator reads slowly are no longer held back, so that they can finish.
      */
+    @Override
     public void close() {
         synchronized (lock) {
             if (state.isRunning()) {
@@ -782,6 +794,7 @@ public final class PoolEngine {
      *
      * @return the jobs that had not finished
      */
+    @Override
     public List<Job> terminate() {
         List<Job> cancelled;
         List<Worker> live;
@@ -832,10 +845,12 @@ public final class PoolEngine {
     }
 
     /** Waits for the pool to be terminated: every worker ended. */
+    @Override
     public boolean awaitTermination(long nanos) throws InterruptedException {
         return terminated.await(nanos, TimeUnit.NANOSECONDS);
     }
 
+    @Override
     public void awaitTermination() throws InterruptedException {
         terminated.await();
     }

@@ -82,42 +82,15 @@ public final class PoolWorker implements SerializableRunnable {
                 return;
             } else if (message instanceof PoolMessage.Run run) {
                 reportStart(run.taskId());
-                DoneBuilder out = new DoneBuilder(id, run.taskId(), 1);
-                try {
-                    out.ok(invoke(callable(run.callable(), stateless), 0, null, null));
-                } catch (Throwable t) {
-                    out.threw(encodeThrowable(t));
-                }
-                results.put(out.build());
+                results.put(runRun(id, run, stateless));
                 done++;
             } else if (message instanceof PoolMessage.Call call) {
                 reportStart(call.taskId());
-                int arity = call.arity();
-                int count = call.items();
-                PoolMessage.Fields args = call.arguments();
                 Object fn = functions.get(call.functionId());
                 Throwable missing = fn != null ? null : undecodable.getOrDefault(call.functionId(),
                         new IllegalStateException("the pool worker has no function " + call.functionId()));
-                DoneBuilder out = new DoneBuilder(id, call.taskId(), count);
-                for (int k = 0; k < count; k++) {
-                    if (missing != null) {
-                        out.threw(encodeThrowable(missing));
-                        continue;
-                    }
-                    try {
-                        int first = k * arity;
-                        Object a = ItemCodec.decodeEmbedded(args.message(), args.at(first), args.length(first));
-                        Object b = arity >= 2
-                                ? ItemCodec.decodeEmbedded(args.message(), args.at(first + 1), args.length(first + 1))
-                                : null;
-                        // A result that cannot be encoded adds nothing: its failure is added instead.
-                        out.ok(invoke(fn, arity, a, b));
-                    } catch (Throwable t) {
-                        out.threw(encodeThrowable(t));
-                    }
-                }
-                results.put(out.build());
-                done += count;
+                results.put(runCall(id, call, fn, missing));
+                done += call.items();
             } else {
                 throw new IllegalStateException("pool worker got a message for the pool: " + message);
             }
@@ -125,6 +98,46 @@ public final class PoolWorker implements SerializableRunnable {
                 return;
             }
         }
+    }
+
+    /**
+     * Runs a CALL: {@code fn} on each of its items, or {@code missing} as the failure of each
+     * when the function could not be had. Returns the DONE message.
+     */
+    static byte[] runCall(int workerId, PoolMessage.Call call, Object fn, Throwable missing) {
+        int arity = call.arity();
+        int count = call.items();
+        PoolMessage.Fields args = call.arguments();
+        DoneBuilder out = new DoneBuilder(workerId, call.taskId(), count);
+        for (int k = 0; k < count; k++) {
+            if (missing != null) {
+                out.threw(encodeThrowable(missing));
+                continue;
+            }
+            try {
+                int first = k * arity;
+                Object a = ItemCodec.decodeEmbedded(args.message(), args.at(first), args.length(first));
+                Object b = arity >= 2
+                        ? ItemCodec.decodeEmbedded(args.message(), args.at(first + 1), args.length(first + 1))
+                        : null;
+                // A result that cannot be encoded adds nothing: its failure is added instead.
+                out.ok(invoke(fn, arity, a, b));
+            } catch (Throwable t) {
+                out.threw(encodeThrowable(t));
+            }
+        }
+        return out.build();
+    }
+
+    /** Runs a RUN: its callable. Returns the DONE message. */
+    static byte[] runRun(int workerId, PoolMessage.Run run, Map<java.nio.ByteBuffer, Object> stateless) {
+        DoneBuilder out = new DoneBuilder(workerId, run.taskId(), 1);
+        try {
+            out.ok(invoke(callable(run.callable(), stateless), 0, null, null));
+        } catch (Throwable t) {
+            out.threw(encodeThrowable(t));
+        }
+        return out.build();
     }
 
     /** Tells the pool that a task starts now, when tasks have a time limit (the clock starts here). */
@@ -139,7 +152,7 @@ public final class PoolWorker implements SerializableRunnable {
      * same object, and one without fields cannot change, so it is decoded once (a lambda
      * decodes in microseconds, not nanoseconds).
      */
-    private static Object callable(byte[] code, Map<java.nio.ByteBuffer, Object> stateless) {
+    static Object callable(byte[] code, Map<java.nio.ByteBuffer, Object> stateless) {
         Object task = stateless.get(java.nio.ByteBuffer.wrap(code));
         if (task == null) {
             try {

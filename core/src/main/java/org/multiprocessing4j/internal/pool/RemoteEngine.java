@@ -1,0 +1,277 @@
+package org.multiprocessing4j.internal.pool;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.multiprocessing4j.internal.access.SharedSecrets;
+import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.spi.ChunkRunner;
+
+/**
+ * The engine of a pool whose workers are elsewhere (a cluster's nodes): the jobs, their
+ * chunking and ordering, and the futures stay here, as with {@link PoolEngine}; each task (a map's
+ * chunk, or one callable) goes to the {@link ChunkRunner} as a {@link ChunkCall}, about twice
+ * the runner's parallelism at a time, and its DONE message comes back as the callable's result.
+ * A task whose worker is lost fails with a {@code WorkerDiedException} that says where; the
+ * others go on. One dispatcher thread and one completer thread.
+ */
+public final class RemoteEngine implements Engine {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final ChunkRunner runner;
+    private final int capacity;
+    private final int poolNumber = POOLS.incrementAndGet();
+    private final Object lock = new Object();
+    private final ArrayDeque<Job> jobs = new ArrayDeque<>(); // guarded by lock: jobs that may make tasks
+    private final Set<Job> unfinished = new HashSet<>(); // guarded by lock
+    private final AtomicLong taskIds = new AtomicLong();
+    private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private int inFlight; // guarded by lock
+    private boolean dirty = true; // guarded by lock
+    private volatile PoolState state = PoolState.RUNNING;
+
+    public RemoteEngine(ChunkRunner runner) {
+        this.runner = runner;
+        this.capacity = 2 * Math.max(1, runner.parallelism());
+        String prefix = "multiprocessing4j-remote-pool-" + poolNumber + "-";
+        daemon(prefix + "dispatcher", this::dispatchLoop);
+        daemon(prefix + "completer", this::completeLoop);
+    }
+
+    private static void daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void submit(Job job) {
+        synchronized (lock) {
+            if (!state.isRunning()) {
+                throw new RejectedExecutionException("the pool is "
+                        + (state == PoolState.CLOSED ? "shut down" : "terminated") + ": it takes no new tasks");
+            }
+            jobs.add(job);
+            unfinished.add(job);
+            signal();
+        }
+    }
+
+    private void signal() {
+        dirty = true;
+        lock.notifyAll();
+    }
+
+    @Override
+    public void poke() {
+        synchronized (lock) {
+            signal();
+        }
+    }
+
+    @Override
+    public Executor completer() {
+        return completions::add;
+    }
+
+    @Override
+    public PoolState state() {
+        return state;
+    }
+
+    @Override
+    public List<Long> workerPids() {
+        return runner.workerPids();
+    }
+
+    private void dispatchLoop() {
+        try {
+            while (true) {
+                List<Job> candidates;
+                boolean throttle;
+                synchronized (lock) {
+                    while (state.isEnding() || inFlight >= capacity || jobs.isEmpty() || !dirty) {
+                        if (state == PoolState.TERMINATED) {
+                            return;
+                        }
+                        lock.wait();
+                    }
+                    dirty = false;
+                    candidates = new ArrayList<>(jobs);
+                    throttle = state == PoolState.RUNNING;
+                }
+                // Oldest job first, as the local pool does; a job with nothing now (an imap held
+                // back by its reader) lets the next one go.
+                for (Job job : candidates) {
+                    while (true) {
+                        synchronized (lock) {
+                            if (inFlight >= capacity || state.isEnding()) {
+                                break;
+                            }
+                        }
+                        Task t = job.next(taskIds, throttle);
+                        if (t == null) {
+                            if (!job.mayHaveMore()) {
+                                synchronized (lock) {
+                                    jobs.remove(job);
+                                }
+                                finishIfDone(job);
+                            }
+                            break;
+                        }
+                        send(t);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // Nobody interrupts the dispatcher; the pool's end is the only way out.
+        }
+    }
+
+    private void send(Task t) {
+        synchronized (lock) {
+            inFlight++;
+        }
+        byte[] chunk;
+        try {
+            chunk = Codec.defaultCodec().encode(new ChunkCall(t.job.function, t.message), t.describe());
+        } catch (RuntimeException e) {
+            answered(t, null, e);
+            return;
+        }
+        runner.run(chunk, t.describe()).whenComplete((done, error) -> answered(t, done, error));
+    }
+
+    private void answered(Task t, byte[] done, Throwable error) {
+        synchronized (lock) {
+            inFlight--;
+            signal();
+        }
+        if (state.isEnding() && !unfinishedContains(t.job)) {
+            return; // terminated: nobody waits for it
+        }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            RuntimeException lost = SharedSecrets.getPoolAccess().workerLost(t.describe(), cause);
+            for (int k = 0; k < t.count; k++) {
+                t.job.failed(t.firstIndex + k, lost, true);
+            }
+        } else {
+            PoolMessage m = PoolMessage.read(done);
+            PoolEngine.deliver(t, ((PoolMessage.Done) m).outcomes());
+        }
+        finishIfDone(t.job);
+    }
+
+    private boolean unfinishedContains(Job job) {
+        synchronized (lock) {
+            return unfinished.contains(job);
+        }
+    }
+
+    private void finishIfDone(Job job) {
+        if (!job.isFinished()) {
+            return;
+        }
+        synchronized (lock) {
+            unfinished.remove(job);
+            jobs.remove(job);
+            if (state == PoolState.CLOSED && unfinished.isEmpty()) {
+                end(PoolState.TERMINATED);
+            }
+        }
+    }
+
+    /** Under the lock: ends the pool with {@code s}. */
+    private void end(PoolState s) {
+        state = s;
+        signal();
+        completions.add(() -> { }); // wakes the completer to see the end
+        if (s == PoolState.TERMINATED && terminated.getCount() > 0) {
+            completer().execute(runner::close);
+            terminated.countDown();
+        }
+    }
+
+    private void completeLoop() {
+        while (true) {
+            Runnable r;
+            try {
+                r = completions.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                continue; // nobody interrupts it on purpose
+            }
+            if (r != null) {
+                try {
+                    r.run();
+                } catch (RuntimeException | Error e) {
+                    // A user's callback threw: it has no one else to tell.
+                }
+            } else if (state == PoolState.TERMINATED && completions.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (state.isRunning()) {
+                state = PoolState.CLOSED;
+                if (unfinished.isEmpty()) {
+                    end(PoolState.TERMINATED);
+                }
+                signal();
+            }
+        }
+    }
+
+    @Override
+    public List<Job> terminate() {
+        List<Job> cancelled;
+        synchronized (lock) {
+            if (state == PoolState.TERMINATED) {
+                return List.of();
+            }
+            cancelled = new ArrayList<>(unfinished);
+            unfinished.clear();
+            jobs.clear();
+            end(PoolState.TERMINATED);
+        }
+        CancellationException e = new CancellationException("the pool was terminated");
+        for (Job j : cancelled) {
+            j.cancelled(e);
+        }
+        return cancelled;
+    }
+
+    @Override
+    public boolean awaitTermination(long nanos) throws InterruptedException {
+        return terminated.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    @Override
+    public String toString() {
+        synchronized (lock) {
+            return "remote pool " + poolNumber + " [" + state + ", " + inFlight + " tasks in flight, "
+                    + unfinished.size() + " unfinished jobs]";
+        }
+    }
+}
