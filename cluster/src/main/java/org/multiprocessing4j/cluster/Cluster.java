@@ -37,6 +37,12 @@ import org.multiprocessing4j.cluster.internal.HazelcastSettings;
  * ends with exit code −9 and a {@link NodeDiedException}. If this driver's JVM dies, every node
  * ends its processes within seconds.
  *
+ * <p>{@code context().pool(n)} is a {@code ProcessPool} whose {@code n} workers are spread over
+ * the nodes (a local pool on each); its jobs, chunking, result order and futures stay here, and
+ * each chunk crosses the network once. A node that joins while it runs gets a share of the work;
+ * a node that dies fails the tasks it held with a {@code WorkerDiedException} naming the node, and
+ * the others complete.
+ *
  * <p>Traffic between drivers and nodes is not encrypted (Hazelcast Community has no TLS): run
  * clusters on a private network or a VPN, as Python's managers advise. Requests to the nodes are
  * signed with the authkey, and nodes obey nothing else.

@@ -47,6 +47,48 @@ public final class ClusterConfig {
         return new Builder();
     }
 
+    /**
+     * Reads a configuration from a properties file:
+     *
+     * <pre>
+     * members = 10.0.0.1:5701, 10.0.0.2:5701
+     * authkey-file = cluster.key          # relative to this file's directory; chmod 600
+     * cluster-name = multiprocessing4j    # optional
+     * allow-packages = com.acme.jobs      # optional
+     * connect-timeout-seconds = 30        # optional
+     * </pre>
+     *
+     * The nodes can read the same file ({@code ClusterNode --config FILE}), with their own
+     * {@code bind} and {@code name}, which a driver ignores.
+     *
+     * @param file the properties file
+     * @return the configuration
+     * @throws IllegalArgumentException if it cannot be read, has an unknown key or a bad value
+     *         (the message names it)
+     * @throws IllegalStateException if it names no member or no authkey file
+     */
+    public static ClusterConfig load(Path file) {
+        ConfigFile f = ConfigFile.read(Objects.requireNonNull(file, "file"), "members", "authkey-file", "cluster-name",
+                "allow-packages", "connect-timeout-seconds", "bind", "name");
+        Builder b = builder().members(f.list("members"));
+        if (f.authkeyFile() != null) {
+            b.authkeyFile(f.authkeyFile());
+        }
+        if (f.get("cluster-name") != null) {
+            b.clusterName(f.get("cluster-name"));
+        }
+        b.allowPackages(f.list("allow-packages").toArray(new String[0]));
+        String timeout = f.get("connect-timeout-seconds");
+        if (timeout != null) {
+            try {
+                b.connectTimeout(Duration.ofSeconds(Long.parseLong(timeout)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("connect-timeout-seconds in " + file + " is not a number: " + timeout, e);
+            }
+        }
+        return b.build();
+    }
+
     /** @return the node addresses, {@code host:port} */
     public List<String> members() {
         return members;

@@ -64,8 +64,10 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * The command-line entry point: {@code --bind HOST:PORT --members HOST:PORT,...
-     * --authkey-file FILE [--name NAME] [--cluster-name NAME] [--allow-packages P,...]}. Runs
+     * The command-line entry point: {@code [--config FILE] --bind HOST:PORT --members HOST:PORT,...
+     * --authkey-file FILE [--name NAME] [--cluster-name NAME] [--allow-packages P,...]}, where a
+     * config file ({@link ClusterConfig#load}'s, with {@code bind} and {@code name} too) gives
+     * what the options after it do not. Runs
      * until the JVM is told to end (SIGTERM, Ctrl-C), then ends its processes and leaves.
      *
      * @param args the arguments
@@ -81,6 +83,7 @@ public final class ClusterNode implements AutoCloseable {
                 }
                 String value = args[++i];
                 switch (option) {
+                    case "--config": b.config(Path.of(value)); break;
                     case "--bind": b.bind(value); break;
                     case "--members": b.members(value.split(",")); break;
                     case "--authkey-file": b.authkeyFile(Path.of(value)); break;
@@ -96,8 +99,8 @@ public final class ClusterNode implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             System.err.println("ClusterNode: " + e.getMessage());
             System.err.println("usage: java -cp <the application's class path> org.multiprocessing4j.cluster.ClusterNode"
-                    + " --bind HOST:PORT --members HOST:PORT,... --authkey-file FILE [--name NAME]"
-                    + " [--cluster-name NAME] [--allow-packages PACKAGE,...]");
+                    + " [--config FILE] --bind HOST:PORT --members HOST:PORT,... --authkey-file FILE [--name NAME]"
+                    + " [--cluster-name NAME] [--allow-packages PACKAGE,...]   (options after --config add to it or override it)");
             System.exit(2);
             return;
         }
@@ -163,6 +166,36 @@ public final class ClusterNode implements AutoCloseable {
         private final List<String> allowedPackages = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Takes the settings of a properties file: {@code bind}, {@code members},
+         * {@code authkey-file} (relative to the file's directory), {@code name},
+         * {@code cluster-name}, {@code allow-packages} (see {@link ClusterConfig#load}); calls
+         * after this one override them.
+         *
+         * @param file the properties file
+         * @return this builder
+         * @throws IllegalArgumentException if it cannot be read, has an unknown key or a bad value
+         */
+        public Builder config(Path file) {
+            ConfigFile f = ConfigFile.read(Objects.requireNonNull(file, "file"), "members", "authkey-file",
+                    "cluster-name", "allow-packages", "connect-timeout-seconds", "bind", "name");
+            if (f.get("bind") != null) {
+                bind(f.get("bind"));
+            }
+            members(f.list("members").toArray(new String[0]));
+            if (f.authkeyFile() != null) {
+                authkeyFile(f.authkeyFile());
+            }
+            if (f.get("name") != null) {
+                name(f.get("name"));
+            }
+            if (f.get("cluster-name") != null) {
+                clusterName(f.get("cluster-name"));
+            }
+            allowPackages(f.list("allow-packages").toArray(new String[0]));
+            return this;
         }
 
         /**

@@ -61,6 +61,33 @@ class ClusterConfigTest {
                 () -> ClusterConfig.builder().authkeyFile(dir.resolve("missing")));
     }
 
+    @Test
+    void aConfigFileGivesTheSameSettings(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("cluster.key");
+        Files.write(key, KEY);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        Path file = dir.resolve("cluster.properties");
+        Files.writeString(file, "members = h1:5701, h2:5702\nauthkey-file = cluster.key\ncluster-name = c\n"
+                + "allow-packages = com.acme, org.example\nconnect-timeout-seconds = 7\nbind = h1:5701\nname = a\n");
+        ClusterConfig c = ClusterConfig.load(file);
+        assertEquals(List.of("h1:5701", "h2:5702"), c.members());
+        assertArrayEquals(KEY, c.authkey(), "the key file is found beside the configuration");
+        assertEquals("c", c.clusterName());
+        assertEquals(List.of("com.acme", "org.example"), c.allowedPackages());
+        assertEquals(Duration.ofSeconds(7), c.connectTimeout());
+
+        Files.writeString(file, "members = h1:5701\nauthkey-file = cluster.key\nmembrs = typo\n");
+        assertMessage(IllegalArgumentException.class, "unknown keys [membrs]", () -> ClusterConfig.load(file));
+        Files.writeString(file, "members = h1:5701\nauthkey-file = cluster.key\nconnect-timeout-seconds = soon\n");
+        assertMessage(IllegalArgumentException.class, "connect-timeout-seconds in", () -> ClusterConfig.load(file));
+        Files.writeString(file, "members = h1\n");
+        assertMessage(IllegalArgumentException.class, "'h1' is not host:port", () -> ClusterConfig.load(file));
+        Files.writeString(file, "members = h1:1\n");
+        assertMessage(IllegalStateException.class, "no authkey", () -> ClusterConfig.load(file));
+        assertMessage(IllegalArgumentException.class, "cannot read the cluster configuration",
+                () -> ClusterConfig.load(dir.resolve("missing.properties")));
+    }
+
     private static void assertMessage(Class<? extends Throwable> type, String part, org.junit.jupiter.api.function.Executable call) {
         Throwable t = assertThrows(type, call);
         assertTrue(t.getMessage().contains(part), () -> "message has '" + part + "': " + t.getMessage());

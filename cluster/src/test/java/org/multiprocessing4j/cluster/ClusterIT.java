@@ -45,6 +45,7 @@ import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.ProcessPool;
 import org.multiprocessing4j.ProcessQueue;
 import org.multiprocessing4j.ProcessStartException;
+import org.multiprocessing4j.SerializableCallable;
 import org.multiprocessing4j.SerializableRunnable;
 import org.multiprocessing4j.TaskFailedException;
 import org.multiprocessing4j.WorkerDiedException;
@@ -221,9 +222,12 @@ class ClusterIT {
         Path source = dir.resolve("OnlyOnTheDriver.java");
         Files.writeString(source, "public class OnlyOnTheDriver implements org.multiprocessing4j.SerializableRunnable {"
                 + " public void run() { System.out.println(\"ran\"); } }");
+        Path task = dir.resolve("OnlyOnTheDriverTask.java");
+        Files.writeString(task, "public class OnlyOnTheDriverTask implements org.multiprocessing4j.SerializableCallable<String> {"
+                + " public String call() { return \"ran\"; } }");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertEquals(0, javac.run(null, null, null, "-cp", System.getProperty("java.class.path"), "-d",
-                dir.toString(), source.toString()), "the class compiled");
+                dir.toString(), source.toString(), task.toString()), "the classes compiled");
         try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
             SerializableRunnable target = (SerializableRunnable) loader.loadClass("OnlyOnTheDriver")
                     .getDeclaredConstructor().newInstance();
@@ -231,6 +235,20 @@ class ClusterIT {
             ProcessStartException e = assertThrows(ProcessStartException.class, p::start);
             assertTrue(e.getMessage().contains("class OnlyOnTheDriver is not on that node's class path")
                     && e.getMessage().contains("node 'nc'"), e.getMessage());
+
+            @SuppressWarnings("unchecked")
+            SerializableCallable<String> callable = (SerializableCallable<String>) loader.loadClass("OnlyOnTheDriverTask")
+                    .getDeclaredConstructor().newInstance();
+            Thread self = Thread.currentThread();
+            ClassLoader before = self.getContextClassLoader();
+            self.setContextClassLoader(loader); // so that the driver's pool accepts the task
+            try (ProcessPool pool = cluster.context().pool(1)) {
+                TaskFailedException failed = assertThrows(TaskFailedException.class, () -> pool.apply(callable));
+                String m = String.valueOf(failed.getCause());
+                assertTrue(m.contains("OnlyOnTheDriverTask") && m.contains("on node 'n"), m);
+            } finally {
+                self.setContextClassLoader(before);
+            }
         }
     }
 
@@ -379,7 +397,7 @@ class ClusterIT {
                 gotWork = pool.map(x -> nodeOfThisWorker(), IntStream.range(0, 60).boxed().collect(Collectors.toList()), 1)
                         .contains(rejoined);
             }
-            assertTrue(gotWork, "the node that joined got work within 120 s");
+            assertTrue(gotWork, () -> "the node that joined got work within 120 s; the driver logged:\n" + err.text());
         }
     }
 

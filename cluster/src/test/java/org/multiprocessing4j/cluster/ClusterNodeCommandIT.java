@@ -63,13 +63,14 @@ class ClusterNodeCommandIT {
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
         String bind = "127.0.0.1:" + LocalNodes.freePort();
         File log = dir.resolve("node.log").toFile();
-        Process node = node("--bind", bind, "--members", bind, "--authkey-file", keyFile.toString(), "--name", "cli")
-                .redirectError(log).start();
+        Path config = dir.resolve("cluster.properties");
+        Files.writeString(config, "bind = " + bind + "\nmembers = " + bind + "\nauthkey-file = cluster.key\nname = from-file\n");
+        Process node = node("--config", config.toString(), "--name", "cli").redirectError(log).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
             String first = out.readLine(); // blocks until the node is up, or its JVM ended
             assertEquals("multiprocessing4j node cli serving at " + bind, first, () -> "node log: " + read(log));
             long remotePid;
-            try (Cluster cluster = Cluster.connect(ClusterConfig.builder().members(bind).authkeyFile(keyFile).build())) {
+            try (Cluster cluster = Cluster.connect(ClusterConfig.load(config))) {
                 assertEquals(List.of("cli"), cluster.nodes());
                 JvmProcess p = cluster.context().process(() -> System.exit(7));
                 p.start();

@@ -41,6 +41,11 @@ final class LocalNodes {
         }
         for (int i = 0; i < count; i++) {
             names.add(prefix + (char) ('a' + i));
+            try {
+                Files.deleteIfExists(logs.resolve(names.get(i) + ".log")); // a restart appends; a new run starts afresh
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             addresses.add("127.0.0.1:" + freePort());
             nodes.add(null);
         }

@@ -15,6 +15,12 @@ import org.multiprocessing4j.internal.runtime.ProcessRegistry;
  * process encoded elsewhere, and carrying a throwable between JVMs. Static methods, thread-safe.
  */
 public final class Backends {
+    /**
+     * The system property that names, in a pool worker of a cluster node, that node (set by the
+     * node's agent): errors of the worker name it.
+     */
+    public static final String NODE_PROPERTY = org.multiprocessing4j.internal.pool.ChunkCall.NODE_PROPERTY;
+
     private Backends() {
     }
 

@@ -6,7 +6,9 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -48,6 +50,8 @@ public final class Agent implements AutoCloseable {
         return t;
     });
     private volatile HazelcastInstance member;
+    /** Open once {@link #attach} has run: a driver may call as soon as the member has joined, before. */
+    private final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closed;
 
     private record Running(String key, UUID owner, String name, ProcessControl control) {
@@ -78,11 +82,20 @@ public final class Agent implements AutoCloseable {
             }
         });
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        attached.countDown();
         publishLoad();
     }
 
     /** Handles a request from {@link AgentCall}: checks its signature, then obeys it. */
     byte[] handle(byte[] body, byte[] signature) {
+        try {
+            if (!attached.await(60, TimeUnit.SECONDS)) {
+                return Protocol.refusal(Protocol.FAILED, "node '" + node + "' is still starting");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Protocol.refusal(Protocol.FAILED, "node '" + node + "' was interrupted");
+        }
         if (!signer.verify(body, signature)) {
             LOG.warning("node " + node + " refused a request that was not signed with the cluster's authkey");
             return Protocol.refusal(Protocol.REFUSED, "node '" + node + "' refused the request: it was not signed"
@@ -162,8 +175,11 @@ public final class Agent implements AutoCloseable {
             return Protocol.refusal(Protocol.FAILED, "node '" + node + "' is shutting down");
         }
         try {
+            // The workers know their node, to name it when a task's class is missing here.
+            List<String> options = new ArrayList<>(o.jvmOptions());
+            options.add("-D" + Backends.NODE_PROPERTY + "=" + node);
             ProcessPool.Builder b = Multiprocessing.getContext(StartMethod.SPAWN).poolBuilder()
-                    .processes(o.processes()).jvmOptions(o.jvmOptions()).maxTasksPerChild(o.maxTasksPerChild());
+                    .processes(o.processes()).jvmOptions(options).maxTasksPerChild(o.maxTasksPerChild());
             if (o.initializer() != null) {
                 b.initializer(Backends.initializerOf(o.initializer()));
             }

@@ -33,6 +33,14 @@ public final class ChunkCall implements SerializableCallable<byte[]> {
         this.message = message;
     }
 
+    /** {@value #NODE_PROPERTY}: the name of the node whose pool this worker is in, set by its agent. */
+    public static final String NODE_PROPERTY = "multiprocessing4j.cluster.node";
+
+    static String where() {
+        String node = System.getProperty(NODE_PROPERTY);
+        return node == null ? "" : " on node '" + node + "'";
+    }
+
     @Override
     public byte[] call() {
         PoolMessage m = PoolMessage.read(message);
@@ -52,8 +60,8 @@ public final class ChunkCall implements SerializableCallable<byte[]> {
                     fn = Codec.defaultCodec().decode(function);
                     FUNCTIONS.put(key, fn);
                 } catch (Exception | LinkageError e) {
-                    missing = new IllegalStateException("the pool worker could not decode the task's code (is its"
-                            + " class on the node's class path?): " + e, e);
+                    missing = new IllegalStateException("the pool worker" + where() + " could not decode the task's code"
+                            + " (every node needs the application's classes on its class path): " + e, e);
                 }
             }
         }

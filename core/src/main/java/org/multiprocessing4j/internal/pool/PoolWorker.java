@@ -158,8 +158,8 @@ public final class PoolWorker implements SerializableRunnable {
             try {
                 task = Codec.defaultCodec().decode(code);
             } catch (Exception | LinkageError e) {
-                throw new IllegalStateException("the pool worker could not decode the task (is its"
-                        + " class on the worker's class path?): " + e, e);
+                throw new IllegalStateException("the pool worker" + ChunkCall.where() + " could not decode the task"
+                        + " (is its class on the worker's class path?): " + e, e);
             }
             if (hasNoState(task)) {
                 stateless.put(java.nio.ByteBuffer.wrap(code), task);

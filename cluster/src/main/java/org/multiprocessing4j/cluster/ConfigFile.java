@@ -1,0 +1,68 @@
+package org.multiprocessing4j.cluster;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A cluster's settings in a properties file, shared by drivers ({@link ClusterConfig#load}) and
+ * nodes ({@code ClusterNode --config}): {@code members}, {@code authkey-file} (relative to the
+ * file's directory), {@code cluster-name}, {@code allow-packages}, and for a node {@code bind} and
+ * {@code name}, for a driver {@code connect-timeout-seconds}. Lists are comma-separated.
+ */
+final class ConfigFile {
+    private final Path file;
+    private final Properties p = new Properties();
+
+    private ConfigFile(Path file, Set<String> allowed) {
+        this.file = file;
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the cluster configuration " + file + ": " + e, e);
+        }
+        Set<String> unknown = new TreeSet<>(p.stringPropertyNames());
+        unknown.removeAll(allowed);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("the cluster configuration " + file + " has unknown keys " + unknown
+                    + "; the keys are " + new TreeSet<>(allowed));
+        }
+    }
+
+    static ConfigFile read(Path file, String... keys) {
+        return new ConfigFile(file, Set.of(keys));
+    }
+
+    String get(String key) {
+        String v = p.getProperty(key);
+        return v == null ? null : v.trim();
+    }
+
+    List<String> list(String key) {
+        String v = get(key);
+        return v == null || v.isEmpty() ? List.of()
+                : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toList());
+    }
+
+    /** The key file named by {@code authkey-file}, relative to this file's directory. */
+    Path authkeyFile() {
+        String v = get("authkey-file");
+        if (v == null) {
+            return null;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return dir == null ? Path.of(v) : dir.resolve(v);
+    }
+
+    Path path() {
+        return file;
+    }
+}
