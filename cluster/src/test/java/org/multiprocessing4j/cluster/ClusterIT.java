@@ -100,7 +100,13 @@ class ClusterIT {
         }
         Set<Long> others = ProcessHandle.current().descendants().map(ProcessHandle::pid)
                 .filter(p -> !nodePids.contains(p)).collect(Collectors.toSet());
-        assertTrue(awaitGone(others), () -> "processes left besides the nodes: " + others);
+        assertTrue(awaitGone(others), () -> "processes left besides the nodes: " + describe(others));
+    }
+
+    private static String describe(Set<Long> pids) {
+        return pids.stream().map(pid -> pid + " " + ProcessHandle.of(pid).map(h -> "(parent "
+                + h.parent().map(ProcessHandle::pid).orElse(-1L) + ") " + h.info().commandLine().orElse("?"))
+                .orElse("(gone)")).collect(Collectors.joining("\n  ", "\n  ", ""));
     }
 
     private static boolean awaitGone(Set<Long> pids) throws InterruptedException {
@@ -264,6 +270,23 @@ class ClusterIT {
         assertThrows(NullPointerException.class, () -> cluster.context(null));
         assertThrows(NullPointerException.class, () -> cluster.context().bind(null));
         assertEquals(List.of("na", "nb", "nc"), cluster.nodes().stream().sorted().collect(Collectors.toList()));
+        assertThrows(NullPointerException.class, () -> cluster.awaitNodes(1, null));
+        assertThrows(NullPointerException.class, () -> Cluster.connect(null));
+
+        Cluster other = Cluster.connect(nodes.config());
+        other.close();
+        other.close(); // idempotent
+        IllegalStateException closed = assertThrows(IllegalStateException.class, other::context);
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        assertThrows(IllegalStateException.class, () -> other.context("na"));
+        assertThrows(IllegalStateException.class, other::nodes);
+        assertThrows(IllegalStateException.class, () -> other.awaitNodes(1, Duration.ofSeconds(1)));
+
+        IllegalStateException unreachable = assertThrows(IllegalStateException.class, () -> Cluster.connect(
+                ClusterConfig.builder().members("127.0.0.1:" + LocalNodes.freePort()).authkey(nodes.authkey)
+                        .connectTimeout(Duration.ofSeconds(2)).build()));
+        assertTrue(unreachable.getMessage().contains("could not connect to cluster 'multiprocessing4j'"),
+                unreachable.getMessage());
     }
 
     @Test
@@ -310,7 +333,8 @@ class ClusterIT {
         p.start();
         long pid = p.pid();
         nodes.node(2).kill();
-        assertTrue(p.join(WAIT), "the process of the killed node ended within 60 s");
+        assertTrue(p.join(WAIT), () -> "the process of the killed node ended within 60 s; nodes: " + cluster.nodes()
+                + "; the driver logged:\n" + err.text());
         assertEquals(OptionalInt.of(-9), p.exitCode());
         NodeDiedException e = assertInstanceOf(NodeDiedException.class, p.exception().orElseThrow());
         assertEquals("nc", e.node());
