@@ -247,15 +247,24 @@ final class ChannelRows {
 
     /** A table: per scenario (named by {@code label}), the Java row first, then the Python rows with the ratios. */
     static void printTable(PrintStream out, List<Row> rows, List<String> order, Function<String, String> label) {
+        printTable(out, rows, order, label, "ours");
+    }
+
+    /**
+     * As {@link #printTable(PrintStream, List, List, Function)}, the ratio columns headed
+     * {@code ours} (the name of the first Java row of each scenario, e.g. "cluster").
+     */
+    static void printTable(PrintStream out, List<Row> rows, List<String> order, Function<String, String> label,
+            String ours) {
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"scenario", "implementation", "n", "per round", "median", "worst/p90", "best",
-            "unit", "ours x (median)", "ours x (worst/p90)"});
+            "unit", ours + " x (median)", ours + " x (worst/p90)"});
         for (String scenario : order) {
             List<Row> group = group(rows, scenario);
-            Row ours = group.stream().filter(Row::java).findFirst().orElse(null);
+            Row reference = group.stream().filter(Row::java).findFirst().orElse(null);
             boolean first = true;
             for (Row r : group) {
-                boolean compared = ours != null && !r.java();
+                boolean compared = reference != null && !r.java();
                 lines.add(new String[] {
                     first ? label.apply(scenario) : "",
                     r.implementation(),
@@ -265,8 +274,8 @@ final class ChannelRows {
                     figure(r, r.worst()),
                     figure(r, r.best()),
                     r.unit() + (r.isLatency() ? " (" + r.worstIs() + ")" : ""),
-                    compared ? ratio(r.oursOver(ours, false)) : "",
-                    compared ? ratio(r.oursOver(ours, true)) : "",
+                    compared ? ratio(r.oursOver(reference, false)) : "",
+                    compared ? ratio(r.oursOver(reference, true)) : "",
                 });
                 first = false;
             }

@@ -21,7 +21,8 @@ import org.multiprocessing4j.StartMethod;
 /**
  * multiprocessing4j against Python's {@code multiprocessing}, in one run, in five groups (all
  * by default; {@code --only startup}, {@code --only channels}, {@code --only pools},
- * {@code --only sync} or {@code --only managers} runs one):
+ * {@code --only sync} or {@code --only managers} runs one), and a sixth, opt-in group,
+ * {@code --only cluster}, that has no Python side:
  * <ul>
  * <li>process start-up: times the Java scenarios here, runs {@code benchmarks/python/compare.py}
  * for the same scenarios under each Python start method, and prints one table of medians and
@@ -43,7 +44,15 @@ import org.multiprocessing4j.StartMethod;
  * (put/get throughput, one call's round trip) and a served manager reached over TCP loopback by
  * a child that knows only its address and authkey; then runs {@code benchmarks/python/managers.py}
  * for Python's {@code Manager().dict()} and a remote {@code BaseManager}, and prints a fifth
- * table with ratios and the issue's goals.
+ * table with ratios and the issue's goals;
+ * <li>cluster (only with {@code --only cluster}: it boots three node JVMs and runs about two
+ * minutes): {@link ClusterBench} starts three cluster nodes on 127.0.0.1 ({@link LocalCluster}),
+ * connects a driver, and times a no-op process's start+join on a node against a local SPAWN one,
+ * a cluster {@code pool(3).map} against a local {@code pool(3)} and against Hazelcast's raw
+ * {@code IExecutorService} (one callable per item), and one task's round trip on the cluster
+ * pool against the raw executor's; one table with the ratios and the issue's goal (the cluster
+ * pool's map at 10 times the raw executor's tasks/s). The nodes are stopped (SIGTERM, joined)
+ * before the report.
  * </ul>
  *
  * <pre>
@@ -160,6 +169,13 @@ public final class Compare {
                 leftBehind(Duration.ofSeconds(10));
             }
             managers(o);
+        }
+        if (o.cluster) {
+            if (o.startup || o.channels || o.pools || o.sync || o.managers) {
+                OUT.println();
+                leftBehind(Duration.ofSeconds(10));
+            }
+            cluster(o);
         }
         // The library's exit reports and the idle JVMs are gone; let exiting children be reaped.
         List<ProcessHandle> left = leftBehind(Duration.ofSeconds(10));
@@ -509,6 +525,49 @@ public final class Compare {
         }
     }
 
+    /**
+     * The cluster comparison ({@link ClusterBench}): the cluster against local processes and
+     * pools and against Hazelcast's raw executor, all measured here; one table, the issue's goal
+     * and the ratios. No Python side.
+     */
+    private static void cluster(Options o) throws Exception {
+        double loadBefore = loadAverage();
+        ClusterBench.Settings settings = new ClusterBench.Settings(o.clusterWarmup, o.clusterRounds,
+                o.clusterProcesses, o.clusterItems, o.clusterRtSamples, o.clusterScenarios);
+        ClusterBench.Result result = null;
+        String problem = null;
+        try {
+            result = ClusterBench.measure(settings, LOG);
+        } catch (Exception e) {
+            e.printStackTrace(LOG);
+            problem = "Cluster rows failed: " + e;
+        }
+        // The nodes, their processes and the local pool's workers must be gone before the report.
+        List<ProcessHandle> left = leftBehind(Duration.ofSeconds(10));
+
+        OUT.println("multiprocessing4j cluster vs local and vs Hazelcast's raw IExecutorService (" + ClusterBench.NODES
+                + " nodes on this machine)");
+        OUT.println(machineAndJava(loadBefore, Double.NaN, loadAverage()));
+        OUT.println("hazelcast: " + ClusterBench.hazelcastVersion() + " (Community), nodes and clients log SEVERE only");
+        OUT.println();
+        if (result != null) {
+            ChannelRows.printTable(OUT, result.rows(), o.clusterScenarios, s -> ClusterBench.label(s, settings),
+                    "cluster");
+            OUT.println();
+            OUT.println("Goal (issue), judged on the cluster median; ratios:");
+            ClusterBench.printGoals(OUT, result.rows(), settings);
+            OUT.println();
+            ClusterBench.printNotes(OUT, settings, result);
+        }
+        if (problem != null) {
+            OUT.println(problem);
+        }
+        if (!left.isEmpty()) {
+            OUT.println("Still running 10 s after the nodes were stopped: " + left.stream()
+                    .map(h -> h.pid() + " " + h.info().command().orElse("?")).collect(Collectors.joining(", ")));
+        }
+    }
+
     /** This JVM's descendants still alive after waiting at most {@code timeout} for them to end. */
     private static List<ProcessHandle> leftBehind(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -770,6 +829,17 @@ public final class Compare {
 
     static String context(PythonSide.Outcome python, double loadBefore, double loadBeforeBursts,
             double loadAfter) {
+        String py;
+        if (python.json() != null && python.json().get("python") instanceof Map<?, ?> p) {
+            py = "python: " + p.get("version") + " (" + p.get("implementation") + ", " + p.get("executable") + ")";
+        } else {
+            py = "python: not measured";
+        }
+        return machineAndJava(loadBefore, loadBeforeBursts, loadAfter) + "\n" + py;
+    }
+
+    /** The machine (cores, CPU, OS, load averages) and the Java runtime, two lines. */
+    static String machineAndJava(double loadBefore, double loadBeforeBursts, double loadAfter) {
         String cpu = cpuModel();
         String machine = String.format(Locale.ROOT, "machine: %d cores%s, %s %s (%s), load average %.2f before, %s%.2f after",
                 Runtime.getRuntime().availableProcessors(), cpu.isEmpty() ? "" : " (" + cpu + ")",
@@ -782,13 +852,7 @@ public final class Compare {
         }
         String java = "java: " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name")
                 + ", " + ManagementFactory.getGarbageCollectorMXBeans().get(0).getName().split(" ")[0] + " GC)";
-        String py;
-        if (python.json() != null && python.json().get("python") instanceof Map<?, ?> p) {
-            py = "python: " + p.get("version") + " (" + p.get("implementation") + ", " + p.get("executable") + ")";
-        } else {
-            py = "python: not measured";
-        }
-        return machine + "\n" + java + "\n" + py;
+        return machine + "\n" + java;
     }
 
     private static String cpuModel() {
@@ -839,7 +903,9 @@ public final class Compare {
                 "  --burst-reps N      bursts per implementation (default 3)",
                 "  --memory-samples N  idle processes whose memory is read, per row (default 3; 0: no memory table)",
                 "  --python-timeout S  give up on Python after S seconds (default 600)",
-                "  --only GROUP        run one group: startup, channels, pools, sync or managers (default: all five)",
+                "  --only GROUP        run one group: startup, channels, pools, sync, managers or cluster",
+                "                      (default: the first five; cluster is opt-in, --only cluster: it boots 3",
+                "                      Hazelcast node JVMs, takes about 2 minutes and has no Python side)",
                 "  --channel-rounds N  measured rounds per channel row, Java and Python (default 7)",
                 "  --channel-warmup N  unmeasured channel rounds first, which size the rounds (default 4)",
                 "  --round-ms MS       the least time a channel, sync or manager round should take (default 250)",
@@ -859,6 +925,14 @@ public final class Compare {
                 "  --manager-rounds N  measured rounds per manager row, Java and Python (default 7)",
                 "  --manager-warmup N  unmeasured manager rounds first, which size the rounds (default 4)",
                 "  --managers LIST     manager scenarios (default all: " + String.join(",", ManagerBench.SCENARIOS)
+                        + ")",
+                "  --cluster-rounds N  measured cluster rounds, every cluster row in each (default 5)",
+                "  --cluster-warmup N  unmeasured cluster rounds first (default 2)",
+                "  --cluster-processes N  measured no-op processes per side, remote and local, at least (default 15)",
+                "  --cluster-items N   items per map round, cluster, local and raw executor (default 20000)",
+                "  --cluster-rt-samples N  measured round trips per side, cluster pool and raw executor, at least"
+                        + " (default 1000)",
+                "  --cluster LIST      cluster scenarios (default all: " + String.join(",", ClusterBench.SCENARIOS)
                         + ")");
 
         int rounds = 20;
@@ -901,6 +975,14 @@ public final class Compare {
         int managerRounds = 7;
         int managerWarmup = 4;
         List<String> managerScenarios = ManagerBench.SCENARIOS;
+        /** Opt-in: three node JVMs and a raw Hazelcast run add about two minutes. */
+        boolean cluster = false;
+        int clusterRounds = 5;
+        int clusterWarmup = 2;
+        int clusterProcesses = 15;
+        int clusterItems = 20_000;
+        int clusterRtSamples = 1000;
+        List<String> clusterScenarios = ClusterBench.SCENARIOS;
 
         static Options parse(String[] argv) {
             Options o = new Options();
@@ -922,15 +1004,16 @@ public final class Compare {
                     case "--python-timeout" -> o.pythonTimeout = Duration.ofSeconds(positive(a, value(argv, ++i, a)));
                     case "--only" -> {
                         String group = value(argv, ++i, a);
-                        if (!List.of("startup", "channels", "pools", "sync", "managers").contains(group)) {
-                            throw new IllegalArgumentException("--only takes startup, channels, pools, sync or"
-                                    + " managers, not '" + group + "'");
+                        if (!List.of("startup", "channels", "pools", "sync", "managers", "cluster").contains(group)) {
+                            throw new IllegalArgumentException("--only takes startup, channels, pools, sync, managers"
+                                    + " or cluster, not '" + group + "'");
                         }
                         o.startup = group.equals("startup");
                         o.channels = group.equals("channels");
                         o.pools = group.equals("pools");
                         o.sync = group.equals("sync");
                         o.managers = group.equals("managers");
+                        o.cluster = group.equals("cluster");
                     }
                     case "--channel-rounds" -> o.channelRounds = positive(a, value(argv, ++i, a));
                     case "--channel-warmup" -> o.channelWarmup = nonNegative(a, value(argv, ++i, a));
@@ -953,6 +1036,13 @@ public final class Compare {
                     case "--manager-warmup" -> o.managerWarmup = nonNegative(a, value(argv, ++i, a));
                     case "--managers" -> o.managerScenarios = scenarios(value(argv, ++i, a), ManagerBench.SCENARIOS,
                             "manager");
+                    case "--cluster-rounds" -> o.clusterRounds = positive(a, value(argv, ++i, a));
+                    case "--cluster-warmup" -> o.clusterWarmup = nonNegative(a, value(argv, ++i, a));
+                    case "--cluster-processes" -> o.clusterProcesses = positive(a, value(argv, ++i, a));
+                    case "--cluster-items" -> o.clusterItems = positive(a, value(argv, ++i, a));
+                    case "--cluster-rt-samples" -> o.clusterRtSamples = positive(a, value(argv, ++i, a));
+                    case "--cluster" -> o.clusterScenarios = scenarios(value(argv, ++i, a), ClusterBench.SCENARIOS,
+                            "cluster");
                     case "-h", "--help" -> o.help = true;
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }

@@ -3,9 +3,13 @@ package org.multiprocessing4j.benchmarks;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.multiprocessing4j.SerializableCallable;
+import org.multiprocessing4j.SerializableFunction;
 import org.multiprocessing4j.SerializableRunnable;
 
 /**
@@ -75,6 +79,36 @@ final class Targets {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** {@code x -> x + 1}: what the cluster comparison maps. */
+    static SerializableFunction<Integer, Integer> plusOne() {
+        return x -> x + 1;
+    }
+
+    /** {@code () -> 1}: the cluster comparison's round-trip task. */
+    static SerializableCallable<Integer> one() {
+        return () -> 1;
+    }
+
+    /**
+     * {@code x + 1} as a plain Hazelcast task, for the raw {@code IExecutorService} rows: a
+     * {@code Serializable} {@link Callable} in a package the nodes' Java-serialization filter
+     * allows ({@code org.multiprocessing4j.}), on their class path since they run with this
+     * JVM's.
+     */
+    static final class RawPlusOne implements Callable<Integer>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int x;
+
+        RawPlusOne(int x) {
+            this.x = x;
+        }
+
+        @Override
+        public Integer call() {
+            return x + 1;
         }
     }
 
