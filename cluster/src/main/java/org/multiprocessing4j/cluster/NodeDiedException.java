@@ -18,8 +18,19 @@ public final class NodeDiedException extends RuntimeException {
      * @param node the name of the node that left
      */
     public NodeDiedException(String process, String node) {
-        super("process '" + process + "' ran on node '" + node + "', which left the cluster (it died or was cut"
-                + " off); the process ended with its node");
+        this(process, node, "which left the cluster (it died or was cut off); the process ended with its node");
+    }
+
+    /**
+     * Made by the library when a process is lost with its node for another reason than the
+     * node leaving (the driver lost the cluster); public for tests and adapters.
+     *
+     * @param process the name of the process that ran there
+     * @param node the name of its node
+     * @param why what happened, after "process 'p' ran on node 'n', "
+     */
+    public NodeDiedException(String process, String node, String why) {
+        super("process '" + process + "' ran on node '" + node + "', " + why);
         this.node = node;
     }
 

@@ -223,6 +223,30 @@ class ClusterIT {
     }
 
     @Test
+    @Order(3)
+    void aClientWithoutTheKeyCannotMakeANodeDecodeTheLibrarysClasses() throws Exception {
+        // Hazelcast Community lets any client in: the library's own classes must not be
+        // Java-deserializable on a node, or a pool's ChunkCall would run whatever it was given.
+        com.hazelcast.core.HazelcastInstance intruder = com.hazelcast.client.HazelcastClient.newHazelcastClient(
+                org.multiprocessing4j.cluster.internal.HazelcastSettings.client(ClusterConfig.DEFAULT_CLUSTER_NAME,
+                        nodes.addresses, Duration.ofSeconds(30), List.of()));
+        try {
+            com.hazelcast.cluster.Member member = intruder.getCluster().getMembers().iterator().next();
+            java.util.concurrent.Future<byte[]> f = intruder.getExecutorService("anything").submitToMember(
+                    new org.multiprocessing4j.internal.pool.ChunkCall(null, new byte[0]), member);
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> f.get(60, TimeUnit.SECONDS));
+            StringBuilder chain = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                chain.append(t).append('\n');
+            }
+            assertTrue(chain.toString().contains("is not allowed"), "refused by the serialization filter: " + chain);
+        } finally {
+            intruder.shutdown();
+        }
+    }
+
+    @Test
     @Order(4)
     void aClassANodeLacksFailsTheStartNamingTheClassAndTheNode(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path source = dir.resolve("OnlyOnTheDriver.java");

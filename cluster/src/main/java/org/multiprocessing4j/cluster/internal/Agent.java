@@ -39,6 +39,14 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("multiprocessing4j.cluster");
     /** How often the agent looks for owners that left without a disconnect event. */
     private static final long SWEEP_MILLIS = 2000;
+    /**
+     * How long an owner may be missing from this member's connections before its work here is
+     * ended: short for one seen connected before (it left), longer for one never seen (a node that
+     * just joined, which drivers connect to a little after they learn of it).
+     */
+    private static final long GONE_NANOS = TimeUnit.SECONDS.toNanos(4);
+    private static final long NEVER_SEEN_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long ENDED_TTL_MINUTES = 10;
 
     private final String node;
     private final Signer signer;
@@ -61,6 +69,12 @@ public final class Agent implements AutoCloseable {
     }
 
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    /** Keys of processes killed before their start had registered them. */
+    private final Set<String> killedEarly = ConcurrentHashMap.newKeySet();
+    /** Owners (drivers) this member has seen connected. */
+    private final Set<UUID> seenOwners = ConcurrentHashMap.newKeySet();
+    /** When an owner with work here was first found not connected to this member. */
+    private final Map<UUID, Long> missingSince = new ConcurrentHashMap<>();
 
     public Agent(String node, byte[] authkey) {
         this.node = node;
@@ -73,12 +87,29 @@ public final class Agent implements AutoCloseable {
         member.getClientService().addClientListener(new ClientListener() {
             @Override
             public void clientConnected(Client client) {
-                // Nothing to do: a driver's first request says who it is.
+                seenOwners.add(client.getUuid());
+                missingSince.remove(client.getUuid());
             }
 
             @Override
             public void clientDisconnected(Client client) {
-                endProcessesOf(client.getUuid(), "its driver disconnected");
+                missingSince.putIfAbsent(client.getUuid(), System.nanoTime());
+                sweeper.execute(Agent.this::sweep);
+            }
+        });
+        member.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+                // Its agent publishes its own load.
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+                try {
+                    member.getMap(HazelcastSettings.LOAD_MAP).removeAsync(e.getMember().getUuid().toString());
+                } catch (RuntimeException ignored) {
+                    // This member is leaving too.
+                }
             }
         });
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
@@ -86,8 +117,15 @@ public final class Agent implements AutoCloseable {
         publishLoad();
     }
 
-    /** Handles a request from {@link AgentCall}: checks its signature, then obeys it. */
+    /**
+     * Handles a request from {@link AgentCall}: checks its signature, then obeys it. The reply is
+     * sealed ({@link Protocol#seal}): bound to this request, so the driver can trust it.
+     */
     byte[] handle(byte[] body, byte[] signature) {
+        return Protocol.seal(signer, signature, answer(body, signature));
+    }
+
+    private byte[] answer(byte[] body, byte[] signature) {
         try {
             if (!attached.await(60, TimeUnit.SECONDS)) {
                 return Protocol.refusal(Protocol.FAILED, "node '" + node + "' is still starting");
@@ -96,14 +134,14 @@ public final class Agent implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Protocol.refusal(Protocol.FAILED, "node '" + node + "' was interrupted");
         }
-        if (!signer.verify(body, signature)) {
+        if (!signer.verify(Signer.REQUEST, body, signature)) {
             LOG.warning("node " + node + " refused a request that was not signed with the cluster's authkey");
             return Protocol.refusal(Protocol.REFUSED, "node '" + node + "' refused the request: it was not signed"
                     + " with the cluster's authkey (the driver's authkey differs from the node's)");
         }
         Object request;
         try {
-            request = Protocol.readRequest(body, replays);
+            request = Protocol.readRequest(body, replays, member.getCluster().getLocalMember().getUuid());
         } catch (IOException | RuntimeException e) {
             return Protocol.refusal(Protocol.REFUSED, "node '" + node + "' refused a request: " + e.getMessage());
         }
@@ -122,6 +160,9 @@ public final class Agent implements AutoCloseable {
         }
         Protocol.Signal s = (Protocol.Signal) request;
         Running r = running.get(s.key());
+        if (r == null && s.signal() == 9) {
+            killedEarly.add(s.key()); // a start still under way (its driver gave up on it): kill it when it comes
+        }
         if (r != null) {
             if (s.signal() == 9) {
                 r.control().kill();
@@ -156,17 +197,25 @@ public final class Agent implements AutoCloseable {
         }
         Running r = new Running(s.key(), s.owner(), launch.name(), control);
         running.put(s.key(), r);
+        if (killedEarly.remove(s.key())) {
+            control.kill();
+        }
         publishLoad();
         control.whenEnded().whenComplete((ignored, error) -> {
             running.remove(s.key());
             int code = control.exitCode().orElse(-9);
             byte[] thrown = control.exception().map(Backends::encodeThrowable).orElse(null);
-            publish(events, Protocol.ended(s.key(), code, thrown));
+            byte[] ended = Protocol.ended(s.key(), code, thrown);
+            publish(events, ended);
+            try {
+                // Also kept for a while, for a driver that missed the event (topics are best effort).
+                member.getMap(HazelcastSettings.ENDED_MAP).setAsync(s.key(),
+                        new AgentEvent(ended, signer.sign(Signer.EVENT, ended)), ENDED_TTL_MINUTES, TimeUnit.MINUTES);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "node " + node + " could not record the end of " + s.key(), e);
+            }
             publishLoad();
         });
-        if (!isConnected(s.owner())) {
-            control.kill(); // the driver left while this started: nobody would ever end it
-        }
         return Protocol.reply(control.pid());
     }
 
@@ -188,9 +237,6 @@ public final class Agent implements AutoCloseable {
             return Protocol.refusal(Protocol.FAILED, "node '" + node + "' could not start a pool of " + o.processes()
                     + " workers: " + e.getMessage());
         }
-        if (!isConnected(o.owner())) {
-            endProcessesOf(o.owner(), "its driver left while its pool started");
-        }
         return Protocol.reply(0);
     }
 
@@ -198,7 +244,8 @@ public final class Agent implements AutoCloseable {
     private byte[] runInPool(Protocol.PoolRun r) {
         Pool p = pools.get(r.pool());
         if (p == null) {
-            return Protocol.refusal(Protocol.FAILED, "node '" + node + "' has no such pool (it was closed)");
+            return Protocol.refusal(Protocol.GONE, "node '" + node + "' has no such pool (it was closed, or ended when"
+                    + " its driver seemed gone)");
         }
         try {
             Object result = Backends.submitEncoded(p.pool(), r.task(), r.description()).get();
@@ -226,7 +273,7 @@ public final class Agent implements AutoCloseable {
 
     private void publish(ITopic<AgentEvent> events, byte[] body) {
         try {
-            events.publish(new AgentEvent(body, signer.sign(body)));
+            events.publish(new AgentEvent(body, signer.sign(Signer.EVENT, body)));
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "node " + node + " could not publish an event", e);
         }
@@ -245,32 +292,37 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private boolean isConnected(UUID owner) {
-        for (Client c : member.getClientService().getConnectedClients()) {
-            if (c.getUuid().equals(owner)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    /** Ends the processes of owners that are no longer connected (a missed disconnect event). */
+    /**
+     * Ends the work of owners that are gone: not connected to this member for a while (a driver
+     * that died, or is cut off). Runs every 2 s and after a disconnect event.
+     */
     private void sweep() {
         try {
             Set<UUID> connected = new HashSet<>();
             for (Client c : member.getClientService().getConnectedClients()) {
                 connected.add(c.getUuid());
             }
+            seenOwners.addAll(connected);
+            Set<UUID> owners = new HashSet<>();
             for (Running r : running.values()) {
-                if (!connected.contains(r.owner())) {
-                    endProcessesOf(r.owner(), "its driver is no longer connected");
-                }
+                owners.add(r.owner());
             }
             for (Pool p : pools.values()) {
-                if (!connected.contains(p.owner())) {
-                    endProcessesOf(p.owner(), "its driver is no longer connected");
+                owners.add(p.owner());
+            }
+            long now = System.nanoTime();
+            for (UUID owner : owners) {
+                if (connected.contains(owner)) {
+                    missingSince.remove(owner);
+                    continue;
+                }
+                long since = missingSince.computeIfAbsent(owner, o -> now);
+                if (now - since > (seenOwners.contains(owner) ? GONE_NANOS : NEVER_SEEN_NANOS)) {
+                    endProcessesOf(owner, "its driver is no longer connected");
                 }
             }
+            missingSince.keySet().retainAll(owners);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "node " + node + ": sweep failed", e);
         }

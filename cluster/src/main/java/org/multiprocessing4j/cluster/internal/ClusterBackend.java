@@ -4,21 +4,27 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
+import com.hazelcast.spi.exception.TargetNotMemberException;
 import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +55,13 @@ public final class ClusterBackend implements AutoCloseable {
     private final Signer signer;
     private final UUID self;
     private final IExecutorService agents;
+    private final IExecutorService poolAgents;
+    private final IMap<String, AgentEvent> ended;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "multiprocessing4j-driver-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
     private final ITopic<AgentEvent> events;
     private final UUID eventsRegistration;
     private final UUID membershipRegistration;
@@ -61,6 +74,8 @@ public final class ClusterBackend implements AutoCloseable {
         this.signer = new Signer(authkey);
         this.self = client.getLocalEndpoint().getUuid();
         this.agents = client.getExecutorService(HazelcastSettings.AGENT_EXECUTOR);
+        this.poolAgents = client.getExecutorService(HazelcastSettings.POOL_EXECUTOR);
+        this.ended = client.getMap(HazelcastSettings.ENDED_MAP);
         this.events = client.getTopic(HazelcastSettings.EVENTS_PREFIX + self);
         this.eventsRegistration = events.addMessageListener(this::onEvent);
         this.membershipRegistration = client.getCluster().addMembershipListener(new MembershipListener() {
@@ -74,11 +89,13 @@ public final class ClusterBackend implements AutoCloseable {
                 nodeLeft(e.getMember().getUuid(), nodeName(e.getMember()));
             }
         });
+        sweeper.scheduleWithFixedDelay(this::sweepEnded, 2, 2, TimeUnit.SECONDS);
         this.lifecycleRegistration = client.getLifecycleService().addLifecycleListener(e -> {
             if (e.getState() == LifecycleEvent.LifecycleState.CLIENT_DISCONNECTED) {
                 // The agents end this driver's processes when they lose it; say so here.
                 for (RemoteProcess p : processes.values()) {
-                    p.end(-9, new NodeDiedException(p.name, p.node));
+                    p.end(-9, new NodeDiedException(p.name, p.node, "this driver lost its connection to the cluster,"
+                            + " and the nodes end a driver's processes when they lose it"));
                 }
             }
         });
@@ -86,15 +103,42 @@ public final class ClusterBackend implements AutoCloseable {
 
     /** Starts the workers of a pool across the nodes: see {@link ClusterPoolRunner}. */
     public ChunkRunner openPool(PoolSpec spec) {
-        return new ClusterPoolRunner(this, client, agents, self + "/pool-" + started.incrementAndGet(), spec);
+        return new ClusterPoolRunner(this, client, self + "/pool-" + started.incrementAndGet(), spec);
     }
 
     UUID self() {
         return self;
     }
 
-    byte[] sign(byte[] body) {
-        return signer.sign(body);
+    /**
+     * Signs {@code body} and sends it to {@code member}'s agent, through the pool executor if
+     * {@code poolWork}; completes with the agent's reply once its seal is checked (an
+     * {@link AuthenticationException} if it is not this key's), or with Hazelcast's failure to
+     * reach the member.
+     */
+    CompletableFuture<Protocol.Reply> send(Member member, byte[] body, boolean poolWork) {
+        byte[] signature = signer.sign(Signer.REQUEST, body);
+        CompletableFuture<Protocol.Reply> reply = new CompletableFuture<>();
+        (poolWork ? poolAgents : agents).submitToMember(new AgentCall(body, signature), member,
+                new ExecutionCallback<byte[]>() {
+                    @Override
+                    public void onResponse(byte[] sealed) {
+                        Protocol.Reply r = Protocol.unseal(signer, signature, sealed);
+                        if (r == null) {
+                            reply.completeExceptionally(new AuthenticationException("node '" + nodeName(member)
+                                    + "' refused the request or answered without the cluster's authkey: the driver's"
+                                    + " authkey differs from the node's (or the reply was forged)"));
+                        } else {
+                            reply.complete(r);
+                        }
+                    }
+
+                    @Override
+                    public void onFailure(Throwable t) {
+                        reply.completeExceptionally(t);
+                    }
+                });
+        return reply;
     }
 
     /**
@@ -106,20 +150,39 @@ public final class ClusterBackend implements AutoCloseable {
         String node = nodeName(member);
         Protocol.Reply reply;
         try {
-            reply = Protocol.readReply(agents.submitToMember(new AgentCall(body, signer.sign(body)), member)
-                    .get(seconds, TimeUnit.SECONDS));
+            reply = send(member, body, false).get(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Protocol.Reply(Protocol.FAILED, -1, "interrupted while node '" + node + "' was asked to " + what,
                     null);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof AuthenticationException) {
+                throw (AuthenticationException) cause;
+            }
             return new Protocol.Reply(Protocol.FAILED, -1, "node '" + node + "' could not " + what + ": " + cause, null);
         }
         if (reply.status() == Protocol.REFUSED) {
             throw new AuthenticationException(reply.message());
         }
         return reply;
+    }
+
+    /**
+     * Looks up, every 2 s, whether a process still running here ended without its event coming
+     * (topics are best effort): the agents also keep each end in a map for a while.
+     */
+    private void sweepEnded() {
+        try {
+            if (processes.isEmpty()) {
+                return;
+            }
+            for (AgentEvent e : ended.getAll(new java.util.HashSet<>(processes.keySet())).values()) {
+                handleEvent(e, "the map of ended processes");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not look up ended processes", e);
+        }
     }
 
     /** A backend that places each process on {@code node}, or by least load if null. */
@@ -137,15 +200,31 @@ public final class ClusterBackend implements AutoCloseable {
     }
 
     private ProcessControl start(ProcessLaunch launch, String node) {
-        Member member = choose(launch.name(), node);
+        Set<UUID> unreachable = new HashSet<>();
+        while (true) {
+            Member member = choose(launch.name(), node, unreachable);
+            try {
+                return start(launch, member);
+            } catch (ProcessStartException e) {
+                // A node that has just joined may not be reachable for a moment ("not in member
+                // list"): placed by load, the process goes to another node instead.
+                if (node != null || !(e.getCause() instanceof TargetNotMemberException)
+                        || unreachable.size() + 1 >= client.getCluster().getMembers().size()) {
+                    throw e;
+                }
+                unreachable.add(member.getUuid());
+            }
+        }
+    }
+
+    private ProcessControl start(ProcessLaunch launch, Member member) {
         String key = self + "/" + started.incrementAndGet();
         RemoteProcess p = new RemoteProcess(this, key, launch.name(), nodeName(member), member.getUuid(), launch.daemon());
         processes.put(key, p);
-        byte[] body = Protocol.start(self, key, launch);
+        byte[] body = Protocol.start(member.getUuid(), self, key, launch);
         Protocol.Reply reply;
         try {
-            Future<byte[]> f = agents.submitToMember(new AgentCall(body, signer.sign(body)), member);
-            reply = Protocol.readReply(f.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            reply = send(member, body, false).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             processes.remove(key);
             signal(p, 9); // it may have started meanwhile
@@ -156,6 +235,9 @@ public final class ClusterBackend implements AutoCloseable {
             processes.remove(key);
             signal(p, 9);
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof AuthenticationException) {
+                throw (AuthenticationException) cause;
+            }
             throw new ProcessStartException("node '" + p.node + "' could not start process '" + launch.name()
                     + "': " + cause, cause);
         }
@@ -173,8 +255,9 @@ public final class ClusterBackend implements AutoCloseable {
         return p;
     }
 
-    private Member choose(String process, String node) {
+    private Member choose(String process, String node, Set<UUID> unreachable) {
         List<Member> members = new ArrayList<>(client.getCluster().getMembers());
+        members.removeIf(m -> unreachable.contains(m.getUuid()));
         if (members.isEmpty()) {
             throw new ProcessStartException("cannot start process '" + process + "': the cluster has no nodes", null);
         }
@@ -216,7 +299,6 @@ public final class ClusterBackend implements AutoCloseable {
     }
 
     void signal(RemoteProcess p, int signal) {
-        byte[] body = Protocol.signal(p.key, signal);
         Member member = null;
         for (Member m : client.getCluster().getMembers()) {
             if (m.getUuid().equals(p.member)) {
@@ -227,8 +309,7 @@ public final class ClusterBackend implements AutoCloseable {
             return; // its node is gone, and the process with it
         }
         try {
-            agents.submitToMember(new AgentCall(body, signer.sign(body)), member)
-                    .get(SIGNAL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            send(member, Protocol.signal(member.getUuid(), p.key, signal), false).get(SIGNAL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -241,9 +322,12 @@ public final class ClusterBackend implements AutoCloseable {
     }
 
     private void onEvent(Message<AgentEvent> message) {
-        AgentEvent e = message.getMessageObject();
-        if (!signer.verify(e.body, e.signature)) {
-            LOG.warning("ignored an event not signed with the cluster's authkey (from " + message.getPublishingMember() + ")");
+        handleEvent(message.getMessageObject(), message.getPublishingMember());
+    }
+
+    private void handleEvent(AgentEvent e, Object from) {
+        if (!signer.verify(Signer.EVENT, e.body, e.signature)) {
+            LOG.warning("ignored an event not signed with the cluster's authkey (from " + from + ")");
             return;
         }
         Protocol.Event event;
@@ -295,8 +379,10 @@ public final class ClusterBackend implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        sweeper.shutdownNow();
         try {
             events.removeMessageListener(eventsRegistration);
+            events.destroy(); // this driver's own topic
             client.getCluster().removeMembershipListener(membershipRegistration);
             client.getLifecycleService().removeLifecycleListener(lifecycleRegistration);
         } catch (RuntimeException e) {

@@ -3,9 +3,7 @@ package org.multiprocessing4j.cluster.internal;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
@@ -15,9 +13,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.multiprocessing4j.ProcessStartException;
@@ -28,20 +25,27 @@ import org.multiprocessing4j.spi.PoolSpec;
  * A cluster pool's workers: a local {@code ProcessPool} on each of several nodes, which the
  * driver's {@code RemoteEngine} gives tasks (a map's chunks) through the agents, each to the node
  * with the fewest tasks in flight per worker. A node that joins while the pool runs gets a pool
- * of its own and its share of the next tasks; a node that leaves fails the tasks it held (the
- * engine turns that into a {@code WorkerDiedException} naming it) and gets no more. Thread-safe.
+ * of its own and its share of the next tasks; a node that leaves, or whose pool is gone, fails the
+ * tasks it held (the engine turns that into a {@code WorkerDiedException} naming it) and gets no
+ * more. Thread-safe.
  */
 final class ClusterPoolRunner implements ChunkRunner {
     private static final Logger LOG = Logger.getLogger("multiprocessing4j.cluster");
     private static final long OPEN_TIMEOUT_SECONDS = 120;
+    private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
     private final ClusterBackend backend;
     private final HazelcastInstance client;
-    private final IExecutorService agents;
     private final String key;
     private final PoolSpec spec;
     private final int perNode;
     private final Map<UUID, Share> shares = new ConcurrentHashMap<>();
+    /** Opens shares on nodes that join: off Hazelcast's threads, which deliver every reply. */
+    private final ExecutorService joiner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "multiprocessing4j-cluster-pool-joiner");
+        t.setDaemon(true);
+        return t;
+    });
     private final UUID membership;
     private volatile boolean closed;
 
@@ -59,11 +63,9 @@ final class ClusterPoolRunner implements ChunkRunner {
         }
     }
 
-    ClusterPoolRunner(ClusterBackend backend, HazelcastInstance client, IExecutorService agents, String key,
-                      PoolSpec spec) {
+    ClusterPoolRunner(ClusterBackend backend, HazelcastInstance client, String key, PoolSpec spec) {
         this.backend = backend;
         this.client = client;
-        this.agents = agents;
         this.key = key;
         this.spec = spec;
         List<Member> members = new ArrayList<>(client.getCluster().getMembers());
@@ -71,27 +73,22 @@ final class ClusterPoolRunner implements ChunkRunner {
             throw new ProcessStartException("cannot start a pool: the cluster has no nodes", null);
         }
         this.perNode = Math.max(1, (spec.processes() + members.size() - 1) / members.size());
-        int left = spec.processes();
-        for (int i = 0; i < members.size() && left > 0; i++) {
-            int k = spec.processes() / members.size() + (i < spec.processes() % members.size() ? 1 : 0);
-            if (k > 0) {
-                open(members.get(i), k);
-                left -= k;
+        try {
+            for (int i = 0; i < members.size(); i++) {
+                int k = spec.processes() / members.size() + (i < spec.processes() % members.size() ? 1 : 0);
+                if (k > 0) {
+                    open(members.get(i), k);
+                }
             }
+        } catch (RuntimeException e) {
+            close(); // the shares already opened end with the failed pool
+            throw e;
         }
         this.membership = client.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent e) {
                 // A node that joins gets work: a pool of its own, the size of the others'.
-                CompletableFuture.runAsync(() -> {
-                    try {
-                        if (!closed) {
-                            open(e.getMember(), perNode);
-                        }
-                    } catch (RuntimeException failed) {
-                        LOG.log(Level.WARNING, "could not start pool workers on the node that joined", failed);
-                    }
-                });
+                joiner.execute(() -> openOnJoin(e.getMember()));
             }
 
             @Override
@@ -101,15 +98,54 @@ final class ClusterPoolRunner implements ChunkRunner {
         });
     }
 
+    /**
+     * Opens a share on a node that joined. The driver learns of a member a little before it can
+     * reach it (Hazelcast: "not in member list"), so a failure is tried again, once a second for
+     * at most 60 s, while the node stays and the pool is open.
+     */
+    private void openOnJoin(Member member) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 60 && !closed && isMember(member); attempt++) {
+            try {
+                open(member, perNode);
+                return;
+            } catch (RuntimeException failed) {
+                last = failed;
+            }
+            try {
+                Thread.sleep(1000); // a retry's pace, on this pool's own thread
+            } catch (InterruptedException e) {
+                return; // the pool closed
+            }
+        }
+        if (last != null && !closed && isMember(member)) {
+            LOG.log(Level.WARNING, "could not start pool workers on the node that joined", last);
+        }
+    }
+
+    private boolean isMember(Member member) {
+        return client.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().equals(member.getUuid()));
+    }
+
     private void open(Member member, int workers) {
+        if (closed) {
+            return;
+        }
         String node = ClusterBackend.nodeName(member);
-        byte[] body = Protocol.poolOpen(backend.self(), key, workers, spec.jvmOptions(), spec.initializer(),
-                spec.maxTasksPerChild());
+        byte[] body = Protocol.poolOpen(member.getUuid(), backend.self(), key, workers, spec.jvmOptions(),
+                spec.initializer(), spec.maxTasksPerChild());
         Protocol.Reply reply = backend.call(member, body, OPEN_TIMEOUT_SECONDS, "start pool workers");
         if (reply.status() != Protocol.OK) {
             throw new ProcessStartException(reply.message(), null);
         }
-        shares.put(member.getUuid(), new Share(member, node, workers));
+        Share share = new Share(member, node, workers);
+        shares.put(member.getUuid(), share);
+        if (closed || !isMember(member)) {
+            shares.remove(member.getUuid(), share); // closed, or the node left, while it opened
+            if (closed) {
+                closeShare(share);
+            }
+        }
     }
 
     @Override
@@ -129,29 +165,29 @@ final class ClusterPoolRunner implements ChunkRunner {
             result.completeExceptionally(new IllegalStateException("no node of the pool is left in the cluster"));
             return result;
         }
-        byte[] body = Protocol.poolRun(key, task, description);
-        agents.submitToMember(new AgentCall(body, backend.sign(body)), share.member, new ExecutionCallback<byte[]>() {
-            @Override
-            public void onResponse(byte[] bytes) {
-                settled(share);
-                Protocol.Reply reply = Protocol.readReply(bytes);
-                if (reply.status() == Protocol.OK) {
-                    result.complete(reply.payload());
-                } else {
-                    result.completeExceptionally(new IllegalStateException(reply.message()));
-                }
-            }
-
-            @Override
-            public void onFailure(Throwable error) {
-                settled(share);
-                boolean left = error instanceof MemberLeftException || error instanceof TargetNotMemberException
-                        || error instanceof TargetDisconnectedException;
-                result.completeExceptionally(new IllegalStateException("node '" + share.node + "' "
-                        + (left ? "left the cluster (it died or was cut off)" : "failed (" + error + ")")
-                        + " while it ran " + description, error));
-            }
-        });
+        backend.send(share.member, Protocol.poolRun(share.member.getUuid(), key, task, description), true)
+                .whenComplete((reply, error) -> {
+                    settled(share);
+                    if (error != null) {
+                        Throwable cause = error instanceof java.util.concurrent.CompletionException
+                                && error.getCause() != null ? error.getCause() : error;
+                        boolean left = cause instanceof MemberLeftException || cause instanceof TargetNotMemberException
+                                || cause instanceof TargetDisconnectedException;
+                        if (left) {
+                            shares.remove(share.member.getUuid(), share);
+                        }
+                        result.completeExceptionally(new IllegalStateException("node '" + share.node + "' "
+                                + (left ? "left the cluster (it died or was cut off)" : "failed (" + cause + ")")
+                                + " while it ran " + description, cause));
+                    } else if (reply.status() == Protocol.OK && reply.payload() != null) {
+                        result.complete(reply.payload());
+                    } else {
+                        if (reply.status() == Protocol.GONE) {
+                            shares.remove(share.member.getUuid(), share); // its pool there is gone: no more tasks to it
+                        }
+                        result.completeExceptionally(new IllegalStateException(reply.message()));
+                    }
+                });
         return result;
     }
 
@@ -184,22 +220,25 @@ final class ClusterPoolRunner implements ChunkRunner {
             return;
         }
         closed = true;
-        try {
-            client.getCluster().removeMembershipListener(membership);
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "could not remove a listener", e);
-        }
-        byte[] body = Protocol.poolClose(key);
-        for (Share s : shares.values()) {
+        joiner.shutdownNow();
+        if (membership != null) {
             try {
-                agents.submitToMember(new AgentCall(body, backend.sign(body)), s.member).get(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                LOG.log(Level.FINE, "could not close the pool on node " + s.node, e);
+                client.getCluster().removeMembershipListener(membership);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "could not remove a listener", e);
             }
         }
+        for (Share s : new ArrayList<>(shares.values())) {
+            closeShare(s);
+        }
         shares.clear();
+    }
+
+    private void closeShare(Share s) {
+        Protocol.Reply r = backend.call(s.member, Protocol.poolClose(s.member.getUuid(), key), CLOSE_TIMEOUT_SECONDS,
+                "close its pool");
+        if (r.status() != Protocol.OK) {
+            LOG.fine("could not close the pool on node " + s.node + ": " + r.message());
+        }
     }
 }

@@ -25,6 +25,10 @@ public final class HazelcastSettings {
     public static final String AGENT_EXECUTOR = "mp4j-agent";
     /** The member attribute that holds a node's name. */
     public static final String NODE_ATTRIBUTE = "mp4j.node";
+    /** The executor that carries pool tasks to agents (each holds a thread while it runs). */
+    public static final String POOL_EXECUTOR = "mp4j-pool";
+    /** The map where agents keep, for a while, the ends of processes (for a driver that missed the event). */
+    public static final String ENDED_MAP = "mp4j-ended";
     /** The map where agents publish how many processes they run. */
     public static final String LOAD_MAP = "mp4j-load";
     /** The topic of a driver's events: this prefix and the driver's client id. */
@@ -85,8 +89,10 @@ public final class HazelcastSettings {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(List.copyOf(members)).setConnectionTimeoutSeconds(2);
         c.getMemberAttributeConfig().setAttribute(NODE_ATTRIBUTE, nodeName);
-        // A pool task holds an executor thread while it runs on the node: room for a few pools.
-        c.getExecutorConfig(AGENT_EXECUTOR).setPoolSize(64);
+        // Control requests have their own threads, so that pool tasks (each holds a thread of
+        // its executor while it runs on the node) never delay a start or a kill.
+        c.getExecutorConfig(AGENT_EXECUTOR).setPoolSize(16);
+        c.getExecutorConfig(POOL_EXECUTOR).setPoolSize(64);
         serialization(c.getSerializationConfig(), allowedPackages);
         return c;
     }
@@ -109,9 +115,13 @@ public final class HazelcastSettings {
     private static void serialization(SerializationConfig s, Collection<String> allowedPackages) {
         s.addDataSerializableFactory(Ids.FACTORY, new Ids());
         JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();
-        filter.getWhitelist().addPrefixes("org.multiprocessing4j.");
+        // None of the library's classes: its messages are IdentifiedDataSerializable, and a
+        // library class that Hazelcast would Java-deserialize for anyone who reaches a member
+        // could be made to run code (a pool's ChunkCall). A class that does not exist keeps the
+        // list from being empty, which would allow everything.
+        filter.getWhitelist().addClasses(HazelcastSettings.class.getName() + "$NothingElse");
         for (String p : allowedPackages) {
-            filter.getWhitelist().addPackages(p);
+            filter.getWhitelist().addPackages(p.trim());
         }
         s.setJavaSerializationFilterConfig(filter);
     }

@@ -31,6 +31,8 @@ final class Protocol {
     static final byte OK = 0;
     static final byte REFUSED = 1;
     static final byte FAILED = 2;
+    /** The node's pool of that key is gone (closed, broken, or ended with its driver). */
+    static final byte GONE = 3;
 
     static final int OUTPUT = 1;
     static final int ENDED = 2;
@@ -71,9 +73,9 @@ final class Protocol {
     record Event(int kind, String key, boolean standardError, String line, int exitCode, byte[] exception) {
     }
 
-    static byte[] start(UUID owner, String key, ProcessLaunch launch) {
+    static byte[] start(UUID target, UUID owner, String key, ProcessLaunch launch) {
         return write(out -> {
-            header(out, START);
+            header(out, START, target);
             writeString(out, owner.toString());
             writeString(out, key);
             writeString(out, launch.name());
@@ -88,10 +90,10 @@ final class Protocol {
         });
     }
 
-    static byte[] poolOpen(UUID owner, String pool, int processes, List<String> jvmOptions, byte[] initializer,
+    static byte[] poolOpen(UUID target, UUID owner, String pool, int processes, List<String> jvmOptions, byte[] initializer,
                            int maxTasksPerChild) {
         return write(out -> {
-            header(out, POOL_OPEN);
+            header(out, POOL_OPEN, target);
             writeString(out, owner.toString());
             writeString(out, pool);
             out.writeInt(processes);
@@ -101,25 +103,25 @@ final class Protocol {
         });
     }
 
-    static byte[] poolRun(String pool, byte[] task, String description) {
+    static byte[] poolRun(UUID target, String pool, byte[] task, String description) {
         return write(out -> {
-            header(out, POOL_RUN);
+            header(out, POOL_RUN, target);
             writeString(out, pool);
             writeBytes(out, task);
             writeString(out, description);
         });
     }
 
-    static byte[] poolClose(String pool) {
+    static byte[] poolClose(UUID target, String pool) {
         return write(out -> {
-            header(out, POOL_CLOSE);
+            header(out, POOL_CLOSE, target);
             writeString(out, pool);
         });
     }
 
-    static byte[] signal(String key, int signal) {
+    static byte[] signal(UUID target, String key, int signal) {
         return write(out -> {
-            header(out, SIGNAL);
+            header(out, SIGNAL, target);
             writeString(out, key);
             out.writeInt(signal);
         });
@@ -129,11 +131,16 @@ final class Protocol {
      * Reads a request whose signature has been checked.
      *
      * @return a {@link Start} or a {@link Signal}
-     * @throws IOException if it is malformed, too old, or seen before (a replay)
+     * @throws IOException if it is malformed, meant for another member, too old, or seen before
+     *         (a replay)
      */
-    static Object readRequest(byte[] body, ReplayGuard replays) throws IOException {
+    static Object readRequest(byte[] body, ReplayGuard replays, UUID self) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
         int kind = in.readInt();
+        UUID target = new UUID(in.readLong(), in.readLong());
+        if (!target.equals(self)) {
+            throw new IOException("a request meant for another member (" + target + ")");
+        }
         long time = in.readLong();
         long nonce = in.readLong();
         if (!replays.firstSight(time, nonce)) {
@@ -201,6 +208,39 @@ final class Protocol {
         });
     }
 
+    /**
+     * A reply as it travels: its bytes, then a signature of them bound to the request's own
+     * signature, so that a reply cannot be forged, nor moved to another request.
+     */
+    static byte[] seal(Signer signer, byte[] requestSignature, byte[] reply) {
+        byte[] signature = signer.sign(Signer.REPLY, concat(requestSignature, reply));
+        return write(out -> {
+            writeBytes(out, reply);
+            writeBytes(out, signature);
+        });
+    }
+
+    /** The reply in {@code sealed}, or null if its signature is not the one {@link #seal} made. */
+    static Reply unseal(Signer signer, byte[] requestSignature, byte[] sealed) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(sealed));
+            byte[] reply = readBytes(in);
+            byte[] signature = readBytes(in);
+            if (reply == null || !signer.verify(Signer.REPLY, concat(requestSignature, reply), signature)) {
+                return null;
+            }
+            return readReply(reply);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a == null ? new byte[0] : a, (a == null ? 0 : a.length) + b.length);
+        System.arraycopy(b, 0, c, c.length - b.length, b.length);
+        return c;
+    }
+
     static Reply readReply(byte[] bytes) {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
@@ -258,8 +298,10 @@ final class Protocol {
         return bytes.toByteArray();
     }
 
-    private static void header(DataOutputStream out, int kind) throws IOException {
+    private static void header(DataOutputStream out, int kind, UUID target) throws IOException {
         out.writeInt(kind);
+        out.writeLong(target.getMostSignificantBits());
+        out.writeLong(target.getLeastSignificantBits());
         out.writeLong(System.currentTimeMillis());
         out.writeLong(RANDOM.nextLong());
     }

@@ -2,7 +2,6 @@ package org.multiprocessing4j.cluster.internal;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -23,29 +22,30 @@ public final class Signer {
         this.key = new SecretKeySpec(authkey.clone(), ALGORITHM);
     }
 
-    /** The signature of {@code body}. */
-    public byte[] sign(byte[] body) {
+    /** What a signature is of: a request, an event, a reply. Each is signed apart from the others. */
+    public static final byte REQUEST = 1;
+    public static final byte EVENT = 2;
+    public static final byte REPLY = 3;
+
+    /** The signature of {@code body} as a message of kind {@code domain}. */
+    public byte[] sign(byte domain, byte[] body) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
+            mac.update(domain);
             return mac.doFinal(body);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
         }
     }
 
-    /** Whether {@code signature} is {@code body}'s, compared in constant time. */
-    public boolean verify(byte[] body, byte[] signature) {
-        return body != null && signature != null && MessageDigest.isEqual(sign(body), signature);
+    /** Whether {@code signature} is {@code body}'s as a message of kind {@code domain}, compared in constant time. */
+    public boolean verify(byte domain, byte[] body, byte[] signature) {
+        return body != null && signature != null && MessageDigest.isEqual(sign(domain, body), signature);
     }
 
     @Override
     public String toString() {
         return "Signer[HmacSHA256]";
-    }
-
-    /** A copy of {@code bytes} that leaves the original for the caller to wipe. */
-    static byte[] copy(byte[] bytes) {
-        return Arrays.copyOf(bytes, bytes.length);
     }
 }

@@ -115,28 +115,44 @@ public final class RemoteEngine implements Engine {
                 // Oldest job first, as the local pool does; a job with nothing now (an imap held
                 // back by its reader) lets the next one go.
                 for (Job job : candidates) {
-                    while (true) {
+                    try {
+                        feed(job, throttle);
+                    } catch (RuntimeException | Error e) {
+                        // The job's input or encoding failed (a user's iterator threw, say): that
+                        // job fails, the pool goes on, as the local engine does.
                         synchronized (lock) {
-                            if (inFlight >= capacity || state.isEnding()) {
-                                break;
-                            }
+                            jobs.remove(job);
+                            unfinished.remove(job);
                         }
-                        Task t = job.next(taskIds, throttle);
-                        if (t == null) {
-                            if (!job.mayHaveMore()) {
-                                synchronized (lock) {
-                                    jobs.remove(job);
-                                }
-                                finishIfDone(job);
-                            }
-                            break;
-                        }
-                        send(t);
+                        job.failed(-1, e, false);
+                        finishIfClosedAndDone();
                     }
                 }
             }
         } catch (InterruptedException e) {
             // Nobody interrupts the dispatcher; the pool's end is the only way out.
+        }
+    }
+
+    /** Sends tasks of {@code job} while there is room and it has some now. */
+    private void feed(Job job, boolean throttle) {
+        while (true) {
+            synchronized (lock) {
+                if (inFlight >= capacity || state.isEnding()) {
+                    return;
+                }
+            }
+            Task t = job.next(taskIds, throttle);
+            if (t == null) {
+                if (!job.mayHaveMore()) {
+                    synchronized (lock) {
+                        jobs.remove(job);
+                    }
+                    finishIfDone(job);
+                }
+                return;
+            }
+            send(t);
         }
     }
 
@@ -151,7 +167,11 @@ public final class RemoteEngine implements Engine {
             answered(t, null, e);
             return;
         }
-        runner.run(chunk, t.describe()).whenComplete((done, error) -> answered(t, done, error));
+        try {
+            runner.run(chunk, t.describe()).whenComplete((done, error) -> answered(t, done, error));
+        } catch (RuntimeException | Error e) {
+            answered(t, null, e);
+        }
     }
 
     private void answered(Task t, byte[] done, Throwable error) {
@@ -159,8 +179,8 @@ public final class RemoteEngine implements Engine {
             inFlight--;
             signal();
         }
-        if (state.isEnding() && !unfinishedContains(t.job)) {
-            return; // terminated: nobody waits for it
+        if (!unfinishedContains(t.job)) {
+            return; // terminated, or the job already failed: nobody waits for it
         }
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -169,8 +189,19 @@ public final class RemoteEngine implements Engine {
                 t.job.failed(t.firstIndex + k, lost, true);
             }
         } else {
-            PoolMessage m = PoolMessage.read(done);
-            PoolEngine.deliver(t, ((PoolMessage.Done) m).outcomes());
+            PoolMessage.Done answer;
+            try {
+                answer = (PoolMessage.Done) PoolMessage.read(done);
+            } catch (RuntimeException malformed) {
+                IllegalStateException e = new IllegalStateException("the answer to " + t.describe()
+                        + " could not be read: " + malformed, malformed);
+                for (int k = 0; k < t.count; k++) {
+                    t.job.failed(t.firstIndex + k, e, false);
+                }
+                finishIfDone(t.job);
+                return;
+            }
+            PoolEngine.deliver(t, answer.outcomes());
         }
         finishIfDone(t.job);
     }
@@ -188,21 +219,38 @@ public final class RemoteEngine implements Engine {
         synchronized (lock) {
             unfinished.remove(job);
             jobs.remove(job);
+        }
+        finishIfClosedAndDone();
+    }
+
+    private void finishIfClosedAndDone() {
+        synchronized (lock) {
             if (state == PoolState.CLOSED && unfinished.isEmpty()) {
-                end(PoolState.TERMINATED);
+                end();
             }
         }
     }
 
-    /** Under the lock: ends the pool with {@code s}. */
-    private void end(PoolState s) {
-        state = s;
+    /**
+     * Under the lock: the pool is over. The workers are ended on a thread of their own (closing
+     * waits for the nodes' answers), and {@code terminated} opens once they are.
+     */
+    private void end() {
+        if (state == PoolState.TERMINATED) {
+            return;
+        }
+        state = PoolState.TERMINATED;
         signal();
         completions.add(() -> { }); // wakes the completer to see the end
-        if (s == PoolState.TERMINATED && terminated.getCount() > 0) {
-            completer().execute(runner::close);
-            terminated.countDown();
-        }
+        Thread closer = new Thread(() -> {
+            try {
+                runner.close();
+            } finally {
+                terminated.countDown();
+            }
+        }, "multiprocessing4j-remote-pool-" + poolNumber + "-closer");
+        closer.setDaemon(true);
+        closer.start();
     }
 
     private void completeLoop() {
@@ -231,7 +279,7 @@ public final class RemoteEngine implements Engine {
             if (state.isRunning()) {
                 state = PoolState.CLOSED;
                 if (unfinished.isEmpty()) {
-                    end(PoolState.TERMINATED);
+                    end();
                 }
                 signal();
             }
@@ -242,17 +290,23 @@ public final class RemoteEngine implements Engine {
     public List<Job> terminate() {
         List<Job> cancelled;
         synchronized (lock) {
-            if (state == PoolState.TERMINATED) {
+            if (state.isEnding()) {
                 return List.of();
             }
+            state = PoolState.TERMINATING; // no more dispatching; answers still coming are dropped
             cancelled = new ArrayList<>(unfinished);
             unfinished.clear();
             jobs.clear();
-            end(PoolState.TERMINATED);
+            signal();
         }
+        // Cancelled before the pool counts as ended, so that the completer (which runs until then)
+        // completes every waiting future.
         CancellationException e = new CancellationException("the pool was terminated");
         for (Job j : cancelled) {
             j.cancelled(e);
+        }
+        synchronized (lock) {
+            end();
         }
         return cancelled;
     }

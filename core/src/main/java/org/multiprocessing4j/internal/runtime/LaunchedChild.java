@@ -49,10 +49,6 @@ final class LaunchedChild implements ProcessControl {
         this.onEnd = onEnd;
     }
 
-    Process jvm() {
-        return jvm;
-    }
-
     String name() {
         return name;
     }

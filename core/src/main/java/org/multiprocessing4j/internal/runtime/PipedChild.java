@@ -25,24 +25,36 @@ final class PipedChild implements ProcessControl {
     static final long DRAIN_MILLIS = 2000;
 
     private final LaunchedChild child;
-    private final CountDownLatch drained = new CountDownLatch(2);
+    private final CountDownLatch drained;
     private final CompletableFuture<Void> whenEnded;
 
-    PipedChild(LaunchedChild child, Process jvm, OutputSink sink) {
+    PipedChild(LaunchedChild child, CountDownLatch drained) {
         this.child = child;
-        pump(jvm.getInputStream(), false, sink);
-        pump(jvm.getErrorStream(), true, sink);
+        this.drained = drained;
         this.whenEnded = child.whenEnded().thenRun(this::awaitDrained);
     }
 
-    private void pump(InputStream in, boolean standardError, OutputSink sink) {
+    /**
+     * Starts reading {@code jvm}'s output, before its handshake is sent (a JVM that prints much
+     * while it boots would otherwise fill its pipe and never read the handshake); the latch
+     * opens when both streams have ended.
+     */
+    static CountDownLatch pump(Process jvm, String name, OutputSink sink) {
+        CountDownLatch drained = new CountDownLatch(2);
+        pump(jvm.getInputStream(), false, sink, name, drained);
+        pump(jvm.getErrorStream(), true, sink, name, drained);
+        return drained;
+    }
+
+    private static void pump(InputStream in, boolean standardError, OutputSink sink, String name,
+                             CountDownLatch drained) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, Charset.defaultCharset()))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     try {
                         sink.line(standardError, line);
                     } catch (RuntimeException e) {
-                        LibraryLog.debug("the output sink of process " + child.name() + " failed: " + e);
+                        LibraryLog.debug("the output sink of process " + name + " failed: " + e);
                     }
                 }
             } catch (IOException e) {
@@ -50,7 +62,7 @@ final class PipedChild implements ProcessControl {
             } finally {
                 drained.countDown();
             }
-        }, "multiprocessing4j-output-" + child.name() + (standardError ? "-err" : "-out"));
+        }, "multiprocessing4j-output-" + name + (standardError ? "-err" : "-out"));
         t.setDaemon(true);
         t.start();
     }

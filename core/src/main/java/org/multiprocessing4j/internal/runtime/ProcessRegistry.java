@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
@@ -114,10 +115,15 @@ public final class ProcessRegistry {
         JvmShutdown.noteLaunch(false);
         JvmProcess view = SharedSecrets.getJvmProcessAccess().newView(launch.name(), launch.identity(),
                 launch.daemon(), null);
-        LaunchedChild child = launchWith(SpawnLauncher.INSTANCE::startPiped, view, launch.name(), launch.identity(),
-                launch.daemon(), launch.jvmOptions(), ChildClassPath.ofApplicationLoader(), launch.payload(), () -> { });
+        CountDownLatch[] drained = new CountDownLatch[1];
+        LaunchedChild child = launchWith((classPath, options) -> {
+            Process jvm = SpawnLauncher.INSTANCE.startPiped(classPath, options);
+            drained[0] = PipedChild.pump(jvm, launch.name(), output);
+            return jvm;
+        }, view, launch.name(), launch.identity(), launch.daemon(), launch.jvmOptions(),
+                ChildClassPath.ofApplicationLoader(), launch.payload(), () -> { });
         SharedSecrets.getJvmProcessAccess().adoptAsCurrent(view, child);
-        return new PipedChild(child, child.jvm(), output);
+        return new PipedChild(child, drained[0]);
     }
 
     private static LaunchedChild launchWith(Launcher launcher, JvmProcess process, String name, int[] processIdentity,
