@@ -36,8 +36,10 @@ import org.multiprocessing4j.cluster.internal.HazelcastSettings;
 public final class ClusterNode implements AutoCloseable {
     /**
      * The JVM options a node's JVM should have: Hazelcast wants access to a few JDK internals
-     * (without them it warns at start and runs slower). The library sets them on the node JVMs
-     * it starts itself; give them to {@code java} when you start a node by hand.
+     * (without them it warns at start and runs slower), and on JDK 24 and later
+     * {@code --sun-misc-unsafe-memory-access=allow} (without it the JDK warns that Hazelcast uses
+     * {@code sun.misc.Unsafe}). The list is this JDK's. Give them to {@code java} when you start
+     * a node by hand, or to a node started as a {@code JvmProcess}.
      */
     public static final List<String> JVM_OPTIONS = HazelcastSettings.JVM_OPTIONS;
 
@@ -46,12 +48,17 @@ public final class ClusterNode implements AutoCloseable {
     private final HazelcastInstance member;
     private final Agent agent;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private final Thread exitHook;
 
     private ClusterNode(String name, InetSocketAddress address, HazelcastInstance member, Agent agent) {
         this.name = name;
         this.address = address;
         this.member = member;
         this.agent = agent;
+        // However this JVM ends, its processes end first: the core would wait for a non-daemon
+        // child at exit, and a node's children belong to their drivers.
+        this.exitHook = new Thread(agent::close, "multiprocessing4j-node-" + name + "-exit");
+        Runtime.getRuntime().addShutdownHook(exitHook);
     }
 
     /**
@@ -138,6 +145,11 @@ public final class ClusterNode implements AutoCloseable {
         synchronized (this) {
             if (closedLatch.getCount() == 0) {
                 return;
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs, or has run, anyway.
             }
             try {
                 agent.close();
@@ -295,7 +307,8 @@ public final class ClusterNode implements AutoCloseable {
          * cluster.
          *
          * @return the running node
-         * @throws IllegalStateException if no authkey was given
+         * @throws IllegalStateException if no authkey was given, or the cluster already has a node
+         *         of this name
          * @throws RuntimeException from Hazelcast if the member cannot start (the port is taken, say)
          */
         public ClusterNode start() {
@@ -313,12 +326,15 @@ public final class ClusterNode implements AutoCloseable {
             Config config = HazelcastSettings.member(clusterName, nodeName, host, port, all, allowedPackages);
             config.getUserContext().put(Agent.USER_CONTEXT_KEY, agent);
             HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+            for (com.hazelcast.cluster.Member m : member.getCluster().getMembers()) {
+                if (!m.localMember() && nodeName.equals(m.getAttribute(HazelcastSettings.NODE_ATTRIBUTE))) {
+                    member.shutdown();
+                    throw new IllegalStateException("cannot start node '" + nodeName + "': the cluster already has a"
+                            + " node of that name (at " + m.getAddress() + "); give each node its own --name");
+                }
+            }
             agent.attach(member);
-            ClusterNode node = new ClusterNode(nodeName, new InetSocketAddress(host, port), member, agent);
-            // However this JVM ends, its processes end first: the core would wait for a
-            // non-daemon child at exit, and a node's children belong to their drivers.
-            Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "multiprocessing4j-node-" + nodeName + "-exit"));
-            return node;
+            return new ClusterNode(nodeName, new InetSocketAddress(host, port), member, agent);
         }
     }
 }

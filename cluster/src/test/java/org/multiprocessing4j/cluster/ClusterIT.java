@@ -297,6 +297,12 @@ class ClusterIT {
         assertThrows(NullPointerException.class, () -> cluster.awaitNodes(1, null));
         assertThrows(NullPointerException.class, () -> Cluster.connect(null));
 
+        IllegalStateException twin = assertThrows(IllegalStateException.class, () -> ClusterNode.builder()
+                .bind("127.0.0.1:" + LocalNodes.freePort()).members(nodes.addresses.toArray(new String[0]))
+                .authkey(nodes.authkey).name("na").start());
+        assertTrue(twin.getMessage().contains("already has a node of that name"), twin.getMessage());
+        HAZELCAST_LOG.setLevel(Level.SEVERE); // a member started in this JVM set Hazelcast's logging up anew
+
         Cluster other = Cluster.connect(nodes.config());
         other.close();
         other.close(); // idempotent

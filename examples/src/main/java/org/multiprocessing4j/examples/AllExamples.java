@@ -19,6 +19,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AllExamples {
     private static final long TIMEOUT_SECONDS = 120;
+    /**
+     * On JDK 24 and later: lets Hazelcast (the cluster example's) use {@code sun.misc.Unsafe}
+     * without the JDK's warning on standard error. JDK 17 does not know the option.
+     */
+    static final String UNSAFE_ALLOWED = "--sun-misc-unsafe-memory-access=allow";
 
     /** One example: its heading and main class. */
     record Example(String title, String pythonFile, Class<?> mainClass) {
@@ -91,6 +96,9 @@ public final class AllExamples {
             if (option.startsWith("-D")) {
                 command.add(option);
             }
+        }
+        if (Runtime.version().feature() >= 24) {
+            command.add(UNSAFE_ALLOWED);
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

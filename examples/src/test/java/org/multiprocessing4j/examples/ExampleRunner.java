@@ -141,9 +141,13 @@ final class ExampleRunner {
             Path runtime = Files.createDirectory(base.resolve("runtime"));
             Path out = base.resolve("stdout.txt");
             Path err = base.resolve("stderr.txt");
-            ProcessBuilder builder = launch.command(List.of(
+            List<String> options = new ArrayList<>(List.of(
                     "-Dmultiprocessing4j.tmpdir=" + runtime,
                     "-Dmp4j.test.tag=" + tag));
+            if (Runtime.version().feature() >= 24) {
+                options.add(AllExamples.UNSAFE_ALLOWED); // the cluster example's Hazelcast client
+            }
+            ProcessBuilder builder = launch.command(options);
             Process process = builder
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())

@@ -41,13 +41,27 @@ public final class HazelcastSettings {
      * The JVM options Hazelcast wants on the JVMs that run it (without them it warns at start and
      * runs slower): what the library puts on the node JVMs it starts itself.
      */
-    public static final List<String> JVM_OPTIONS = List.of(
-            "--add-modules=java.se",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.management/sun.management=ALL-UNNAMED",
-            "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
+    public static final List<String> JVM_OPTIONS = jvmOptions();
+
+    /**
+     * The Hazelcast options for a JVM of this JDK (nodes run this JVM's {@code java}): on JDK 24
+     * and later also {@code --sun-misc-unsafe-memory-access=allow}, without which the JDK warns
+     * on standard error that Hazelcast 5.7 uses {@code sun.misc.Unsafe} (an option JDK 17 does not
+     * know).
+     */
+    public static List<String> jvmOptions() {
+        List<String> options = new java.util.ArrayList<>(List.of(
+                "--add-modules=java.se",
+                "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens=java.management/sun.management=ALL-UNNAMED",
+                "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 24) {
+            options.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        return List.copyOf(options);
+    }
 
     private HazelcastSettings() {
     }
