@@ -68,8 +68,7 @@ public final class ClusterConfig {
      * @throws IllegalStateException if it names no member or no authkey file
      */
     public static ClusterConfig load(Path file) {
-        ConfigFile f = ConfigFile.read(Objects.requireNonNull(file, "file"), "members", "authkey-file", "cluster-name",
-                "allow-packages", "connect-timeout-seconds", "bind", "name");
+        ConfigFile f = ConfigFile.read(Objects.requireNonNull(file, "file"));
         Builder b = builder().members(f.list("members"));
         if (f.authkeyFile() != null) {
             b.authkeyFile(f.authkeyFile());

@@ -6,7 +6,6 @@ import com.hazelcast.core.HazelcastInstance;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -191,8 +190,7 @@ public final class ClusterNode implements AutoCloseable {
          * @throws IllegalArgumentException if it cannot be read, has an unknown key or a bad value
          */
         public Builder config(Path file) {
-            ConfigFile f = ConfigFile.read(Objects.requireNonNull(file, "file"), "members", "authkey-file",
-                    "cluster-name", "allow-packages", "connect-timeout-seconds", "bind", "name");
+            ConfigFile f = ConfigFile.read(Objects.requireNonNull(file, "file"));
             if (f.get("bind") != null) {
                 bind(f.get("bind"));
             }
@@ -298,7 +296,9 @@ public final class ClusterNode implements AutoCloseable {
          * @return this builder
          */
         public Builder allowPackages(String... packages) {
-            allowedPackages.addAll(Arrays.asList(packages));
+            for (String p : packages) {
+                allowedPackages.add(Objects.requireNonNull(p, "package"));
+            }
             return this;
         }
 

@@ -19,10 +19,14 @@ import java.util.stream.Collectors;
  * {@code name}, for a driver {@code connect-timeout-seconds}. Lists are comma-separated.
  */
 final class ConfigFile {
+    /** The keys a file may hold; drivers and nodes read the same file and ignore the other's keys. */
+    private static final Set<String> KEYS = Set.of("members", "authkey-file", "cluster-name", "allow-packages",
+            "connect-timeout-seconds", "bind", "name");
+
     private final Path file;
     private final Properties p = new Properties();
 
-    private ConfigFile(Path file, Set<String> allowed) {
+    private ConfigFile(Path file) {
         this.file = file;
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
@@ -30,15 +34,15 @@ final class ConfigFile {
             throw new IllegalArgumentException("cannot read the cluster configuration " + file + ": " + e, e);
         }
         Set<String> unknown = new TreeSet<>(p.stringPropertyNames());
-        unknown.removeAll(allowed);
+        unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("the cluster configuration " + file + " has unknown keys " + unknown
-                    + "; the keys are " + new TreeSet<>(allowed));
+                    + "; the keys are " + new TreeSet<>(KEYS));
         }
     }
 
-    static ConfigFile read(Path file, String... keys) {
-        return new ConfigFile(file, Set.of(keys));
+    static ConfigFile read(Path file) {
+        return new ConfigFile(file);
     }
 
     String get(String key) {

@@ -344,11 +344,6 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** How many processes run here now. */
-    public int runningCount() {
-        return running.size();
-    }
-
     /** Kills every process started here and stops the sweeper. Idempotent. */
     @Override
     public void close() {

@@ -249,7 +249,7 @@ public final class ClusterBackend implements AutoCloseable {
             throw new ProcessStartException(reply.message(), null);
         }
         p.started(reply.pid());
-        if (client.getCluster().getMembers().stream().noneMatch(m -> m.getUuid().equals(member.getUuid()))) {
+        if (member(member.getUuid()) == null) {
             p.end(-9, new NodeDiedException(p.name, p.node)); // it left while the process started
         }
         return p;
@@ -298,13 +298,18 @@ public final class ClusterBackend implements AutoCloseable {
         return equal.get((int) (turn % equal.size()));
     }
 
-    void signal(RemoteProcess p, int signal) {
-        Member member = null;
+    /** The cluster's member {@code uuid} now, or null if it is not (or no longer) in the cluster. */
+    Member member(UUID uuid) {
         for (Member m : client.getCluster().getMembers()) {
-            if (m.getUuid().equals(p.member)) {
-                member = m;
+            if (m.getUuid().equals(uuid)) {
+                return m;
             }
         }
+        return null;
+    }
+
+    void signal(RemoteProcess p, int signal) {
+        Member member = member(p.member);
         if (member == null) {
             return; // its node is gone, and the process with it
         }

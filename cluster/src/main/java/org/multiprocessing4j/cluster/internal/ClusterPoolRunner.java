@@ -124,7 +124,7 @@ final class ClusterPoolRunner implements ChunkRunner {
     }
 
     private boolean isMember(Member member) {
-        return client.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().equals(member.getUuid()));
+        return backend.member(member.getUuid()) != null;
     }
 
     private void open(Member member, int workers) {

@@ -151,7 +151,8 @@ public final class PoolEngine implements Engine {
         }
     }
 
-    private static void daemon(String name, Runnable body) {
+    /** Starts {@code body} on a daemon thread named {@code name}: the engines' own threads. */
+    static void daemon(String name, Runnable body) {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();

@@ -46,15 +46,10 @@ public final class RemoteEngine implements Engine {
         this.runner = runner;
         this.capacity = 2 * Math.max(1, runner.parallelism());
         String prefix = "multiprocessing4j-remote-pool-" + poolNumber + "-";
-        daemon(prefix + "dispatcher", this::dispatchLoop);
-        daemon(prefix + "completer", this::completeLoop);
+        PoolEngine.daemon(prefix + "dispatcher", this::dispatchLoop);
+        PoolEngine.daemon(prefix + "completer", this::completeLoop);
     }
 
-    private static void daemon(String name, Runnable body) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        t.start();
-    }
 
     @Override
     public void submit(Job job) {
