@@ -75,6 +75,39 @@ final class LocalProcessContext implements ProcessContext {
     }
 
     @Override
+    public <K, V> java.util.concurrent.ConcurrentMap<K, V> dict() {
+        return DefaultManager.get(this).dict();
+    }
+
+    @Override
+    public <E> java.util.List<E> list() {
+        return DefaultManager.get(this).list();
+    }
+
+    /**
+     * The manager behind {@link #dict()} and {@link #list()} on one machine: one per JVM, started
+     * by the first call with the context that made it, and shut down when this JVM exits (as a
+     * child, it would also end with its parent).
+     */
+    private static final class DefaultManager {
+        private static ProcessManager manager;
+
+        static synchronized ProcessManager get(ProcessContext ctx) {
+            if (manager == null || manager.isClosed()) {
+                ProcessManager started = ctx.manager();
+                try {
+                    Runtime.getRuntime().addShutdownHook(new Thread(started::close, "mp4j-default-manager-close"));
+                } catch (IllegalStateException exiting) {
+                    started.close();
+                    throw exiting;
+                }
+                manager = started;
+            }
+            return manager;
+        }
+    }
+
+    @Override
     public ProcessLock lock() {
         return ProcessLock.create();
     }

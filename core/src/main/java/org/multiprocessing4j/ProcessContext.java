@@ -1,5 +1,8 @@
 package org.multiprocessing4j;
 
+import java.util.List;
+import java.util.concurrent.ConcurrentMap;
+
 /**
  * A factory for processes, pools, queues, pipes, locks, conditions, semaphores, events,
  * barriers and shared values, bound to one {@link StartMethod}: the counterpart of Python's
@@ -208,4 +211,109 @@ public interface ProcessContext {
 
     /** A shared array of {@code byte}s, as Python's {@code ctx.Array('b', n)}. */
     SharedByteArray sharedByteArray(int length);
+
+    /**
+     * A map whose every method runs atomically where the map lives, as Python's
+     * {@code Manager().dict()}: {@code compute}, {@code merge} and {@code putIfAbsent} included.
+     * Keys and values travel as copies, so they must be serializable. Pass it to processes and
+     * pool tasks by capturing it. On one machine it lives in this context's manager process
+     * (started by the first call, see {@link #manager()}, and ended with this JVM); on a cluster,
+     * in the cluster, private to this program and destroyed when it ends.
+     *
+     * @throws ProcessStartException if the manager process could not be started
+     */
+    <K, V> ConcurrentMap<K, V> dict();
+
+    /**
+     * A list whose every method runs atomically where the list lives, as Python's
+     * {@code Manager().list()}; where it lives as for {@link #dict()}.
+     *
+     * @throws ProcessStartException if the manager process could not be started
+     */
+    <E> List<E> list();
+
+    /**
+     * The queue called {@code name}, made by the first program that asks for it: separate
+     * programs that use the same name reach the same queue (the cluster's answer to Python's
+     * remote managers). A named object lives until {@link #destroy(String)}; an unnamed one is
+     * private to the program that made it.
+     *
+     * @throws UnsupportedOperationException on a context that has no place shared by separate
+     *         programs (one machine's: use {@link ProcessManager#serve} there)
+     * @throws IllegalArgumentException if {@code name} is empty, or names an object of another kind
+     */
+    default <E> ProcessQueue<E> queue(String name) {
+        throw notShared("queue(name)");
+    }
+
+    /** The joinable queue called {@code name}; see {@link #queue(String)}. */
+    default <E> JoinableProcessQueue<E> joinableQueue(String name) {
+        throw notShared("joinableQueue(name)");
+    }
+
+    /** The lock called {@code name}; see {@link #queue(String)}. */
+    default ProcessLock lock(String name) {
+        throw notShared("lock(name)");
+    }
+
+    /** The reentrant lock called {@code name}; see {@link #queue(String)}. */
+    default ProcessReentrantLock reentrantLock(String name) {
+        throw notShared("reentrantLock(name)");
+    }
+
+    /**
+     * The semaphore called {@code name}, made with {@code permits} by the first program that asks
+     * for it (later programs get it as it is); see {@link #queue(String)}.
+     */
+    default ProcessSemaphore semaphore(String name, int permits) {
+        throw notShared("semaphore(name, permits)");
+    }
+
+    /** The event called {@code name}; see {@link #queue(String)}. */
+    default ProcessEvent event(String name) {
+        throw notShared("event(name)");
+    }
+
+    /**
+     * The barrier called {@code name}, for {@code parties}; see {@link #queue(String)}.
+     *
+     * @throws IllegalArgumentException also if it exists with another number of parties
+     */
+    default ProcessBarrier barrier(String name, int parties) {
+        throw notShared("barrier(name, parties)");
+    }
+
+    /**
+     * The shared long called {@code name}, set to {@code initialValue} by the first program that
+     * asks for it (later programs get its current value); see {@link #queue(String)}.
+     */
+    default SharedLong sharedLong(String name, long initialValue) {
+        throw notShared("sharedLong(name, initialValue)");
+    }
+
+    /** The map called {@code name}; see {@link #queue(String)} and {@link #dict()}. */
+    default <K, V> ConcurrentMap<K, V> dict(String name) {
+        throw notShared("dict(name)");
+    }
+
+    /** The list called {@code name}; see {@link #queue(String)} and {@link #list()}. */
+    default <E> List<E> list(String name) {
+        throw notShared("list(name)");
+    }
+
+    /**
+     * Destroys the named object {@code name} (of any kind) for every program that uses it; a
+     * program that uses it afterwards gets a new, empty one. Does nothing if there is none.
+     *
+     * @throws UnsupportedOperationException on a context without named objects
+     */
+    default void destroy(String name) {
+        throw notShared("destroy(name)");
+    }
+
+    private static UnsupportedOperationException notShared(String what) {
+        return new UnsupportedOperationException("ctx." + what + ": named objects are shared by separate programs"
+                + " through a cluster context (Cluster.connect(...).context()); on one machine, serve a manager"
+                + " (ProcessManager.serve) and connect to it by address");
+    }
 }
