@@ -195,6 +195,11 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    /** The Hazelcast client of this driver: for the module's tests, which look into the cluster. */
+    HazelcastInstance hazelcast() {
+        return client;
+    }
+
     @Override
     public String toString() {
         return "Cluster[" + client.getName() + (closed ? ", closed" : "") + "]";

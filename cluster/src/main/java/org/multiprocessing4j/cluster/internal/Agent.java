@@ -22,6 +22,10 @@ import java.util.logging.Logger;
 import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.ProcessPool;
 import org.multiprocessing4j.StartMethod;
+import org.multiprocessing4j.cluster.internal.shared.Access;
+import org.multiprocessing4j.cluster.internal.shared.Direct;
+import org.multiprocessing4j.cluster.internal.shared.Names;
+import org.multiprocessing4j.cluster.internal.shared.RelayServer;
 import org.multiprocessing4j.spi.Backends;
 import org.multiprocessing4j.spi.ProcessControl;
 import org.multiprocessing4j.spi.ProcessLaunch;
@@ -61,6 +65,9 @@ public final class Agent implements AutoCloseable {
     /** Open once {@link #attach} has run: a driver may call as soon as the member has joined, before. */
     private final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closed;
+    /** How this node reaches the shared objects, and serves them to its processes. */
+    private volatile Direct shared;
+    private volatile RelayServer relay;
 
     private record Running(String key, UUID owner, String name, ProcessControl control) {
     }
@@ -84,6 +91,10 @@ public final class Agent implements AutoCloseable {
     /** Starts serving on {@code member}, whose user context must hold this agent. */
     public void attach(HazelcastInstance member) {
         this.member = member;
+        String self = member.getCluster().getLocalMember().getUuid().toString();
+        this.shared = new Direct(member, member.getConfig().getClusterName(), self, false);
+        Access.register(shared);
+        this.relay = new RelayServer(shared);
         member.getClientService().addClientListener(new ClientListener() {
             @Override
             public void clientConnected(Client client) {
@@ -95,6 +106,7 @@ public final class Agent implements AutoCloseable {
             public void clientDisconnected(Client client) {
                 missingSince.putIfAbsent(client.getUuid(), System.nanoTime());
                 sweeper.execute(Agent.this::sweep);
+                sweeper.schedule(() -> releaseProgram(client.getUuid()), GONE_NANOS, TimeUnit.NANOSECONDS);
             }
         });
         member.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
@@ -105,6 +117,11 @@ public final class Agent implements AutoCloseable {
 
             @Override
             public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+                String gone = e.getMember().getUuid().toString();
+                if (isOldest()) {
+                    // Its processes died with it: free their locks, break the barriers it took part in.
+                    sweeper.execute(() -> shared.sweep(gone + "/", gone));
+                }
                 try {
                     member.getMap(HazelcastSettings.LOAD_MAP).removeAsync(e.getMember().getUuid().toString());
                 } catch (RuntimeException ignored) {
@@ -115,6 +132,32 @@ public final class Agent implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         attached.countDown();
         publishLoad();
+    }
+
+    /** Whether this member is the oldest of the cluster: the one that cleans up after the dead. */
+    private boolean isOldest() {
+        HazelcastInstance m = member;
+        return m != null && m.getCluster().getMembers().iterator().next().localMember();
+    }
+
+    /**
+     * A driver that disconnected and has not come back: the oldest member frees what its threads
+     * held and destroys its private shared objects.
+     */
+    private void releaseProgram(UUID program) {
+        try {
+            for (Client c : member.getClientService().getConnectedClients()) {
+                if (c.getUuid().equals(program)) {
+                    return;
+                }
+            }
+            if (isOldest()) {
+                shared.sweep(program + "/", program.toString());
+                shared.destroyAll(Names.programPrefix(program.toString()));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "node " + node + " could not clean up after driver " + program, e);
+        }
     }
 
     /**
@@ -189,7 +232,7 @@ public final class Agent implements AutoCloseable {
         ITopic<AgentEvent> events = member.getTopic(topic);
         ProcessControl control;
         try {
-            control = Backends.launchHere(launch, (standardError, line) ->
+            control = Backends.launchHere(withRelay(launch), (standardError, line) ->
                     publish(events, Protocol.output(s.key(), standardError, line)));
         } catch (RuntimeException e) {
             return Protocol.refusal(Protocol.FAILED, "node '" + node + "' could not start process '" + launch.name()
@@ -219,6 +262,13 @@ public final class Agent implements AutoCloseable {
         return Protocol.reply(control.pid());
     }
 
+    /** The launch with the option that tells the process where this node's relay is. */
+    private ProcessLaunch withRelay(ProcessLaunch l) {
+        List<String> options = new ArrayList<>(l.jvmOptions());
+        options.add(relay.jvmOption());
+        return new ProcessLaunch(l.name(), l.identity(), l.daemon(), options, l.payload(), l.classNames());
+    }
+
     private byte[] openPool(Protocol.PoolOpen o) {
         if (closed) {
             return Protocol.refusal(Protocol.FAILED, "node '" + node + "' is shutting down");
@@ -227,6 +277,7 @@ public final class Agent implements AutoCloseable {
             // The workers know their node, to name it when a task's class is missing here.
             List<String> options = new ArrayList<>(o.jvmOptions());
             options.add("-D" + Backends.NODE_PROPERTY + "=" + node);
+            options.add(relay.jvmOption());
             ProcessPool.Builder b = Multiprocessing.getContext(StartMethod.SPAWN).poolBuilder()
                     .processes(o.processes()).jvmOptions(options).maxTasksPerChild(o.maxTasksPerChild());
             if (o.initializer() != null) {
@@ -349,6 +400,11 @@ public final class Agent implements AutoCloseable {
     public void close() {
         closed = true;
         sweeper.shutdownNow();
+        if (relay != null) {
+            relay.close();
+            Access.unregister(shared);
+            shared.close();
+        }
         for (Pool p : pools.values()) {
             p.pool().terminate();
         }

@@ -33,6 +33,9 @@ import java.util.logging.Logger;
 import org.multiprocessing4j.AuthenticationException;
 import org.multiprocessing4j.ProcessStartException;
 import org.multiprocessing4j.cluster.NodeDiedException;
+import org.multiprocessing4j.cluster.internal.shared.Access;
+import org.multiprocessing4j.cluster.internal.shared.Direct;
+import org.multiprocessing4j.cluster.internal.shared.SharedFactory;
 import org.multiprocessing4j.spi.Backends;
 import org.multiprocessing4j.spi.ChunkRunner;
 import org.multiprocessing4j.spi.ProcessBackend;
@@ -68,11 +71,16 @@ public final class ClusterBackend implements AutoCloseable {
     private final UUID lifecycleRegistration;
     private final Map<String, RemoteProcess> processes = new ConcurrentHashMap<>();
     private final AtomicLong started = new AtomicLong();
+    private final Direct shared;
+    private final SharedFactory objects;
 
     public ClusterBackend(HazelcastInstance client, byte[] authkey) {
         this.client = client;
         this.signer = new Signer(authkey);
         this.self = client.getLocalEndpoint().getUuid();
+        this.shared = new Direct(client, client.getConfig().getClusterName(), self.toString(), true);
+        this.objects = new SharedFactory(shared, self.toString());
+        Access.register(shared);
         this.agents = client.getExecutorService(HazelcastSettings.AGENT_EXECUTOR);
         this.poolAgents = client.getExecutorService(HazelcastSettings.POOL_EXECUTOR);
         this.ended = client.getMap(HazelcastSettings.ENDED_MAP);
@@ -99,6 +107,11 @@ public final class ClusterBackend implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** Makes this driver's shared objects. */
+    public SharedFactory objects() {
+        return objects;
     }
 
     /** Starts the workers of a pool across the nodes: see {@link ClusterPoolRunner}. */
@@ -385,6 +398,9 @@ public final class ClusterBackend implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sweeper.shutdownNow();
+        objects.destroyPrivate();
+        Access.unregister(shared);
+        shared.close();
         try {
             events.removeMessageListener(eventsRegistration);
             events.destroy(); // this driver's own topic

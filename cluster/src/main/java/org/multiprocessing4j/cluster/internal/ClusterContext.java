@@ -1,6 +1,8 @@
 package org.multiprocessing4j.cluster.internal;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentMap;
 import org.multiprocessing4j.JoinableProcessQueue;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessBarrier;
@@ -22,6 +24,7 @@ import org.multiprocessing4j.SharedIntArray;
 import org.multiprocessing4j.SharedLong;
 import org.multiprocessing4j.SharedLongArray;
 import org.multiprocessing4j.StartMethod;
+import org.multiprocessing4j.cluster.internal.shared.SharedFactory;
 import org.multiprocessing4j.spi.Backends;
 import org.multiprocessing4j.spi.ChunkRunner;
 import org.multiprocessing4j.spi.PoolBackend;
@@ -30,10 +33,11 @@ import org.multiprocessing4j.spi.ProcessBackend;
 
 /**
  * The {@link ProcessContext} of a cluster: its processes start on the cluster's nodes, each a
- * fresh JVM (so its start method is {@link StartMethod#SPAWN}), and its pools spread their
- * workers over the nodes. The objects that processes share (queues, locks, values) are not built
- * yet: asking for one says so rather than giving an object of this machine that the other nodes
- * could not reach.
+ * fresh JVM (so its start method is {@link StartMethod#SPAWN}), its pools spread their
+ * workers over the nodes, and the objects its processes share (queues, locks, semaphores,
+ * events, barriers, values, dicts, lists) live in the cluster (see {@link SharedFactory}). Pipes,
+ * managers, conditions and shared arrays are not available on a cluster yet: asking for one says
+ * so rather than giving an object of this machine that the other nodes could not reach.
  */
 public final class ClusterContext implements ProcessContext, PoolBackend {
     private final ProcessBackend backend;
@@ -59,22 +63,22 @@ public final class ClusterContext implements ProcessContext, PoolBackend {
 
     @Override
     public <E> ProcessQueue<E> queue() {
-        throw notYet("queue()");
+        return objects().queue(0);
     }
 
     @Override
     public <E> ProcessQueue<E> queue(int maxsize) {
-        throw notYet("queue(maxsize)");
+        return objects().queue(checkMaxsize(maxsize));
     }
 
     @Override
     public <E> JoinableProcessQueue<E> joinableQueue() {
-        throw notYet("joinableQueue()");
+        return objects().joinableQueue(0);
     }
 
     @Override
     public <E> JoinableProcessQueue<E> joinableQueue(int maxsize) {
-        throw notYet("joinableQueue(maxsize)");
+        return objects().joinableQueue(checkMaxsize(maxsize));
     }
 
     @Override
@@ -122,52 +126,52 @@ public final class ClusterContext implements ProcessContext, PoolBackend {
 
     @Override
     public ProcessLock lock() {
-        throw notYet("lock()");
+        return objects().lock(null);
     }
 
     @Override
     public ProcessReentrantLock reentrantLock() {
-        throw notYet("reentrantLock()");
+        return objects().reentrantLock(null);
     }
 
     @Override
     public ProcessCondition condition() {
-        throw notYet("condition()");
+        return reentrantLock().newCondition();
     }
 
     @Override
     public ProcessSemaphore semaphore(int permits) {
-        throw notYet("semaphore(n)");
+        return objects().semaphore(null, permits, false);
     }
 
     @Override
     public ProcessSemaphore boundedSemaphore(int permits) {
-        throw notYet("boundedSemaphore(n)");
+        return objects().semaphore(null, permits, true);
     }
 
     @Override
     public ProcessBarrier barrier(int parties) {
-        throw notYet("barrier(n)");
+        return objects().barrier(null, parties);
     }
 
     @Override
     public ProcessEvent event() {
-        throw notYet("event()");
+        return objects().event(null);
     }
 
     @Override
     public SharedLong sharedLong(long initialValue) {
-        throw notYet("sharedLong(v)");
+        return objects().sharedLong(null, initialValue);
     }
 
     @Override
     public SharedInt sharedInt(int initialValue) {
-        throw notYet("sharedInt(v)");
+        return objects().sharedInt(initialValue);
     }
 
     @Override
     public SharedDouble sharedDouble(double initialValue) {
-        throw notYet("sharedDouble(v)");
+        return objects().sharedDouble(initialValue);
     }
 
     @Override
@@ -190,10 +194,86 @@ public final class ClusterContext implements ProcessContext, PoolBackend {
         throw notYet("sharedByteArray(n)");
     }
 
+    @Override
+    public <K, V> ConcurrentMap<K, V> dict() {
+        return objects().dict(null);
+    }
+
+    @Override
+    public <E> List<E> list() {
+        return objects().list(null);
+    }
+
+    @Override
+    public <E> ProcessQueue<E> queue(String name) {
+        return objects().queue(name);
+    }
+
+    @Override
+    public <E> JoinableProcessQueue<E> joinableQueue(String name) {
+        return objects().joinableQueue(name);
+    }
+
+    @Override
+    public ProcessLock lock(String name) {
+        return objects().lock(Objects.requireNonNull(name, "name"));
+    }
+
+    @Override
+    public ProcessReentrantLock reentrantLock(String name) {
+        return objects().reentrantLock(Objects.requireNonNull(name, "name"));
+    }
+
+    @Override
+    public ProcessSemaphore semaphore(String name, int permits) {
+        return objects().semaphore(Objects.requireNonNull(name, "name"), permits, false);
+    }
+
+    @Override
+    public ProcessEvent event(String name) {
+        return objects().event(Objects.requireNonNull(name, "name"));
+    }
+
+    @Override
+    public ProcessBarrier barrier(String name, int parties) {
+        return objects().barrier(Objects.requireNonNull(name, "name"), parties);
+    }
+
+    @Override
+    public SharedLong sharedLong(String name, long initialValue) {
+        return objects().sharedLong(Objects.requireNonNull(name, "name"), initialValue);
+    }
+
+    @Override
+    public <K, V> ConcurrentMap<K, V> dict(String name) {
+        return objects().dict(Objects.requireNonNull(name, "name"));
+    }
+
+    @Override
+    public <E> List<E> list(String name) {
+        return objects().list(Objects.requireNonNull(name, "name"));
+    }
+
+    @Override
+    public void destroy(String name) {
+        objects().destroy(name);
+    }
+
+    private SharedFactory objects() {
+        return cluster.objects();
+    }
+
+    private static int checkMaxsize(int maxsize) {
+        if (maxsize < 0) {
+            throw new IllegalArgumentException("maxsize must be 0 (no bound) or positive, not " + maxsize);
+        }
+        return maxsize;
+    }
+
     private static UnsupportedOperationException notYet(String what) {
-        return new UnsupportedOperationException("ctx." + what + " is not available on a cluster context yet: only"
-                + " processes and pools run across machines in this version (a queue, lock or value of this machine would not"
-                + " reach processes on other nodes)");
+        return new UnsupportedOperationException("ctx." + what + " is not available on a cluster context yet (an"
+                + " object of this machine would not reach processes on other nodes): use a queue, a dict or a shared"
+                + " value of the cluster instead");
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.multiprocessing4j.cluster.internal.shared.Names;
 
 /**
  * The Hazelcast configuration of members and clients: quiet, reachable only where asked, and
@@ -107,6 +108,11 @@ public final class HazelcastSettings {
         // its executor while it runs on the node) never delay a start or a kill.
         c.getExecutorConfig(AGENT_EXECUTOR).setPoolSize(16);
         c.getExecutorConfig(POOL_EXECUTOR).setPoolSize(64);
+        // Shared objects: one synchronous backup each, so that what they hold survives the death
+        // of the member that owns it (with none, a killed member loses every item it held).
+        c.addQueueConfig(new com.hazelcast.config.QueueConfig(Names.QUEUE_PREFIX + "*").setBackupCount(1));
+        c.addMapConfig(new com.hazelcast.config.MapConfig(Names.ALL + "*").setBackupCount(1));
+        c.addListConfig(new com.hazelcast.config.ListConfig(Names.LIST_PREFIX + "*").setBackupCount(1));
         serialization(c.getSerializationConfig(), allowedPackages);
         return c;
     }

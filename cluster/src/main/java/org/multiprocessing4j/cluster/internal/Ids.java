@@ -12,6 +12,10 @@ public final class Ids implements DataSerializableFactory {
     public static final int FACTORY = 0x4d50;
     static final int AGENT_CALL = 1;
     static final int AGENT_EVENT = 2;
+    /** {@link org.multiprocessing4j.cluster.internal.shared.SyncEntry}. */
+    public static final int SYNC_ENTRY = 3;
+    /** {@link org.multiprocessing4j.cluster.internal.shared.SyncOp}. */
+    public static final int SYNC_OP = 4;
 
     @Override
     public IdentifiedDataSerializable create(int typeId) {
@@ -20,6 +24,10 @@ public final class Ids implements DataSerializableFactory {
                 return new AgentCall();
             case AGENT_EVENT:
                 return new AgentEvent();
+            case SYNC_ENTRY:
+                return new org.multiprocessing4j.cluster.internal.shared.SyncEntry();
+            case SYNC_OP:
+                return new org.multiprocessing4j.cluster.internal.shared.SyncOp();
             default:
                 return null;
         }

@@ -1,0 +1,160 @@
+package org.multiprocessing4j.cluster.internal.shared;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.multiprocessing4j.spi.ConditionStore;
+import org.multiprocessing4j.spi.LockStore;
+import org.multiprocessing4j.spi.StoreHandle;
+
+/**
+ * A lock of a cluster: an entry of the sync map that names its holder (a thread of a process,
+ * see {@link Ops#threadId()}). Nested holds of a reentrant lock are counted in the holding
+ * process only, so that only the first acquisition and the last release reach the cluster. When
+ * the holder's process, its node or its driver dies, the entry is freed and marked, and the next
+ * acquisition reports {@link Acquisition#TAKEN_OVER}.
+ */
+public final class ClusterLockStore extends SharedObject implements LockStore {
+    private static final Logger LOG = Logger.getLogger("org.multiprocessing4j");
+    /** Who holds each lock in this process, shared by every store of the same lock here. */
+    private static final Map<String, Holds> HOLDS = new ConcurrentHashMap<>();
+
+    private final String key;
+    private final boolean reentrant;
+    private final Holds holds;
+
+    private static final class Holds {
+        volatile Thread holder;
+        int count;
+    }
+
+    ClusterLockStore(String cluster, String id, String key, boolean reentrant) {
+        super(cluster, id);
+        this.key = key;
+        this.reentrant = reentrant;
+        this.holds = HOLDS.computeIfAbsent(cluster + "/" + key, k -> new Holds());
+    }
+
+    /** Makes the state of a new lock (or finds that of a named one) and returns its store. */
+    static ClusterLockStore create(Ops ops, String cluster, String id, String key, boolean reentrant) {
+        ops.call(new SyncCall(key, SyncOp.create(SyncOp.LOCK, 0, 0, false), 0));
+        return new ClusterLockStore(cluster, id, key, reentrant);
+    }
+
+    @Override
+    String what() {
+        return (reentrant ? "the reentrant lock " : "the lock ") + id;
+    }
+
+    @Override
+    public Acquisition acquire(long timeoutNanos) throws InterruptedException {
+        if (holds.holder == Thread.currentThread()) {
+            if (reentrant) {
+                holds.count++;
+                return Acquisition.ACQUIRED;
+            }
+            if (timeoutNanos < 0) {
+                throw new IllegalStateException("this thread already holds " + what()
+                        + ", which is not reentrant: it would wait for itself forever (use ProcessReentrantLock)");
+            }
+            Thread.sleep(timeoutNanos / 1_000_000, (int) (timeoutNanos % 1_000_000));
+            return Acquisition.TIMED_OUT;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long deadline = deadline(timeoutNanos);
+        String me = ops().threadId();
+        while (true) {
+            long r = stepWhenReady(key, SyncOp.of(SyncOp.LOCK_ACQUIRE, SyncOp.LOCK, me, null), left(deadline))[0];
+            if (r == 1 || r == 2) {
+                holds.holder = Thread.currentThread();
+                holds.count = 1;
+                if (r == 2) {
+                    LOG.warning("took over " + what() + " from a process that died holding it: what it guarded may be"
+                            + " half updated");
+                    return Acquisition.TAKEN_OVER;
+                }
+                return Acquisition.ACQUIRED;
+            }
+            if (r == SyncOp.SELF) {
+                throw new IllegalStateException("the cluster says this thread holds " + what()
+                        + " already, through another copy of it");
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (left(deadline) == 0) {
+                return Acquisition.TIMED_OUT;
+            }
+        }
+    }
+
+    @Override
+    public void release() {
+        if (holds.holder != Thread.currentThread()) {
+            throw new IllegalMonitorStateException("the calling thread does not hold " + what());
+        }
+        if (--holds.count > 0) {
+            return;
+        }
+        holds.holder = null;
+        if (step(key, SyncOp.of(SyncOp.LOCK_RELEASE, SyncOp.LOCK, ops().threadId(), null))[0] == SyncOp.NOT_HELD) {
+            throw new IllegalMonitorStateException(what() + " was taken from this thread while it held it: the cluster"
+                    + " took its process (or node, or driver) for dead and gave the lock to another");
+        }
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        return holds.holder == Thread.currentThread();
+    }
+
+    @Override
+    public boolean isLocked() {
+        return step(key, SyncOp.of(SyncOp.LOCK_INFO, SyncOp.LOCK))[0] == 1;
+    }
+
+    @Override
+    public int holdCount() {
+        return holds.holder == Thread.currentThread() ? holds.count : 0;
+    }
+
+    @Override
+    public ConditionStore newCondition() {
+        throw notYet();
+    }
+
+    @Override
+    public ConditionStore attachCondition(Serializable conditionHandle) {
+        throw notYet();
+    }
+
+    private static UnsupportedOperationException notYet() {
+        return new UnsupportedOperationException("conditions are not available on a cluster context yet: use a lock"
+                + " with an event, or a queue, to wait for another process");
+    }
+
+    @Override
+    public StoreHandle<LockStore> handle() {
+        return new LockHandle(cluster, id, key, reentrant);
+    }
+
+    private static final class LockHandle extends Handle<LockStore> {
+        private static final long serialVersionUID = 1L;
+        private final String key;
+        private final boolean reentrant;
+
+        LockHandle(String cluster, String id, String key, boolean reentrant) {
+            super(cluster, id);
+            this.key = key;
+            this.reentrant = reentrant;
+        }
+
+        @Override
+        public LockStore attach() {
+            return new ClusterLockStore(cluster, id, key, reentrant);
+        }
+    }
+}

@@ -1,0 +1,364 @@
+package org.multiprocessing4j.cluster.internal.shared;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.Map;
+import org.multiprocessing4j.cluster.internal.Ids;
+
+/**
+ * One atomic step on a {@link SyncEntry}: runs where the entry lives (and again on its backup,
+ * which is why every step is deterministic). Returns {@code long[]}: the first element is a
+ * status ({@code >= 0} done, or one of the negative codes below), then values.
+ *
+ * <p>Fields of the entry by kind: a lock holds {@code holder} (a thread's id: process id, '#',
+ * thread id) and {@code flag} (the last holder died holding it); a semaphore {@code a} permits of
+ * at most {@code b} (if {@code flag}: bounded); an event {@code a} (1 if set); a barrier {@code a}
+ * parties, {@code b} the round, {@code c} arrived, {@code d} the last round that broke, {@code flag}
+ * broken, {@code waiters} and the {@code hosts} that took part; a value or a joinable queue's count of unfinished items {@code a}; a
+ * name {@code a} the kind of the object it names and {@code b} its parameter.
+ */
+public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, IdentifiedDataSerializable, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Not yet: wait for a change of the entry and try again. */
+    public static final long RETRY = -1;
+    /** The entry has another kind (a name used for another kind of object). */
+    public static final long WRONG_KIND = -2;
+    /** A lock that is not reentrant, taken again by its holder. */
+    public static final long SELF = -3;
+    /** A release by a thread that does not hold the lock. */
+    public static final long NOT_HELD = -4;
+    /** A bounded semaphore released above its bound. */
+    public static final long OVER_BOUND = -5;
+    /** The barrier's round is broken. */
+    public static final long BROKEN = -6;
+    /** A counter that would go below zero. */
+    public static final long NOT_POSITIVE = -7;
+    /** A named object that exists with another parameter (a barrier's parties). */
+    public static final long MISMATCH = -8;
+    /** The entry is gone: its object was destroyed. */
+    public static final long GONE = -9;
+
+    static final int CREATE = 1;
+    static final int LOCK_ACQUIRE = 10;
+    static final int LOCK_RELEASE = 11;
+    static final int LOCK_INFO = 12;
+    static final int SEM_ACQUIRE = 20;
+    static final int SEM_RELEASE = 21;
+    static final int SEM_INFO = 22;
+    static final int SEM_DRAIN = 23;
+    static final int EVENT_SET = 30;
+    static final int EVENT_CLEAR = 31;
+    static final int EVENT_GET = 32;
+    static final int BAR_ARRIVE = 40;
+    static final int BAR_CHECK = 41;
+    static final int BAR_BREAK = 42;
+    static final int BAR_RESET = 43;
+    static final int BAR_INFO = 44;
+    static final int VAL_GET = 50;
+    static final int VAL_SET = 51;
+    static final int VAL_GET_SET = 52;
+    static final int VAL_CAS = 53;
+    static final int VAL_ADD = 54;
+    static final int VAL_SET_INT = 55;
+    static final int VAL_GET_SET_INT = 56;
+    static final int VAL_CAS_INT = 57;
+    static final int VAL_ADD_INT = 58;
+    static final int COUNT_ADD = 60;
+    static final int COUNT_DONE = 61;
+    static final int COUNT_ZERO = 62;
+    static final int SWEEP = 70;
+
+    static final int LOCK = 1;
+    static final int SEMAPHORE = 2;
+    static final int EVENT = 3;
+    static final int BARRIER = 4;
+    static final int VALUE = 5;
+    static final int NAME = 7;
+
+    private int op;
+    private int kind;
+    private long x;
+    private long y;
+    private boolean z;
+    private String s;
+    private String t;
+
+    /** For Hazelcast's deserialization. */
+    public SyncOp() {
+    }
+
+    private SyncOp(int op, int kind, long x, long y, boolean z, String s, String t) {
+        this.op = op;
+        this.kind = kind;
+        this.x = x;
+        this.y = y;
+        this.z = z;
+        this.s = s;
+        this.t = t;
+    }
+
+    static SyncOp of(int op, int kind) {
+        return new SyncOp(op, kind, 0, 0, false, null, null);
+    }
+
+    static SyncOp of(int op, int kind, long x) {
+        return new SyncOp(op, kind, x, 0, false, null, null);
+    }
+
+    static SyncOp of(int op, int kind, long x, long y) {
+        return new SyncOp(op, kind, x, y, false, null, null);
+    }
+
+    static SyncOp of(int op, int kind, String s, String t) {
+        return new SyncOp(op, kind, 0, 0, false, s, t);
+    }
+
+    /** Makes the entry if it is missing: {@code x}, {@code y} and {@code z} are its a, b and flag. */
+    static SyncOp create(int kind, long x, long y, boolean z) {
+        return new SyncOp(CREATE, kind, x, y, z, null, null);
+    }
+
+    /** Releases what the threads whose ids start with {@code prefix} hold; breaks their barriers (and those of {@code host}). */
+    static SyncOp sweep(String prefix, String host) {
+        return new SyncOp(SWEEP, 0, 0, 0, false, prefix, host);
+    }
+
+    @Override
+    public long[] process(Map.Entry<String, SyncEntry> entry) {
+        SyncEntry e = entry.getValue();
+        if (op == CREATE) {
+            if (e == null) {
+                e = new SyncEntry(kind);
+                e.a = x;
+                e.b = y;
+                e.flag = z;
+                entry.setValue(e);
+                return new long[] {1};
+            }
+            if (e.kind != kind) {
+                return new long[] {WRONG_KIND, e.kind};
+            }
+            return new long[] {0, e.a, e.b};
+        }
+        if (op == SWEEP) {
+            return e == null ? new long[] {0} : sweep(entry, e);
+        }
+        if (e == null) {
+            return new long[] {GONE};
+        }
+        if (e.kind != kind) {
+            return new long[] {WRONG_KIND, e.kind};
+        }
+        long[] r = step(e);
+        if (r[0] != RETRY && changes()) {
+            entry.setValue(e);
+        }
+        return r;
+    }
+
+    private boolean changes() {
+        return op != LOCK_INFO && op != SEM_INFO && op != EVENT_GET && op != BAR_CHECK && op != BAR_INFO
+                && op != VAL_GET && op != COUNT_ZERO;
+    }
+
+    private long[] step(SyncEntry e) {
+        switch (op) {
+            case LOCK_ACQUIRE:
+                if (e.holder == null) {
+                    e.holder = s;
+                    boolean died = e.flag;
+                    e.flag = false;
+                    return new long[] {died ? 2 : 1};
+                }
+                return new long[] {e.holder.equals(s) ? SELF : RETRY};
+            case LOCK_RELEASE:
+                if (!s.equals(e.holder)) {
+                    return new long[] {NOT_HELD};
+                }
+                e.holder = null;
+                return new long[] {0};
+            case LOCK_INFO:
+                return new long[] {e.holder == null ? 0 : 1};
+            case SEM_ACQUIRE:
+                if (e.a < x) {
+                    return new long[] {RETRY};
+                }
+                e.a -= x;
+                return new long[] {1};
+            case SEM_RELEASE:
+                if (e.a + x > (e.flag ? e.b : Integer.MAX_VALUE)) {
+                    return new long[] {OVER_BOUND};
+                }
+                e.a += x;
+                return new long[] {0};
+            case SEM_INFO:
+                return new long[] {0, e.a};
+            case SEM_DRAIN:
+                long all = e.a;
+                e.a = 0;
+                return new long[] {0, all};
+            case EVENT_SET:
+            case EVENT_CLEAR:
+                e.a = op == EVENT_SET ? 1 : 0;
+                return new long[] {0};
+            case EVENT_GET:
+                return new long[] {x == 1 && e.a == 0 ? RETRY : 0, e.a};
+            default:
+                return barrierOrValue(e);
+        }
+    }
+
+    private long[] barrierOrValue(SyncEntry e) {
+        switch (op) {
+            case BAR_ARRIVE:
+                if (e.flag) {
+                    return new long[] {BROKEN};
+                }
+                if (!e.hosts.contains(t)) {
+                    e.hosts.add(t);
+                }
+                long round = e.b;
+                long index = e.a - 1 - e.c;
+                e.c++;
+                if (e.c == e.a) {
+                    e.b++;
+                    e.c = 0;
+                    e.waiters.clear();
+                } else {
+                    e.waiters.add(s);
+                }
+                return new long[] {0, index, round};
+            case BAR_CHECK:
+                if (e.b == x) {
+                    return new long[] {e.flag ? BROKEN : RETRY};
+                }
+                return new long[] {e.d == x ? BROKEN : 0};
+            case BAR_BREAK:
+                if (e.b == x && !e.flag) {
+                    e.flag = true;
+                    e.waiters.clear();
+                }
+                return new long[] {0};
+            case BAR_RESET:
+                if (e.c > 0 || e.flag) {
+                    e.d = e.b;
+                    e.b++;
+                }
+                e.c = 0;
+                e.flag = false;
+                e.waiters.clear();
+                return new long[] {0};
+            case BAR_INFO:
+                return new long[] {0, e.a, e.flag ? 0 : e.c, e.flag ? 1 : 0, e.b};
+            case COUNT_ADD:
+                e.a += x;
+                return new long[] {0, e.a};
+            case COUNT_ZERO:
+                return new long[] {e.a > 0 ? RETRY : 0, e.a};
+            case COUNT_DONE:
+                if (e.a <= 0) {
+                    return new long[] {NOT_POSITIVE};
+                }
+                e.a--;
+                return new long[] {0, e.a};
+            default:
+                return value(e);
+        }
+    }
+
+    private long[] value(SyncEntry e) {
+        long prev = e.a;
+        switch (op) {
+            case VAL_GET:
+                return new long[] {0, prev};
+            case VAL_SET:
+            case VAL_GET_SET:
+                e.a = x;
+                return new long[] {0, prev};
+            case VAL_CAS:
+                if (prev != x) {
+                    return new long[] {0, 0};
+                }
+                e.a = y;
+                return new long[] {0, 1};
+            case VAL_ADD:
+                e.a = prev + x;
+                return new long[] {0, prev};
+            case VAL_SET_INT:
+            case VAL_GET_SET_INT:
+                e.a = (int) x;
+                return new long[] {0, (int) prev};
+            case VAL_CAS_INT:
+                if ((int) prev != (int) x) {
+                    return new long[] {0, 0};
+                }
+                e.a = (int) y;
+                return new long[] {0, 1};
+            case VAL_ADD_INT:
+                e.a = (int) (prev + x);
+                return new long[] {0, (int) prev};
+            default:
+                throw new IllegalStateException("unknown sync operation " + op);
+        }
+    }
+
+    private long[] sweep(Map.Entry<String, SyncEntry> entry, SyncEntry e) {
+        boolean changed = false;
+        if (e.kind == LOCK && e.holder != null && e.holder.startsWith(s)) {
+            e.holder = null;
+            e.flag = true;
+            changed = true;
+        } else if (e.kind == BARRIER && !e.flag
+                && (e.waiters.stream().anyMatch(w -> w.startsWith(s)) || (t != null && e.hosts.contains(t)))) {
+            e.flag = true;
+            e.waiters.clear();
+            changed = true;
+        }
+        if (changed) {
+            entry.setValue(e);
+        }
+        return new long[] {changed ? 1 : 0};
+    }
+
+    @Override
+    public int getFactoryId() {
+        return Ids.FACTORY;
+    }
+
+    @Override
+    public int getClassId() {
+        return Ids.SYNC_OP;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeInt(op);
+        out.writeInt(kind);
+        out.writeLong(x);
+        out.writeLong(y);
+        out.writeBoolean(z);
+        out.writeString(s);
+        out.writeString(t);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        op = in.readInt();
+        kind = in.readInt();
+        x = in.readLong();
+        y = in.readLong();
+        z = in.readBoolean();
+        s = in.readString();
+        t = in.readString();
+    }
+
+    @Override
+    public String toString() {
+        return "SyncOp[" + op + "]";
+    }
+}

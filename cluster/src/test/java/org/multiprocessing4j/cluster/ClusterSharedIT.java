@@ -1,0 +1,547 @@
+package org.multiprocessing4j.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.core.DistributedObject;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.Partition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.multiprocessing4j.JoinableProcessQueue;
+import org.multiprocessing4j.JvmProcess;
+import org.multiprocessing4j.Multiprocessing;
+import org.multiprocessing4j.ProcessBarrier;
+import org.multiprocessing4j.ProcessContext;
+import org.multiprocessing4j.ProcessEvent;
+import org.multiprocessing4j.ProcessLock;
+import org.multiprocessing4j.ProcessQueue;
+import org.multiprocessing4j.ProcessReentrantLock;
+import org.multiprocessing4j.ProcessSemaphore;
+import org.multiprocessing4j.SharedDouble;
+import org.multiprocessing4j.SharedInt;
+import org.multiprocessing4j.SharedLong;
+import org.multiprocessing4j.cluster.internal.HazelcastSettings;
+import org.multiprocessing4j.cluster.internal.shared.Names;
+
+/**
+ * The shared objects of a cluster (queues, locks, semaphores, events, barriers, values, dicts,
+ * lists; private and named), used by processes on three node JVMs on 127.0.0.1 and by drivers:
+ * what a program written for one machine does, across several, and what happens when a process,
+ * a driver or a node dies.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterSharedIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+    private static final Logger LIBRARY_LOG = Logger.getLogger("org.multiprocessing4j");
+
+    private LocalNodes nodes;
+    private Cluster cluster;
+    private ProcessContext ctx;
+
+    @BeforeAll
+    void startNodes() {
+        nodes = new LocalNodes(3, "s");
+        cluster = Cluster.connect(nodes.config());
+        assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "3 nodes within 120 s; they logged:\n" + nodes.logs());
+        HAZELCAST_LOG.setLevel(Level.SEVERE);
+        ctx = cluster.context();
+    }
+
+    @AfterAll
+    void stopNodes() throws InterruptedException {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (nodes != null) {
+            nodes.stop();
+        }
+    }
+
+    @AfterEach
+    void onlyTheNodesAreLeft() throws InterruptedException {
+        Set<Long> nodePids = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            nodePids.add(nodes.node(i).pid());
+        }
+        Set<Long> others = ProcessHandle.current().descendants().map(ProcessHandle::pid)
+                .filter(p -> !nodePids.contains(p)).collect(Collectors.toSet());
+        assertTrue(awaitGone(others), () -> "processes left besides the nodes: " + others);
+    }
+
+    private static boolean awaitGone(Set<Long> pids) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (long pid : pids) {
+            ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+            if (h == null) {
+                continue;
+            }
+            try {
+                h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                h.destroyForcibly();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private JvmProcess startOn(String node, org.multiprocessing4j.SerializableRunnable target) {
+        JvmProcess p = cluster.context(node).process(target);
+        p.start();
+        return p;
+    }
+
+    private static void joinOk(JvmProcess p) throws InterruptedException {
+        assertTrue(p.join(WAIT), () -> p.getName() + " ended within " + WAIT.toSeconds() + " s");
+        assertEquals(OptionalInt.of(0), p.exitCode(), () -> p.getName() + " exited 0: " + p.exception());
+    }
+
+    @Test
+    @Order(1)
+    void aJoinableQueueFeedsConsumersOnOtherNodes() throws Exception {
+        JoinableProcessQueue<Integer> jobs = ctx.joinableQueue();
+        ProcessQueue<String> results = ctx.queue();
+        List<JvmProcess> consumers = new ArrayList<>();
+        for (String node : List.of("sb", "sc")) {
+            consumers.add(startOn(node, () -> {
+                try {
+                    while (true) {
+                        Integer job = jobs.take();
+                        if (job < 0) {
+                            jobs.taskDone();
+                            return;
+                        }
+                        results.put(System.getProperty("multiprocessing4j.cluster.node") + ":" + (job * job));
+                        jobs.taskDone();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        for (int i = 0; i < 40; i++) {
+            jobs.put(i);
+        }
+        assertTrue(jobs.join(WAIT), "every job was done within 90 s");
+        assertEquals(0, jobs.unfinishedTasks());
+        Set<Integer> squares = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            String r = results.poll(WAIT);
+            assertNotNull(r, "result " + i + " within 90 s");
+            squares.add(Integer.parseInt(r.substring(r.indexOf(':') + 1)));
+        }
+        assertEquals(java.util.stream.IntStream.range(0, 40).map(i -> i * i).boxed().collect(Collectors.toSet()), squares);
+        jobs.put(-1);
+        jobs.put(-1);
+        assertTrue(jobs.join(WAIT));
+        for (JvmProcess c : consumers) {
+            joinOk(c);
+        }
+        assertThrows(IllegalStateException.class, jobs::taskDone, "taskDone() with nothing unfinished");
+    }
+
+    @Test
+    @Order(2)
+    void aHundredThousandItemsFromThreeNodesArriveExactlyOnce() throws Exception {
+        int perProducer = 33_334;
+        ProcessQueue<Integer> q = ctx.queue();
+        ProcessQueue<int[]> taken = ctx.queue();
+        List<JvmProcess> all = new ArrayList<>();
+        String[] names = {"sa", "sb", "sc"};
+        for (int n = 0; n < 3; n++) {
+            int first = n * perProducer;
+            all.add(startOn(names[n], () -> {
+                try {
+                    for (int i = first; i < first + perProducer; i++) {
+                        q.put(i);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            all.add(startOn(names[(n + 1) % 3], () -> {
+                try {
+                    int[] mine = new int[3 * perProducer];
+                    int count = 0;
+                    Integer item;
+                    while ((item = q.poll(Duration.ofSeconds(10))) != null && item >= 0) {
+                        mine[count++] = item;
+                    }
+                    taken.put(java.util.Arrays.copyOf(mine, count));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        for (int n = 0; n < 3; n++) {
+            joinOk(all.get(2 * n));
+        }
+        for (int n = 0; n < 3; n++) {
+            q.put(-1);
+        }
+        BitSet seen = new BitSet();
+        int total = 0;
+        for (int n = 0; n < 3; n++) {
+            int[] got = taken.poll(Duration.ofSeconds(180));
+            assertNotNull(got, "consumer " + n + " reported within 180 s");
+            for (int i : got) {
+                assertFalse(seen.get(i), "item " + i + " delivered twice");
+                seen.set(i);
+            }
+            total += got.length;
+        }
+        for (int n = 0; n < 3; n++) {
+            joinOk(all.get(2 * n + 1));
+        }
+        assertEquals(3 * perProducer, total, "every item delivered once");
+        assertEquals(3 * perProducer, seen.cardinality());
+    }
+
+    @Test
+    @Order(3)
+    void aLockOfAKilledProcessIsTakenOverAndSaysSo() throws Exception {
+        ProcessLock lock = ctx.lock();
+        ProcessEvent locked = ctx.event();
+        JvmProcess holder = startOn("sb", () -> {
+            lock.lock();
+            locked.set();
+            sleepForever();
+        });
+        assertTrue(locked.await(WAIT), "the holder on sb took the lock within 90 s");
+        assertFalse(lock.tryLock(), "the lock is held by the process on sb");
+        holder.kill();
+        assertTrue(holder.join(WAIT));
+        Level was = LIBRARY_LOG.getLevel();
+        LIBRARY_LOG.setLevel(Level.SEVERE); // the take-over warning is expected
+        try {
+            assertTrue(lock.tryLock(WAIT.toSeconds(), TimeUnit.SECONDS), "the lock was freed within 90 s of its holder's death");
+        } finally {
+            LIBRARY_LOG.setLevel(was);
+        }
+        assertTrue(lock.heldAfterOwnerDied(), "the next holder learns that the last one died holding it");
+        lock.unlock();
+        assertTrue(lock.tryLock());
+        assertFalse(lock.heldAfterOwnerDied(), "a clean release clears it");
+        lock.unlock();
+        assertThrows(IllegalMonitorStateException.class, lock::unlock);
+    }
+
+    @Test
+    @Order(4)
+    void countersFromEveryNodeAddUpExactly() throws Exception {
+        SharedLong counter = ctx.sharedLong(0);
+        SharedInt small = ctx.sharedInt(0);
+        SharedDouble sum = ctx.sharedDouble(0.5);
+        ProcessReentrantLock guard = ctx.reentrantLock();
+        List<JvmProcess> ps = new ArrayList<>();
+        for (String node : List.of("sa", "sb", "sc")) {
+            ps.add(startOn(node, () -> {
+                for (int i = 0; i < 500; i++) {
+                    counter.incrementAndGet();
+                    small.addAndGet(2);
+                    guard.lock();
+                    try {
+                        guard.lock(); // nested
+                        sum.set(sum.get() + 1.0);
+                        guard.unlock();
+                    } finally {
+                        guard.unlock();
+                    }
+                }
+            }));
+        }
+        for (JvmProcess p : ps) {
+            joinOk(p);
+        }
+        assertEquals(1500, counter.get());
+        assertEquals(3000, small.get());
+        assertEquals(1500.5, sum.get());
+        assertTrue(counter.compareAndSet(1500, 7));
+        assertEquals(7, counter.getAndSet(9));
+        assertFalse(guard.isLocked());
+    }
+
+    @Test
+    @Order(5)
+    void semaphoresEventsAndBarriersWorkAcrossNodes() throws Exception {
+        ProcessSemaphore sem = ctx.boundedSemaphore(2);
+        ProcessEvent go = ctx.event();
+        ProcessBarrier barrier = ctx.barrier(3);
+        SharedLong inside = ctx.sharedLong(0);
+        SharedLong most = ctx.sharedLong(0);
+        List<JvmProcess> ps = new ArrayList<>();
+        for (String node : List.of("sa", "sb", "sc")) {
+            ps.add(startOn(node, () -> {
+                try {
+                    go.await();
+                    for (int i = 0; i < 5; i++) {
+                        sem.acquire();
+                        long now = inside.incrementAndGet();
+                        most.updateAndGet(m -> Math.max(m, now));
+                        inside.decrementAndGet();
+                        sem.release();
+                    }
+                    barrier.await();
+                    barrier.await();
+                } catch (InterruptedException | BrokenBarrierException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        assertFalse(go.isSet());
+        go.set();
+        for (JvmProcess p : ps) {
+            joinOk(p);
+        }
+        assertTrue(most.get() >= 1 && most.get() <= 2, "at most 2 inside at once: " + most.get());
+        assertEquals(2, sem.availablePermits());
+        assertThrows(IllegalStateException.class, sem::release, "a bounded semaphore refuses a release above its bound");
+        assertEquals(2, sem.drainPermits());
+        assertFalse(sem.tryAcquire(1, 200, TimeUnit.MILLISECONDS));
+        assertFalse(barrier.isBroken());
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> barrier.await(Duration.ofMillis(300)));
+        assertTrue(barrier.isBroken(), "a party that timed out broke the round");
+        barrier.reset();
+        assertFalse(barrier.isBroken());
+    }
+
+    @Test
+    @Order(6)
+    void dictsAndListsAreAtomicPerCall() throws Exception {
+        ConcurrentMap<String, Integer> d = ctx.dict();
+        List<String> l = ctx.list();
+        List<JvmProcess> ps = new ArrayList<>();
+        for (String node : List.of("sa", "sb", "sc")) {
+            ps.add(startOn(node, () -> {
+                for (int i = 0; i < 100; i++) {
+                    d.merge("hits", 1, Integer::sum);
+                    d.compute("k" + (i % 5), (k, v) -> v == null ? 1 : v + 1);
+                }
+                l.add(System.getProperty("multiprocessing4j.cluster.node"));
+            }));
+        }
+        for (JvmProcess p : ps) {
+            joinOk(p);
+        }
+        assertEquals(300, d.get("hits"));
+        for (int k = 0; k < 5; k++) {
+            assertEquals(60, d.get("k" + k));
+        }
+        assertEquals(6, d.size());
+        assertEquals(Set.of("sa", "sb", "sc"), new HashSet<>(l));
+        assertNull(d.putIfAbsent("new", 1));
+        assertEquals(1, d.putIfAbsent("new", 2));
+        assertTrue(d.replace("new", 1, 3));
+        assertTrue(d.remove("new", 3));
+        assertFalse(d.containsKey("new"));
+        l.add(1, "x");
+        assertEquals("x", l.get(1));
+        assertEquals("x", l.remove(1));
+        assertThrows(IndexOutOfBoundsException.class, () -> l.get(99));
+        assertThrows(NullPointerException.class, () -> d.put("bad", null), "null values are refused");
+    }
+
+    @Test
+    @Order(7)
+    void namedObjectsAreSharedBySeparateDriversAndPrivateOnesGoWithTheirDriver() throws Exception {
+        ConcurrentMap<String, String> results = ctx.dict("results");
+        results.put("from-a", "a");
+        ProcessQueue<String> jobs = ctx.queue("jobs");
+        jobs.put("job-1");
+        List<String> members = List.copyOf(nodes.addresses);
+        byte[] key = nodes.authkey.clone();
+        ProcessQueue<String> programOfB = ProcessQueue.create();
+        JvmProcess driverB = new JvmProcess("driver-b", () -> secondDriver(members, key, programOfB));
+        driverB.start();
+        joinOk(driverB);
+        assertEquals("b saw a", results.get("from-b"), "driver b reached the named dict");
+        assertEquals("job-1 taken by b", results.get("job"));
+        String programB = programOfB.poll(Duration.ofSeconds(5));
+        assertNotNull(programB);
+        assertTrue(leftoversOf(programB).isEmpty(), () -> "driver b's private objects were destroyed when it closed: "
+                + leftoversOf(programB));
+        assertThrows(IllegalArgumentException.class, () -> ctx.lock("results"), "a name names one kind of object");
+        assertThrows(IllegalArgumentException.class, () -> ctx.queue("no spaces"));
+        assertThrows(NullPointerException.class, () -> ctx.event(null));
+        ctx.destroy("results");
+        ctx.destroy("jobs");
+        assertTrue(ctx.dict("results").isEmpty(), "a destroyed name starts afresh");
+        ctx.destroy("results");
+        assertTrue(leftoversOf("n.results").isEmpty() && leftoversOf("n.jobs").isEmpty());
+        ctx.destroy("never-made");
+    }
+
+    private static void secondDriver(List<String> members, byte[] key, ProcessQueue<String> program) {
+        HAZELCAST_LOG.setLevel(Level.SEVERE);
+        try (Cluster c = Cluster.connect(ClusterConfig.builder().members(members).authkey(key).build())) {
+            ProcessContext b = c.context();
+            ConcurrentMap<String, String> results = b.dict("results");
+            results.put("from-b", "b saw " + results.get("from-a"));
+            results.put("job", b.<String>queue("jobs").poll(Duration.ofSeconds(30)) + " taken by b");
+            b.queue().put("private");
+            b.sharedLong(3).incrementAndGet();
+            b.lock().lock();
+            program.put(c.hazelcast().getLocalEndpoint().getUuid().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The structures and sync entries of the cluster whose ids start with {@code p.<program>.} (or the id itself). */
+    private List<String> leftoversOf(String programOrId) {
+        HazelcastInstance hz = cluster.hazelcast();
+        String prefix = programOrId.startsWith("n.") ? programOrId : Names.programPrefix(programOrId);
+        List<String> left = new ArrayList<>();
+        for (DistributedObject o : hz.getDistributedObjects()) {
+            if (o.getName().startsWith(Names.ALL) && o.getName().contains(prefix)) {
+                left.add(o.getName());
+            }
+        }
+        for (Object k : hz.getMap(Names.SYNC_MAP).keySet()) {
+            if (k.toString().startsWith(prefix)) {
+                left.add(k.toString());
+            }
+        }
+        return left;
+    }
+
+    @Test
+    @Order(8)
+    void misuseGetsClearErrors() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> ctx.queue(-1));
+        assertThrows(IllegalArgumentException.class, () -> ctx.semaphore(-1));
+        assertThrows(IllegalArgumentException.class, () -> ctx.barrier(0));
+        assertThrows(UnsupportedOperationException.class, () -> ctx.condition());
+        assertThrows(UnsupportedOperationException.class, () -> ctx.sharedLongArray(3));
+        assertThrows(UnsupportedOperationException.class, () -> ctx.pipe());
+        ProcessQueue<Object> q = ctx.queue(2);
+        assertTrue(q.offer(1));
+        assertTrue(q.offer(2));
+        assertFalse(q.offer(3, 200, TimeUnit.MILLISECONDS), "a bounded queue refuses a third item");
+        assertEquals(2, q.size());
+        assertEquals(0, q.remainingCapacity());
+        assertThrows(org.multiprocessing4j.ProcessSerializationException.class, () -> q.put(new Object()));
+        q.close();
+        assertThrows(IllegalStateException.class, q::poll);
+        ProcessLock lock = ctx.lock();
+        lock.lock();
+        assertThrows(IllegalStateException.class, lock::lock, "a thread that takes its own lock again would wait forever");
+        assertFalse(lock.tryLock(100, TimeUnit.MILLISECONDS));
+        lock.unlock();
+        // A process that is neither a driver nor started by a node cannot reach the cluster.
+        ProcessQueue<String> why = ProcessQueue.create();
+        SharedLong remote = ctx.sharedLong(1);
+        JvmProcess local = Multiprocessing.getContext().process(() -> {
+            try {
+                remote.get();
+                why.put("reached it");
+            } catch (IllegalStateException e) {
+                why.put(e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        local.start();
+        joinOk(local);
+        String message = why.poll(Duration.ofSeconds(5));
+        assertTrue(message != null && message.contains("cannot reach"), "a clear error: " + message);
+    }
+
+    @Test
+    @Order(100)
+    void queuedItemsSurviveTheDeathOfTheMemberThatHeldThem() throws Exception {
+        ProcessQueue<Integer> q = ctx.queue("survivor");
+        for (int i = 0; i < 10_000; i++) {
+            q.put(i);
+        }
+        HazelcastInstance hz = cluster.hazelcast();
+        Partition partition = hz.getPartitionService().getPartition(Names.QUEUE_PREFIX + Names.named("survivor"));
+        String owner = partition.getOwner().getAttribute(HazelcastSettings.NODE_ATTRIBUTE);
+        int index = nodes.names.indexOf(owner);
+        nodes.node(index).kill();
+        nodes.node(index).join(WAIT);
+        BitSet seen = new BitSet();
+        for (int i = 0; i < 10_000; i++) {
+            Integer item = q.poll(WAIT);
+            assertNotNull(item, "item " + i + " of 10 000 after the death of " + owner);
+            assertFalse(seen.get(item), "item " + item + " delivered twice");
+            seen.set(item);
+        }
+        assertNull(q.poll(Duration.ofMillis(200)), "no more than 10 000");
+        ctx.destroy("survivor");
+        nodes.start(index);
+        assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node " + owner + " rejoined; logs:\n" + nodes.logs());
+    }
+
+    @Test
+    @Order(101)
+    void aBarrierBreaksWhenAPartysNodeDies() throws Exception {
+        ProcessBarrier barrier = ctx.barrier(3);
+        ProcessEvent roundTwo = ctx.event();
+        List<JvmProcess> ps = new ArrayList<>();
+        for (String node : List.of("sa", "sb", "sc")) {
+            boolean late = node.equals("sc");
+            ps.add(startOn(node, () -> {
+                try {
+                    barrier.await();
+                    roundTwo.set();
+                    if (late) {
+                        sleepForever();
+                    }
+                    barrier.await();
+                    System.exit(0);
+                } catch (BrokenBarrierException e) {
+                    System.exit(3);
+                } catch (InterruptedException e) {
+                    System.exit(4);
+                }
+            }));
+        }
+        assertTrue(roundTwo.await(WAIT), "the first round tripped within 90 s");
+        // Whether the parties on sa and sb wait in round two already or arrive after, they find it broken.
+        nodes.node(2).kill();
+        for (int i = 0; i < 2; i++) {
+            assertTrue(ps.get(i).join(WAIT), "the party on " + (i == 0 ? "sa" : "sb") + " woke within 90 s");
+            assertEquals(OptionalInt.of(3), ps.get(i).exitCode(), "it got a BrokenBarrierException");
+        }
+        assertTrue(ps.get(2).join(WAIT));
+        assertTrue(barrier.isBroken());
+        nodes.node(2).join(WAIT);
+        nodes.start(2);
+        assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node sc rejoined; logs:\n" + nodes.logs());
+    }
+
+    private static void sleepForever() {
+        try {
+            Thread.sleep(TimeUnit.MINUTES.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
