@@ -1,6 +1,8 @@
 package org.multiprocessing4j.benchmarks;
 
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -354,7 +356,11 @@ final class ChannelRows {
         return String.format(Locale.ROOT, "%.0f", v);
     }
 
-    private static String ratio(double x) {
+    /** A ratio to about three significant digits ("2.51x", "43.2x"); under 0.1 to two ("0.0034x"), not "0.00x". */
+    static String ratio(double x) {
+        if (x > 0 && x < 0.1) {
+            return new BigDecimal(x).round(new MathContext(2)).toPlainString() + "x";
+        }
         return String.format(Locale.ROOT, x < 10 ? "%.2fx" : "%.1fx", x);
     }
 }

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.Locale;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.PipeConnection;
+import org.multiprocessing4j.ProcessQueue;
 
 /**
  * A benchmark child that takes commands on a control pipe ({@link ChannelProducer},
- * {@link SyncPeer}, {@link ManagerPeer}). In the child, {@link #obey} reads commands
+ * {@link SyncPeer}, {@link ManagerPeer}), or on a pair of queues where there is no pipe (a
+ * process on a cluster node, {@link SharedPeer}). In the child, {@link #obey} reads commands
  * ("{@code word}" or "{@code word n}"), answers "{@code ready}" and returns at
  * "{@code stop}"; in the parent, {@link #stop} tells it "{@code stop}", waits for it, kills it
  * (by its pid) if it has not ended in time, then closes it and the pipe.
@@ -23,6 +25,12 @@ final class CommandedChild {
         void handle(String word, int n) throws InterruptedException;
     }
 
+    /** Where a child's commands come from. */
+    @FunctionalInterface
+    interface Commands {
+        String next() throws InterruptedException;
+    }
+
     private CommandedChild() {
     }
 
@@ -32,16 +40,29 @@ final class CommandedChild {
      * @param who names the child in the error of an interrupt
      */
     static void obey(PipeConnection control, String who, Handler handler) {
+        obey(control::recv, () -> control.send("ready"), who, handler);
+    }
+
+    /**
+     * The same with commands taken from {@code commands} and "{@code ready}" answered on
+     * {@code answers}.
+     */
+    static void obey(ProcessQueue<String> commands, ProcessQueue<Object> answers, String who, Handler handler) {
+        obey(commands::take, () -> answers.put("ready"), who, handler);
+    }
+
+    /** The command loop; {@code ready} answers a "{@code ready}". */
+    private static void obey(Commands commands, Say ready, String who, Handler handler) {
         try {
             while (true) {
-                String command = control.recv();
+                String command = commands.next();
                 String[] parts = command.split(" ");
                 int n = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
                 switch (parts[0]) {
                     case "stop" -> {
                         return;
                     }
-                    case "ready" -> control.send("ready");
+                    case "ready" -> ready.say();
                     default -> handler.handle(parts[0], n);
                 }
             }
@@ -49,6 +70,12 @@ final class CommandedChild {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(who + " was interrupted", e);
         }
+    }
+
+    /** Sends one fixed message: a child's "{@code ready}", a parent's "{@code stop}". */
+    @FunctionalInterface
+    private interface Say {
+        void say() throws InterruptedException;
     }
 
     /**
@@ -59,8 +86,26 @@ final class CommandedChild {
      */
     static String stop(JvmProcess child, PipeConnection control, Duration timeout) throws InterruptedException {
         try {
+            return stop(child, () -> control.send("stop"), timeout);
+        } finally {
+            control.close();
+        }
+    }
+
+    /**
+     * Stops {@code child}, which takes its commands from {@code commands}, and closes the child
+     * (not the queue, which is the caller's).
+     *
+     * @return as {@link #stop(JvmProcess, PipeConnection, Duration)}
+     */
+    static String stop(JvmProcess child, ProcessQueue<String> commands, Duration timeout) throws InterruptedException {
+        return stop(child, () -> commands.put("stop"), timeout);
+    }
+
+    private static String stop(JvmProcess child, Say stop, Duration timeout) throws InterruptedException {
+        try {
             if (child.isAlive()) {
-                control.send("stop");
+                stop.say();
             }
         } catch (RuntimeException e) {
             // the child is gone: nothing to stop
@@ -73,7 +118,6 @@ final class CommandedChild {
         int code = child.exitCode().orElse(-1);
         String why = child.exception().map(Throwable::toString).orElse("");
         child.close();
-        control.close();
         return ended && code == 0 ? null : String.format(Locale.ROOT, "%s (exit code %d)%s",
                 ended ? "failed" : "did not stop and was killed", code, why.isEmpty() ? "" : ": " + why);
     }
