@@ -22,7 +22,7 @@ import org.multiprocessing4j.StartMethod;
  * multiprocessing4j against Python's {@code multiprocessing}, in one run, in five groups (all
  * by default; {@code --only startup}, {@code --only channels}, {@code --only pools},
  * {@code --only sync} or {@code --only managers} runs one), and a sixth, opt-in group,
- * {@code --only cluster}, that has no Python side:
+ * {@code --only cluster}:
  * <ul>
  * <li>process start-up: times the Java scenarios here, runs {@code benchmarks/python/compare.py}
  * for the same scenarios under each Python start method, and prints one table of medians and
@@ -45,14 +45,18 @@ import org.multiprocessing4j.StartMethod;
  * a child that knows only its address and authkey; then runs {@code benchmarks/python/managers.py}
  * for Python's {@code Manager().dict()} and a remote {@code BaseManager}, and prints a fifth
  * table with ratios and the issue's goals;
- * <li>cluster (only with {@code --only cluster}: it boots three node JVMs and runs about two
+ * <li>cluster (only with {@code --only cluster}: it boots three node JVMs and runs about four
  * minutes): {@link ClusterBench} starts three cluster nodes on 127.0.0.1 ({@link LocalCluster}),
  * connects a driver, and times a no-op process's start+join on a node against a local SPAWN one,
  * a cluster {@code pool(3).map} against a local {@code pool(3)} and against Hazelcast's raw
  * {@code IExecutorService} (one callable per item), and one task's round trip on the cluster
- * pool against the raw executor's; one table with the ratios and the issue's goal (the cluster
- * pool's map at 10 times the raw executor's tasks/s). The nodes are stopped (SIGTERM, joined)
- * before the report.
+ * pool against the raw executor's; then the cluster's shared objects (a queue of ints and of
+ * 1 KiB arrays, a lock, a shared long) used by processes on two nodes, against the same on a
+ * local SPAWN context; the nodes are stopped (SIGTERM, joined), then
+ * {@code benchmarks/python/cluster_shared.py} times the same shared-object work through Python's
+ * remote {@code BaseManager} over TCP; one table with the ratios and the issue's goals (the
+ * cluster pool's map at 10 times the raw executor's tasks/s; each shared object at twice
+ * Python's remote manager).
  * </ul>
  *
  * <pre>
@@ -526,41 +530,70 @@ public final class Compare {
     }
 
     /**
-     * The cluster comparison ({@link ClusterBench}): the cluster against local processes and
-     * pools and against Hazelcast's raw executor, all measured here; one table, the issue's goal
-     * and the ratios. No Python side.
+     * The cluster comparison ({@link ClusterBench}): the cluster against local processes, pools
+     * and shared objects and against Hazelcast's raw executor, all measured here; then, once the
+     * nodes are stopped, {@code cluster_shared.py}'s rows (Python's remote {@code BaseManager})
+     * for the shared objects; one table, the issue's goals and the ratios.
      */
     private static void cluster(Options o) throws Exception {
         double loadBefore = loadAverage();
+        Thread cleanup = new Thread(PythonSide::abort, "compare-cluster-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         ClusterBench.Settings settings = new ClusterBench.Settings(o.clusterWarmup, o.clusterRounds,
-                o.clusterProcesses, o.clusterItems, o.clusterRtSamples, o.clusterScenarios);
+                o.clusterProcesses, o.clusterItems, o.clusterRtSamples, Duration.ofMillis(o.clusterSharedMs),
+                o.clusterScenarios);
         ClusterBench.Result result = null;
         String problem = null;
         try {
             result = ClusterBench.measure(settings, LOG);
         } catch (Exception e) {
+            // Python's rows are still worth having; the failure is printed under the table.
             e.printStackTrace(LOG);
             problem = "Cluster rows failed: " + e;
         }
-        // The nodes, their processes and the local pool's workers must be gone before the report.
+        // The nodes, their processes and the local pool's workers must be gone before the report
+        // and before Python's rounds.
         List<ProcessHandle> left = leftBehind(Duration.ofSeconds(10));
+        double loadBetween = loadAverage();
+        PythonSide.Outcome python;
+        if (settings.sharedScenarios().isEmpty()) {
+            python = new PythonSide.Outcome(null, null);
+        } else if (o.python == null) {
+            python = new PythonSide.Outcome(null, "Python not run (--no-python)");
+        } else {
+            Path script = o.pythonScript.resolveSibling("cluster_shared.py");
+            LOG.printf("Python cluster shared objects: %s %s, same rounds...%n", o.python, script);
+            python = ClusterBench.measurePython(o.python, script, settings, o.pythonTimeout);
+        }
+        List<ChannelRows.Row> rows = new ArrayList<>(result == null ? List.of() : result.rows());
+        if (python.json() != null) {
+            rows.addAll(ClusterBench.fromPython(python.json()));
+        }
+        Runtime.getRuntime().removeShutdownHook(cleanup);
 
-        OUT.println("multiprocessing4j cluster vs local and vs Hazelcast's raw IExecutorService (" + ClusterBench.NODES
-                + " nodes on this machine)");
-        OUT.println(machineAndJava(loadBefore, Double.NaN, loadAverage()));
+        OUT.println("multiprocessing4j cluster vs local, vs Hazelcast's raw IExecutorService and vs Python's remote"
+                + " BaseManager (" + ClusterBench.NODES + " nodes on this machine)");
+        OUT.println(context(python, loadBefore, Double.NaN, loadAverage()));
+        if (!settings.sharedScenarios().isEmpty()) {
+            OUT.printf(Locale.ROOT, "load average between the Java and the Python rounds: %.2f%n", loadBetween);
+        }
         OUT.println("hazelcast: " + ClusterBench.hazelcastVersion() + " (Community), nodes and clients log SEVERE only");
         OUT.println();
+        if (!rows.isEmpty()) {
+            ChannelRows.printTable(OUT, rows, o.clusterScenarios, s -> ClusterBench.label(s, settings), "cluster");
+            OUT.println();
+            OUT.println("Goals (issue), judged on the cluster median; ratios:");
+            ClusterBench.printGoals(OUT, rows, settings);
+            OUT.println();
+        }
         if (result != null) {
-            ChannelRows.printTable(OUT, result.rows(), o.clusterScenarios, s -> ClusterBench.label(s, settings),
-                    "cluster");
-            OUT.println();
-            OUT.println("Goal (issue), judged on the cluster median; ratios:");
-            ClusterBench.printGoals(OUT, result.rows(), settings);
-            OUT.println();
-            ClusterBench.printNotes(OUT, settings, result);
+            ClusterBench.printNotes(OUT, settings, result, python.json());
         }
         if (problem != null) {
             OUT.println(problem);
+        }
+        if (python.problem() != null) {
+            OUT.println(python.problem() + " -- only the Java rows are shown.");
         }
         if (!left.isEmpty()) {
             OUT.println("Still running 10 s after the nodes were stopped: " + left.stream()
@@ -905,7 +938,7 @@ public final class Compare {
                 "  --python-timeout S  give up on Python after S seconds (default 600)",
                 "  --only GROUP        run one group: startup, channels, pools, sync, managers or cluster",
                 "                      (default: the first five; cluster is opt-in, --only cluster: it boots 3",
-                "                      Hazelcast node JVMs, takes about 2 minutes and has no Python side)",
+                "                      Hazelcast node JVMs and takes about 4 minutes)",
                 "  --channel-rounds N  measured rounds per channel row, Java and Python (default 7)",
                 "  --channel-warmup N  unmeasured channel rounds first, which size the rounds (default 4)",
                 "  --round-ms MS       the least time a channel, sync or manager round should take (default 250)",
@@ -932,6 +965,8 @@ public final class Compare {
                 "  --cluster-items N   items per map round, cluster, local and raw executor (default 20000)",
                 "  --cluster-rt-samples N  measured round trips per side, cluster pool and raw executor, at least"
                         + " (default 1000)",
+                "  --cluster-shared-ms MS  the least time a shared-object round should take, cluster, local and"
+                        + " Python (default 1000)",
                 "  --cluster LIST      cluster scenarios (default all: " + String.join(",", ClusterBench.SCENARIOS)
                         + ")");
 
@@ -982,6 +1017,7 @@ public final class Compare {
         int clusterProcesses = 15;
         int clusterItems = 20_000;
         int clusterRtSamples = 1000;
+        int clusterSharedMs = 1000;
         List<String> clusterScenarios = ClusterBench.SCENARIOS;
 
         static Options parse(String[] argv) {
@@ -1041,6 +1077,7 @@ public final class Compare {
                     case "--cluster-processes" -> o.clusterProcesses = positive(a, value(argv, ++i, a));
                     case "--cluster-items" -> o.clusterItems = positive(a, value(argv, ++i, a));
                     case "--cluster-rt-samples" -> o.clusterRtSamples = positive(a, value(argv, ++i, a));
+                    case "--cluster-shared-ms" -> o.clusterSharedMs = positive(a, value(argv, ++i, a));
                     case "--cluster" -> o.clusterScenarios = scenarios(value(argv, ++i, a), ClusterBench.SCENARIOS,
                             "cluster");
                     case "-h", "--help" -> o.help = true;
