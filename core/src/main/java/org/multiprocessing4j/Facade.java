@@ -5,6 +5,7 @@ import org.multiprocessing4j.spi.ArrayStore;
 import org.multiprocessing4j.spi.BarrierStore;
 import org.multiprocessing4j.spi.EventStore;
 import org.multiprocessing4j.spi.LockStore;
+import org.multiprocessing4j.spi.QueueStore;
 import org.multiprocessing4j.spi.SemaphoreStore;
 import org.multiprocessing4j.spi.StoreHandle;
 import org.multiprocessing4j.spi.ValueStore;
@@ -15,6 +16,8 @@ import org.multiprocessing4j.spi.ValueStore;
  * (see {@link ProcessCondition}).
  */
 enum Facade {
+    QUEUE,
+    JOINABLE_QUEUE,
     LOCK,
     REENTRANT_LOCK,
     SEMAPHORE,
@@ -40,6 +43,10 @@ enum Facade {
      */
     private Object wrap(Object store) {
         switch (this) {
+            case QUEUE:
+                return new ProcessQueue<>((QueueStore) store);
+            case JOINABLE_QUEUE:
+                return new JoinableProcessQueue<>((QueueStore) store);
             case LOCK:
                 return new ProcessLock((LockStore) store);
             case REENTRANT_LOCK:
