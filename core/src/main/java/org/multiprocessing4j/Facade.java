@@ -1,6 +1,8 @@
 package org.multiprocessing4j;
 
 import java.io.Serializable;
+import org.multiprocessing4j.internal.access.SharedObjectAccess;
+import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.spi.ArrayStore;
 import org.multiprocessing4j.spi.BarrierStore;
 import org.multiprocessing4j.spi.EventStore;
@@ -12,24 +14,35 @@ import org.multiprocessing4j.spi.ValueStore;
 
 /**
  * The public classes a store is wrapped in, one constant each: how a shared object is rebuilt
- * over its store where it arrives ({@link #handle}). A condition travels with its lock instead
- * (see {@link ProcessCondition}).
+ * over its store where it arrives ({@link #handle}), and how a backend's store becomes one
+ * ({@link SharedObjectAccess}, for {@code spi.SharedObjects}). A condition travels with its lock
+ * instead (see {@link ProcessCondition}).
  */
 enum Facade {
-    QUEUE,
-    JOINABLE_QUEUE,
-    LOCK,
-    REENTRANT_LOCK,
-    SEMAPHORE,
-    EVENT,
-    BARRIER,
-    LONG,
-    INT,
-    DOUBLE,
-    LONG_ARRAY,
-    INT_ARRAY,
-    DOUBLE_ARRAY,
-    BYTE_ARRAY;
+    QUEUE(ProcessQueue.class),
+    JOINABLE_QUEUE(JoinableProcessQueue.class),
+    LOCK(ProcessLock.class),
+    REENTRANT_LOCK(ProcessReentrantLock.class),
+    SEMAPHORE(ProcessSemaphore.class),
+    EVENT(ProcessEvent.class),
+    BARRIER(ProcessBarrier.class),
+    LONG(SharedLong.class),
+    INT(SharedInt.class),
+    DOUBLE(SharedDouble.class),
+    LONG_ARRAY(SharedLongArray.class),
+    INT_ARRAY(SharedIntArray.class),
+    DOUBLE_ARRAY(SharedDoubleArray.class),
+    BYTE_ARRAY(SharedByteArray.class);
+
+    static {
+        SharedSecrets.setSharedObjectAccess(new Access());
+    }
+
+    private final Class<?> type;
+
+    Facade(Class<?> type) {
+        this.type = type;
+    }
 
     /** What a shared object of this class sends in place of itself: its store's handle. */
     Object handle(StoreHandle<?> store) {
@@ -71,6 +84,19 @@ enum Facade {
                 return new SharedDoubleArray((ArrayStore) store);
             default:
                 return new SharedByteArray((ArrayStore) store);
+        }
+    }
+
+    /** For {@code spi.SharedObjects}: the constant of a public class. */
+    private static final class Access implements SharedObjectAccess {
+        @Override
+        public <T> T wrap(Class<T> type, Object store) {
+            for (Facade f : values()) {
+                if (f.type == type) {
+                    return type.cast(f.wrap(store));
+                }
+            }
+            throw new IllegalArgumentException(type + " is not a shared object's class");
         }
     }
 
