@@ -323,7 +323,8 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      * wake with an {@link IllegalStateException}. Items already put stay for other processes.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        // Synchronized: the store is told once (QueueStore.closedHere), even by threads closing at once.
         if (!closed) {
             closed = true;
             store.closedHere();
