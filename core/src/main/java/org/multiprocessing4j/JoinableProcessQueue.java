@@ -1,7 +1,8 @@
 package org.multiprocessing4j;
 
 import java.time.Duration;
-import org.multiprocessing4j.internal.channel.QueueChannel;
+import org.multiprocessing4j.internal.channel.LocalQueueStore;
+import org.multiprocessing4j.spi.QueueStore;
 
 /**
  * A {@link ProcessQueue} that counts unfinished work, as Python's
@@ -22,9 +23,11 @@ import org.multiprocessing4j.internal.channel.QueueChannel;
  */
 public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
     private static final long serialVersionUID = 1L;
+    /** What errors call a joinable queue; {@link #kind()}. */
+    static final String KIND = "joinable queue";
 
-    JoinableProcessQueue(QueueChannel channel) {
-        super(channel);
+    JoinableProcessQueue(QueueStore store) {
+        super(store);
     }
 
     /**
@@ -33,7 +36,7 @@ public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
      * @throws java.io.UncheckedIOException if the shared memory cannot be made
      */
     public static <E> JoinableProcessQueue<E> create() {
-        return new JoinableProcessQueue<>(QueueChannel.create(0));
+        return new JoinableProcessQueue<>(LocalQueueStore.create(0, KIND));
     }
 
     /**
@@ -43,17 +46,17 @@ public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
      * @throws java.io.UncheckedIOException if the shared memory cannot be made
      */
     public static <E> JoinableProcessQueue<E> create(int maxsize) {
-        return new JoinableProcessQueue<>(QueueChannel.create(checkMaxsize(maxsize)));
+        return new JoinableProcessQueue<>(LocalQueueStore.create(checkMaxsize(maxsize), KIND));
     }
 
     @Override
     String kind() {
-        return "joinable queue";
+        return KIND;
     }
 
     @Override
-    boolean joinable() {
-        return true;
+    Facade facade() {
+        return Facade.JOINABLE_QUEUE;
     }
 
     /**
@@ -65,7 +68,7 @@ public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
      */
     public void taskDone() {
         checkOpen();
-        if (!channel.taskDone()) {
+        if (!store.taskDone()) {
             throw new IllegalStateException("taskDone() called more times than there were items put");
         }
     }
@@ -79,7 +82,7 @@ public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
      */
     public void join() throws InterruptedException {
         checkOpen();
-        channel.join(-1, guard);
+        store.join(-1);
     }
 
     /**
@@ -93,12 +96,12 @@ public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
     public boolean join(Duration timeout) throws InterruptedException {
         long nanos = nanos(timeout);
         checkOpen();
-        return channel.join(nanos, guard);
+        return store.join(nanos);
     }
 
     /** Items put and not yet marked done; best effort while others put or finish. */
     public long unfinishedTasks() {
         checkOpen();
-        return channel.unfinished();
+        return store.unfinishedTasks();
     }
 }

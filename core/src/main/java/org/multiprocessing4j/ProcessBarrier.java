@@ -10,6 +10,7 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.multiprocessing4j.internal.sync.BarrierCell;
+import org.multiprocessing4j.spi.BarrierStore;
 
 /**
  * A barrier for a fixed number of parties in any processes of a family, as Python's
@@ -35,10 +36,10 @@ import org.multiprocessing4j.internal.sync.BarrierCell;
 public final class ProcessBarrier implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final transient BarrierCell cell;
+    private final transient BarrierStore store;
 
-    ProcessBarrier(BarrierCell cell) {
-        this.cell = cell;
+    ProcessBarrier(BarrierStore store) {
+        this.store = store;
     }
 
     /**
@@ -63,11 +64,9 @@ public final class ProcessBarrier implements Serializable {
      */
     public int await() throws InterruptedException, BrokenBarrierException {
         try {
-            return cell.await(-1);
-        } catch (BarrierCell.Broken e) {
-            throw new BrokenBarrierException(e.why);
-        } catch (BarrierCell.TimedOut e) {
-            throw new IllegalStateException(e);
+            return store.await(-1);
+        } catch (TimeoutException impossible) {
+            throw new IllegalStateException(impossible);
         }
     }
 
@@ -81,42 +80,32 @@ public final class ProcessBarrier implements Serializable {
     public int await(long timeout, TimeUnit unit) throws InterruptedException, BrokenBarrierException,
             TimeoutException {
         Objects.requireNonNull(unit, "unit");
-        return awaitNanos(Math.max(0, unit.toNanos(timeout)));
+        return store.await(Math.max(0, unit.toNanos(timeout)));
     }
 
     /** As {@link #await(long, TimeUnit)}, with a {@code Duration}. */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        return awaitNanos(ProcessQueue.nanos(timeout));
-    }
-
-    private int awaitNanos(long nanos) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        try {
-            return cell.await(nanos);
-        } catch (BarrierCell.Broken e) {
-            throw new BrokenBarrierException(e.why);
-        } catch (BarrierCell.TimedOut e) {
-            throw new TimeoutException("not every party arrived in time; the barrier is broken");
-        }
+        return store.await(ProcessQueue.nanos(timeout));
     }
 
     /** The number of parties that trip the barrier. */
     public int getParties() {
-        return cell.parties();
+        return store.parties();
     }
 
     /** How many parties are waiting now (0 if broken). */
     public int getNumberWaiting() {
-        return cell.waiting();
+        return store.waiting();
     }
 
     /** Whether the barrier is broken (until {@link #reset()}). */
     public boolean isBroken() {
-        return cell.isBroken();
+        return store.isBroken();
     }
 
     /** Breaks the current round (its waiters get a {@link BrokenBarrierException}) and starts a new one. */
     public void reset() {
-        cell.reset();
+        store.reset();
     }
 
     @Override
@@ -125,23 +114,10 @@ public final class ProcessBarrier implements Serializable {
     }
 
     Object writeReplace() throws ObjectStreamException {
-        return new Handle(cell.handle());
+        return Facade.BARRIER.handle(store.handle());
     }
 
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a barrier travels as its handle");
-    }
-
-    private static final class Handle implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Serializable cell;
-
-        Handle(Serializable cell) {
-            this.cell = cell;
-        }
-
-        private Object readResolve() {
-            return new ProcessBarrier(BarrierCell.attach(cell));
-        }
     }
 }

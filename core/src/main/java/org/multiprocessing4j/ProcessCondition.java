@@ -9,9 +9,8 @@ import java.util.Date;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
-import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
-import org.multiprocessing4j.internal.sync.ConditionCell;
-import org.multiprocessing4j.internal.sync.LockCell;
+import org.multiprocessing4j.spi.ConditionStore;
+import org.multiprocessing4j.spi.LockStore.Acquisition;
 
 /**
  * A condition variable shared by the processes of a family, as Python's
@@ -37,11 +36,11 @@ import org.multiprocessing4j.internal.sync.LockCell;
 public final class ProcessCondition implements Condition, Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final transient ConditionCell cell;
+    private final transient ConditionStore store;
     private final transient ProcessLock lock;
 
-    ProcessCondition(ConditionCell cell, ProcessLock lock) {
-        this.cell = cell;
+    ProcessCondition(ConditionStore store, ProcessLock lock) {
+        this.store = store;
         this.lock = lock;
     }
 
@@ -70,13 +69,13 @@ public final class ProcessCondition implements Condition, Serializable {
     private boolean awaitNanos0(long nanos) throws InterruptedException {
         int r;
         try {
-            r = cell.await(nanos);
+            r = store.await(nanos);
         } catch (InterruptedException e) {
-            lock.reacquired(cell.lastAwaitRecovered() ? Acquisition.TAKEN_OVER : Acquisition.ACQUIRED);
+            lock.reacquired(store.lastAwaitRecovered() ? Acquisition.TAKEN_OVER : Acquisition.ACQUIRED);
             throw e;
         }
-        lock.reacquired((r & ConditionCell.RECOVERED_BIT) != 0 ? Acquisition.TAKEN_OVER : Acquisition.ACQUIRED);
-        return (r & ConditionCell.SIGNALLED_BIT) != 0;
+        lock.reacquired((r & ConditionStore.RECOVERED) != 0 ? Acquisition.TAKEN_OVER : Acquisition.ACQUIRED);
+        return (r & ConditionStore.SIGNALLED) != 0;
     }
 
     /** Waits for a signal; an interrupt does not end the wait (it is kept). */
@@ -130,7 +129,7 @@ public final class ProcessCondition implements Condition, Serializable {
      */
     @Override
     public void signal() {
-        cell.signal();
+        store.signal();
     }
 
     /**
@@ -140,11 +139,15 @@ public final class ProcessCondition implements Condition, Serializable {
      */
     @Override
     public void signalAll() {
-        cell.signalAll();
+        store.signalAll();
     }
 
+    /**
+     * A condition travels with its lock, whose store attaches it again, so that both share the
+     * lock's notion of which thread holds it (see {@link org.multiprocessing4j.spi.LockStore#attachCondition}).
+     */
     Object writeReplace() throws ObjectStreamException {
-        return new Handle(cell.handle(), lock);
+        return new Handle(store.handle(), lock);
     }
 
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
@@ -153,16 +156,16 @@ public final class ProcessCondition implements Condition, Serializable {
 
     private static final class Handle implements Serializable {
         private static final long serialVersionUID = 1L;
-        private final Serializable cell;
+        private final Serializable condition;
         private final ProcessLock lock;
 
-        Handle(Serializable cell, ProcessLock lock) {
-            this.cell = cell;
+        Handle(Serializable condition, ProcessLock lock) {
+            this.condition = condition;
             this.lock = lock;
         }
 
         private Object readResolve() {
-            return new ProcessCondition(ConditionCell.attach(cell, lock.cell), lock);
+            return new ProcessCondition(lock.store.attachCondition(condition), lock);
         }
     }
 }

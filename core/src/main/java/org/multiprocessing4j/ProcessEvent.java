@@ -6,6 +6,7 @@ import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.time.Duration;
 import org.multiprocessing4j.internal.sync.EventCell;
+import org.multiprocessing4j.spi.EventStore;
 
 /**
  * A flag shared by the processes of a family, as Python's {@code multiprocessing.Event}: any
@@ -23,10 +24,10 @@ import org.multiprocessing4j.internal.sync.EventCell;
 public final class ProcessEvent implements Event, Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final transient EventCell cell;
+    private final transient EventStore store;
 
-    ProcessEvent(EventCell cell) {
-        this.cell = cell;
+    ProcessEvent(EventStore store) {
+        this.store = store;
     }
 
     /** Makes an event, not set. */
@@ -36,17 +37,17 @@ public final class ProcessEvent implements Event, Serializable {
 
     /** Sets the flag and wakes every waiter, in every process. */
     public void set() {
-        cell.set();
+        store.set();
     }
 
     /** Clears the flag. */
     public void clear() {
-        cell.clear();
+        store.clear();
     }
 
     /** Whether the flag is set. */
     public boolean isSet() {
-        return cell.isSet();
+        return store.isSet();
     }
 
     /**
@@ -56,7 +57,7 @@ public final class ProcessEvent implements Event, Serializable {
      * @throws InterruptedException if interrupted while waiting
      */
     public void await() throws InterruptedException {
-        cell.await(-1);
+        store.await(-1);
     }
 
     /**
@@ -67,7 +68,7 @@ public final class ProcessEvent implements Event, Serializable {
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return cell.await(ProcessQueue.nanos(timeout));
+        return store.await(ProcessQueue.nanos(timeout));
     }
 
     @Override
@@ -76,23 +77,10 @@ public final class ProcessEvent implements Event, Serializable {
     }
 
     Object writeReplace() throws ObjectStreamException {
-        return new Handle(cell.handle());
+        return Facade.EVENT.handle(store.handle());
     }
 
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("an event travels as its handle");
-    }
-
-    private static final class Handle implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Serializable cell;
-
-        Handle(Serializable cell) {
-            this.cell = cell;
-        }
-
-        private Object readResolve() {
-            return new ProcessEvent(EventCell.attach(cell));
-        }
     }
 }

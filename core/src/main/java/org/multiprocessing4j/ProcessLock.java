@@ -9,9 +9,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
-import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
-import org.multiprocessing4j.internal.sync.ConditionCell;
 import org.multiprocessing4j.internal.sync.LockCell;
+import org.multiprocessing4j.spi.LockStore;
+import org.multiprocessing4j.spi.LockStore.Acquisition;
 
 /**
  * A mutual-exclusion lock shared by the processes of a family, as Python's
@@ -44,11 +44,11 @@ import org.multiprocessing4j.internal.sync.LockCell;
 public class ProcessLock implements Lock, Serializable {
     private static final long serialVersionUID = 1L;
 
-    final transient LockCell cell;
+    final transient LockStore store;
     private final transient ThreadLocal<Boolean> recovered = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
-    ProcessLock(LockCell cell) {
-        this.cell = cell;
+    ProcessLock(LockStore store) {
+        this.store = store;
     }
 
     /** Makes a lock; any thread may call this. */
@@ -62,7 +62,7 @@ public class ProcessLock implements Lock, Serializable {
         boolean interrupted = false;
         while (true) {
             try {
-                acquired(cell.acquire(-1));
+                acquired(store.acquire(-1));
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -80,7 +80,7 @@ public class ProcessLock implements Lock, Serializable {
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        acquired(cell.acquire(-1));
+        acquired(store.acquire(-1));
     }
 
     /**
@@ -91,7 +91,7 @@ public class ProcessLock implements Lock, Serializable {
     @Override
     public boolean tryLock() {
         try {
-            return acquired(cell.acquire(0));
+            return acquired(store.acquire(0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -108,12 +108,12 @@ public class ProcessLock implements Lock, Serializable {
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
-        return acquired(cell.acquire(Math.max(0, unit.toNanos(time))));
+        return acquired(store.acquire(Math.max(0, unit.toNanos(time))));
     }
 
     /** As {@link #tryLock(long, TimeUnit)}, with a {@code Duration}. */
     public boolean tryLock(Duration timeout) throws InterruptedException {
-        return acquired(cell.acquire(ProcessQueue.nanos(timeout)));
+        return acquired(store.acquire(ProcessQueue.nanos(timeout)));
     }
 
     /** For conditions: the lock was taken again after a wait, with {@code result}. */
@@ -125,7 +125,7 @@ public class ProcessLock implements Lock, Serializable {
         if (result == Acquisition.TIMED_OUT) {
             return false;
         }
-        if (cell.holdCount() <= 1) {
+        if (store.holdCount() <= 1) {
             recovered.set(result == Acquisition.TAKEN_OVER);
         }
         return true;
@@ -138,7 +138,7 @@ public class ProcessLock implements Lock, Serializable {
      */
     @Override
     public void unlock() {
-        cell.release();
+        store.release();
     }
 
     /**
@@ -146,7 +146,7 @@ public class ProcessLock implements Lock, Serializable {
      */
     @Override
     public ProcessCondition newCondition() {
-        return new ProcessCondition(ConditionCell.create(cell), this);
+        return new ProcessCondition(store.newCondition(), this);
     }
 
     /**
@@ -154,17 +154,17 @@ public class ProcessLock implements Lock, Serializable {
      * holding it, so that what the lock guards may be half updated.
      */
     public boolean heldAfterOwnerDied() {
-        return cell.isHeldByCurrentThread() && recovered.get();
+        return store.isHeldByCurrentThread() && recovered.get();
     }
 
     /** Whether some thread of some process holds the lock now. */
     public boolean isLocked() {
-        return cell.isLocked();
+        return store.isLocked();
     }
 
     /** Whether the calling thread holds the lock. */
     public boolean isHeldByCurrentThread() {
-        return cell.isHeldByCurrentThread();
+        return store.isHeldByCurrentThread();
     }
 
     @Override
@@ -173,28 +173,10 @@ public class ProcessLock implements Lock, Serializable {
     }
 
     Object writeReplace() throws ObjectStreamException {
-        return new Handle(cell.handle(), this instanceof ProcessReentrantLock, cell.ownerType());
+        return (this instanceof ProcessReentrantLock ? Facade.REENTRANT_LOCK : Facade.LOCK).handle(store.handle());
     }
 
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a lock travels as its handle");
-    }
-
-    private static final class Handle implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Serializable cell;
-        private final boolean reentrant;
-        private final int ownerType;
-
-        Handle(Serializable cell, boolean reentrant, int ownerType) {
-            this.cell = cell;
-            this.reentrant = reentrant;
-            this.ownerType = ownerType;
-        }
-
-        private Object readResolve() {
-            LockCell c = LockCell.attach(cell, reentrant, ownerType);
-            return reentrant ? new ProcessReentrantLock(c) : new ProcessLock(c);
-        }
     }
 }

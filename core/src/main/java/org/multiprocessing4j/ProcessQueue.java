@@ -13,8 +13,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.access.ProcessQueueAccess;
 import org.multiprocessing4j.internal.access.SharedSecrets;
-import org.multiprocessing4j.internal.channel.QueueChannel;
-import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.channel.LocalQueueStore;
+import org.multiprocessing4j.spi.QueueStore;
 
 /**
  * A FIFO queue that every process of a family can put to and take from: Python's
@@ -72,32 +72,31 @@ import org.multiprocessing4j.internal.shm.Guard;
  */
 public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E>, AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;
+    /** What errors call a queue; {@link #kind()}. */
+    static final String KIND = "queue";
 
-    final transient QueueChannel channel;
+    /** Where the items are; told when this facade is closed, so that its waiters wake. */
+    final transient QueueStore store;
     private transient volatile boolean closed;
-    final transient Guard guard = slow -> {
-        if (closed) {
-            throw new IllegalStateException(kind() + " is closed");
-        }
-    };
 
     static {
         SharedSecrets.setProcessQueueAccess(new ProcessQueueAccess() {
             @Override
             public <E> ProcessQueue<E> create(int bufferBytes) {
-                return new ProcessQueue<>(QueueChannel.create(0, bufferBytes));
+                return new ProcessQueue<>(LocalQueueStore.create(0, bufferBytes, KIND));
             }
 
             @Override
             public java.util.List<Object> drainAfterDeath(ProcessQueue<?> queue, long lockPatienceNanos)
                     throws InterruptedException {
-                return queue.channel.drain(lockPatienceNanos);
+                // The pool's own queues, made above: always of this machine.
+                return ((LocalQueueStore) queue.store).drain(lockPatienceNanos);
             }
         });
     }
 
-    ProcessQueue(QueueChannel channel) {
-        this.channel = channel;
+    ProcessQueue(QueueStore store) {
+        this.store = store;
     }
 
     /**
@@ -108,7 +107,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      *         {@code /dev/shm}, say); the message names the directory
      */
     public static <E> ProcessQueue<E> create() {
-        return new ProcessQueue<>(QueueChannel.create(0));
+        return new ProcessQueue<>(LocalQueueStore.create(0, KIND));
     }
 
     /**
@@ -119,7 +118,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      * @throws java.io.UncheckedIOException if the shared memory cannot be made
      */
     public static <E> ProcessQueue<E> create(int maxsize) {
-        return new ProcessQueue<>(QueueChannel.create(checkMaxsize(maxsize)));
+        return new ProcessQueue<>(LocalQueueStore.create(checkMaxsize(maxsize), KIND));
     }
 
     static int checkMaxsize(int maxsize) {
@@ -130,7 +129,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     }
 
     String kind() {
-        return "queue";
+        return KIND;
     }
 
     /**
@@ -144,7 +143,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      */
     @Override
     public void put(E item) throws InterruptedException {
-        channel.put(checkItem(item), what(), -1, guard);
+        store.put(checkItem(item), what(), -1);
     }
 
     /**
@@ -160,7 +159,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     public boolean offer(E item) {
         Object checked = checkItem(item);
         try {
-            return channel.put(checked, what(), 0, guard);
+            return store.put(checked, what(), 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -179,12 +178,12 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     @Override
     public boolean offer(E item, long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
-        return channel.put(checkItem(item), what(), Math.max(0, unit.toNanos(timeout)), guard);
+        return store.put(checkItem(item), what(), Math.max(0, unit.toNanos(timeout)));
     }
 
     /** As {@link #offer(Object, long, TimeUnit)}, with a {@code Duration}. */
     public boolean offer(E item, Duration timeout) throws InterruptedException {
-        return channel.put(checkItem(item), what(), nanos(timeout), guard);
+        return store.put(checkItem(item), what(), nanos(timeout));
     }
 
     /**
@@ -196,10 +195,9 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      * @throws InterruptedException if interrupted while waiting; nothing is taken
      */
     @Override
-    @SuppressWarnings("unchecked")
     public E take() throws InterruptedException {
         checkOpen();
-        return (E) channel.take(-1, guard);
+        return taken(store.take(-1));
     }
 
     /**
@@ -213,14 +211,14 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
         checkOpen();
-        return orNull(channel.take(Math.max(0, unit.toNanos(timeout)), guard));
+        return taken(store.take(Math.max(0, unit.toNanos(timeout))));
     }
 
     /** As {@link #poll(long, TimeUnit)}, with a {@code Duration}. */
     public E poll(Duration timeout) throws InterruptedException {
         long nanos = nanos(timeout);
         checkOpen();
-        return orNull(channel.take(nanos, guard));
+        return taken(store.take(nanos));
     }
 
     /**
@@ -233,7 +231,7 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     public E poll() {
         checkOpen();
         try {
-            return orNull(channel.take(0, guard));
+            return taken(store.take(0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -241,8 +239,8 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     }
 
     @SuppressWarnings("unchecked")
-    private E orNull(Object taken) {
-        return taken == QueueChannel.NOTHING ? null : (E) taken;
+    private E taken(Object item) {
+        return (E) item;
     }
 
     /** Not supported: another process may take the item at any moment. Use {@link #poll()}. */
@@ -268,14 +266,14 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     @Override
     public int size() {
         checkOpen();
-        return channel.size();
+        return store.size();
     }
 
     /** Whether no item is waiting now; best effort, as {@link #size()}. */
     @Override
     public boolean isEmpty() {
         checkOpen();
-        return channel.isEmpty();
+        return store.isEmpty();
     }
 
     /**
@@ -285,13 +283,13 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     @Override
     public int remainingCapacity() {
         checkOpen();
-        int max = channel.maxsize();
-        return max == 0 ? Integer.MAX_VALUE : Math.max(0, max - channel.size());
+        int max = store.maxsize();
+        return max == 0 ? Integer.MAX_VALUE : Math.max(0, max - store.size());
     }
 
     /** The bound this queue was made with, or 0 if it has none. */
     public int maxsize() {
-        return channel.maxsize();
+        return store.maxsize();
     }
 
     /** Takes every item there is now into {@code sink}; returns how many. */
@@ -325,10 +323,11 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      * wake with an {@link IllegalStateException}. Items already put stay for other processes.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        // Synchronized: the store is told once (QueueStore.closedHere), even by threads closing at once.
         if (!closed) {
             closed = true;
-            channel.closedHere();
+            store.closedHere();
         }
     }
 
@@ -339,12 +338,12 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
 
     @Override
     public String toString() {
-        return (closed ? "closed " : "") + kind() + "[" + (closed ? "" : "size≈" + channel.size())
-                + (channel.maxsize() > 0 ? ", maxsize=" + channel.maxsize() : "") + "]";
+        return (closed ? "closed " : "") + kind() + "[" + (closed ? "" : "size≈" + store.size())
+                + (store.maxsize() > 0 ? ", maxsize=" + store.maxsize() : "") + "]";
     }
 
-    boolean joinable() {
-        return false;
+    Facade facade() {
+        return Facade.QUEUE;
     }
 
     private String what() {
@@ -374,29 +373,13 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         }
     }
 
-    /** What travels instead of a queue: how to reach its shared memory. */
+    /** What travels instead of a queue: how to reach its store, not its items. */
     Object writeReplace() throws ObjectStreamException {
         checkOpen();
-        return new Handle(channel.handle(), joinable());
+        return facade().handle(store.handle());
     }
 
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a queue travels as its handle");
-    }
-
-    private static final class Handle implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Serializable segment;
-        private final boolean joinable;
-
-        Handle(Serializable segment, boolean joinable) {
-            this.segment = segment;
-            this.joinable = joinable;
-        }
-
-        private Object readResolve() {
-            QueueChannel c = QueueChannel.attach(segment);
-            return joinable ? new JoinableProcessQueue<>(c) : new ProcessQueue<>(c);
-        }
     }
 }

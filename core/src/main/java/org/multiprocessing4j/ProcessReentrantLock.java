@@ -1,6 +1,7 @@
 package org.multiprocessing4j;
 
 import org.multiprocessing4j.internal.sync.LockCell;
+import org.multiprocessing4j.spi.LockStore;
 
 /**
  * A reentrant lock shared by the processes of a family, as Python's {@code multiprocessing.RLock}:
@@ -15,8 +16,8 @@ import org.multiprocessing4j.internal.sync.LockCell;
 public final class ProcessReentrantLock extends ProcessLock {
     private static final long serialVersionUID = 1L;
 
-    ProcessReentrantLock(LockCell cell) {
-        super(cell);
+    ProcessReentrantLock(LockStore store) {
+        super(store);
     }
 
     /** Makes a reentrant lock; any thread may call this. */
@@ -26,6 +27,6 @@ public final class ProcessReentrantLock extends ProcessLock {
 
     /** How many times the calling thread holds the lock (0 if it does not). */
     public int getHoldCount() {
-        return cell.holdCount();
+        return store.holdCount();
     }
 }

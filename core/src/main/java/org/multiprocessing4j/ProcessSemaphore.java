@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.sync.SemaphoreCell;
+import org.multiprocessing4j.spi.SemaphoreStore;
 
 /**
  * A counting semaphore shared by the processes of a family, as Python's
@@ -28,10 +29,10 @@ import org.multiprocessing4j.internal.sync.SemaphoreCell;
 public final class ProcessSemaphore implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final transient SemaphoreCell cell;
+    private final transient SemaphoreStore store;
 
-    ProcessSemaphore(SemaphoreCell cell) {
-        this.cell = cell;
+    ProcessSemaphore(SemaphoreStore store) {
+        this.store = store;
     }
 
     /**
@@ -68,7 +69,7 @@ public final class ProcessSemaphore implements Serializable {
 
     /** Takes a permit, waiting as long as needed. @throws InterruptedException if interrupted while waiting */
     public void acquire() throws InterruptedException {
-        cell.acquire(1, -1);
+        store.acquire(1, -1);
     }
 
     /**
@@ -78,13 +79,13 @@ public final class ProcessSemaphore implements Serializable {
      * @throws InterruptedException if interrupted while waiting; none is taken
      */
     public void acquire(int permits) throws InterruptedException {
-        cell.acquire(checkCount(permits), -1);
+        store.acquire(checkCount(permits), -1);
     }
 
     /** Takes a permit if one is free now. */
     public boolean tryAcquire() {
         try {
-            return cell.acquire(1, 0);
+            return store.acquire(1, 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -95,7 +96,7 @@ public final class ProcessSemaphore implements Serializable {
     public boolean tryAcquire(int permits) {
         checkCount(permits);
         try {
-            return cell.acquire(permits, 0);
+            return store.acquire(permits, 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -105,18 +106,18 @@ public final class ProcessSemaphore implements Serializable {
     /** Takes a permit, waiting at most {@code timeout}; false if it ran out. */
     public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
-        return cell.acquire(1, Math.max(0, unit.toNanos(timeout)));
+        return store.acquire(1, Math.max(0, unit.toNanos(timeout)));
     }
 
     /** Takes {@code permits}, waiting at most {@code timeout}; false if it ran out (none is taken). */
     public boolean tryAcquire(int permits, long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
-        return cell.acquire(checkCount(permits), Math.max(0, unit.toNanos(timeout)));
+        return store.acquire(checkCount(permits), Math.max(0, unit.toNanos(timeout)));
     }
 
     /** As {@link #tryAcquire(long, TimeUnit)}, with a {@code Duration}. */
     public boolean tryAcquire(Duration timeout) throws InterruptedException {
-        return cell.acquire(1, ProcessQueue.nanos(timeout));
+        return store.acquire(1, ProcessQueue.nanos(timeout));
     }
 
     /**
@@ -125,7 +126,7 @@ public final class ProcessSemaphore implements Serializable {
      * @throws IllegalStateException if the semaphore is bounded and would exceed its bound
      */
     public void release() {
-        cell.release(1);
+        store.release(1);
     }
 
     /**
@@ -135,22 +136,22 @@ public final class ProcessSemaphore implements Serializable {
      * @throws IllegalStateException if the semaphore is bounded and would exceed its bound
      */
     public void release(int permits) {
-        cell.release(checkCount(permits));
+        store.release(checkCount(permits));
     }
 
     /** The permits free now. */
     public int availablePermits() {
-        return cell.available();
+        return store.available();
     }
 
     /** Takes every free permit; returns how many. */
     public int drainPermits() {
-        return cell.drain();
+        return store.drain();
     }
 
     /** Whether releases above the initial permits are refused. */
     public boolean isBounded() {
-        return cell.isBounded();
+        return store.isBounded();
     }
 
     @Override
@@ -159,23 +160,10 @@ public final class ProcessSemaphore implements Serializable {
     }
 
     Object writeReplace() throws ObjectStreamException {
-        return new Handle(cell.handle());
+        return Facade.SEMAPHORE.handle(store.handle());
     }
 
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a semaphore travels as its handle");
-    }
-
-    private static final class Handle implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Serializable cell;
-
-        Handle(Serializable cell) {
-            this.cell = cell;
-        }
-
-        private Object readResolve() {
-            return new ProcessSemaphore(SemaphoreCell.attach(cell));
-        }
     }
 }

@@ -4,7 +4,7 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
-import org.multiprocessing4j.internal.sync.ArrayCell;
+import org.multiprocessing4j.spi.ArrayStore;
 
 /**
  * A fixed-length array in shared memory that every process of a family sees, as Python's
@@ -34,12 +34,14 @@ import org.multiprocessing4j.internal.sync.ArrayCell;
 public abstract class SharedArray implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final transient ArrayCell cell;
+    final transient ArrayStore store;
     private final transient ProcessReentrantLock lock;
+    private final transient int length;
 
-    SharedArray(ArrayCell cell) {
-        this.cell = cell;
-        this.lock = new ProcessReentrantLock(cell.lock());
+    SharedArray(ArrayStore store) {
+        this.store = store;
+        this.lock = new ProcessReentrantLock(store.lock());
+        this.length = store.length();
     }
 
     static int checkLength(int length) {
@@ -51,7 +53,15 @@ public abstract class SharedArray implements Serializable {
 
     /** The number of elements. */
     public int length() {
-        return cell.length;
+        return length;
+    }
+
+    /** {@code i}, checked to be an index of this array: a store does not check (see {@link ArrayStore}). */
+    final int at(int i) {
+        if (i < 0 || i >= length) {
+            throw new IndexOutOfBoundsException("index " + i + " is outside an array of " + length);
+        }
+        return i;
     }
 
     /** The reentrant lock that goes with this array (Python's {@code get_lock()}). */
@@ -59,38 +69,14 @@ public abstract class SharedArray implements Serializable {
         return lock;
     }
 
-    abstract int kind();
+    /** Which of the public classes this is, so that it arrives as the same. */
+    abstract Facade facade();
 
     Object writeReplace() throws ObjectStreamException {
-        return new Handle(cell.handle(), kind());
+        return facade().handle(store.handle());
     }
 
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a shared array travels as its handle");
-    }
-
-    private static final class Handle implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Serializable cell;
-        private final int kind;
-
-        Handle(Serializable cell, int kind) {
-            this.cell = cell;
-            this.kind = kind;
-        }
-
-        private Object readResolve() {
-            ArrayCell c = ArrayCell.attach(cell);
-            switch (kind) {
-                case SharedLongArray.KIND:
-                    return new SharedLongArray(c);
-                case SharedIntArray.KIND:
-                    return new SharedIntArray(c);
-                case SharedDoubleArray.KIND:
-                    return new SharedDoubleArray(c);
-                default:
-                    return new SharedByteArray(c);
-            }
-        }
     }
 }

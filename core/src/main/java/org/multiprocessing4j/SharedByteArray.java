@@ -2,6 +2,7 @@ package org.multiprocessing4j;
 
 import java.util.Objects;
 import org.multiprocessing4j.internal.sync.ArrayCell;
+import org.multiprocessing4j.spi.ArrayStore;
 
 /**
  * A shared array of {@code byte}s (Python's {@code Array('b', n)}): element get and set, and bulk
@@ -11,10 +12,9 @@ import org.multiprocessing4j.internal.sync.ArrayCell;
  */
 public final class SharedByteArray extends SharedArray {
     private static final long serialVersionUID = 1L;
-    static final int KIND = 4;
 
-    SharedByteArray(ArrayCell cell) {
-        super(cell);
+    SharedByteArray(ArrayStore store) {
+        super(store);
     }
 
     /**
@@ -34,30 +34,32 @@ public final class SharedByteArray extends SharedArray {
     }
 
     @Override
-    int kind() {
-        return KIND;
+    Facade facade() {
+        return Facade.BYTE_ARRAY;
     }
 
     public byte get(int i) {
-        return cell.getByte(i);
+        return store.getByte(at(i));
     }
 
     public void set(int i, byte v) {
-        cell.setByte(i, v);
+        store.setByte(at(i), v);
     }
 
     /** Copies {@code count} elements from {@code from} into {@code dst} at {@code offset}. */
     public void get(int from, byte[] dst, int offset, int count) {
         Objects.requireNonNull(dst, "dst");
         Objects.checkFromIndexSize(offset, count, dst.length);
-        cell.getBytes(from, dst, offset, count);
+        Objects.checkFromIndexSize(from, count, length());
+        store.getBytes(from, dst, offset, count);
     }
 
     /** Copies {@code count} bytes of {@code src} from {@code offset} to the elements from {@code to}. */
     public void set(int to, byte[] src, int offset, int count) {
         Objects.requireNonNull(src, "src");
         Objects.checkFromIndexSize(offset, count, src.length);
-        cell.setBytes(to, src, offset, count);
+        Objects.checkFromIndexSize(to, count, length());
+        store.setBytes(to, src, offset, count);
     }
 
     /** A copy of the elements. */

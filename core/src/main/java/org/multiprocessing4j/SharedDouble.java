@@ -3,6 +3,7 @@ package org.multiprocessing4j;
 import java.util.Objects;
 import java.util.function.DoubleUnaryOperator;
 import org.multiprocessing4j.internal.sync.ValueCell;
+import org.multiprocessing4j.spi.ValueStore;
 
 /**
  * A {@code double} in shared memory, shared by the processes of a family (Python's
@@ -12,10 +13,9 @@ import org.multiprocessing4j.internal.sync.ValueCell;
  */
 public final class SharedDouble extends SharedValue {
     private static final long serialVersionUID = 1L;
-    static final int KIND = 3;
 
-    SharedDouble(ValueCell cell) {
-        super(cell);
+    SharedDouble(ValueStore store) {
+        super(store);
     }
 
     /** Makes one holding {@code initialValue}. */
@@ -24,27 +24,27 @@ public final class SharedDouble extends SharedValue {
     }
 
     @Override
-    int kind() {
-        return KIND;
+    Facade facade() {
+        return Facade.DOUBLE;
     }
 
     /** The value: a volatile read of shared memory. */
     public double get() {
-        return Double.longBitsToDouble(cell.getLong());
+        return Double.longBitsToDouble(store.getLong());
     }
 
     /** Sets the value: a volatile write of shared memory. */
     public void set(double value) {
-        cell.setLong(Double.doubleToRawLongBits(value));
+        store.setLong(Double.doubleToRawLongBits(value));
     }
 
     public double getAndSet(double value) {
-        return Double.longBitsToDouble(cell.getAndSetLong(Double.doubleToRawLongBits(value)));
+        return Double.longBitsToDouble(store.getAndSetLong(Double.doubleToRawLongBits(value)));
     }
 
     /** Sets {@code value} if the current value has exactly the bits of {@code expected}. */
     public boolean compareAndSet(double expected, double value) {
-        return cell.compareAndSetLong(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(value));
+        return store.compareAndSetLong(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(value));
     }
 
     public double addAndGet(double delta) {
@@ -53,9 +53,9 @@ public final class SharedDouble extends SharedValue {
 
     public double getAndAdd(double delta) {
         while (true) {
-            long bits = cell.getLong();
+            long bits = store.getLong();
             double prev = Double.longBitsToDouble(bits);
-            if (cell.compareAndSetLong(bits, Double.doubleToRawLongBits(prev + delta))) {
+            if (store.compareAndSetLong(bits, Double.doubleToRawLongBits(prev + delta))) {
                 return prev;
             }
         }
@@ -65,9 +65,9 @@ public final class SharedDouble extends SharedValue {
     public double updateAndGet(DoubleUnaryOperator fn) {
         Objects.requireNonNull(fn, "fn");
         while (true) {
-            long bits = cell.getLong();
+            long bits = store.getLong();
             double next = fn.applyAsDouble(Double.longBitsToDouble(bits));
-            if (cell.compareAndSetLong(bits, Double.doubleToRawLongBits(next))) {
+            if (store.compareAndSetLong(bits, Double.doubleToRawLongBits(next))) {
                 return next;
             }
         }

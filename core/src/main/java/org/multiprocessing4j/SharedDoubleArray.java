@@ -1,14 +1,14 @@
 package org.multiprocessing4j;
 
 import org.multiprocessing4j.internal.sync.ArrayCell;
+import org.multiprocessing4j.spi.ArrayStore;
 
 /** A shared array of {@code double}s (Python's {@code Array('d', n)}); see {@link SharedArray}. */
 public final class SharedDoubleArray extends SharedArray {
     private static final long serialVersionUID = 1L;
-    static final int KIND = 3;
 
-    SharedDoubleArray(ArrayCell cell) {
-        super(cell);
+    SharedDoubleArray(ArrayStore store) {
+        super(store);
     }
 
     /**
@@ -30,21 +30,21 @@ public final class SharedDoubleArray extends SharedArray {
     }
 
     @Override
-    int kind() {
-        return KIND;
+    Facade facade() {
+        return Facade.DOUBLE_ARRAY;
     }
 
     public double get(int i) {
-        return cell.getDouble(i);
+        return store.getDouble(at(i));
     }
 
     public void set(int i, double v) {
-        cell.setDouble(i, v);
+        store.setDouble(at(i), v);
     }
 
     /** Sets {@code v} if element {@code i} has exactly the bits of {@code expected}. */
     public boolean compareAndSet(int i, double expected, double v) {
-        return cell.compareAndSetDouble(i, expected, v);
+        return store.compareAndSetDouble(at(i), expected, v);
     }
 
     /** Adds {@code delta} to element {@code i} atomically; returns the new value. */

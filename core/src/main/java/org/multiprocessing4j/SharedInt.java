@@ -3,6 +3,7 @@ package org.multiprocessing4j;
 import java.util.Objects;
 import java.util.function.IntUnaryOperator;
 import org.multiprocessing4j.internal.sync.ValueCell;
+import org.multiprocessing4j.spi.ValueStore;
 
 /**
  * An {@code int} in shared memory with the atomic operations of
@@ -12,10 +13,9 @@ import org.multiprocessing4j.internal.sync.ValueCell;
  */
 public final class SharedInt extends SharedValue {
     private static final long serialVersionUID = 1L;
-    static final int KIND = 2;
 
-    SharedInt(ValueCell cell) {
-        super(cell);
+    SharedInt(ValueStore store) {
+        super(store);
     }
 
     /** Makes one holding {@code initialValue}. */
@@ -26,34 +26,34 @@ public final class SharedInt extends SharedValue {
     }
 
     @Override
-    int kind() {
-        return KIND;
+    Facade facade() {
+        return Facade.INT;
     }
 
     /** The value: a volatile read of shared memory. */
     public int get() {
-        return cell.getInt();
+        return store.getInt();
     }
 
     /** Sets the value: a volatile write of shared memory. */
     public void set(int value) {
-        cell.setInt(value);
+        store.setInt(value);
     }
 
     public int getAndSet(int value) {
-        return cell.getAndSetInt(value);
+        return store.getAndSetInt(value);
     }
 
     public boolean compareAndSet(int expected, int value) {
-        return cell.compareAndSetInt(expected, value);
+        return store.compareAndSetInt(expected, value);
     }
 
     public int getAndAdd(int delta) {
-        return cell.getAndAddInt(delta);
+        return store.getAndAddInt(delta);
     }
 
     public int addAndGet(int delta) {
-        return cell.getAndAddInt(delta) + delta;
+        return store.getAndAddInt(delta) + delta;
     }
 
     public int incrementAndGet() {

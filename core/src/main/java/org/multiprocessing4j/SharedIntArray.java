@@ -1,14 +1,14 @@
 package org.multiprocessing4j;
 
 import org.multiprocessing4j.internal.sync.ArrayCell;
+import org.multiprocessing4j.spi.ArrayStore;
 
 /** A shared array of {@code int}s (Python's {@code Array('i', n)}); see {@link SharedArray}. */
 public final class SharedIntArray extends SharedArray {
     private static final long serialVersionUID = 1L;
-    static final int KIND = 2;
 
-    SharedIntArray(ArrayCell cell) {
-        super(cell);
+    SharedIntArray(ArrayStore store) {
+        super(store);
     }
 
     /**
@@ -30,28 +30,28 @@ public final class SharedIntArray extends SharedArray {
     }
 
     @Override
-    int kind() {
-        return KIND;
+    Facade facade() {
+        return Facade.INT_ARRAY;
     }
 
     public int get(int i) {
-        return cell.getInt(i);
+        return store.getInt(at(i));
     }
 
     public void set(int i, int v) {
-        cell.setInt(i, v);
+        store.setInt(at(i), v);
     }
 
     public boolean compareAndSet(int i, int expected, int v) {
-        return cell.compareAndSetInt(i, expected, v);
+        return store.compareAndSetInt(at(i), expected, v);
     }
 
     public int getAndAdd(int i, int delta) {
-        return cell.getAndAddInt(i, delta);
+        return store.getAndAddInt(at(i), delta);
     }
 
     public int addAndGet(int i, int delta) {
-        return cell.getAndAddInt(i, delta) + delta;
+        return store.getAndAddInt(at(i), delta) + delta;
     }
 
     public int incrementAndGet(int i) {

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 import org.multiprocessing4j.internal.sync.ValueCell;
+import org.multiprocessing4j.spi.ValueStore;
 
 /**
  * A {@code long} in shared memory with the atomic operations of
@@ -13,10 +14,9 @@ import org.multiprocessing4j.internal.sync.ValueCell;
  */
 public final class SharedLong extends SharedValue implements LongValue {
     private static final long serialVersionUID = 1L;
-    static final int KIND = 1;
 
-    SharedLong(ValueCell cell) {
-        super(cell);
+    SharedLong(ValueStore store) {
+        super(store);
     }
 
     /** Makes one holding {@code initialValue}. */
@@ -25,34 +25,34 @@ public final class SharedLong extends SharedValue implements LongValue {
     }
 
     @Override
-    int kind() {
-        return KIND;
+    Facade facade() {
+        return Facade.LONG;
     }
 
     /** The value: a volatile read of shared memory. */
     public long get() {
-        return cell.getLong();
+        return store.getLong();
     }
 
     /** Sets the value: a volatile write of shared memory. */
     public void set(long value) {
-        cell.setLong(value);
+        store.setLong(value);
     }
 
     public long getAndSet(long value) {
-        return cell.getAndSetLong(value);
+        return store.getAndSetLong(value);
     }
 
     public boolean compareAndSet(long expected, long value) {
-        return cell.compareAndSetLong(expected, value);
+        return store.compareAndSetLong(expected, value);
     }
 
     public long getAndAdd(long delta) {
-        return cell.getAndAddLong(delta);
+        return store.getAndAddLong(delta);
     }
 
     public long addAndGet(long delta) {
-        return cell.getAndAddLong(delta) + delta;
+        return store.getAndAddLong(delta) + delta;
     }
 
     public long incrementAndGet() {

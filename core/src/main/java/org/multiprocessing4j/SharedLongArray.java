@@ -1,14 +1,14 @@
 package org.multiprocessing4j;
 
 import org.multiprocessing4j.internal.sync.ArrayCell;
+import org.multiprocessing4j.spi.ArrayStore;
 
 /** A shared array of {@code long}s (Python's {@code Array('q', n)}); see {@link SharedArray}. */
 public final class SharedLongArray extends SharedArray {
     private static final long serialVersionUID = 1L;
-    static final int KIND = 1;
 
-    SharedLongArray(ArrayCell cell) {
-        super(cell);
+    SharedLongArray(ArrayStore store) {
+        super(store);
     }
 
     /**
@@ -30,28 +30,28 @@ public final class SharedLongArray extends SharedArray {
     }
 
     @Override
-    int kind() {
-        return KIND;
+    Facade facade() {
+        return Facade.LONG_ARRAY;
     }
 
     public long get(int i) {
-        return cell.getLong(i);
+        return store.getLong(at(i));
     }
 
     public void set(int i, long v) {
-        cell.setLong(i, v);
+        store.setLong(at(i), v);
     }
 
     public boolean compareAndSet(int i, long expected, long v) {
-        return cell.compareAndSetLong(i, expected, v);
+        return store.compareAndSetLong(at(i), expected, v);
     }
 
     public long getAndAdd(int i, long delta) {
-        return cell.getAndAddLong(i, delta);
+        return store.getAndAddLong(at(i), delta);
     }
 
     public long addAndGet(int i, long delta) {
-        return cell.getAndAddLong(i, delta) + delta;
+        return store.getAndAddLong(at(i), delta) + delta;
     }
 
     public long incrementAndGet(int i) {

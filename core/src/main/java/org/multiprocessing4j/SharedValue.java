@@ -4,7 +4,7 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
-import org.multiprocessing4j.internal.sync.ValueCell;
+import org.multiprocessing4j.spi.ValueStore;
 
 /**
  * A number in shared memory that every process of a family sees, as Python's
@@ -29,12 +29,12 @@ import org.multiprocessing4j.internal.sync.ValueCell;
 public abstract class SharedValue implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final transient ValueCell cell;
+    final transient ValueStore store;
     private final transient ProcessReentrantLock lock;
 
-    SharedValue(ValueCell cell) {
-        this.cell = cell;
-        this.lock = new ProcessReentrantLock(cell.lock());
+    SharedValue(ValueStore store) {
+        this.store = store;
+        this.lock = new ProcessReentrantLock(store.lock());
     }
 
     /** The reentrant lock that goes with this value, for compound updates (Python's {@code get_lock()}). */
@@ -42,36 +42,14 @@ public abstract class SharedValue implements Serializable {
         return lock;
     }
 
-    abstract int kind();
+    /** Which of the public classes this is, so that it arrives as the same. */
+    abstract Facade facade();
 
     Object writeReplace() throws ObjectStreamException {
-        return new Handle(cell.handle(), kind());
+        return facade().handle(store.handle());
     }
 
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a shared value travels as its handle");
-    }
-
-    private static final class Handle implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Serializable cell;
-        private final int kind;
-
-        Handle(Serializable cell, int kind) {
-            this.cell = cell;
-            this.kind = kind;
-        }
-
-        private Object readResolve() {
-            ValueCell c = ValueCell.attach(cell);
-            switch (kind) {
-                case SharedLong.KIND:
-                    return new SharedLong(c);
-                case SharedInt.KIND:
-                    return new SharedInt(c);
-                default:
-                    return new SharedDouble(c);
-            }
-        }
     }
 }

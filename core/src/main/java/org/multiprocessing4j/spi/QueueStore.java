@@ -32,6 +32,14 @@ public interface QueueStore {
     /** How many items are in the queue now (a snapshot). */
     int size();
 
+    /**
+     * Whether no item is in the queue now (a snapshot). By default {@code size() == 0}; a store
+     * that can tell more cheaply, or more exactly (an item being written or read counts), says so.
+     */
+    default boolean isEmpty() {
+        return size() == 0;
+    }
+
     /** The bound given when the queue was made, 0 for none. */
     int maxsize();
 

@@ -9,9 +9,12 @@ import org.multiprocessing4j.ProcessQueue;
  * constructor, a field), in the manner of the JDK's {@code jdk.internal.access.SharedSecrets}.
  *
  * <p>Each public class that has such members implements one small interface here and hands an
- * instance to its setter from its own static initializer. A getter that finds nothing set yet
- * initializes that class (which runs the setter) and so never returns null. Setters are called
- * once per class, by that class only; getters may be called from any thread.
+ * instance to its setter from its own static initializer. The shared objects, whose constructors
+ * are spread over a dozen public classes, share one: {@link SharedObjectAccess}, set by the
+ * package-private class of theirs that also rebuilds them from their handles. A getter that
+ * finds nothing set yet initializes that class (which runs the setter) and so never returns
+ * null. Setters are called once per class, by that class only; getters may be called from any
+ * thread.
  */
 public final class SharedSecrets {
     // Volatile: a getter may run on another thread than the class initializer that set the
@@ -19,6 +22,9 @@ public final class SharedSecrets {
     private static volatile JvmProcessAccess jvmProcessAccess;
     private static volatile PoolAccess poolAccess;
     private static volatile ProcessQueueAccess processQueueAccess;
+    private static volatile SharedObjectAccess sharedObjectAccess;
+    /** The class that sets {@link #sharedObjectAccess}: package-private, so named here. */
+    private static final String SHARED_OBJECT_CLASS = "org.multiprocessing4j.Facade";
 
     private SharedSecrets() {
     }
@@ -33,7 +39,7 @@ public final class SharedSecrets {
         JvmProcessAccess access = jvmProcessAccess;
         if (access == null) {
             ensureInitialized(JvmProcess.class);
-            access = notNull(jvmProcessAccess, JvmProcess.class);
+            access = notNull(jvmProcessAccess, JvmProcess.class.getName());
         }
         return access;
     }
@@ -48,7 +54,7 @@ public final class SharedSecrets {
         PoolAccess access = poolAccess;
         if (access == null) {
             ensureInitialized(ProcessPool.class);
-            access = notNull(poolAccess, ProcessPool.class);
+            access = notNull(poolAccess, ProcessPool.class.getName());
         }
         return access;
     }
@@ -63,7 +69,22 @@ public final class SharedSecrets {
         ProcessQueueAccess access = processQueueAccess;
         if (access == null) {
             ensureInitialized(ProcessQueue.class);
-            access = notNull(processQueueAccess, ProcessQueue.class);
+            access = notNull(processQueueAccess, ProcessQueue.class.getName());
+        }
+        return access;
+    }
+
+    /** Called once, by the static initializer of {@code org.multiprocessing4j.Facade}. */
+    public static void setSharedObjectAccess(SharedObjectAccess access) {
+        sharedObjectAccess = access;
+    }
+
+    /** The access to the shared objects' constructors, initializing their class first if need be. */
+    public static SharedObjectAccess getSharedObjectAccess() {
+        SharedObjectAccess access = sharedObjectAccess;
+        if (access == null) {
+            ensureInitialized(SHARED_OBJECT_CLASS, SharedSecrets.class.getClassLoader());
+            access = notNull(sharedObjectAccess, SHARED_OBJECT_CLASS);
         }
         return access;
     }
@@ -74,8 +95,13 @@ public final class SharedSecrets {
      * the method-handle machinery would cost it milliseconds to boot.
      */
     private static void ensureInitialized(Class<?> c) {
+        ensureInitialized(c.getName(), c.getClassLoader());
+    }
+
+    /** Runs the static initializer of the class {@code name} of {@code loader} unless it has run. */
+    private static void ensureInitialized(String name, ClassLoader loader) {
         try {
-            Class.forName(c.getName(), true, c.getClassLoader());
+            Class.forName(name, true, loader);
         } catch (ClassNotFoundException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -85,9 +111,9 @@ public final class SharedSecrets {
      * Null only if this is called from within {@code owner}'s own static initializer, before
      * it set its access: a bug in the library, said clearly rather than as a later NPE.
      */
-    private static <T> T notNull(T access, Class<?> owner) {
+    private static <T> T notNull(T access, String owner) {
         if (access == null) {
-            throw new IllegalStateException(owner.getName() + " has not set its access in SharedSecrets"
+            throw new IllegalStateException(owner + " has not set its access in SharedSecrets"
                     + " (called from its own static initializer?)");
         }
         return access;

@@ -36,7 +36,7 @@ public final class ChannelWarmUp {
     public static void loadClasses() {
         Class<?>[] classes = {
             SharedSegment.class, SegmentId.class, SegmentLocator.class, SegmentHeader.class, SegmentKind.class,
-            Words.class, CacheLine.class, QueueChannel.class, Ring.class, RingLayout.class,
+            Words.class, CacheLine.class, QueueChannel.class, LocalQueueStore.class, Ring.class, RingLayout.class,
             SharedMutex.class, SharedMutex.Acquisition.class, SleeperTable.class, Backoff.class, ItemCodec.class,
             Guard.class, ItemCodec.Encoded.class, Transit.class, SharedSecrets.class, ProcessQueue.class,
         };

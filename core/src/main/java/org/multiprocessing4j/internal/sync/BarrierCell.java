@@ -1,10 +1,14 @@
 package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeoutException;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
+import org.multiprocessing4j.spi.BarrierStore;
+import org.multiprocessing4j.spi.StoreHandle;
 
 /**
  * A cyclic barrier in shared memory. Its state is one word changed only by CAS: the round
@@ -12,10 +16,10 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
  * the round just before, so that a waiter woken late can tell whether its own round tripped),
  * whether this round is broken (bit 22), and the parties arrived in this round (bits 0–21). A
  * waiter breaks its round when it times out, is interrupted, or finds dead a process that waited
- * in the previous round and has not reached this one: the others then get {@link Broken} instead
- * of waiting forever.
+ * in the previous round and has not reached this one: the others then get a
+ * {@link BrokenBarrierException} instead of waiting forever.
  */
-public final class BarrierCell extends SyncCell {
+public final class BarrierCell extends SyncCell implements BarrierStore {
     private static final int PARTIES = SyncLayout.MAIN_OFFSET + SyncLayout.BARRIER_PARTIES_OFFSET;
     private static final int STATE = SyncLayout.MAIN_OFFSET + SyncLayout.BARRIER_STATE_OFFSET;
     private static final int PARTICIPANTS = SyncLayout.MAIN_OFFSET + SyncLayout.BARRIER_PARTICIPANTS_OFFSET;
@@ -32,26 +36,6 @@ public final class BarrierCell extends SyncCell {
      */
     private static final long GRACE_NANOS = 2_000_000_000L;
 
-    /** What {@link #await} found: the barrier is broken. */
-    public static final class Broken extends Exception {
-        private static final long serialVersionUID = 1L;
-        public final String why;
-
-        Broken(String why) {
-            super(why, null, false, false);
-            this.why = why;
-        }
-    }
-
-    /** {@link #await} timed out (and broke the round). */
-    public static final class TimedOut extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        TimedOut() {
-            super(null, null, false, false);
-        }
-    }
-
     private final SleeperTable table;
 
     private BarrierCell(SharedSegment segment) {
@@ -65,8 +49,13 @@ public final class BarrierCell extends SyncCell {
         return c;
     }
 
-    public static BarrierCell attach(Serializable handle) {
+    static BarrierCell attach(Serializable handle) {
         return attached(handle, SyncLayout.TYPE_BARRIER).channel(BarrierCell::new);
+    }
+
+    @Override
+    public StoreHandle<BarrierStore> handle() {
+        return new CellHandle<>(locator(), SyncLayout.TYPE_BARRIER, false);
     }
 
     private static long round(long state) {
@@ -88,14 +77,17 @@ public final class BarrierCell extends SyncCell {
         return (((s & HISTORY) >>> HISTORY_SHIFT) >>> (back - 1) & 1) != 0;
     }
 
+    @Override
     public int parties() {
         return (int) getVolatile(PARTIES);
     }
 
+    @Override
     public boolean isBroken() {
         return (getVolatile(STATE) & BROKEN) != 0;
     }
 
+    @Override
     public int waiting() {
         long s = getVolatile(STATE);
         return (s & BROKEN) != 0 ? 0 : (int) (s & COUNT);
@@ -105,18 +97,19 @@ public final class BarrierCell extends SyncCell {
      * Waits until every party has arrived, at most {@code timeoutNanos} (negative: no limit).
      *
      * @return the arrival index: parties − 1 for the first to arrive, 0 for the last
-     * @throws Broken if the round is or becomes broken (or is reset)
-     * @throws TimedOut if the time ran out (the round is then broken for the others)
+     * @throws BrokenBarrierException if the round is or becomes broken (or is reset)
+     * @throws TimeoutException if the time ran out (the round is then broken for the others)
      * @throws InterruptedException if interrupted while waiting (the round is then broken)
      */
-    public int await(long timeoutNanos) throws InterruptedException, Broken, TimedOut {
+    @Override
+    public int await(long timeoutNanos) throws InterruptedException, BrokenBarrierException, TimeoutException {
         long parties = getVolatile(PARTIES);
         long round;
         long index;
         while (true) {
             long s = getVolatile(STATE);
             if ((s & BROKEN) != 0) {
-                throw new Broken("the barrier is broken");
+                throw new BrokenBarrierException("the barrier is broken");
             }
             round = round(s);
             long count = s & COUNT;
@@ -142,12 +135,12 @@ public final class BarrierCell extends SyncCell {
                 long s = getVolatile(STATE);
                 if (round(s) != round) {
                     if (!tripped(s, round)) {
-                        throw new Broken("the barrier was reset");
+                        throw new BrokenBarrierException("the barrier was reset");
                     }
                     return arrival;
                 }
                 if ((s & BROKEN) != 0) {
-                    throw new Broken("the barrier was broken: " + describeBreak());
+                    throw new BrokenBarrierException("the barrier was broken: " + describeBreak());
                 }
                 if (b.slowCheckDue()) {
                     long dead = missingDeadParty(round);
@@ -158,7 +151,8 @@ public final class BarrierCell extends SyncCell {
                         deadSince = now;
                     } else if (now - deadSince >= GRACE_NANOS
                             && breakRound(round, "process " + dead + " ended without reaching this round")) {
-                        throw new Broken("process " + dead + ", a party of this barrier, ended without reaching it");
+                        throw new BrokenBarrierException("process " + dead
+                                + ", a party of this barrier, ended without reaching it");
                     }
                 }
                 boolean more;
@@ -172,7 +166,7 @@ public final class BarrierCell extends SyncCell {
                     continue; // it tripped meanwhile: go on, the interrupt kept
                 }
                 if (!more && breakRound(round, "a waiting thread timed out")) {
-                    throw new TimedOut();
+                    throw new TimeoutException("not every party arrived in time; the barrier is broken");
                 }
             }
         }
@@ -196,7 +190,8 @@ public final class BarrierCell extends SyncCell {
         }
     }
 
-    /** Breaks the current round (its waiters get Broken) and starts a new, unbroken one. */
+    /** Breaks the current round (its waiters get a BrokenBarrierException) and starts a new, unbroken one. */
+    @Override
     public void reset() {
         while (true) {
             long s = getVolatile(STATE);

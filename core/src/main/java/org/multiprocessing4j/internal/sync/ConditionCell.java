@@ -3,9 +3,10 @@ package org.multiprocessing4j.internal.sync;
 import java.io.Serializable;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 import org.multiprocessing4j.internal.shm.Backoff;
-import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
+import org.multiprocessing4j.spi.ConditionStore;
+import org.multiprocessing4j.spi.LockStore.Acquisition;
 
 /**
  * A condition variable in shared memory, bound to a {@link LockCell}: one slot per waiting
@@ -16,15 +17,13 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
  * free only with a CAS from "waiting", and keeps a signal that beat its timeout. A dead waiter's
  * slot is skipped and freed by the next signal.
  */
-public final class ConditionCell extends SyncCell {
+public final class ConditionCell extends SyncCell implements ConditionStore {
     private static final int TICKETS = SyncLayout.MAIN_OFFSET + SyncLayout.COND_TICKETS_OFFSET;
     private static final long FREE = 0;
     private static final long CLAIMING = 1;
     private static final long WAITING = 2;
-    private static final long SIGNALLED = 3;
-    /** What {@link #await} returns, as bits. */
-    public static final int SIGNALLED_BIT = 1;
-    public static final int RECOVERED_BIT = 2;
+    /** A slot's state once signalled (not {@link #SIGNALLED}, which is a bit of what {@link #await} returns). */
+    private static final long WOKEN = 3;
 
     private final LockCell lock;
     private final SleeperTable table;
@@ -36,17 +35,19 @@ public final class ConditionCell extends SyncCell {
     }
 
     /** Makes a condition of {@code lock}. */
-    public static ConditionCell create(LockCell lock) {
+    static ConditionCell create(LockCell lock) {
         return newSegment(SyncLayout.TYPE_CONDITION, "a ProcessCondition").channel(s -> new ConditionCell(s, lock));
     }
 
     /** The condition a handle names, bound to {@code lock} (attached from the handle sent with it). */
-    public static ConditionCell attach(Serializable handle, LockCell lock) {
+    static ConditionCell attach(Serializable handle, LockCell lock) {
         return attached(handle, SyncLayout.TYPE_CONDITION).channel(s -> new ConditionCell(s, lock));
     }
 
-    public LockCell lock() {
-        return lock;
+    /** How another process reaches the condition's memory; {@link LockCell#attachCondition} attaches it. */
+    @Override
+    public Serializable handle() {
+        return locator();
     }
 
     private static int slot(int i) {
@@ -57,12 +58,13 @@ public final class ConditionCell extends SyncCell {
      * Releases the lock, waits for a signal at most {@code timeoutNanos} (negative: no limit),
      * and takes the lock again before it returns, however it returns.
      *
-     * @return {@link #SIGNALLED_BIT} if signalled, plus {@link #RECOVERED_BIT} if the lock was
+     * @return {@link #SIGNALLED} if signalled, plus {@link #RECOVERED} if the lock was
      *         taken back from a process that died holding it
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
      * @throws IllegalStateException if {@value SyncLayout#COND_SLOT_COUNT} threads wait already
      * @throws InterruptedException if interrupted while waiting (the lock is held again)
      */
+    @Override
     public int await(long timeoutNanos) throws InterruptedException {
         if (!lock.isHeldByCurrentThread()) {
             throw new IllegalMonitorStateException("await() needs the condition's lock held by the calling thread");
@@ -73,7 +75,7 @@ public final class ConditionCell extends SyncCell {
         InterruptedException interrupted = null;
         try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table).quiet()) {
             while (true) {
-                if (getVolatile(at + 16) == SIGNALLED) {
+                if (getVolatile(at + 16) == WOKEN) {
                     signalled = true;
                     break;
                 }
@@ -101,7 +103,7 @@ public final class ConditionCell extends SyncCell {
             }
             throw interrupted;
         }
-        return (signalled ? SIGNALLED_BIT : 0) | (lastRecovered.get() ? RECOVERED_BIT : 0);
+        return (signalled ? SIGNALLED : 0) | (lastRecovered.get() ? RECOVERED : 0);
     }
 
     private final ThreadLocal<Boolean> lastRecovered = ThreadLocal.withInitial(() -> Boolean.FALSE);
@@ -140,6 +142,7 @@ public final class ConditionCell extends SyncCell {
     }
 
     /** Wakes the longest-waiting live waiter. @throws IllegalMonitorStateException if the lock is not held */
+    @Override
     public void signal() {
         requireHeld();
         while (true) {
@@ -159,7 +162,7 @@ public final class ConditionCell extends SyncCell {
                 cas(oldest + 16, WAITING, FREE); // a waiter that died: its slot is free again
                 continue;
             }
-            if (cas(oldest + 16, WAITING, SIGNALLED)) {
+            if (cas(oldest + 16, WAITING, WOKEN)) {
                 table.wakeAll();
                 return;
             }
@@ -167,19 +170,21 @@ public final class ConditionCell extends SyncCell {
     }
 
     /** Wakes every waiter. @throws IllegalMonitorStateException if the lock is not held */
+    @Override
     public void signalAll() {
         requireHeld();
         for (int i = 0; i < SyncLayout.COND_SLOT_COUNT; i++) {
             int at = slot(i);
             if (getVolatile(at + 16) == WAITING) {
                 // A dead waiter's slot is freed, not signalled: nobody would ever free it.
-                cas(at + 16, WAITING, ProcessToken.isAlive(getVolatile(at)) ? SIGNALLED : FREE);
+                cas(at + 16, WAITING, ProcessToken.isAlive(getVolatile(at)) ? WOKEN : FREE);
             }
         }
         table.wakeAll();
     }
 
     /** Whether the calling thread's last await took the lock back from a process that died. */
+    @Override
     public boolean lastAwaitRecovered() {
         return lastRecovered.get();
     }

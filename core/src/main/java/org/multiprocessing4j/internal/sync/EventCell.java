@@ -4,9 +4,11 @@ import java.io.Serializable;
 import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
+import org.multiprocessing4j.spi.EventStore;
+import org.multiprocessing4j.spi.StoreHandle;
 
 /** An event flag in shared memory, and the sleepers waiting for it to be set. */
-public final class EventCell extends SyncCell {
+public final class EventCell extends SyncCell implements EventStore {
     /**
      * One word: the flag (bit 0) and how many times set() was called (the rest), changed only
      * together, so that a waiter reads both at once: it wakes on a set() even if clear() follows
@@ -25,10 +27,16 @@ public final class EventCell extends SyncCell {
         return newSegment(SyncLayout.TYPE_EVENT, "a ProcessEvent").channel(EventCell::new);
     }
 
-    public static EventCell attach(Serializable handle) {
+    static EventCell attach(Serializable handle) {
         return attached(handle, SyncLayout.TYPE_EVENT).channel(EventCell::new);
     }
 
+    @Override
+    public StoreHandle<EventStore> handle() {
+        return new CellHandle<>(locator(), SyncLayout.TYPE_EVENT, false);
+    }
+
+    @Override
     public void set() {
         while (true) {
             long w = getVolatile(STATE);
@@ -39,6 +47,7 @@ public final class EventCell extends SyncCell {
         table.wakeAll();
     }
 
+    @Override
     public void clear() {
         while (true) {
             long w = getVolatile(STATE);
@@ -48,6 +57,7 @@ public final class EventCell extends SyncCell {
         }
     }
 
+    @Override
     public boolean isSet() {
         return (getVolatile(STATE) & 1) != 0;
     }
@@ -56,6 +66,7 @@ public final class EventCell extends SyncCell {
      * Waits at most {@code timeoutNanos} (negative: no limit) until the flag is set, or set() is
      * called (a set() at once followed by clear() ends the wait too, as in Python); returns the flag.
      */
+    @Override
     public boolean await(long timeoutNanos) throws InterruptedException {
         long w = getVolatile(STATE);
         if ((w & 1) != 0) {

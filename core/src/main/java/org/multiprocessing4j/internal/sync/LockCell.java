@@ -5,10 +5,12 @@ import org.multiprocessing4j.internal.log.LibraryLog;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.Guard;
-import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
 import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
+import org.multiprocessing4j.spi.ConditionStore;
+import org.multiprocessing4j.spi.LockStore;
+import org.multiprocessing4j.spi.StoreHandle;
 
 /**
  * A lock in shared memory, held by one thread of one process: a {@link SharedMutex} (the
@@ -17,7 +19,7 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
  * process dead takes the lock over (the holder's work under the lock may be half done: the
  * caller is told, and a WARNING is logged).
  */
-public final class LockCell extends SyncCell {
+public final class LockCell extends SyncCell implements LockStore {
     final int base;
     private final boolean reentrant;
     private final SharedMutex mutex;
@@ -31,7 +33,7 @@ public final class LockCell extends SyncCell {
     private volatile Thread holder;
     private int holds; // written only by the holder
     /** What owns the segment: 0 for a lock of its own, else the type of the value or array. */
-    final int ownerType;
+    private final int ownerType;
 
     LockCell(SharedSegment segment, int base, boolean reentrant, String what, int ownerType) {
         super(segment);
@@ -52,8 +54,8 @@ public final class LockCell extends SyncCell {
         return s.channel(seg -> new LockCell(seg, SyncLayout.MAIN_OFFSET, reentrant, what, 0));
     }
 
-    /** The lock a handle from {@link #handle()} names, in this JVM. */
-    public static LockCell attach(Serializable handle, boolean reentrant) {
+    /** The lock of its own segment that {@code handle} names, in this JVM. */
+    static LockCell attach(Serializable handle, boolean reentrant) {
         String what = reentrant ? "a ProcessReentrantLock" : "a ProcessLock";
         SharedSegment s = attached(handle, reentrant ? SyncLayout.TYPE_REENTRANT_LOCK : SyncLayout.TYPE_LOCK);
         return s.channel(seg -> new LockCell(seg, SyncLayout.MAIN_OFFSET, reentrant, what, 0));
@@ -64,33 +66,39 @@ public final class LockCell extends SyncCell {
         return new LockCell(s, SyncLayout.VALUE_LOCK_OFFSET, true, "the lock of a shared value", ownerType);
     }
 
-    /** The lock a handle names, wherever it lives: its own segment, or a value's or array's. */
-    public static LockCell attach(Serializable handle, boolean reentrant, int ownerType) {
-        if (ownerType == SyncLayout.TYPE_VALUE) {
-            return ValueCell.attach(handle).lock();
+    /** Names the lock wherever it lives: its own segment, or beside a value or an array. */
+    @Override
+    public StoreHandle<LockStore> handle() {
+        if (ownerType != 0) {
+            return new CellHandle<>(locator(), ownerType, true);
         }
-        if (ownerType == SyncLayout.TYPE_ARRAY) {
-            return ArrayCell.attach(handle).lock();
-        }
-        return attach(handle, reentrant);
+        return new CellHandle<>(locator(), reentrant ? SyncLayout.TYPE_REENTRANT_LOCK : SyncLayout.TYPE_LOCK, false);
     }
 
-    /** What owns the segment (for handles): 0, or the type of the value or array it guards. */
-    public int ownerType() {
-        return ownerType;
+    @Override
+    public ConditionStore newCondition() {
+        return ConditionCell.create(this);
+    }
+
+    @Override
+    public ConditionStore attachCondition(Serializable conditionHandle) {
+        return ConditionCell.attach(conditionHandle, this);
     }
 
     /** Whether the calling thread holds the lock. */
+    @Override
     public boolean isHeldByCurrentThread() {
         return holder == Thread.currentThread() && mutex.isHeldByThisProcess();
     }
 
     /** Whether some thread of some process holds the lock. */
+    @Override
     public boolean isLocked() {
         return mutex.holder() != 0;
     }
 
     /** The calling thread's hold count (0 if it does not hold the lock). */
+    @Override
     public int holdCount() {
         return isHeldByCurrentThread() ? holds : 0;
     }
@@ -111,6 +119,7 @@ public final class LockCell extends SyncCell {
      *         requires
      * @throws InterruptedException if interrupted while waiting; the lock is not taken
      */
+    @Override
     public Acquisition acquire(long timeoutNanos) throws InterruptedException {
         if (isHeldByCurrentThread()) {
             if (reentrant) {
@@ -127,16 +136,20 @@ public final class LockCell extends SyncCell {
         if (mutex.tryAcquireFree()) {
             return took(Acquisition.ACQUIRED);
         }
-        Acquisition how;
+        SharedMutex.Acquisition how;
         try (Backoff b = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)) {
             how = mutex.acquire(b, Guard.NONE);
         }
-        if (how == Acquisition.TAKEN_OVER) {
+        if (!how.held()) {
+            return Acquisition.TIMED_OUT;
+        }
+        if (how == SharedMutex.Acquisition.TAKEN_OVER) {
             getAndAdd(base + SyncLayout.LOCK_RECOVERIES_OFFSET, 1);
             LibraryLog.warning("took over " + what + " from process " + ProcessToken.pid(mutex.takenOverFrom())
                     + ", which died holding it: what it guarded may be half updated");
+            return took(Acquisition.TAKEN_OVER);
         }
-        return how == Acquisition.TIMED_OUT ? how : took(how);
+        return took(Acquisition.ACQUIRED);
     }
 
     /** A timed wait for a lock this thread holds: nothing can end it early but an interrupt. */
@@ -162,6 +175,7 @@ public final class LockCell extends SyncCell {
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
      */
+    @Override
     public void release() {
         if (!isHeldByCurrentThread()) {
             throw new IllegalMonitorStateException("the calling thread does not hold " + what
@@ -191,7 +205,7 @@ public final class LockCell extends SyncCell {
      *
      * @return {@link Acquisition#ACQUIRED} or {@link Acquisition#TAKEN_OVER}
      */
-    public Acquisition reacquire(int h) {
+    Acquisition reacquire(int h) {
         boolean interrupted = false;
         Acquisition result;
         while (true) {

@@ -4,6 +4,8 @@ import java.io.Serializable;
 import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
+import org.multiprocessing4j.spi.SemaphoreStore;
+import org.multiprocessing4j.spi.StoreHandle;
 
 /**
  * A counting semaphore in shared memory: the permits, an optional bound (the initial value of a
@@ -11,7 +13,7 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
  * process that dies are not given back (as with Python's semaphores): only locks know their
  * holder.
  */
-public final class SemaphoreCell extends SyncCell {
+public final class SemaphoreCell extends SyncCell implements SemaphoreStore {
     private static final int PERMITS = SyncLayout.MAIN_OFFSET + SyncLayout.SEM_PERMITS_OFFSET;
     private static final int BOUND = SyncLayout.MAIN_OFFSET + SyncLayout.SEM_BOUND_OFFSET;
 
@@ -32,19 +34,27 @@ public final class SemaphoreCell extends SyncCell {
         return c;
     }
 
-    public static SemaphoreCell attach(Serializable handle) {
+    static SemaphoreCell attach(Serializable handle) {
         return attached(handle, SyncLayout.TYPE_SEMAPHORE).channel(SemaphoreCell::new);
     }
 
+    @Override
+    public StoreHandle<SemaphoreStore> handle() {
+        return new CellHandle<>(locator(), SyncLayout.TYPE_SEMAPHORE, false);
+    }
+
+    @Override
     public boolean isBounded() {
         return getVolatile(BOUND) >= 0;
     }
 
+    @Override
     public int available() {
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE, getVolatile(PERMITS)));
     }
 
     /** Takes {@code n} permits, waiting at most {@code timeoutNanos} (negative: no limit). */
+    @Override
     public boolean acquire(int n, long timeoutNanos) throws InterruptedException {
         if (tryTake(n)) {
             return true;
@@ -78,6 +88,7 @@ public final class SemaphoreCell extends SyncCell {
      *
      * @throws IllegalStateException if a bounded semaphore would hold more than its bound
      */
+    @Override
     public void release(int n) {
         long bound = getVolatile(BOUND);
         while (true) {
@@ -97,6 +108,7 @@ public final class SemaphoreCell extends SyncCell {
     }
 
     /** Takes every permit there is now; returns how many. */
+    @Override
     public int drain() {
         while (true) {
             long v = getVolatile(PERMITS);

@@ -39,8 +39,8 @@ public abstract class SyncCell {
         return s;
     }
 
-    /** A small description of this object for another process: how to reach its memory. */
-    public Serializable handle() {
+    /** How another process reaches this object's memory (for its handle). */
+    Serializable locator() {
         return segment.locator();
     }
 

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,9 +80,9 @@ class BarrierCellTest {
             assertEquals(Integer.valueOf(index), o, "expected " + thread.getName() + " to return arrival index " + index);
         }
 
-        BarrierCell.Broken assertBroken() throws InterruptedException {
+        BrokenBarrierException assertBroken() throws InterruptedException {
             Object o = outcome("Broken");
-            return assertInstanceOf(BarrierCell.Broken.class, o, "expected " + thread.getName() + " to get Broken");
+            return assertInstanceOf(BrokenBarrierException.class, o, "expected " + thread.getName() + " to get Broken");
         }
     }
 
@@ -166,16 +168,18 @@ class BarrierCellTest {
         BarrierCell c = BarrierCell.create(3);
         Waiter other = new Waiter(c, -1, "other");
         awaitArrived(c, 1);
-        assertThrows(BarrierCell.TimedOut.class, () -> c.await(0), "expected an await with no time to time out");
-        BarrierCell.Broken b = other.assertBroken();
-        assertTrue(b.why.contains("broken"), "expected the other waiter told the barrier was broken, was: " + b.why);
+        assertThrows(TimeoutException.class, () -> c.await(0), "expected an await with no time to time out");
+        BrokenBarrierException b = other.assertBroken();
+        assertTrue(b.getMessage().contains("broken"),
+                "expected the other waiter told the barrier was broken, was: " + b.getMessage());
         assertState(c, 0, 0, true, 2, "after the timeout");
         assertTrue(c.isBroken(), "expected isBroken() after a timeout");
         assertEquals(0, c.waiting(), "expected waiting() 0 while broken");
 
-        BarrierCell.Broken again = assertThrows(BarrierCell.Broken.class, () -> c.await(FIVE_SECONDS),
+        BrokenBarrierException again = assertThrows(BrokenBarrierException.class, () -> c.await(FIVE_SECONDS),
                 "expected an await on a broken barrier to fail at once");
-        assertTrue(again.why.contains("broken"), "expected 'the barrier is broken', was: " + again.why);
+        assertTrue(again.getMessage().contains("broken"),
+                "expected 'the barrier is broken', was: " + again.getMessage());
         assertState(c, 0, 0, true, 2, "after an await on the broken barrier (it must not arrive)");
 
         c.reset();
@@ -215,8 +219,9 @@ class BarrierCellTest {
         awaitArrived(c, 2);
         c.reset();
         for (Waiter w : new Waiter[] {a, b}) {
-            BarrierCell.Broken e = w.assertBroken();
-            assertTrue(e.why.contains("reset"), "expected " + w.thread.getName() + " told the barrier was reset, was: " + e.why);
+            BrokenBarrierException e = w.assertBroken();
+            assertTrue(e.getMessage().contains("reset"),
+                    "expected " + w.thread.getName() + " told the barrier was reset, was: " + e.getMessage());
         }
         assertState(c, 1, 0b0, false, 0, "after a reset with two waiting");
         assertFalse(c.isBroken(), "expected a reset barrier unbroken");
@@ -255,8 +260,9 @@ class BarrierCellTest {
         if (tripped) {
             late.assertReturned(1);
         } else {
-            BarrierCell.Broken b = late.assertBroken();
-            assertTrue(b.why.contains("reset"), "expected the late waiter told its round was reset, was: " + b.why);
+            BrokenBarrierException b = late.assertBroken();
+            assertTrue(b.getMessage().contains("reset"),
+                    "expected the late waiter told its round was reset, was: " + b.getMessage());
         }
     }
 
