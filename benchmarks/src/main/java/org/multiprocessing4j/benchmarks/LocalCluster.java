@@ -26,7 +26,8 @@ import org.multiprocessing4j.cluster.ClusterNode;
  * Cluster nodes for the cluster comparison ({@link ClusterBench}), as the cluster module's tests
  * start them: each a SPAWN child JVM of this JVM (so it dies with it) with
  * {@link ClusterNode#JVM_OPTIONS}, bound to 127.0.0.1 on a free port, one random 32-byte authkey
- * for all. A node's standard error (Hazelcast's warnings, which are SEVERE-only here anyway) goes
+ * for all, allowing Hazelcast to Java-deserialize this package's classes (the raw executor's
+ * task). A node's standard error (Hazelcast's warnings, which are SEVERE-only here anyway) goes
  * to a file in a temporary directory, shown by {@link #logs()} when something fails and deleted
  * by {@link #stop()}.
  */
@@ -94,7 +95,11 @@ final class LocalCluster {
         try {
             System.setErr(new PrintStream(new FileOutputStream(log, true), true, StandardCharsets.UTF_8));
             HAZELCAST_LOG.setLevel(Level.SEVERE);
-            ClusterNode.builder().bind(bind).members(members).authkey(key).name(name).start().awaitClose();
+            // The raw IExecutorService rows send Targets.RawPlusOne, a plain Serializable task that
+            // Hazelcast itself deserializes: nodes Java-deserialize no class of the library's
+            // packages unless allowed.
+            ClusterNode.builder().bind(bind).members(members).authkey(key).name(name)
+                    .allowPackages(LocalCluster.class.getPackageName()).start().awaitClose();
         } catch (InterruptedException | IOException e) {
             throw new IllegalStateException(e);
         }

@@ -95,8 +95,8 @@ final class Targets {
     /**
      * {@code x + 1} as a plain Hazelcast task, for the raw {@code IExecutorService} rows: a
      * {@code Serializable} {@link Callable} in a package the nodes' Java-serialization filter
-     * allows ({@code org.multiprocessing4j.}), on their class path since they run with this
-     * JVM's.
+     * allows ({@link LocalCluster} starts them with {@code allowPackages} of this package), on
+     * their class path since they run with this JVM's.
      */
     static final class RawPlusOne implements Callable<Integer>, Serializable {
         private static final long serialVersionUID = 1L;
