@@ -70,7 +70,7 @@ IMPLEMENTATIONS = {
 # The first round's size (items, or loops per client); warm-up rounds grow it.
 FIRST_GUESS = {"cluster_queue_int": 2000, "cluster_queue_1k": 2000, "cluster_lock": 1000, "cluster_long": 1000}
 MAX_ITEMS = 50_000_000
-EXTRA_WARMUP = 2
+EXTRA_WARMUP = 1
 JOIN_TIMEOUT_S = 60.0
 PAYLOADS = 16  # distinct prebuilt payloads, so the consumer can tell one item from the next
 ITEM_BYTES = 1024

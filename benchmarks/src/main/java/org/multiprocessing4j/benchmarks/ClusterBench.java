@@ -137,7 +137,7 @@ final class ClusterBench {
             "cluster_queue_int " + LOCAL_SIDE, 200_000, "cluster_queue_1k " + LOCAL_SIDE, 100_000,
             "cluster_lock " + LOCAL_SIDE, 500_000, "cluster_long " + LOCAL_SIDE, 5_000_000);
     /** Warm-up rounds added, at most, while a shared-object sub-row's round is still under 80 % of the target. */
-    static final int SHARED_EXTRA_WARMUP = 2;
+    static final int SHARED_EXTRA_WARMUP = 1;
 
     /** A sub-round that takes longer than this means a lost task or a hung node. */
     private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(180);
@@ -885,11 +885,14 @@ final class ClusterBench {
         for (ChannelRows.Row r : result.rows()) {
             if (r.java() && s.sharedScenarios().contains(r.scenario())) {
                 double micros = 1e6 / r.median();
-                costs.add(String.format(Locale.ROOT, micros < 10 ? "%s %.2f µs" : "%s %.0f µs", r.scenario(), micros));
+                boolean queue = r.scenario().startsWith("cluster_queue_");
+                costs.add(String.format(Locale.ROOT, "%s %s µs per %s%s", r.scenario(), micro(micros),
+                        queue ? "item" : r.scenario().equals("cluster_lock") ? "pair" : "increment",
+                        queue ? "" : " (" + micro(2 * micros) + " µs in each process)"));
             }
         }
         if (!costs.isEmpty()) {
-            out.println("  Cluster, time per item or operation (both processes together, median): "
+            out.println("  Cluster, time per item or operation at the median rate (both processes together): "
                     + String.join(", ", costs) + ".");
         }
         Map<?, ?> theirs = python != null && python.get("overlap") instanceof Map<?, ?> m ? m : Map.of();
@@ -910,6 +913,10 @@ final class ClusterBench {
                 + " increment); two client");
         out.println("  processes connect() with the address and key and run the same loops through the proxies,"
                 + " timed inside with perf_counter_ns.");
+    }
+
+    private static String micro(double micros) {
+        return String.format(Locale.ROOT, micros < 10 ? "%.2f" : "%.0f", micros);
     }
 
     /** The median of a list of shares, as a percentage; "-" if none. */
