@@ -218,7 +218,11 @@ public interface ProcessContext {
      * Keys and values travel as copies, so they must be serializable. Pass it to processes and
      * pool tasks by capturing it. On one machine it lives in this context's manager process
      * (started by the first call, see {@link #manager()}, and ended with this JVM); on a cluster,
-     * in the cluster, private to this program and destroyed when it ends.
+     * in the cluster, private to this program and destroyed when it ends. The function given to
+     * {@code compute}, {@code merge} and their kin runs in the manager on one machine (so it must
+     * be serializable: a {@link SerializableBiFunction}) and in the caller on a cluster (where the
+     * call is a compare-and-set loop, so the function may run more than once); a serializable
+     * function works on both.
      *
      * @throws ProcessStartException if the manager process could not be started
      */

@@ -288,9 +288,9 @@ class ClusterIT {
         JvmProcess p = cluster.context("no-such-node").process(() -> { });
         ProcessStartException e = assertThrows(ProcessStartException.class, p::start);
         assertTrue(e.getMessage().contains("no node of that name") && e.getMessage().contains("na"), e.getMessage());
-        UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class, () -> cluster.context().queue());
+        UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class, () -> cluster.context().pipe());
         assertThrows(UnsupportedOperationException.class, () -> cluster.context("na").pool(1));
-        assertTrue(u.getMessage().contains("ctx.queue() is not available on a cluster context"), u.getMessage());
+        assertTrue(u.getMessage().contains("ctx.pipe() is not available on a cluster context"), u.getMessage());
         assertThrows(NullPointerException.class, () -> cluster.context(null));
         assertThrows(NullPointerException.class, () -> cluster.context().bind(null));
         assertEquals(List.of("na", "nb", "nc"), cluster.nodes().stream().sorted().collect(Collectors.toList()));

@@ -65,7 +65,7 @@ class ClusterSharedIT {
     private ProcessContext ctx;
 
     @BeforeAll
-    void startNodes() {
+    void startNodes() throws InterruptedException {
         nodes = new LocalNodes(3, "s");
         cluster = Cluster.connect(nodes.config());
         assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "3 nodes within 120 s; they logged:\n" + nodes.logs());
@@ -118,7 +118,11 @@ class ClusterSharedIT {
     }
 
     private static void joinOk(JvmProcess p) throws InterruptedException {
-        assertTrue(p.join(WAIT), () -> p.getName() + " ended within " + WAIT.toSeconds() + " s");
+        joinOk(p, WAIT);
+    }
+
+    private static void joinOk(JvmProcess p, Duration wait) throws InterruptedException {
+        assertTrue(p.join(wait), () -> p.getName() + " ended within " + wait.toSeconds() + " s");
         assertEquals(OptionalInt.of(0), p.exitCode(), () -> p.getName() + " exited 0: " + p.exception());
     }
 
@@ -200,7 +204,7 @@ class ClusterSharedIT {
             }));
         }
         for (int n = 0; n < 3; n++) {
-            joinOk(all.get(2 * n));
+            joinOk(all.get(2 * n), Duration.ofMinutes(5));
         }
         for (int n = 0; n < 3; n++) {
             q.put(-1);
@@ -343,7 +347,7 @@ class ClusterSharedIT {
                     d.merge("hits", 1, Integer::sum);
                     d.compute("k" + (i % 5), (k, v) -> v == null ? 1 : v + 1);
                 }
-                l.add(System.getProperty("multiprocessing4j.cluster.node"));
+                l.add(System.getProperty("multiprocessing4j.cluster.node")); // set by the node for its processes
             }));
         }
         for (JvmProcess p : ps) {
@@ -458,11 +462,15 @@ class ClusterSharedIT {
         ProcessQueue<String> why = ProcessQueue.create();
         SharedLong remote = ctx.sharedLong(1);
         JvmProcess local = Multiprocessing.getContext().process(() -> {
+            String answer;
             try {
                 remote.get();
-                why.put("reached it");
+                answer = "reached it";
             } catch (IllegalStateException e) {
-                why.put(e.getMessage());
+                answer = e.getMessage();
+            }
+            try {
+                why.put(answer);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

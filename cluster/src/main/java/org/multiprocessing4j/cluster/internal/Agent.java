@@ -262,9 +262,10 @@ public final class Agent implements AutoCloseable {
         return Protocol.reply(control.pid());
     }
 
-    /** The launch with the option that tells the process where this node's relay is. */
+    /** The launch with the options that tell the process its node and where the node's relay is. */
     private ProcessLaunch withRelay(ProcessLaunch l) {
         List<String> options = new ArrayList<>(l.jvmOptions());
+        options.add("-D" + Backends.NODE_PROPERTY + "=" + node);
         options.add(relay.jvmOption());
         return new ProcessLaunch(l.name(), l.identity(), l.daemon(), options, l.payload(), l.classNames());
     }

@@ -112,6 +112,10 @@ public final class HazelcastSettings {
         // of the member that owns it (with none, a killed member loses every item it held).
         c.addQueueConfig(new com.hazelcast.config.QueueConfig(Names.QUEUE_PREFIX + "*").setBackupCount(1));
         c.addMapConfig(new com.hazelcast.config.MapConfig(Names.ALL + "*").setBackupCount(1));
+        // The sync map's entries are changed only by entry processors: kept as objects, a step
+        // does not decode and re-encode its entry on the owner and on the backup.
+        c.addMapConfig(new com.hazelcast.config.MapConfig(Names.SYNC_MAP).setBackupCount(1)
+                .setInMemoryFormat(com.hazelcast.config.InMemoryFormat.OBJECT));
         c.addListConfig(new com.hazelcast.config.ListConfig(Names.LIST_PREFIX + "*").setBackupCount(1));
         serialization(c.getSerializationConfig(), allowedPackages);
         return c;

@@ -79,8 +79,12 @@ public final class ClusterLockStore extends SharedObject implements LockStore {
                 return Acquisition.ACQUIRED;
             }
             if (r == SyncOp.SELF) {
-                throw new IllegalStateException("the cluster says this thread holds " + what()
-                        + " already, through another copy of it");
+                // This thread's id holds it and this process did not know: the step was repeated
+                // after its member died (it had taken the lock), or another copy of the lock here
+                // holds it.
+                holds.holder = Thread.currentThread();
+                holds.count = 1;
+                return Acquisition.ACQUIRED;
             }
             if (Thread.interrupted()) {
                 throw new InterruptedException();

@@ -12,7 +12,7 @@ import java.util.Map;
  * Hazelcast compares keys).
  */
 final class DictOp extends Op<Object> {
-    private static final long serialVersionUID = 1L;
+    static final int TYPE = 4;
     static final int GET = 1;
     static final int PUT = 2;
     static final int REMOVE = 3;
@@ -40,6 +40,24 @@ final class DictOp extends Op<Object> {
         this.key = key;
         this.value = value;
         this.other = other;
+    }
+
+    static DictOp read(java.io.DataInputStream in) throws java.io.IOException {
+        return new DictOp(in.readInt(), in.readUTF(), readBytes(in), readBytes(in), readBytes(in));
+    }
+
+    @Override
+    int type() {
+        return TYPE;
+    }
+
+    @Override
+    void write(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(code);
+        out.writeUTF(map);
+        writeBytes(out, key);
+        writeBytes(out, value);
+        writeBytes(out, other);
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class Direct implements Ops {
 
     @Override
     public <R> R call(Op<R> op) {
-        if (shield == null) {
+        if (shield == null || !op.interruptible()) {
             return op.run(this);
         }
         return shield.call(() -> op.run(this));
@@ -72,7 +72,59 @@ public final class Direct implements Ops {
 
     /** One step on the entry {@code key}. */
     long[] step(String key, SyncOp op) {
-        return sync.executeOnKey(key, op);
+        // Joined, not awaited: an interrupt of the caller must not drop the answer of a step
+        // that has happened (a lock taken, a permit used).
+        return retrying(() -> {
+            try {
+                return sync.submitToKey(key, op).toCompletableFuture().join();
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException) {
+                    throw (RuntimeException) c;
+                }
+                throw e;
+            }
+        }, op.repeatable(), "a step on " + key);
+    }
+
+    /** How long an op that can be repeated is tried again while the cluster recovers from a member's death. */
+    private static final long RECOVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /**
+     * Runs {@code call}; if the member that ran it died meanwhile, runs it again (for at most a
+     * minute) if it is {@code repeatable} (a second run changes nothing or cannot deliver twice),
+     * else says that it may or may not have happened: the caller is told, nothing is done twice.
+     */
+    <R> R retrying(java.util.function.Supplier<R> call, boolean repeatable, String what) {
+        long deadline = System.nanoTime() + RECOVERY_NANOS;
+        while (true) {
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                if (!memberLost(e)) {
+                    throw e;
+                }
+                if (!repeatable) {
+                    throw new IllegalStateException("the member that ran " + what + " left the cluster before it answered,"
+                            + " so it may or may not have happened (" + e.getMessage() + ")", e);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the cluster did not recover within a minute from the loss of the"
+                            + " member that ran " + what, e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+    }
+
+    private static boolean memberLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.hazelcast.spi.exception.TargetDisconnectedException
+                    || t instanceof com.hazelcast.spi.exception.RetryableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /** One call of a cluster list on its Hazelcast {@code IList}, elements as encoded bytes. */
 final class ListOp extends Op<Object> {
-    private static final long serialVersionUID = 1L;
+    static final int TYPE = 5;
     static final int GET = 1;
     static final int SET = 2;
     static final int ADD = 3;
@@ -29,6 +29,23 @@ final class ListOp extends Op<Object> {
         this.list = list;
         this.index = index;
         this.element = element;
+    }
+
+    static ListOp read(java.io.DataInputStream in) throws java.io.IOException {
+        return new ListOp(in.readInt(), in.readUTF(), in.readInt(), readBytes(in));
+    }
+
+    @Override
+    int type() {
+        return TYPE;
+    }
+
+    @Override
+    void write(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(code);
+        out.writeUTF(list);
+        out.writeInt(index);
+        writeBytes(out, element);
     }
 
     @Override

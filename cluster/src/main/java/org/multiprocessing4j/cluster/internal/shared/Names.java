@@ -11,8 +11,14 @@ package org.multiprocessing4j.cluster.internal.shared;
 public final class Names {
     /** The map of every lock, semaphore, event, barrier, value and counter (see {@link SyncEntry}). */
     public static final String SYNC_MAP = "mp4j.sync";
-    /** The prefix of the queues' names; a bounded queue's prefix also names its bound. */
+    /** The prefix of the unbounded queues' names. */
     public static final String QUEUE_PREFIX = "mp4j.q.";
+    /**
+     * The prefix of the bounded queues' names, before the bound: apart from {@link #QUEUE_PREFIX},
+     * whose static configuration would hide the dynamic one that sets the bound (Hazelcast looks
+     * at the static configurations first).
+     */
+    static final String BOUNDED_QUEUE_PREFIX = "mp4j.qb";
     /** The prefix of the dicts' names. */
     public static final String DICT_PREFIX = "mp4j.d.";
     /** The prefix of the lists' names. */
@@ -35,21 +41,17 @@ public final class Names {
 
     /** The queue that holds the items of {@code id}, bounded by {@code maxsize} (0: none). */
     static String queue(String id, int maxsize) {
-        return maxsize == 0 ? QUEUE_PREFIX + id : QUEUE_PREFIX + "b" + maxsize + "." + id;
+        return maxsize == 0 ? QUEUE_PREFIX + id : BOUNDED_QUEUE_PREFIX + maxsize + "." + id;
     }
 
     /** The configuration pattern of the queues bounded by {@code maxsize}. */
     static String boundedQueuePattern(int maxsize) {
-        return QUEUE_PREFIX + "b" + maxsize + ".*";
+        return BOUNDED_QUEUE_PREFIX + maxsize + ".*";
     }
 
     /** The id of the object whose items the Hazelcast structure {@code structure} holds (one of the library's). */
     static String idOf(String structure) {
-        String rest = structure.substring(structure.indexOf('.', ALL.length()) + 1);
-        if (structure.startsWith(QUEUE_PREFIX) && rest.startsWith("b")) {
-            rest = rest.substring(rest.indexOf('.') + 1);
-        }
-        return rest;
+        return structure.substring(structure.indexOf('.', ALL.length()) + 1);
     }
 
     /** Whether the Hazelcast structure {@code structure} holds items of an object whose id starts with {@code idPrefix}. */

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 /** A put, take or size of a cluster queue (items as encoded bytes); waits at most a slice. */
 final class QueueOp extends Op<Object> {
-    private static final long serialVersionUID = 1L;
+    static final int TYPE = 3;
     static final int OFFER = 1;
     static final int POLL = 2;
     static final int SIZE = 3;
@@ -24,6 +24,24 @@ final class QueueOp extends Op<Object> {
         this.waitNanos = waitNanos;
     }
 
+    static QueueOp read(java.io.DataInputStream in) throws java.io.IOException {
+        return new QueueOp(in.readInt(), in.readUTF(), in.readInt(), readBytes(in), in.readLong());
+    }
+
+    @Override
+    int type() {
+        return TYPE;
+    }
+
+    @Override
+    void write(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(code);
+        out.writeUTF(queue);
+        out.writeInt(maxsize);
+        writeBytes(out, item);
+        out.writeLong(waitNanos);
+    }
+
     @Override
     Object run(Direct access) {
         if (maxsize > 0) {
@@ -31,19 +49,23 @@ final class QueueOp extends Op<Object> {
         }
         IQueue<byte[]> q = access.hz.getQueue(queue);
         long wait = Math.min(waitNanos, Direct.SLICE_NANOS);
-        try {
-            switch (code) {
-                case OFFER:
-                    return wait <= 0 ? q.offer(item) : q.offer(item, wait, TimeUnit.NANOSECONDS);
-                case POLL:
-                    return wait <= 0 ? q.poll() : q.poll(wait, TimeUnit.NANOSECONDS);
-                default:
-                    return q.size();
+        // A take is repeated if its member died before it answered: it cannot deliver an item
+        // twice (at worst the item it took is gone with the answer). A put is not: it could.
+        return access.retrying(() -> {
+            try {
+                switch (code) {
+                    case OFFER:
+                        return wait <= 0 ? q.offer(item) : q.offer(item, wait, TimeUnit.NANOSECONDS);
+                    case POLL:
+                        return wait <= 0 ? q.poll() : q.poll(wait, TimeUnit.NANOSECONDS);
+                    default:
+                        return q.size();
+                }
+            } catch (InterruptedException e) {
+                // Nobody interrupts the threads that run ops; if it happens, the op did nothing.
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while it waited for the queue", e);
             }
-        } catch (InterruptedException e) {
-            // Nobody interrupts the threads that run ops; if it happens, the op did nothing.
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while it waited for the queue", e);
-        }
+        }, code != OFFER, code == OFFER ? "a put on a queue" : "a take from a queue");
     }
 }

@@ -75,7 +75,7 @@ final class Relay implements Ops {
                 throw ((Frames.Failure) reply).toException("on the node that started this process");
             }
             @SuppressWarnings("unchecked")
-            R r = reply == Frames.Nothing.INSTANCE ? null : (R) reply;
+            R r = (R) reply;
             return r;
         });
     }
@@ -98,12 +98,8 @@ final class Relay implements Ops {
         }
 
         Object exchange(Op<?> op) throws IOException {
-            Frames.write(out, op);
-            Object reply = Frames.read(in);
-            if (reply == null) {
-                throw new IOException("the relay closed the connection");
-            }
-            return reply;
+            Frames.writeOp(out, op);
+            return Frames.readReply(in);
         }
 
         void close() {
@@ -117,13 +113,28 @@ final class Relay implements Ops {
 
     /** The first op of a connection: names the process, which the relay then watches (to release what it holds when it dies). */
     static final class Hello extends Op<String[]> {
-        private static final long serialVersionUID = 1L;
+        static final int TYPE = 1;
         private final long pid;
         private final long nonce;
 
         Hello(long pid, long nonce) {
             this.pid = pid;
             this.nonce = nonce;
+        }
+
+        static Hello read(java.io.DataInputStream in) throws IOException {
+            return new Hello(in.readLong(), in.readLong());
+        }
+
+        @Override
+        int type() {
+            return TYPE;
+        }
+
+        @Override
+        void write(java.io.DataOutputStream out) throws IOException {
+            out.writeLong(pid);
+            out.writeLong(nonce);
         }
 
         @Override

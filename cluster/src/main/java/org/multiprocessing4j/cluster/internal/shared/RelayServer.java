@@ -79,17 +79,17 @@ public final class RelayServer implements AutoCloseable {
     private void serve(SocketChannel c) {
         try (c; InputStream in = new BufferedInputStream(Channels.newInputStream(c));
              OutputStream out = new BufferedOutputStream(Channels.newOutputStream(c))) {
-            Object request;
-            while ((request = Frames.read(in)) != null) {
+            Op<?> request;
+            while ((request = Frames.readOp(in)) != null) {
                 Object reply;
                 try {
-                    reply = ((Op<?>) request).run(access);
+                    reply = request.run(access);
                 } catch (RuntimeException | Error e) {
                     reply = new Frames.Failure(e);
                 }
-                Frames.write(out, reply == null ? Frames.Nothing.INSTANCE : reply);
+                Frames.writeReply(out, reply);
             }
-        } catch (IOException | ClassCastException e) {
+        } catch (IOException e) {
             if (!closed) {
                 LOG.log(Level.FINE, "a relay connection ended", e);
             }

@@ -5,7 +5,6 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
-import java.io.Serializable;
 import java.util.Map;
 import org.multiprocessing4j.cluster.internal.Ids;
 
@@ -21,8 +20,7 @@ import org.multiprocessing4j.cluster.internal.Ids;
  * broken, {@code waiters} and the {@code hosts} that took part; a value or a joinable queue's count of unfinished items {@code a}; a
  * name {@code a} the kind of the object it names and {@code b} its parameter.
  */
-public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, IdentifiedDataSerializable, Serializable {
-    private static final long serialVersionUID = 1L;
+public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, IdentifiedDataSerializable {
 
     /** Not yet: wait for a change of the entry and try again. */
     public static final long RETRY = -1;
@@ -128,6 +126,35 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
         return new SyncOp(SWEEP, 0, 0, 0, false, prefix, host);
     }
 
+    /**
+     * Whether running this step twice is the same as once, as far as its caller can tell: reads,
+     * idempotent writes, and a lock's acquisition and release (whose second run answers
+     * {@link #SELF} or {@link #NOT_HELD}, which the caller then takes as done).
+     */
+    boolean repeatable() {
+        switch (op) {
+            case CREATE:
+            case LOCK_ACQUIRE:
+            case LOCK_RELEASE:
+            case LOCK_INFO:
+            case SEM_INFO:
+            case EVENT_SET:
+            case EVENT_CLEAR:
+            case EVENT_GET:
+            case BAR_CHECK:
+            case BAR_BREAK:
+            case BAR_INFO:
+            case VAL_GET:
+            case VAL_SET:
+            case VAL_SET_INT:
+            case COUNT_ZERO:
+            case SWEEP:
+                return true;
+            default:
+                return false;
+        }
+    }
+
     @Override
     public long[] process(Map.Entry<String, SyncEntry> entry) {
         SyncEntry e = entry.getValue();
@@ -136,6 +163,7 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
                 e = new SyncEntry(kind);
                 e.a = x;
                 e.b = y;
+                e.d = -1; // a barrier: no round broke yet
                 e.flag = z;
                 entry.setValue(e);
                 return new long[] {1};
@@ -323,6 +351,22 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
             entry.setValue(e);
         }
         return new long[] {changed ? 1 : 0};
+    }
+
+    /** Writes this step for the relay ({@link Frames}). */
+    void write(java.io.DataOutputStream out) throws IOException {
+        out.writeInt(op);
+        out.writeInt(kind);
+        out.writeLong(x);
+        out.writeLong(y);
+        out.writeBoolean(z);
+        Op.writeString(out, s);
+        Op.writeString(out, t);
+    }
+
+    static SyncOp read(java.io.DataInputStream in) throws IOException {
+        return new SyncOp(in.readInt(), in.readInt(), in.readLong(), in.readLong(), in.readBoolean(), Op.readString(in),
+                Op.readString(in));
     }
 
     @Override
