@@ -35,15 +35,19 @@ import org.multiprocessing4j.JoinableProcessQueue;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.ProcessBarrier;
+import org.multiprocessing4j.ProcessCondition;
 import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.ProcessEvent;
 import org.multiprocessing4j.ProcessLock;
 import org.multiprocessing4j.ProcessQueue;
 import org.multiprocessing4j.ProcessReentrantLock;
 import org.multiprocessing4j.ProcessSemaphore;
+import org.multiprocessing4j.SharedByteArray;
 import org.multiprocessing4j.SharedDouble;
+import org.multiprocessing4j.SharedDoubleArray;
 import org.multiprocessing4j.SharedInt;
 import org.multiprocessing4j.SharedLong;
+import org.multiprocessing4j.SharedLongArray;
 import org.multiprocessing4j.cluster.internal.HazelcastSettings;
 import org.multiprocessing4j.cluster.internal.shared.Names;
 
@@ -372,6 +376,68 @@ class ClusterSharedIT {
     }
 
     @Test
+    @Order(9)
+    void conditionsAndArraysWorkAcrossNodes() throws Exception {
+        ProcessCondition ready = ctx.condition();
+        ProcessReentrantLock lock = (ProcessReentrantLock) ready.getLock();
+        SharedLongArray slots = ctx.sharedLongArray(3);
+        SharedByteArray bytes = ctx.sharedByteArray(4);
+        SharedDoubleArray doubles = ctx.sharedDoubleArray(2);
+        List<JvmProcess> ps = new ArrayList<>();
+        String[] names = {"sa", "sb", "sc"};
+        for (int n = 0; n < 3; n++) {
+            int slot = n;
+            ps.add(startOn(names[n], () -> {
+                lock.lock();
+                try {
+                    slots.set(slot, 1); // "I wait"
+                    ready.signalAll();
+                    while (slots.get(slot) != 2) {
+                        ready.await();
+                    }
+                    slots.addAndGet(slot, 10);
+                    doubles.addAndGet(0, 0.5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    lock.unlock();
+                }
+            }));
+        }
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            for (int n = 0; n < 3; n++) {
+                while (slots.get(n) != 1 && System.nanoTime() < deadline) {
+                    ready.await(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                }
+                assertEquals(1, slots.get(n), "party " + n + " waits, within 90 s");
+            }
+        } finally {
+            lock.unlock();
+        }
+        lock.lock();
+        try {
+            for (int n = 0; n < 3; n++) {
+                slots.set(n, 2);
+            }
+            ready.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (JvmProcess p : ps) {
+            joinOk(p);
+        }
+        assertEquals(List.of(12L, 12L, 12L), java.util.Arrays.stream(slots.toArray()).boxed().collect(Collectors.toList()));
+        assertEquals(1.5, doubles.get(0));
+        bytes.set(1, (byte) -3);
+        assertEquals(-3, bytes.get(1));
+        assertTrue(slots.compareAndSet(0, 12, 5));
+        assertEquals(5, slots.get(0));
+        assertThrows(IndexOutOfBoundsException.class, () -> slots.get(3));
+    }
+
+    @Test
     @Order(7)
     void namedObjectsAreSharedBySeparateDriversAndPrivateOnesGoWithTheirDriver() throws Exception {
         ConcurrentMap<String, String> results = ctx.dict("results");
@@ -441,9 +507,12 @@ class ClusterSharedIT {
         assertThrows(IllegalArgumentException.class, () -> ctx.queue(-1));
         assertThrows(IllegalArgumentException.class, () -> ctx.semaphore(-1));
         assertThrows(IllegalArgumentException.class, () -> ctx.barrier(0));
-        assertThrows(UnsupportedOperationException.class, () -> ctx.condition());
-        assertThrows(UnsupportedOperationException.class, () -> ctx.sharedLongArray(3));
         assertThrows(UnsupportedOperationException.class, () -> ctx.pipe());
+        assertThrows(UnsupportedOperationException.class, () -> ctx.manager());
+        assertThrows(IllegalArgumentException.class, () -> ctx.sharedLongArray(-1));
+        ProcessCondition unheld = ctx.condition();
+        assertThrows(IllegalMonitorStateException.class, unheld::signal);
+        assertThrows(IllegalMonitorStateException.class, () -> unheld.await(Duration.ofMillis(10)));
         ProcessQueue<Object> q = ctx.queue(2);
         assertTrue(q.offer(1));
         assertTrue(q.offer(2));

@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.multiprocessing4j.JoinableProcessQueue;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.ProcessPool;
+import org.multiprocessing4j.SharedLong;
 import org.multiprocessing4j.cluster.Cluster;
 import org.multiprocessing4j.cluster.ClusterConfig;
 import org.multiprocessing4j.cluster.ClusterNode;
@@ -36,7 +38,8 @@ import org.multiprocessing4j.cluster.ClusterNode;
  * <p>Prints {@code [Process-N@node-x] Worker: i} for i from 0 to 4 (any order: each line is
  * forwarded from the node that ran it, prefixed with the process and node), then which nodes the
  * workers ran on and their exit codes, then the squares of 0 to 9 from a pool of four workers
- * spread over the two nodes.
+ * spread over the two nodes, then the sum of 1 to 100 that consumers on both nodes added up from
+ * one joinable queue of the cluster into one shared long.
  */
 public final class ClusterExample {
     /** Kept so the level set in {@link #main} stays set: the logging system holds loggers weakly. */
@@ -45,7 +48,23 @@ public final class ClusterExample {
     private ClusterExample() {
     }
 
-    /** What each worker runs, with its own number. */
+    /** What a consumer takes to mean "no more jobs". */
+    static final int STOP = -1;
+
+    /** A consumer: adds the jobs it takes to {@code total} until it takes {@link #STOP}. */
+    static void consume(JoinableProcessQueue<Integer> jobs, SharedLong total) {
+        try {
+            for (int job = jobs.take(); job != STOP; job = jobs.take()) {
+                total.addAndGet(job);
+                jobs.taskDone();
+            }
+            jobs.taskDone();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+        /** What each worker runs, with its own number. */
     static void worker(int num) {
         System.out.println("Worker: " + num);
     }
@@ -84,6 +103,27 @@ public final class ClusterExample {
                 try (ProcessPool pool = ctx.pool(4)) {
                     List<Integer> squares = pool.map(x -> x * x, List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
                     System.out.println("squares from a pool across the nodes: " + squares);
+                }
+                // The shared objects live in the cluster too: consumers on both nodes take jobs from
+                // one joinable queue and add them up in one shared long, as they would on one machine.
+                JoinableProcessQueue<Integer> jobs = ctx.joinableQueue();
+                SharedLong total = ctx.sharedLong(0);
+                List<JvmProcess> consumers = new ArrayList<>();
+                for (String node : new TreeSet<>(cluster.nodes())) {
+                    JvmProcess c = cluster.context(node).process(() -> consume(jobs, total));
+                    c.start();
+                    consumers.add(c);
+                }
+                for (int i = 1; i <= 100; i++) {
+                    jobs.put(i);
+                }
+                jobs.join();
+                System.out.println("consumers on both nodes added up 1..100: " + total.get());
+                for (JvmProcess c : consumers) {
+                    jobs.put(STOP);
+                }
+                for (JvmProcess c : consumers) {
+                    c.join();
                 }
             }
         } finally {

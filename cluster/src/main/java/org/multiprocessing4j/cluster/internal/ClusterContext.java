@@ -35,9 +35,9 @@ import org.multiprocessing4j.spi.ProcessBackend;
  * The {@link ProcessContext} of a cluster: its processes start on the cluster's nodes, each a
  * fresh JVM (so its start method is {@link StartMethod#SPAWN}), its pools spread their
  * workers over the nodes, and the objects its processes share (queues, locks, semaphores,
- * events, barriers, values, dicts, lists) live in the cluster (see {@link SharedFactory}). Pipes,
- * managers, conditions and shared arrays are not available on a cluster yet: asking for one says
- * so rather than giving an object of this machine that the other nodes could not reach.
+ * events, barriers, values, dicts, lists) live in the cluster (see {@link SharedFactory}). Pipes
+ * and managers are not available on a cluster yet: asking for one says so rather than giving an
+ * object of this machine that the other nodes could not reach.
  */
 public final class ClusterContext implements ProcessContext, PoolBackend {
     private final ProcessBackend backend;
@@ -176,22 +176,22 @@ public final class ClusterContext implements ProcessContext, PoolBackend {
 
     @Override
     public SharedLongArray sharedLongArray(int length) {
-        throw notYet("sharedLongArray(n)");
+        return objects().sharedLongArray(length);
     }
 
     @Override
     public SharedIntArray sharedIntArray(int length) {
-        throw notYet("sharedIntArray(n)");
+        return objects().sharedIntArray(length);
     }
 
     @Override
     public SharedDoubleArray sharedDoubleArray(int length) {
-        throw notYet("sharedDoubleArray(n)");
+        return objects().sharedDoubleArray(length);
     }
 
     @Override
     public SharedByteArray sharedByteArray(int length) {
-        throw notYet("sharedByteArray(n)");
+        return objects().sharedByteArray(length);
     }
 
     @Override
@@ -272,8 +272,8 @@ public final class ClusterContext implements ProcessContext, PoolBackend {
 
     private static UnsupportedOperationException notYet(String what) {
         return new UnsupportedOperationException("ctx." + what + " is not available on a cluster context yet (an"
-                + " object of this machine would not reach processes on other nodes): use a queue, a dict or a shared"
-                + " value of the cluster instead");
+                + " object of this machine would not reach processes on other nodes): use a queue or a dict of the"
+                + " cluster instead");
     }
 
     @Override

@@ -127,17 +127,40 @@ public final class ClusterLockStore extends SharedObject implements LockStore {
 
     @Override
     public ConditionStore newCondition() {
-        throw notYet();
+        return ClusterConditionStore.create(cluster, id + ".c" + java.util.UUID.randomUUID(), this);
     }
 
     @Override
     public ConditionStore attachCondition(Serializable conditionHandle) {
-        throw notYet();
+        return new ClusterConditionStore(cluster, (String) conditionHandle, this);
     }
 
-    private static UnsupportedOperationException notYet() {
-        return new UnsupportedOperationException("conditions are not available on a cluster context yet: use a lock"
-                + " with an event, or a queue, to wait for another process");
+    /** For a condition: lets go of every hold of the calling thread, which holds the lock; returns how many it had. */
+    int releaseAll() {
+        int h = holds.count;
+        holds.count = 1;
+        release();
+        return h;
+    }
+
+    /** For a condition: takes the lock again with {@code h} holds, however long it takes (an interrupt is kept). */
+    Acquisition reacquire(int h) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    Acquisition how = acquire(-1);
+                    holds.count = h;
+                    return how;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override

@@ -11,9 +11,13 @@ import org.multiprocessing4j.ProcessLock;
 import org.multiprocessing4j.ProcessQueue;
 import org.multiprocessing4j.ProcessReentrantLock;
 import org.multiprocessing4j.ProcessSemaphore;
+import org.multiprocessing4j.SharedByteArray;
 import org.multiprocessing4j.SharedDouble;
+import org.multiprocessing4j.SharedDoubleArray;
 import org.multiprocessing4j.SharedInt;
+import org.multiprocessing4j.SharedIntArray;
 import org.multiprocessing4j.SharedLong;
+import org.multiprocessing4j.SharedLongArray;
 import org.multiprocessing4j.spi.SharedObjects;
 
 /**
@@ -146,6 +150,22 @@ public final class SharedFactory {
     public SharedDouble sharedDouble(double initialValue) {
         return SharedObjects.sharedDouble(ClusterValueStore.create(access, access.cluster(), privateId(),
                 Double.doubleToRawLongBits(initialValue)));
+    }
+
+    public SharedLongArray sharedLongArray(int length) {
+        return SharedObjects.sharedLongArray(ClusterArrayStore.create(access, access.cluster(), privateId(), length));
+    }
+
+    public SharedIntArray sharedIntArray(int length) {
+        return SharedObjects.sharedIntArray(ClusterArrayStore.create(access, access.cluster(), privateId(), length));
+    }
+
+    public SharedDoubleArray sharedDoubleArray(int length) {
+        return SharedObjects.sharedDoubleArray(ClusterArrayStore.create(access, access.cluster(), privateId(), length));
+    }
+
+    public SharedByteArray sharedByteArray(int length) {
+        return SharedObjects.sharedByteArray(ClusterArrayStore.create(access, access.cluster(), privateId(), length));
     }
 
     public <K, V> ConcurrentMap<K, V> dict(String name) {

@@ -24,6 +24,7 @@ public final class SyncEntry implements IdentifiedDataSerializable {
     boolean flag;
     List<String> waiters = new ArrayList<>();
     List<String> hosts = new ArrayList<>();
+    long[] values = new long[0];
 
     /** For Hazelcast's deserialization. */
     public SyncEntry() {
@@ -54,6 +55,7 @@ public final class SyncEntry implements IdentifiedDataSerializable {
         out.writeBoolean(flag);
         writeStrings(out, waiters);
         writeStrings(out, hosts);
+        out.writeLongArray(values);
     }
 
     @Override
@@ -67,6 +69,7 @@ public final class SyncEntry implements IdentifiedDataSerializable {
         flag = in.readBoolean();
         waiters = readStrings(in);
         hosts = readStrings(in);
+        values = in.readLongArray();
     }
 
     private static void writeStrings(ObjectDataOutput out, List<String> list) throws IOException {

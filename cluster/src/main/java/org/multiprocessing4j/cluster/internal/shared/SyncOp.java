@@ -70,6 +70,19 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
     static final int COUNT_DONE = 61;
     static final int COUNT_ZERO = 62;
     static final int SWEEP = 70;
+    static final int COND_ENTER = 80;
+    static final int COND_CHECK = 81;
+    static final int COND_LEAVE = 82;
+    static final int COND_SIGNAL = 83;
+    static final int COND_SIGNAL_ALL = 84;
+    static final int ARR_GET = 90;
+    static final int ARR_SET = 91;
+    static final int ARR_CAS = 92;
+    static final int ARR_ADD = 93;
+    static final int ARR_CAS_INT = 94;
+    static final int ARR_ADD_INT = 95;
+    static final int ARR_RANGE = 96;
+    static final int ARR_SET_RANGE = 97;
 
     static final int LOCK = 1;
     static final int SEMAPHORE = 2;
@@ -77,6 +90,8 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
     static final int BARRIER = 4;
     static final int VALUE = 5;
     static final int NAME = 7;
+    static final int CONDITION = 8;
+    static final int ARRAY = 9;
 
     private int op;
     private int kind;
@@ -85,6 +100,7 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
     private boolean z;
     private String s;
     private String t;
+    private long[] w;
 
     /** For Hazelcast's deserialization. */
     public SyncOp() {
@@ -116,9 +132,23 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
         return new SyncOp(op, kind, 0, 0, false, s, t);
     }
 
-    /** Makes the entry if it is missing: {@code x}, {@code y} and {@code z} are its a, b and flag. */
+    /** Makes the entry if it is missing: {@code x}, {@code y} and {@code z} are its a, b and flag (an array: {@code x} elements). */
     static SyncOp create(int kind, long x, long y, boolean z) {
         return new SyncOp(CREATE, kind, x, y, z, null, null);
+    }
+
+    /** Sets element {@code i} of an array to {@code value} if it is {@code expected} (compared as ints if {@code asInt}). */
+    static SyncOp compareAndSet(int i, long expected, long value, boolean asInt) {
+        SyncOp op = new SyncOp(asInt ? ARR_CAS_INT : ARR_CAS, ARRAY, i, expected, false, null, null);
+        op.w = new long[] {value};
+        return op;
+    }
+
+    /** Sets the elements of an array from {@code x} to the values {@code w}. */
+    static SyncOp setRange(long x, long[] w) {
+        SyncOp op = new SyncOp(ARR_SET_RANGE, ARRAY, x, 0, false, null, null);
+        op.w = w;
+        return op;
     }
 
     /** Releases what the threads whose ids start with {@code prefix} hold; breaks their barriers (and those of {@code host}). */
@@ -149,6 +179,12 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
             case VAL_SET_INT:
             case COUNT_ZERO:
             case SWEEP:
+            case COND_ENTER:
+            case COND_CHECK:
+            case ARR_GET:
+            case ARR_SET:
+            case ARR_RANGE:
+            case ARR_SET_RANGE:
                 return true;
             default:
                 return false;
@@ -164,6 +200,9 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
                 e.a = x;
                 e.b = y;
                 e.d = -1; // a barrier: no round broke yet
+                if (kind == ARRAY) {
+                    e.values = new long[(int) x];
+                }
                 e.flag = z;
                 entry.setValue(e);
                 return new long[] {1};
@@ -191,7 +230,7 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
 
     private boolean changes() {
         return op != LOCK_INFO && op != SEM_INFO && op != EVENT_GET && op != BAR_CHECK && op != BAR_INFO
-                && op != VAL_GET && op != COUNT_ZERO;
+                && op != VAL_GET && op != COUNT_ZERO && op != COND_CHECK && op != ARR_GET && op != ARR_RANGE;
     }
 
     private long[] step(SyncEntry e) {
@@ -295,7 +334,64 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
                 e.a--;
                 return new long[] {0, e.a};
             default:
-                return value(e);
+                return op >= ARR_GET ? array(e) : op >= COND_ENTER ? condition(e) : value(e);
+        }
+    }
+
+    private long[] condition(SyncEntry e) {
+        switch (op) {
+            case COND_ENTER:
+                if (!e.waiters.contains(s)) {
+                    e.waiters.add(s);
+                }
+                return new long[] {0};
+            case COND_CHECK:
+                return new long[] {e.waiters.contains(s) ? RETRY : 0};
+            case COND_LEAVE:
+                return new long[] {0, e.waiters.remove(s) ? 1 : 0};
+            case COND_SIGNAL:
+                if (e.waiters.isEmpty()) {
+                    return new long[] {0, 0};
+                }
+                e.waiters.remove(0);
+                return new long[] {0, 1};
+            default:
+                int n = e.waiters.size();
+                e.waiters.clear();
+                return new long[] {0, n};
+        }
+    }
+
+    private long[] array(SyncEntry e) {
+        long[] v = e.values;
+        int i = (int) x;
+        long prev = op == ARR_RANGE || op == ARR_SET_RANGE ? 0 : v[i];
+        switch (op) {
+            case ARR_GET:
+                return new long[] {0, prev};
+            case ARR_SET:
+                v[i] = y;
+                return new long[] {0, prev};
+            case ARR_CAS:
+            case ARR_CAS_INT:
+                boolean same = op == ARR_CAS ? prev == y : (int) prev == (int) y;
+                if (same) {
+                    v[i] = op == ARR_CAS ? w[0] : (int) w[0];
+                }
+                return new long[] {0, same ? 1 : 0};
+            case ARR_ADD:
+                v[i] = prev + y;
+                return new long[] {0, prev};
+            case ARR_ADD_INT:
+                v[i] = (int) (prev + y);
+                return new long[] {0, (int) prev};
+            case ARR_RANGE:
+                long[] r = new long[(int) y + 1];
+                System.arraycopy(v, i, r, 1, (int) y);
+                return r;
+            default:
+                System.arraycopy(w, 0, v, i, w.length);
+                return new long[] {0};
         }
     }
 
@@ -341,6 +437,8 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
             e.holder = null;
             e.flag = true;
             changed = true;
+        } else if (e.kind == CONDITION && e.waiters.removeIf(w -> w.startsWith(s))) {
+            changed = true;
         } else if (e.kind == BARRIER && !e.flag
                 && (e.waiters.stream().anyMatch(w -> w.startsWith(s)) || (t != null && e.hosts.contains(t)))) {
             e.flag = true;
@@ -362,11 +460,29 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
         out.writeBoolean(z);
         Op.writeString(out, s);
         Op.writeString(out, t);
+        out.writeBoolean(w != null);
+        if (w != null) {
+            out.writeInt(w.length);
+            for (long v : w) {
+                out.writeLong(v);
+            }
+        }
     }
 
     static SyncOp read(java.io.DataInputStream in) throws IOException {
-        return new SyncOp(in.readInt(), in.readInt(), in.readLong(), in.readLong(), in.readBoolean(), Op.readString(in),
-                Op.readString(in));
+        SyncOp op = new SyncOp(in.readInt(), in.readInt(), in.readLong(), in.readLong(), in.readBoolean(),
+                Op.readString(in), Op.readString(in));
+        if (in.readBoolean()) {
+            int n = in.readInt();
+            if (n < 0 || n > 1 << 26) {
+                throw new IOException("a sync step with " + n + " values");
+            }
+            op.w = new long[n];
+            for (int i = 0; i < n; i++) {
+                op.w[i] = in.readLong();
+            }
+        }
+        return op;
     }
 
     @Override
@@ -388,6 +504,7 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
         out.writeBoolean(z);
         out.writeString(s);
         out.writeString(t);
+        out.writeLongArray(w);
     }
 
     @Override
@@ -399,6 +516,7 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
         z = in.readBoolean();
         s = in.readString();
         t = in.readString();
+        w = in.readLongArray();
     }
 
     @Override
