@@ -36,7 +36,8 @@ import org.multiprocessing4j.cluster.internal.HazelcastSettings;
 
 /**
  * The cluster comparison: {@code multiprocessing4j-cluster} against the same work done locally
- * and against Hazelcast's raw {@link IExecutorService}, in one run, with no Python side. It
+ * and against Hazelcast's raw {@link IExecutorService}, in one run (Python only for the
+ * shared objects, below). It
  * starts {@link #NODES} cluster nodes on 127.0.0.1 ({@link LocalCluster}: child JVMs of this
  * one), connects a driver ({@link Cluster}) and a plain Hazelcast client to them, and measures:
  *

@@ -45,8 +45,8 @@ import org.multiprocessing4j.StartMethod;
  * a child that knows only its address and authkey; then runs {@code benchmarks/python/managers.py}
  * for Python's {@code Manager().dict()} and a remote {@code BaseManager}, and prints a fifth
  * table with ratios and the issue's goals;
- * <li>cluster (only with {@code --only cluster}: it boots three node JVMs and runs about four
- * minutes): {@link ClusterBench} starts three cluster nodes on 127.0.0.1 ({@link LocalCluster}),
+ * <li>cluster (only with {@code --only cluster}: it boots three node JVMs and runs about three
+ * and a half minutes on a quiet machine): {@link ClusterBench} starts three cluster nodes on 127.0.0.1 ({@link LocalCluster}),
  * connects a driver, and times a no-op process's start+join on a node against a local SPAWN one,
  * a cluster {@code pool(3).map} against a local {@code pool(3)} and against Hazelcast's raw
  * {@code IExecutorService} (one callable per item), and one task's round trip on the cluster
@@ -938,7 +938,7 @@ public final class Compare {
                 "  --python-timeout S  give up on Python after S seconds (default 600)",
                 "  --only GROUP        run one group: startup, channels, pools, sync, managers or cluster",
                 "                      (default: the first five; cluster is opt-in, --only cluster: it boots 3",
-                "                      Hazelcast node JVMs and takes about 4 minutes)",
+                "                      Hazelcast node JVMs and takes about 3.5 minutes)",
                 "  --channel-rounds N  measured rounds per channel row, Java and Python (default 7)",
                 "  --channel-warmup N  unmeasured channel rounds first, which size the rounds (default 4)",
                 "  --round-ms MS       the least time a channel, sync or manager round should take (default 250)",
