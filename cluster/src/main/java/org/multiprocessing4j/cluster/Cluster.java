@@ -43,6 +43,25 @@ import org.multiprocessing4j.cluster.internal.HazelcastSettings;
  * a node that dies fails the tasks it held with a {@code WorkerDiedException} naming the node, and
  * the others complete.
  *
+ * <p>The shared objects of {@code context()} live in the cluster: {@code queue()},
+ * {@code joinableQueue()}, {@code lock()}, {@code reentrantLock()}, {@code condition()},
+ * {@code semaphore(n)}, {@code boundedSemaphore(n)}, {@code event()}, {@code barrier(n)},
+ * {@code sharedLong/Int/Double(v)}, the shared arrays, {@code dict()} and {@code list()} are the
+ * public types of one machine, passed to processes and pool tasks by capture. Unnamed ones are
+ * private to this driver and destroyed by {@link #close()} (or by the nodes, seconds after this
+ * driver's death); named ones ({@code ctx.queue("jobs")}, {@code ctx.lock("db")},
+ * {@code ctx.dict("results")}…) are reached by name from any driver and live until
+ * {@code ctx.destroy(name)}. Every call is one or two round trips to the member that holds the
+ * object (hundreds of microseconds), not a memory access. They are AP structures, with one
+ * backup each: queued items and lock states survive the death of one member; a lock whose
+ * holder's process, node or driver dies is freed and the next holder's
+ * {@code heldAfterOwnerDied()} is true; a barrier round breaks when a party's process or node
+ * dies. A put or an increment whose member dies before it answers fails with an
+ * {@code IllegalStateException} saying it may or may not have happened (it is not repeated, so it
+ * never happens twice). During a network split both sides may hold the same lock: for locks that
+ * must survive splits, use a consensus system (ZooKeeper, etcd, Hazelcast Enterprise's CP
+ * subsystem).
+ *
  * <p>Traffic between drivers and nodes is not encrypted (Hazelcast Community has no TLS): run
  * clusters on a private network or a VPN, as Python's managers advise. Requests to the nodes are
  * signed with the authkey, and nodes obey nothing else.
@@ -178,7 +197,8 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * Terminates this driver's daemon processes, waits for its other processes to end (as a
-     * JVM waits for its non-daemon children at exit), and disconnects. Idempotent.
+     * JVM waits for its non-daemon children at exit), destroys its unnamed shared objects, and
+     * disconnects. Idempotent.
      */
     @Override
     public void close() {

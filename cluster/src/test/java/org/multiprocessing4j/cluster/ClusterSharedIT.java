@@ -483,6 +483,55 @@ class ClusterSharedIT {
         }
     }
 
+    @Test
+    @Order(10)
+    void aKilledDriversLocksAreFreedAndItsPrivateObjectsDestroyed() throws Exception {
+        List<String> members = List.copyOf(nodes.addresses);
+        byte[] key = nodes.authkey.clone();
+        try (ProcessQueue<String> programOfC = ProcessQueue.create()) {
+            JvmProcess driverC = new JvmProcess("driver-c", () -> holdAndWait(members, key, programOfC));
+            driverC.start();
+            String programC = programOfC.poll(WAIT);
+            assertNotNull(programC, "driver c made its objects within 90 s");
+            assertFalse(leftoversOf(programC).isEmpty(), "driver c's private objects exist while it runs");
+            driverC.kill();
+            assertTrue(driverC.join(WAIT));
+            ProcessLock named = ctx.lock("held-by-c");
+            Level was = LIBRARY_LOG.getLevel();
+            LIBRARY_LOG.setLevel(Level.SEVERE); // the take-over warning is expected
+            try {
+                assertTrue(named.tryLock(WAIT.toSeconds(), TimeUnit.SECONDS), "the dead driver's lock was freed within 90 s");
+            } finally {
+                LIBRARY_LOG.setLevel(was);
+            }
+            assertTrue(named.heldAfterOwnerDied());
+            named.unlock();
+            ctx.destroy("held-by-c");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!leftoversOf(programC).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100); // nothing tells of the clean-up: a bounded look every 100 ms
+            }
+            assertTrue(leftoversOf(programC).isEmpty(), () -> "the nodes destroyed the dead driver's private objects"
+                    + " within 90 s: " + leftoversOf(programC));
+        }
+    }
+
+    private static void holdAndWait(List<String> members, byte[] key, ProcessQueue<String> program) {
+        HAZELCAST_LOG.setLevel(Level.SEVERE);
+        Cluster c = Cluster.connect(ClusterConfig.builder().members(members).authkey(key).build());
+        ProcessContext ctx = c.context();
+        try {
+            ctx.queue().put("left behind");
+            ctx.sharedLong(5);
+            ctx.lock().lock();
+            ctx.lock("held-by-c").lock();
+            program.put(c.hazelcast().getLocalEndpoint().getUuid().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sleepForever(); // until killed
+    }
+
     /** The structures and sync entries of the cluster whose ids start with {@code p.<program>.} (or the id itself). */
     private List<String> leftoversOf(String programOrId) {
         HazelcastInstance hz = cluster.hazelcast();
