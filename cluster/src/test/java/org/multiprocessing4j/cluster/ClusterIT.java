@@ -88,42 +88,20 @@ class ClusterIT {
         if (nodes != null) {
             nodes.stop();
         }
-        assertTrue(awaitGone(ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet())),
+        assertTrue(LocalNodes.awaitGone(ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet())),
                 "no process left after the nodes stopped");
     }
 
     @AfterEach
     void onlyTheNodesAreLeft() throws InterruptedException {
-        Set<Long> nodePids = new HashSet<>();
-        for (int i = 0; i < 3; i++) {
-            nodePids.add(nodes.node(i).pid());
-        }
-        Set<Long> others = ProcessHandle.current().descendants().map(ProcessHandle::pid)
-                .filter(p -> !nodePids.contains(p)).collect(Collectors.toSet());
-        assertTrue(awaitGone(others), () -> "processes left besides the nodes: " + describe(others));
+        Set<Long> others = nodes.othersThanNodes();
+        assertTrue(LocalNodes.awaitGone(others), () -> "processes left besides the nodes: " + describe(others));
     }
 
     private static String describe(Set<Long> pids) {
         return pids.stream().map(pid -> pid + " " + ProcessHandle.of(pid).map(h -> "(parent "
                 + h.parent().map(ProcessHandle::pid).orElse(-1L) + ") " + h.info().commandLine().orElse("?"))
                 .orElse("(gone)")).collect(Collectors.joining("\n  ", "\n  ", ""));
-    }
-
-    private static boolean awaitGone(Set<Long> pids) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (long pid : pids) {
-            ProcessHandle h = ProcessHandle.of(pid).orElse(null);
-            if (h == null) {
-                continue;
-            }
-            try {
-                h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                h.destroyForcibly();
-                return false;
-            }
-        }
-        return true;
     }
 
     private long parentOf(long pid) {
@@ -332,7 +310,7 @@ class ClusterIT {
             assertTrue(remote.size() >= 6, "3 processes and at least 3 pool workers: " + remote);
             driver.kill();
             assertTrue(driver.join(WAIT));
-            assertTrue(awaitGone(new HashSet<>(remote)),
+            assertTrue(LocalNodes.awaitGone(new HashSet<>(remote)),
                     "the driver's processes and pool workers on the nodes ended within 30 s of its death");
         }
     }
@@ -369,7 +347,7 @@ class ClusterIT {
         NodeDiedException e = assertInstanceOf(NodeDiedException.class, p.exception().orElseThrow());
         assertEquals("nc", e.node());
         assertTrue(e.getMessage().contains("on-nc"), e.getMessage());
-        assertTrue(awaitGone(Set.of(pid)), "its JVM ended with its node");
+        assertTrue(LocalNodes.awaitGone(Set.of(pid)), "its JVM ended with its node");
         JvmProcess elsewhere = cluster.context().process(() -> { });
         elsewhere.start();
         assertTrue(elsewhere.join(WAIT), "the cluster goes on with the other nodes");

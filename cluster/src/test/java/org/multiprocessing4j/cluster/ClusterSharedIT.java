@@ -89,30 +89,8 @@ class ClusterSharedIT {
 
     @AfterEach
     void onlyTheNodesAreLeft() throws InterruptedException {
-        Set<Long> nodePids = new HashSet<>();
-        for (int i = 0; i < 3; i++) {
-            nodePids.add(nodes.node(i).pid());
-        }
-        Set<Long> others = ProcessHandle.current().descendants().map(ProcessHandle::pid)
-                .filter(p -> !nodePids.contains(p)).collect(Collectors.toSet());
-        assertTrue(awaitGone(others), () -> "processes left besides the nodes: " + others);
-    }
-
-    private static boolean awaitGone(Set<Long> pids) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (long pid : pids) {
-            ProcessHandle h = ProcessHandle.of(pid).orElse(null);
-            if (h == null) {
-                continue;
-            }
-            try {
-                h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                h.destroyForcibly();
-                return false;
-            }
-        }
-        return true;
+        Set<Long> others = nodes.othersThanNodes();
+        assertTrue(LocalNodes.awaitGone(others), () -> "processes left besides the nodes: " + others);
     }
 
     private JvmProcess startOn(String node, org.multiprocessing4j.SerializableRunnable target) {
@@ -507,12 +485,48 @@ class ClusterSharedIT {
             assertTrue(named.heldAfterOwnerDied());
             named.unlock();
             ctx.destroy("held-by-c");
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!leftoversOf(programC).isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(100); // nothing tells of the clean-up: a bounded look every 100 ms
-            }
-            assertTrue(leftoversOf(programC).isEmpty(), () -> "the nodes destroyed the dead driver's private objects"
+            assertTrue(awaitNoLeftovers(programC), () -> "the nodes destroyed the dead driver's private objects"
                     + " within 90 s: " + leftoversOf(programC));
+        }
+    }
+
+    /**
+     * Waits up to {@link #WAIT} until nothing of {@code program} is left in the cluster, looking
+     * again each time a structure is destroyed or a sync entry removed.
+     */
+    private boolean awaitNoLeftovers(String program) throws InterruptedException {
+        HazelcastInstance hz = cluster.hazelcast();
+        Object changed = new Object();
+        Runnable wake = () -> {
+            synchronized (changed) {
+                changed.notifyAll();
+            }
+        };
+        java.util.UUID objects = hz.addDistributedObjectListener(new com.hazelcast.core.DistributedObjectListener() {
+            @Override
+            public void distributedObjectCreated(com.hazelcast.core.DistributedObjectEvent event) {
+            }
+
+            @Override
+            public void distributedObjectDestroyed(com.hazelcast.core.DistributedObjectEvent event) {
+                wake.run();
+            }
+        });
+        com.hazelcast.map.IMap<Object, Object> sync = hz.getMap(Names.SYNC_MAP);
+        java.util.UUID entries = sync.addEntryListener(
+                (com.hazelcast.map.listener.EntryRemovedListener<Object, Object>) e -> wake.run(), false);
+        try {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            synchronized (changed) {
+                long left;
+                while (!leftoversOf(program).isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(changed, left);
+                }
+            }
+            return leftoversOf(program).isEmpty();
+        } finally {
+            hz.removeDistributedObjectListener(objects);
+            sync.removeEntryListener(entries);
         }
     }
 

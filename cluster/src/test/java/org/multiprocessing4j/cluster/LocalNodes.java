@@ -12,9 +12,15 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.cluster.internal.HazelcastSettings;
 
@@ -104,6 +110,36 @@ final class LocalNodes {
             }
         }
         return b.toString();
+    }
+
+    /** The descendants of this JVM other than the nodes (processes a test started and should have ended). */
+    Set<Long> othersThanNodes() {
+        Set<Long> nodePids = new HashSet<>();
+        for (JvmProcess n : nodes) {
+            if (n != null) {
+                nodePids.add(n.pid());
+            }
+        }
+        return ProcessHandle.current().descendants().map(ProcessHandle::pid)
+                .filter(p -> !nodePids.contains(p)).collect(Collectors.toSet());
+    }
+
+    /** Waits up to 30 s for every process of {@code pids} to end; kills the first that does not and says false. */
+    static boolean awaitGone(Set<Long> pids) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (long pid : pids) {
+            ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+            if (h == null) {
+                continue;
+            }
+            try {
+                h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                h.destroyForcibly();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stops every node with SIGTERM (SIGKILL after a minute, which fails the test). */

@@ -161,13 +161,11 @@ public final class Direct implements Ops {
         if (!watchedProcesses.add(pid)) {
             return;
         }
-        ProcessHandle.of(pid).ifPresentOrElse(h -> h.onExit().thenRun(() -> {
+        Runnable ended = () -> {
             watchedProcesses.remove(pid);
             sweep(id + "#", null);
-        }), () -> {
-            watchedProcesses.remove(pid);
-            sweep(id + "#", null);
-        });
+        };
+        ProcessHandle.of(pid).ifPresentOrElse(h -> h.onExit().thenRun(ended), ended);
     }
 
     /** Releases what threads with ids starting with {@code prefix} hold; breaks their barriers, and those {@code host} took part in. */
@@ -187,7 +185,7 @@ public final class Direct implements Ops {
                     o.destroy();
                 }
             }
-            sync.removeAll(Predicates.like("__key", idPrefix.replace("%", "\\%").replace("_", "\\_") + "%"));
+            sync.removeAll(keysStartingWith(idPrefix));
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "could not destroy the objects " + idPrefix + "*", e);
         }
@@ -200,8 +198,13 @@ public final class Direct implements Ops {
                 o.destroy();
             }
         }
-        sync.removeAll(Predicates.like("__key", id.replace("%", "\\%").replace("_", "\\_") + ".%"));
+        sync.removeAll(keysStartingWith(id + "."));
         sync.delete(id);
+    }
+
+    /** The sync map's entries whose keys start with {@code prefix} (taken literally, not as a pattern). */
+    private static com.hazelcast.query.Predicate<String, SyncEntry> keysStartingWith(String prefix) {
+        return Predicates.like("__key", prefix.replace("%", "\\%").replace("_", "\\_") + "%");
     }
 
     /** Stops this access (its instance is closing). */

@@ -1,7 +1,6 @@
 package org.multiprocessing4j.cluster.internal.shared;
 
 import java.io.Serializable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What every store of a cluster's shared object knows: its cluster and its id (see
@@ -62,9 +61,6 @@ abstract class SharedObject {
     static long left(long deadline) {
         return deadline == Long.MAX_VALUE ? Direct.SLICE_NANOS : Math.max(0, deadline - System.nanoTime());
     }
-
-    static final long NO_WAIT = 0;
-    static final long MILLI = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** The serial form of a store: its cluster, id and kind's parameters. */
     abstract static class Handle<S> implements org.multiprocessing4j.spi.StoreHandle<S>, Serializable {
