@@ -31,7 +31,8 @@ public final class JoinableProcessQueue<E> extends ProcessQueue<E> {
     }
 
     /**
-     * Makes an unbounded joinable queue (bounded only by its buffer; see {@link ProcessQueue}).
+     * Makes an unbounded joinable queue: {@code put} never waits (see {@link ProcessQueue} for
+     * its memory cap).
      *
      * @throws java.io.UncheckedIOException if the shared memory cannot be made
      */

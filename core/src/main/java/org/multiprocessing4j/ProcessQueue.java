@@ -36,12 +36,19 @@ import org.multiprocessing4j.spi.QueueStore;
  * on the class path of the processes that take them. Null items are refused, as in every
  * {@code BlockingQueue}.
  *
- * <p>Bounds: a queue made with a {@code maxsize} holds at most that many items. Every queue
- * also has a buffer of shared memory (4 MiB unless the system property
- * {@code multiprocessing4j.queueBufferBytes} says otherwise, rounded up to a power of two);
- * when unread items fill it, {@code put} waits for consumers as it would for a full bounded
- * queue. An item larger than a quarter of the buffer travels in pieces, streamed while a
- * consumer reads it.
+ * <p>Bounds: a queue made with a {@code maxsize} holds at most that many items, and its
+ * {@code put} waits for room as {@code BlockingQueue} requires. Every queue has a ring of shared
+ * memory (4 MiB unless the system property {@code multiprocessing4j.queueBufferBytes} says
+ * otherwise, rounded up to a power of two). A bounded queue's {@code put} also waits when unread
+ * items fill the ring; an item larger than a quarter of it travels in pieces, streamed while a
+ * consumer reads it. An unbounded queue ({@link #create()}) never makes {@code put} wait, as
+ * Python's {@code Queue()} does not: items the ring cannot take go to further segments of
+ * shared memory, which outlive their producer (a process can put 64 MiB nobody reads yet, end,
+ * be joined, and a consumer still gets every item in order) and are freed as they are read.
+ * What one unbounded queue may use in all is capped by {@code -Dmultiprocessing4j.queueMaxBytes}
+ * (default: a quarter of {@code /dev/shm}); a {@code put} past it throws
+ * {@link IllegalStateException} and an {@code offer} returns false, with nothing put. Where
+ * {@code /dev/shm} is full, the segments go to {@code java.io.tmpdir} instead.
  *
  * <p>A waiting thread spins for some microseconds, then sleeps in the kernel until the process
  * that puts an item (or takes one, for a full queue) wakes it: an idle consumer uses no CPU.
@@ -100,8 +107,8 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     }
 
     /**
-     * Makes an unbounded queue (bounded only by its buffer of shared memory; see the class
-     * description). Any thread may call this.
+     * Makes an unbounded queue: {@code put} never waits, up to the memory cap of the class
+     * description. Any thread may call this.
      *
      * @throws java.io.UncheckedIOException if the shared memory cannot be made (a full
      *         {@code /dev/shm}, say); the message names the directory
@@ -138,7 +145,10 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      * @throws NullPointerException if {@code item} is null
      * @throws ProcessSerializationException if {@code item} cannot be serialized; nothing is put
      * @throws IllegalStateException if the queue is closed in this process (also if it is
-     *         closed by another thread while this one waits)
+     *         closed by another thread while this one waits), or if it is unbounded and the
+     *         item would take it past {@code -Dmultiprocessing4j.queueMaxBytes} (nothing is put)
+     * @throws java.io.UncheckedIOException if an unbounded queue needs more shared memory and
+     *         no directory has room for it (nothing is put; the message names the directories)
      * @throws InterruptedException if interrupted while waiting; nothing is put
      */
     @Override

@@ -217,12 +217,53 @@ abstract class QueueContract extends StartMethodSuite {
     }
 
     /**
+     * Python's {@code Queue()} is unbounded: a producer can put 64 MiB that nobody reads yet,
+     * end and be joined, and a consumer started afterwards gets every item in order (issue 16).
+     */
+    @Test
+    void aProducerOf64MiBEndsAndIsJoinedBeforeAnyoneReads() throws Exception {
+        ProcessQueue<byte[]> q = ProcessQueue.create();
+        ProcessQueue<String> verdict = ProcessQueue.create();
+        int n = 64 * 1024;
+        JvmProcess producer = new JvmProcess(() -> {
+            for (int i = 0; i < n; i++) {
+                Channels.put(q, numbered(i, 1024));
+            }
+        });
+        producer.start();
+        joined(producer);
+        assertEquals(OptionalInt.of(0), producer.exitCode(), "the producer of 64 MiB ended by itself");
+        assertEquals(n, q.size(), "every item waits in the queue after its producer ended");
+        JvmProcess consumer = new JvmProcess(() -> {
+            for (int i = 0; i < n; i++) {
+                byte[] item = Channels.take(q, "item " + i);
+                if (item.length != 1024 || java.nio.ByteBuffer.wrap(item).getInt() != i) {
+                    Channels.put(verdict, "item " + i + " came as " + java.nio.ByteBuffer.wrap(item).getInt());
+                    return;
+                }
+            }
+            Channels.put(verdict, "all " + n + " in order");
+        });
+        consumer.start();
+        assertEquals("all " + n + " in order", Channels.take(verdict, "the consumer's verdict"));
+        joined(consumer);
+        assertTrue(q.isEmpty());
+    }
+
+    private static byte[] numbered(int i, int length) {
+        byte[] item = new byte[length];
+        java.nio.ByteBuffer.wrap(item).putInt(i);
+        return item;
+    }
+
+    /**
      * A producer killed at an arbitrary moment while it streams items larger than the ring's
-     * chunk (so some are mid-write): every item taken afterwards is whole, and the queue works.
+     * chunk into a bounded queue (so some are mid-write, waiting for room): every item taken
+     * afterwards is whole, and the queue works. (An unbounded queue does not wait for room.)
      */
     @Test
     void producerKilledMidPutLeavesQueueUsable() throws Exception {
-        ProcessQueue<byte[]> q = ProcessQueue.create();
+        ProcessQueue<byte[]> q = ProcessQueue.create(4);
         ProcessQueue<String> ready = ProcessQueue.create();
         int big = 1536 * 1024; // more than a quarter of the 4 MiB buffer: travels in chunks
         JvmProcess p = new JvmProcess(() -> {
@@ -414,8 +455,9 @@ abstract class QueueContract extends StartMethodSuite {
     /** A producer killed in the middle of a long put must not leave join() waiting for its item. */
     @Test
     void joinIsNotHeldByAProducerKilledMidPut() throws Exception {
-        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create();
-        JvmProcess p = new JvmProcess(() -> Channels.put(q, new byte[20 << 20])); // 5× the buffer: waits for a reader
+        // Bounded: 5× the buffer waits for a reader (an unbounded queue would take it whole).
+        JoinableProcessQueue<byte[]> q = JoinableProcessQueue.create(1);
+        JvmProcess p = new JvmProcess(() -> Channels.put(q, new byte[20 << 20]));
         p.start();
         org.multiprocessing4j.testing.Await.until(LONG, "the producer to start writing", () -> !q.isEmpty());
         p.kill();

@@ -6,6 +6,7 @@ import org.multiprocessing4j.internal.codec.ItemCodec;
 import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.CacheLine;
 import org.multiprocessing4j.internal.shm.Guard;
+import org.multiprocessing4j.internal.shm.OverflowSegments;
 import org.multiprocessing4j.internal.shm.SegmentHeader;
 import org.multiprocessing4j.internal.shm.SegmentKind;
 import org.multiprocessing4j.internal.shm.SegmentLocator;
@@ -15,16 +16,19 @@ import org.multiprocessing4j.internal.shm.Words;
 
 /**
  * The shared part of one {@code ProcessQueue}: a {@link Ring} in its own
- * {@link SharedSegment}, and the queue's bound. One instance per queue per JVM, shared by every
- * handle to that queue in the JVM.
+ * {@link SharedSegment}, and the queue's bound; an unbounded queue also has an
+ * {@link OverflowChain}, so that its {@code put} never waits. One instance per queue per JVM,
+ * shared by every handle to that queue in the JVM.
  */
 public final class QueueChannel {
     /** Bytes of shared memory for a queue's items unless the creator asks otherwise. */
     public static final String BUFFER_PROPERTY = "multiprocessing4j.queueBufferBytes";
     private static final int DEFAULT_BUFFER = 4 << 20;
-    // Layout: the segment header; MAXSIZE_OFFSET (long, the bound or 0); the ring from RING_OFFSET.
+    // Layout: the segment header; MAXSIZE_OFFSET (long, the bound or 0); the overflow chain's
+    // words from CHAIN_OFFSET (used by unbounded queues only); the ring from RING_OFFSET.
     private static final int MAXSIZE_OFFSET = SegmentHeader.LENGTH;
-    private static final int RING_OFFSET = CacheLine.align(MAXSIZE_OFFSET + Long.BYTES + CacheLine.LENGTH);
+    private static final int CHAIN_OFFSET = CacheLine.align(MAXSIZE_OFFSET + Long.BYTES + CacheLine.LENGTH);
+    private static final int RING_OFFSET = CHAIN_OFFSET + OverflowChain.LENGTH;
     /** How long a call that must not block waits for a lock held by another process. */
     private static final long LOCK_PATIENCE_NANOS = 20_000_000;
 
@@ -34,6 +38,8 @@ public final class QueueChannel {
     private final SharedSegment segment;
     private final Ring ring;
     private final int maxsize;
+    /** Where an unbounded queue's items go when the ring is full; null for a bounded one. */
+    private final OverflowChain chain;
 
     private QueueChannel(SharedSegment segment) {
         segment.checkKind(SegmentKind.QUEUE);
@@ -41,6 +47,7 @@ public final class QueueChannel {
         ByteBuffer b = segment.buffer;
         this.maxsize = (int) Words.getAcquire(b, MAXSIZE_OFFSET);
         this.ring = new Ring(b, RING_OFFSET, b.capacity() - RING_OFFSET - Ring.HEADER_BYTES);
+        this.chain = maxsize == 0 ? new OverflowChain(b, CHAIN_OFFSET, ring, segment.id) : null;
     }
 
     /**
@@ -57,6 +64,9 @@ public final class QueueChannel {
     public static QueueChannel create(int maxsize, int bytes) {
         SharedSegment s = SharedSegment.create(SegmentKind.QUEUE, RING_OFFSET + Ring.footprint(bytes), "a queue");
         Words.setRelease(s.buffer, MAXSIZE_OFFSET, (long) maxsize);
+        if (maxsize == 0) {
+            OverflowChain.initialize(s.buffer, CHAIN_OFFSET, OverflowSegments.maxBytes());
+        }
         new Ring(s.buffer, RING_OFFSET, bytes).initialize();
         return s.channel(QueueChannel::new);
     }
@@ -76,6 +86,11 @@ public final class QueueChannel {
         segment.unpin();
     }
 
+    /** The identity of the queue's own segment. */
+    org.multiprocessing4j.internal.shm.SegmentId id() {
+        return segment.id;
+    }
+
     /** The bound given at creation, or 0. */
     public int maxsize() {
         return maxsize;
@@ -89,9 +104,15 @@ public final class QueueChannel {
 
     /**
      * Puts an encoded item, waiting for room at most {@code timeoutNanos} (negative: no limit;
-     * zero: not at all, though a lock held by another process is waited for briefly).
+     * zero: not at all, though a lock held by another process is waited for briefly). An
+     * unbounded queue never waits for room: items the ring cannot take go to overflow segments.
      *
-     * @return false if there was no room in time: nothing was put
+     * @return false if there was no room in time, or an unbounded queue is at its memory cap
+     *         and {@code timeoutNanos} is not negative: nothing was put
+     * @throws IllegalStateException if an unbounded queue is at its memory cap and
+     *         {@code timeoutNanos} is negative (a {@code put}, which must not return false)
+     * @throws java.io.UncheckedIOException if an unbounded queue needs an overflow segment and
+     *         there is no room for one (nothing was put)
      */
     public boolean put(Object item, String what, long timeoutNanos, Guard guard)
             throws InterruptedException {
@@ -103,6 +124,21 @@ public final class QueueChannel {
                 return false;
             }
             try {
+                if (chain != null) {
+                    if (got == Acquisition.TAKEN_OVER) {
+                        chain.repairAfterDeadProducer();
+                    }
+                    if (chain.write(e.raw ? Ring.RAW : 0, e.bytes, e.length, backoff, guard)) {
+                        return true;
+                    }
+                    if (timeoutNanos >= 0) {
+                        return false;
+                    }
+                    throw new IllegalStateException("queue full: its unread items use " + (ring.capacity()
+                            + chain.overflowBytes()) + " bytes of shared memory and one of " + e.length
+                            + " bytes more would pass the most it may use, " + chain.maxBytes() + " bytes (-D"
+                            + OverflowSegments.MAX_BYTES_PROPERTY + ")");
+                }
                 if (maxsize > 0) {
                     backoff.on(ring.roomWaiters);
                     while (ring.put() - ring.taken() >= maxsize) {
@@ -137,8 +173,16 @@ public final class QueueChannel {
                 return NOTHING;
             }
             try {
-                message = ring.read(backoff, guard);
-                raw = ring.lastReadRaw;
+                if (chain != null) {
+                    if (got == Acquisition.TAKEN_OVER) {
+                        chain.repairAfterDeadConsumer();
+                    }
+                    message = chain.read(backoff, guard);
+                    raw = chain.lastReadRaw;
+                } else {
+                    message = ring.read(backoff, guard);
+                    raw = ring.lastReadRaw;
+                }
             } finally {
                 ring.consumerLock.release();
             }
@@ -154,14 +198,31 @@ public final class QueueChannel {
      */
     public java.util.List<Object> drain(long lockPatienceNanos) throws InterruptedException {
         java.util.List<Object> items = new java.util.ArrayList<>();
-        try (Backoff lockWait = Backoff.timed(lockPatienceNanos); Backoff none = Backoff.timed(0)) {
+        try (Backoff lockWait = Backoff.timed(lockPatienceNanos)) {
             Acquisition got = ring.lockForReading(lockWait, Guard.NONE);
             if (got == Acquisition.TIMED_OUT) {
                 return items;
             }
             try {
-                for (byte[] m = ring.read(none, Guard.NONE); m != null; m = ring.read(Backoff.timed(0), Guard.NONE)) {
-                    items.add(ItemCodec.decode(m, ring.lastReadRaw));
+                if (chain != null && got == Acquisition.TAKEN_OVER) {
+                    chain.repairAfterDeadConsumer();
+                }
+                while (true) {
+                    byte[] m;
+                    boolean raw;
+                    try (Backoff once = Backoff.timed(0)) {
+                        if (chain != null) {
+                            m = chain.read(once, Guard.NONE);
+                            raw = chain.lastReadRaw;
+                        } else {
+                            m = ring.read(once, Guard.NONE);
+                            raw = ring.lastReadRaw;
+                        }
+                    }
+                    if (m == null) {
+                        break;
+                    }
+                    items.add(ItemCodec.decode(m, raw));
                 }
             } finally {
                 ring.consumerLock.release();
@@ -172,11 +233,11 @@ public final class QueueChannel {
 
     /** Items put and not yet taken; exact only when nobody is putting or taking. */
     public int size() {
-        return (int) Math.min(Integer.MAX_VALUE, ring.size());
+        return (int) Math.min(Integer.MAX_VALUE, chain != null ? chain.size() : ring.size());
     }
 
     public boolean isEmpty() {
-        return !ring.hasData();
+        return chain != null ? !chain.hasData() : !ring.hasData();
     }
 
     /**
@@ -184,17 +245,17 @@ public final class QueueChannel {
      * until then; only {@code JoinableProcessQueue} asks.
      */
     public boolean taskDone() {
-        return ring.countDone();
+        return chain != null ? ring.countDone(chain::put) : ring.countDone();
     }
 
     /** Waits until no item is unfinished, at most {@code timeoutNanos} (negative: no limit). */
     public boolean join(long timeoutNanos, Guard guard) throws InterruptedException {
         try (Backoff backoff = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos))
                 .on(ring.joinWaiters)) {
-            while (ring.unfinished() > 0) {
+            while (unfinished() > 0) {
                 guard.check(backoff.slowCheckDue());
                 if (!backoff.idle()) {
-                    return ring.unfinished() <= 0;
+                    return unfinished() <= 0;
                 }
             }
             return true;
@@ -202,7 +263,7 @@ public final class QueueChannel {
     }
 
     public long unfinished() {
-        return ring.unfinished();
+        return chain != null ? ring.unfinished(chain.put()) : ring.unfinished();
     }
 
     @Override

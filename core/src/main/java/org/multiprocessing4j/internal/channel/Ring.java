@@ -14,6 +14,8 @@ import static org.multiprocessing4j.internal.channel.RingLayout.TAIL_OFFSET;
 import static org.multiprocessing4j.internal.channel.RingLayout.TAKE_COUNT_OFFSET;
 
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.Guard;
@@ -92,7 +94,7 @@ final class Ring {
         void reached(String point);
     }
 
-    private static void mayDieHere(String point) {
+    static void mayDieHere(String point) {
         DeathPoint d = deathPoint;
         if (d != null) {
             d.reached(point);
@@ -100,6 +102,15 @@ final class Ring {
     }
 
     Ring(ByteBuffer buffer, int at, int capacity) {
+        this(buffer, at, capacity, null);
+    }
+
+    /**
+     * A ring whose locks and sleeper tables are {@code owner}'s (when not null): an overflow
+     * ring of an unbounded queue, written and read only by the holders of the queue's own
+     * ring's locks, whose waiters that ring's tables wake.
+     */
+    Ring(ByteBuffer buffer, int at, int capacity, Ring owner) {
         if (Integer.bitCount(capacity) != 1 || capacity < 4096) {
             throw new IllegalArgumentException("ring capacity " + capacity);
         }
@@ -109,6 +120,14 @@ final class Ring {
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.maxChunk = Math.min(capacity / 4, 1 << 27) - 8;
+        if (owner != null) {
+            this.dataWaiters = owner.dataWaiters;
+            this.roomWaiters = owner.roomWaiters;
+            this.joinWaiters = owner.joinWaiters;
+            this.producerLock = owner.producerLock;
+            this.consumerLock = owner.consumerLock;
+            return;
+        }
         this.dataWaiters = new SleeperTable(buffer, at + RingLayout.DATA_WAITERS_OFFSET);
         this.roomWaiters = new SleeperTable(buffer, at + RingLayout.ROOM_WAITERS_OFFSET);
         this.joinWaiters = new SleeperTable(buffer, at + RingLayout.JOIN_WAITERS_OFFSET);
@@ -116,6 +135,29 @@ final class Ring {
                 new SleeperTable(buffer, at + RingLayout.PRODUCER_LOCK_WAITERS_OFFSET), true);
         this.consumerLock = new SharedMutex(buffer, at + RingLayout.CONSUMER_LOCK_OFFSET,
                 new SleeperTable(buffer, at + RingLayout.CONSUMER_LOCK_WAITERS_OFFSET), true);
+    }
+
+    /** Bytes of records this ring holds. */
+    int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Whether a message of {@code length} bytes can be written now without waiting for room;
+     * the caller holds the producer lock, so the answer can only become truer.
+     */
+    boolean hasRoomFor(int length) {
+        long tail = Words.getAcquire(buffer, at + TAIL_OFFSET);
+        long free = capacity - (tail - Words.getAcquire(buffer, at + HEAD_OFFSET));
+        int chunks = Math.max(1, (length + maxChunk - 1) / maxChunk);
+        long records = (long) chunks * 8 + length + 8L * chunks;
+        // Padding to the end of the ring: at most once per lap, and at most a record's worth.
+        return records + align(8 + Math.min(length, maxChunk)) <= free;
+    }
+
+    /** Whether every message put has been taken (by the commit counts; none is being read). */
+    boolean drained() {
+        return put() == taken();
     }
 
     /** Bytes a ring of {@code capacity} takes in its segment. */
@@ -179,13 +221,18 @@ final class Ring {
      * no lock.
      */
     public boolean countDone() {
+        return countDone(this::put);
+    }
+
+    /** {@link #countDone()} for a queue whose messages put {@code puts} counts (an unbounded queue's every ring). */
+    boolean countDone(LongSupplier puts) {
         while (true) {
             long done = Words.getVolatile(buffer, at + DONE_COUNT_OFFSET);
-            if (done >= put()) {
+            if (done >= puts.getAsLong()) {
                 return false;
             }
             if (Words.cas(buffer, at + DONE_COUNT_OFFSET, done, done + 1)) {
-                if (done + 1 >= put()) {
+                if (done + 1 >= puts.getAsLong()) {
                     joinWaiters.wakeAll();
                 }
                 return true;
@@ -195,8 +242,13 @@ final class Ring {
 
     /** Messages put and not yet counted done: exact when nobody is putting or finishing. */
     long unfinished() {
+        return unfinished(put());
+    }
+
+    /** {@link #unfinished()} of a queue that has put {@code puts} messages. */
+    long unfinished(long puts) {
         long done = Words.getVolatile(buffer, at + DONE_COUNT_OFFSET);
-        return Math.max(0, put() - done);
+        return Math.max(0, puts - done);
     }
 
     /**
@@ -217,16 +269,21 @@ final class Ring {
     public Acquisition lockForReading(Backoff backoff, Guard guard) throws InterruptedException {
         Acquisition got = consumerLock.acquire(backoff, guard);
         if (got == Acquisition.TAKEN_OVER) {
-            settleCommit(TAKES);
+            repairAfterDeadConsumer();
         }
         return got;
+    }
+
+    /** For the consumer that took the lock over from a dead one: settles its commit record. */
+    void repairAfterDeadConsumer() {
+        settleCommit(TAKES);
     }
 
     /**
      * For the producer that took the lock over from a dead one: marks its partly published
      * message abandoned, and settles its commit record.
      */
-    private void repairAfterDeadProducer() {
+    void repairAfterDeadProducer() {
         settleCommit(PUTS);
         long open = Words.getAcquire(buffer, at + OPEN_MESSAGE_OFFSET);
         long tail = Words.getAcquire(buffer, at + TAIL_OFFSET);
@@ -412,6 +469,18 @@ final class Ring {
      * @throws InterruptedException if interrupted while no message was partly read
      */
     byte[] read(Backoff backoff, Guard guard) throws InterruptedException {
+        return read(backoff, guard, null);
+    }
+
+    /** What {@link #read(Backoff, Guard, BooleanSupplier)} returns for a ring left for good. */
+    static final byte[] MOVED_ON = new byte[0];
+
+    /**
+     * {@link #read(Backoff, Guard)}, except that once the ring is empty and {@code left} says
+     * its producer has moved on to another ring for good, it returns {@link #MOVED_ON} instead
+     * of waiting.
+     */
+    byte[] read(Backoff backoff, Guard guard, BooleanSupplier left) throws InterruptedException {
         long head = Words.getAcquire(buffer, at + HEAD_OFFSET);
         byte[] out = null;
         int filled = 0;
@@ -431,6 +500,12 @@ final class Ring {
                             throw new InterruptedException();
                         }
                         guard.check(slow);
+                        // The producer's last store to this ring came before it said it left,
+                        // so the tail read after that is final.
+                        if (left != null && left.getAsBoolean()
+                                && head == Words.getAcquire(buffer, at + TAIL_OFFSET)) {
+                            return MOVED_ON;
+                        }
                         if (!backoff.idle() && head == Words.getAcquire(buffer, at + TAIL_OFFSET)) {
                             return null;
                         }

@@ -9,7 +9,8 @@ public enum SegmentKind {
     QUEUE(1, "a queue"),
     PIPE(2, "a pipe"),
     SYNC(3, "a lock, condition, semaphore, event, barrier or shared value"),
-    MEMORY(4, "a SharedMemory");
+    MEMORY(4, "a SharedMemory"),
+    OVERFLOW(5, "the items of an unbounded queue beyond its ring");
 
     /** The number in the header. */
     final int code;

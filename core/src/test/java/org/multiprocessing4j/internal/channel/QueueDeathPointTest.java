@@ -1,5 +1,9 @@
 package org.multiprocessing4j.internal.channel;
 
+import static org.multiprocessing4j.internal.channel.SimulatedDeaths.dieAt;
+import static org.multiprocessing4j.internal.channel.SimulatedDeaths.poison;
+import static org.multiprocessing4j.internal.channel.SimulatedDeaths.ring;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -30,14 +34,6 @@ class QueueDeathPointTest {
     private static final int RING_BYTES = 4096;
     /** Longer than a quarter of the ring: travels as three chunks. */
     private static final int BIG = 2500;
-    /** A pid above Linux's highest possible pid_max: never alive. */
-    private static final long DEAD_TOKEN = (12345L << 32) | 4_999_999L;
-
-    private static final class Died extends Error {
-        Died() {
-            super("simulated death", null, false, false);
-        }
-    }
 
     @AfterEach
     void noMoreDeaths() {
@@ -174,30 +170,6 @@ class QueueDeathPointTest {
         assertTrue(q.join(0, Guard.NONE));
     }
 
-    private interface Action {
-        void run() throws Exception;
-    }
-
-    /** Runs {@code action}, stopping its thread at the {@code nth} time it reaches {@code point}. */
-    private static boolean dieAt(String point, int nth, Action action) throws Exception {
-        int[] left = {nth};
-        boolean[] reached = {false};
-        Ring.deathPoint = p -> {
-            if (p.equals(point) && --left[0] == 0) {
-                reached[0] = true;
-                throw new Died();
-            }
-        };
-        try {
-            action.run();
-        } catch (Died expected) {
-            // Stopped where a SIGKILL could have stopped it.
-        } finally {
-            Ring.deathPoint = null;
-        }
-        return reached[0];
-    }
-
     private static Object item(int i, boolean big) {
         if (!big) {
             return i;
@@ -223,20 +195,5 @@ class QueueDeathPointTest {
             s.add(o instanceof byte[] ? "bytes(" + ((byte[]) o)[1] + ")" : String.valueOf(o));
         }
         return s.toString();
-    }
-
-    private static Ring ring(QueueChannel q) throws ReflectiveOperationException {
-        Field f = QueueChannel.class.getDeclaredField("ring");
-        f.setAccessible(true);
-        return (Ring) f.get(q);
-    }
-
-    /** Marks {@code lock} as held by a process that no longer exists. */
-    private static void poison(SharedMutex lock) throws ReflectiveOperationException {
-        Field buffer = SharedMutex.class.getDeclaredField("buffer");
-        Field at = SharedMutex.class.getDeclaredField("ownerOffset");
-        buffer.setAccessible(true);
-        at.setAccessible(true);
-        Words.setVolatile((ByteBuffer) buffer.get(lock), at.getInt(lock), DEAD_TOKEN);
     }
 }
