@@ -414,12 +414,12 @@ final class OverflowChain {
     /** The queues this JVM has used overflow segments of, and what it does once it drops one or exits. */
     private static final class Abandoned implements Runnable {
         private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
-        private static final Map<SegmentId, Boolean> WATCHED = new ConcurrentHashMap<>();
+        private static final java.util.Set<SegmentId> WATCHED = ConcurrentHashMap.newKeySet();
         private final SegmentId queue;
 
         static {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> WATCHED.keySet()
-                    .forEach(OverflowSegments::deleteIfAbandoned), "multiprocessing4j overflow clean-up"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> WATCHED.forEach(OverflowSegments::deleteIfAbandoned),
+                    "multiprocessing4j overflow clean-up"));
         }
 
         private Abandoned(SegmentId queue) {
@@ -427,7 +427,7 @@ final class OverflowChain {
         }
 
         static void watch(OverflowChain chain, SegmentId queue) {
-            WATCHED.put(queue, Boolean.TRUE);
+            WATCHED.add(queue);
             CLEANER.register(chain, new Abandoned(queue));
         }
 
@@ -436,9 +436,5 @@ final class OverflowChain {
             WATCHED.remove(queue);
             OverflowSegments.deleteIfAbandoned(queue);
         }
-    }
-
-    SegmentId queue() {
-        return queue;
     }
 }

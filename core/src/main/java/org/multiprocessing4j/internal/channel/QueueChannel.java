@@ -8,6 +8,7 @@ import org.multiprocessing4j.internal.shm.CacheLine;
 import org.multiprocessing4j.internal.shm.Guard;
 import org.multiprocessing4j.internal.shm.OverflowSegments;
 import org.multiprocessing4j.internal.shm.SegmentHeader;
+import org.multiprocessing4j.internal.shm.SegmentId;
 import org.multiprocessing4j.internal.shm.SegmentKind;
 import org.multiprocessing4j.internal.shm.SegmentLocator;
 import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
@@ -87,7 +88,7 @@ public final class QueueChannel {
     }
 
     /** The identity of the queue's own segment. */
-    org.multiprocessing4j.internal.shm.SegmentId id() {
+    SegmentId id() {
         return segment.id;
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.multiprocessing4j.internal.platform.RuntimeDirectory;
 
 /**
  * The further segments of an unbounded queue whose items do not fit its own ring: one file per
@@ -88,35 +89,29 @@ public final class OverflowSegments {
      */
     public static SharedSegment create(SegmentId queue, long leg, long size) {
         sweepAbandonedNowAndThen();
-        List<Path> dirs = SegmentDirectory.candidates();
-        IOException failure = null;
-        for (Path dir : dirs) {
-            Path file = null;
-            FileChannel ch = null;
-            try {
-                org.multiprocessing4j.internal.platform.RuntimeDirectory.ensurePrivateDirectory(dir);
-                file = dir.toRealPath().resolve(fileName(queue, leg));
-                Files.deleteIfExists(file);
-                ch = SegmentDirectory.createPrivateFile(file);
-                SegmentDirectory.fill(ch, size);
-                MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
-                map.order(ByteOrder.nativeOrder());
-                SegmentHeader.write(map, SegmentId.random(), SegmentKind.OVERFLOW);
-                return new SharedSegment(SegmentHeader.id(map), SegmentKind.OVERFLOW, map, ch, -1,
-                        file.toString(), new long[0]);
-            } catch (IOException e) {
-                SegmentDirectory.closeQuietly(ch);
-                deleteQuietly(file);
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
+        return SegmentDirectory.inFirstWithRoom(size, "the items of an unbounded queue beyond its ring",
+                dir -> createIn(dir, fileName(queue, leg), size));
+    }
+
+    private static SharedSegment createIn(Path dir, String name, long size) throws IOException {
+        Path file = null;
+        FileChannel ch = null;
+        try {
+            RuntimeDirectory.ensurePrivateDirectory(dir);
+            file = dir.toRealPath().resolve(name);
+            Files.deleteIfExists(file);
+            ch = SegmentDirectory.createPrivateFile(file);
+            SegmentDirectory.fill(ch, size);
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            map.order(ByteOrder.nativeOrder());
+            SegmentHeader.write(map, SegmentId.random(), SegmentKind.OVERFLOW);
+            return new SharedSegment(SegmentHeader.id(map), SegmentKind.OVERFLOW, map, ch, -1, file.toString(),
+                    new long[0]);
+        } catch (IOException e) {
+            SegmentDirectory.closeQuietly(ch);
+            deleteQuietly(file);
+            throw e;
         }
-        throw new UncheckedIOException(new IOException("cannot make " + size + " bytes of shared memory for the"
-                + " items of an unbounded queue beyond its ring in " + dirs + ": " + failure.getMessage()
-                + " (full? set -D" + SegmentDirectory.PROPERTY + " to a directory with room)", failure));
     }
 
     /**
@@ -133,10 +128,13 @@ public final class OverflowSegments {
             try {
                 ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 long size = ch.size();
+                if (size < SegmentHeader.LENGTH) {
+                    SegmentDirectory.closeQuietly(ch);
+                    continue;
+                }
                 MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
                 map.order(ByteOrder.nativeOrder());
-                if (size < SegmentHeader.LENGTH || !SegmentHeader.isWhole(map)
-                        || SegmentHeader.kind(map) != SegmentKind.OVERFLOW) {
+                if (!SegmentHeader.isWhole(map) || SegmentHeader.kind(map) != SegmentKind.OVERFLOW) {
                     SegmentDirectory.closeQuietly(ch);
                     continue;
                 }

@@ -1,6 +1,7 @@
 package org.multiprocessing4j.internal.shm;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -46,6 +47,38 @@ final class SegmentDirectory {
         }
         dirs.add(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().resolve(user));
         return dirs;
+    }
+
+    /** Makes something in one directory; an {@code IOException} sends the caller to the next. */
+    interface Maker<T> {
+        T makeIn(Path dir) throws IOException;
+    }
+
+    /**
+     * What {@code maker} makes in the first of the {@link #candidates()} where it succeeds: a
+     * full {@code /dev/shm} (64 MiB in a default Docker container) is common.
+     *
+     * @param what how an error message names what the {@code size} bytes are for
+     * @throws UncheckedIOException if it fails everywhere, naming the directories and the
+     *         property that chooses another
+     */
+    static <T> T inFirstWithRoom(long size, String what, Maker<T> maker) {
+        List<Path> dirs = candidates();
+        IOException failure = null;
+        for (Path dir : dirs) {
+            try {
+                return maker.makeIn(dir);
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        throw new UncheckedIOException(new IOException("cannot make " + size + " bytes of shared memory for "
+                + what + " in " + dirs + ": " + failure.getMessage() + " (full? set -D" + PROPERTY
+                + " to a directory with room)", failure));
     }
 
     /** The file name of a new unnamed segment made by this process. */

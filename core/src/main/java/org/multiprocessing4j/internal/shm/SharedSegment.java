@@ -113,23 +113,7 @@ public final class SharedSegment {
             throw new IllegalArgumentException(what + " would need " + size
                     + " bytes of shared memory; the most is " + Integer.MAX_VALUE);
         }
-        List<Path> dirs = SegmentDirectory.candidates();
-        IOException failure = null;
-        for (Path dir : dirs) {
-            try {
-                return createIn(dir, kind, size);
-            } catch (IOException e) {
-                // A full /dev/shm (64 MiB in a default Docker container) is common: try the next.
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        throw new UncheckedIOException(new IOException("cannot make " + size + " bytes of shared memory for "
-                + what + " in " + dirs + ": " + failure.getMessage() + " (full? set -D" + SegmentDirectory.PROPERTY
-                + " to a directory with room)", failure));
+        return SegmentDirectory.inFirstWithRoom(size, what, dir -> createIn(dir, kind, size));
     }
 
     private static SharedSegment createIn(Path dir, SegmentKind kind, long size) throws IOException {

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.multiprocessing4j.internal.shm.Guard;
 import org.multiprocessing4j.internal.shm.OverflowSegments;
 import org.multiprocessing4j.internal.shm.Words;
+import org.multiprocessing4j.testing.Await;
 
 /**
  * An unbounded queue never makes {@code put} wait (issue 16): what its ring cannot take goes to
@@ -159,11 +160,11 @@ class OverflowChainTest {
         org.multiprocessing4j.internal.shm.SegmentId id = q.id();
         assertFalse(OverflowSegments.filesOf(id).isEmpty());
         q = null;
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!OverflowSegments.filesOf(id).isEmpty() && System.nanoTime() < deadline) {
+        // What the GC and the Cleaner do has nothing to wake on: polled.
+        Await.poll(Duration.ofSeconds(30), () -> {
             System.gc();
-            Thread.sleep(20); // polling what the GC and the Cleaner do: nothing to wake on
-        }
+            return OverflowSegments.filesOf(id).isEmpty();
+        });
         assertEquals(List.of(), OverflowSegments.filesOf(id), "overflow segments of a queue nobody has");
     }
 
