@@ -161,7 +161,7 @@ final class MapJob extends Job {
     protected void failed(long index, Throwable error, boolean workerDied) {
         synchronized (this) {
             if (index < 0) {
-                // The pool itself broke (its initializer failed).
+                // The pool itself broke (a BrokenPoolException), or the job's input failed (remote engine).
                 stopped = true;
                 if (terminal == null) {
                     terminal = error instanceof RuntimeException ? (RuntimeException) error
@@ -255,6 +255,9 @@ final class MapJob extends Job {
         while (true) {
             if (mode == Mode.ORDERED ? waiting.containsKey(consumed) : !arrived.isEmpty()) {
                 return true;
+            }
+            if (terminal instanceof BrokenPoolException) {
+                throw ((BrokenPoolException) terminal).again("no more results of " + name);
             }
             if (terminal != null) {
                 throw new IllegalStateException("the pool stopped before every result came: " + terminal.getMessage(),

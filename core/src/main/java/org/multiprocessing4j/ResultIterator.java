@@ -28,6 +28,8 @@ public final class ResultIterator<R> implements Iterator<R> {
     /**
      * Whether there is another result, waiting for it if it has not arrived.
      *
+     * @throws BrokenPoolException if the pool broke before the next result came (an
+     *         {@code IllegalStateException} too)
      * @throws IllegalStateException if the thread is interrupted while waiting (its interrupt
      *         flag is set again) or the pool was terminated
      */

@@ -292,21 +292,65 @@ abstract class PoolContract extends StartMethodSuite {
         assertEquals("no", initialized, "the initializer ran in the workers, not here");
     }
 
+    /**
+     * As Python's ProcessPoolExecutor: a BrokenPoolException (an IllegalStateException, as before)
+     * for the work accepted before the break and for every submission after it. The initializer
+     * waits for the test's word, so that the work is in the pool before it breaks.
+     */
     @Test
-    void aFailingInitializerBreaksThePoolWithItsCause() throws Exception {
+    void aFailingInitializerBreaksThePoolWithABrokenPoolExceptionNamingItsCause() throws Exception {
+        ProcessEvent go = ProcessEvent.create();
         try (ProcessPool pool = Multiprocessing.getContext().poolBuilder().processes(1)
                 .initializer(() -> {
+                    try {
+                        go.await(Channels.PATIENCE);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                     throw new IllegalStateException("no database");
                 }).build()) {
-            Exception e = assertThrows(Exception.class, () -> pool.apply(() -> 1));
-            Throwable t = e;
-            boolean found = false;
-            while (t != null) {
-                found |= String.valueOf(t.getMessage()).contains("no database");
-                t = t.getCause();
-            }
-            assertTrue(found, "the initializer's exception is reported: " + e);
+            CompletableFuture<Integer> queued = pool.applyAsync(() -> 1);
+            MapFuture<Integer> mapped = pool.mapAsync(x -> x, List.of(1, 2, 3));
+            ResultIterator<Integer> results = pool.imap((Integer x) -> x, List.of(1, 2, 3));
+            CompletableFuture<Throwable> blockedInMap = new CompletableFuture<>();
+            Thread mapper = new Thread(() -> {
+                try {
+                    pool.map(x -> x, List.of(4, 5));
+                    blockedInMap.complete(null);
+                } catch (Throwable t) {
+                    blockedInMap.complete(t);
+                }
+            }, "PoolContract-map");
+            mapper.start();
+            Await.until(LONG, "map() to submit its job", () -> mapper.getState() == Thread.State.WAITING
+                    || mapper.getState() == Thread.State.TIMED_WAITING || blockedInMap.isDone());
+            go.set();
+
+            assertBroken(assertThrows(ExecutionException.class, () -> get(queued)).getCause(),
+                    "the future of a task accepted before the break");
+            assertBroken(assertThrows(ExecutionException.class, () -> get(mapped)).getCause(),
+                    "the future of a map accepted before the break");
+            assertBroken(assertThrows(BrokenPoolException.class, results::hasNext), "imap's iterator");
+            assertBroken(blockedInMap.get(LONG.toSeconds(), TimeUnit.SECONDS), "a map() waiting when the pool broke");
+
+            assertBroken(assertThrows(BrokenPoolException.class, () -> pool.apply(() -> 1)), "apply() after the break");
+            assertBroken(assertThrows(BrokenPoolException.class, () -> pool.submit(() -> 1)), "submit() after the break");
+            assertBroken(assertThrows(BrokenPoolException.class, () -> pool.map(x -> x, List.of(1))), "map() after the break");
+            assertBroken(assertThrows(IllegalStateException.class, () -> pool.imap((Integer x) -> x, List.of(1))),
+                    "imap() after the break, caught as an IllegalStateException as before");
+            assertTrue(pool.isShutdown(), "a broken pool takes no new tasks");
+            assertTrue(pool.join(LONG), "a broken pool ends its workers");
         }
+    }
+
+    /** A pool broken by its initializer: the message names the initializer's exception, which is the cause. */
+    private static void assertBroken(Throwable t, String where) {
+        BrokenPoolException e = assertInstanceOf(BrokenPoolException.class, t, where + ": " + t);
+        assertTrue(e.getMessage().contains("the pool is broken: its initializer failed in a worker")
+                && e.getMessage().contains("no database"), where + ": the message names the initializer's exception: "
+                + e.getMessage());
+        assertInstanceOf(IllegalStateException.class, e.getCause(), where + ": the cause is the initializer's exception");
+        assertEquals("no database", e.getCause().getMessage(), where + ": the cause is the initializer's exception");
     }
 
     @Test
@@ -510,7 +554,8 @@ abstract class PoolContract extends StartMethodSuite {
             List<String> out = program.stdout();
             assertEquals(2, out.size(), out.toString());
             assertEquals("terminated true", out.get(0), "the pool gives up and ends");
-            assertTrue(out.get(1).startsWith("failed: ") && out.get(1).contains("before they are ready"), out.get(1));
+            assertTrue(out.get(1).startsWith("failed: BrokenPoolException: the pool is broken: ")
+                    && out.get(1).contains("before they are ready"), out.get(1));
             // Three workers in a row that die before they are ready break the pool (pool.md).
             List<String> err = program.stderr();
             assertEquals(3, err.stream().filter("Unrecognized VM option 'ThisOptionDoesNotExist'"::equals).count(),
