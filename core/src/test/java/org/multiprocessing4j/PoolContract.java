@@ -36,6 +36,7 @@ import org.multiprocessing4j.testing.Channels;
 import org.multiprocessing4j.testing.DetachedClasses;
 import org.multiprocessing4j.testing.Files2;
 import org.multiprocessing4j.testing.JavaProgram;
+import org.multiprocessing4j.testing.Messages;
 import org.multiprocessing4j.testing.NoLeftovers;
 
 /** ProcessPool with real worker JVMs (DESIGN.md section 3, issue 5). */
@@ -113,6 +114,67 @@ abstract class PoolContract extends StartMethodSuite {
             assertTrue(read.get() < 10_000, "an endless input is read lazily, not to its end: " + read.get());
             assertEquals(-1, it.progress().total(), "the total is unknown while the input goes on");
             pool.terminate();
+        }
+    }
+
+    /** Item 1 waits for the gate; item 3 throws; the others give ten times themselves. */
+    private static Integer gated(ProcessEvent gate, Integer x) {
+        if (x == 1) {
+            try {
+                if (!gate.await(Channels.PATIENCE)) {
+                    throw new IllegalStateException("the test never opened the gate");
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        if (x == 3) {
+            throw new IllegalArgumentException("item 3");
+        }
+        return x * 10;
+    }
+
+    /** Python's imap(...).next(timeout): a timeout loses nothing; the late result comes to a later call. */
+    @Test
+    void nextWithATimeoutWaitsAtMostThatLongAndTheLateResultStillComes() throws Exception {
+        ProcessEvent gate = ProcessEvent.create();
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            ResultIterator<Integer> it = pool.imap((Integer x) -> gated(gate, x), range(4));
+            assertEquals(0, it.next(LONG), "a result that comes in time");
+            long start = System.nanoTime();
+            ResultTimeoutException late = assertThrows(ResultTimeoutException.class, () -> it.next(Duration.ofMillis(200)),
+                    "item 1 waits for the gate");
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waitedMillis >= 200, "waited the whole timeout, not " + waitedMillis + " ms");
+            assertTrue(late.getMessage().contains("imap(") && late.getMessage().contains("PT0.2S"), late.getMessage());
+            assertThrows(ResultTimeoutException.class, () -> it.next(Duration.ZERO), "a zero timeout looks once");
+            assertThrows(ResultTimeoutException.class, () -> it.next(Duration.ofSeconds(-1)), "so does a negative one");
+
+            Thread.currentThread().interrupt();
+            IllegalStateException interrupted = assertThrows(IllegalStateException.class, () -> it.next(LONG),
+                    "an interrupt while waiting, as hasNext()");
+            assertTrue(Thread.interrupted(), "the interrupt flag is set again");
+            assertInstanceOf(InterruptedException.class, interrupted.getCause());
+
+            gate.set();
+            assertEquals(10, it.next(LONG), "the result that was late comes to the next call");
+            Await.until(LONG, "items 2 and 3 to finish", () -> it.progress().completed() == 4);
+            assertEquals(20, it.next(Duration.ZERO), "a zero timeout takes a result that is there");
+            TaskFailedException failed = assertThrows(TaskFailedException.class, () -> it.next(Duration.ZERO));
+            assertInstanceOf(IllegalArgumentException.class, failed.getCause());
+            assertThrows(java.util.NoSuchElementException.class, () -> it.next(LONG), "after the last result");
+            assertFalse(it.hasNext());
+        }
+    }
+
+    @Test
+    void nextWithATimeoutOnATerminatedPoolSaysSoInsteadOfWaiting() throws Exception {
+        ProcessEvent gate = ProcessEvent.create();
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            ResultIterator<Integer> it = pool.imap((Integer x) -> gated(gate, x), List.of(1, 2));
+            pool.terminate();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> it.next(LONG));
+            assertInstanceOf(CancellationException.class, e.getCause(), "the pool was terminated: " + e);
         }
     }
 
@@ -463,6 +525,7 @@ abstract class PoolContract extends StartMethodSuite {
             assertEquals(0, it.next());
             assertFalse(it.hasNext());
             assertThrows(java.util.NoSuchElementException.class, it::next);
+            Messages.assertMessage(NullPointerException.class, () -> it.next(null), "timeout");
             assertThrows(NullPointerException.class, () -> pool.submit((Callable<Integer>) null));
             assertThrows(NullPointerException.class, () -> pool.invokeAll(null));
             assertThrows(IllegalArgumentException.class, () -> pool.invokeAny(List.<Callable<Integer>>of()));
