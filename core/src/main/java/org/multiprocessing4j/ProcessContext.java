@@ -191,7 +191,8 @@ public interface ProcessContext {
      * if it throws, the barrier breaks (the others get a {@code BrokenBarrierException}) and that
      * thread's {@code await} throws what it threw. See {@link ProcessBarrier} for where the action
      * runs, its copies in other processes, and what the others do while it runs. Any thread may
-     * call this; it does not block.
+     * call this; it waits for nothing but the making of the barrier (on a cluster, its state in
+     * the cluster).
      *
      * <p>The default implementation makes {@link #barrier(int) barrier(parties)} and gives it the
      * action: every context's barrier store runs an action ({@code BarrierStore.await}).
