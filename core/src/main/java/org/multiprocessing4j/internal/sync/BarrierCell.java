@@ -248,6 +248,8 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
      */
     private void awaitAction(long round) {
         boolean interrupted = false;
+        // A waiter calls this inside its own timed wait, whose table slot stays taken meanwhile:
+        // for the length of an action it holds two (past 32 sleepers the rest park instead).
         try (Backoff b = Backoff.untimed().on(table)) {
             while (true) {
                 long s = getVolatile(STATE);
