@@ -39,7 +39,7 @@ import org.multiprocessing4j.spi.BarrierStore;
  * previous round has died without reaching this one while no other such process is alive and
  * still to come (after a 2 s grace, for a replacement); every waiter then gets a
  * {@link BrokenBarrierException}, and so does every later {@code await} until {@code reset()}. A
- * party that dies before its first {@code await} is not noticed: use a timeout there.
+ * party that dies before or during its first {@code await} is not noticed: use a timeout there.
  *
  * <p>Memory consistency effects: actions in a thread prior to calling {@code await()}
  * happen-before actions following a successful return from the corresponding {@code await()}

@@ -392,20 +392,28 @@ abstract class SyncContract extends StartMethodSuite {
         assertFalse(barrier.isBroken());
     }
 
-    /** Python's barrier waits forever when a party dies; ours breaks. */
+    /**
+     * Python's barrier waits forever when a party dies; ours breaks. The child is killed only once
+     * its first await has returned: a process is known as a party from the end of its first
+     * arrival (ProcessBarrier says one that dies before is not noticed), and under load the
+     * parent could otherwise kill it between its arrival and that moment.
+     */
     @Test
     void aBarrierBreaksWhenAPartyDies() throws Exception {
         ProcessBarrier barrier = ProcessBarrier.create(2);
+        ProcessEvent passed = ProcessEvent.create();
         JvmProcess p = new JvmProcess(() -> {
             try {
                 barrier.await(); // round 1, with the parent
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+            passed.set();
             Files2.blockForever(); // never comes to round 2
         });
         p.start();
         barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(passed.await(LONG), "the child passed round 1");
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread waiter = new Thread(() -> {
             try {
