@@ -46,15 +46,23 @@ enum Facade {
 
     /** What a shared object of this class sends in place of itself: its store's handle. */
     Object handle(StoreHandle<?> store) {
-        return new Handle(store, this);
+        return new Handle(store, this, null);
     }
 
     /**
-     * A new object of this class over {@code store}. A switch rather than a lambda per constant:
-     * every child that receives a shared object comes here as it starts, and lambdas would cost
-     * it their bootstrap.
+     * As {@link #handle(StoreHandle)}, with what else the object needs that is not in its store
+     * and travels as a copy: a barrier's action.
      */
-    private Object wrap(Object store) {
+    Object handle(StoreHandle<?> store, Serializable extra) {
+        return new Handle(store, this, extra);
+    }
+
+    /**
+     * A new object of this class over {@code store} (and, for a barrier, with {@code extra} as
+     * its action). A switch rather than a lambda per constant: every child that receives a
+     * shared object comes here as it starts, and lambdas would cost it their bootstrap.
+     */
+    private Object wrap(Object store, Object extra) {
         switch (this) {
             case QUEUE:
                 return new ProcessQueue<>((QueueStore) store);
@@ -69,7 +77,7 @@ enum Facade {
             case EVENT:
                 return new ProcessEvent((EventStore) store);
             case BARRIER:
-                return new ProcessBarrier((BarrierStore) store);
+                return new ProcessBarrier((BarrierStore) store, (SerializableRunnable) extra);
             case LONG:
                 return new SharedLong((ValueStore) store);
             case INT:
@@ -93,26 +101,31 @@ enum Facade {
         public <T> T wrap(Class<T> type, Object store) {
             for (Facade f : values()) {
                 if (f.type == type) {
-                    return type.cast(f.wrap(store));
+                    return type.cast(f.wrap(store, null));
                 }
             }
             throw new IllegalArgumentException(type + " is not a shared object's class");
         }
     }
 
-    /** A shared object in transit: its store's handle, attached again on arrival. */
+    /**
+     * A shared object in transit: its store's handle, attached again on arrival, and what else
+     * it carries as a copy (a barrier's action), or null.
+     */
     private static final class Handle implements Serializable {
         private static final long serialVersionUID = 1L;
         private final StoreHandle<?> store;
         private final Facade facade;
+        private final Serializable extra;
 
-        Handle(StoreHandle<?> store, Facade facade) {
+        Handle(StoreHandle<?> store, Facade facade, Serializable extra) {
             this.store = store;
             this.facade = facade;
+            this.extra = extra;
         }
 
         private Object readResolve() {
-            return facade.wrap(store.attach());
+            return facade.wrap(store.attach(), extra);
         }
     }
 }

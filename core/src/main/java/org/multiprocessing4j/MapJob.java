@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.multiprocessing4j.internal.pool.CallBuilder;
 import org.multiprocessing4j.internal.pool.Engine;
@@ -161,7 +162,7 @@ final class MapJob extends Job {
     protected void failed(long index, Throwable error, boolean workerDied) {
         synchronized (this) {
             if (index < 0) {
-                // The pool itself broke (its initializer failed).
+                // The pool itself broke (a BrokenPoolException), or the job's input failed (remote engine).
                 stopped = true;
                 if (terminal == null) {
                     terminal = error instanceof RuntimeException ? (RuntimeException) error
@@ -250,26 +251,65 @@ final class MapJob extends Job {
         expectedTotal = items;
     }
 
+    /** What {@link #awaitNext(long)} found. */
+    enum Next {
+        /** The next outcome is there. */
+        READY,
+        /** There is no next outcome: every item's outcome was taken. */
+        END,
+        /** The time ran out first. */
+        LATE
+    }
+
     /** For the iterators: waits until the next outcome is there (true) or there is none (false). */
-    synchronized boolean awaitNext() {
+    boolean awaitNext() {
+        return awaitNext(-1) == Next.READY;
+    }
+
+    /**
+     * For the iterators: waits at most {@code nanos} (negative: as long as it takes; 0: looks
+     * once) until the next outcome is there or there is none. Takes nothing.
+     *
+     * @throws BrokenPoolException if the pool broke before the next outcome came
+     * @throws IllegalStateException if the pool was terminated first, or the thread is interrupted
+     *         while waiting (its interrupt flag set again)
+     */
+    synchronized Next awaitNext(long nanos) {
+        long deadline = System.nanoTime() + nanos; // wraps for Long.MAX_VALUE; only differences are used
         while (true) {
             if (mode == Mode.ORDERED ? waiting.containsKey(consumed) : !arrived.isEmpty()) {
-                return true;
+                return Next.READY;
+            }
+            if (terminal instanceof BrokenPoolException) {
+                throw ((BrokenPoolException) terminal).again("no more results of " + name);
             }
             if (terminal != null) {
                 throw new IllegalStateException("the pool stopped before every result came: " + terminal.getMessage(),
                         terminal);
             }
             if ((inputDone || stopped) && consumed >= generated) {
-                return false;
+                return Next.END;
             }
             try {
-                wait();
+                if (nanos < 0) {
+                    wait();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return Next.LATE;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for a result of " + name, e);
             }
         }
+    }
+
+    /** The name of the job, e.g. {@code imap(lambda in com.example.Main)}, for messages. */
+    String name() {
+        return name;
     }
 
     /** For the iterators: the next outcome, which {@link #awaitNext()} said is there. */

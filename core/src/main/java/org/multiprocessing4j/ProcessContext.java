@@ -184,6 +184,34 @@ public interface ProcessContext {
      */
     ProcessBarrier barrier(int parties);
 
+    /**
+     * A barrier for {@code parties} whose {@code action} runs once per round, as Python's
+     * {@code ctx.Barrier(parties, action)} and {@code new CyclicBarrier(parties, action)}: the
+     * thread that arrives last runs it, after every party has arrived and before any is released;
+     * if it throws, the barrier breaks (the others get a {@code BrokenBarrierException}) and that
+     * thread's {@code await} throws what it threw. See {@link ProcessBarrier} for where the action
+     * runs, its copies in other processes, and what the others do while it runs. Any thread may
+     * call this; it waits for nothing but the making of the barrier (on a cluster, its state in
+     * the cluster).
+     *
+     * <p>The default implementation makes {@link #barrier(int) barrier(parties)} and gives it the
+     * action: every context's barrier store runs an action ({@code BarrierStore.await}).
+     *
+     * @param parties the number of parties
+     * @param action what the last party of each round runs; null for none, as in {@code CyclicBarrier}
+     * @return a new barrier
+     * @throws IllegalArgumentException if {@code parties} is less than 1
+     * @throws ProcessSerializationException (an {@code IllegalArgumentException}) if {@code action}
+     *         cannot be serialized, naming the class that cannot and where it was found; nothing
+     *         is made then
+     */
+    default ProcessBarrier barrier(int parties, SerializableRunnable action) {
+        if (action != null) {
+            ProcessBarrier.checkAction(action); // before anything is made
+        }
+        return ProcessBarrier.withAction(barrier(parties), action);
+    }
+
     /** An event, as Python's {@code ctx.Event()}. */
     ProcessEvent event();
 

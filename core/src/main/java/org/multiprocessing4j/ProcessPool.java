@@ -45,7 +45,9 @@ import org.multiprocessing4j.spi.PoolSpec;
  * giving its pid and exit code; the pool starts a replacement, and the tasks queued behind it
  * go to other workers. (The pool tells the task a worker held from those it had not taken yet
  * by what is left in the worker's inbox.) Workers that keep dying before they are ready (a bad
- * JVM option, say) break the pool instead of being restarted forever. A task that throws fails with the child's throwable (its stack trace
+ * JVM option, say) break the pool instead of being restarted forever, as an initializer that throws
+ * does: a broken pool is terminated, and its work and every later submission fail with a
+ * {@link BrokenPoolException}. A task that throws fails with the child's throwable (its stack trace
  * is the worker's); the worker stays. With a time limit ({@link Builder#taskTimeout}), a task
  * that runs longer has its worker killed and fails with a {@link TaskTimeoutException}.
  *
@@ -63,7 +65,8 @@ import org.multiprocessing4j.spi.PoolSpec;
  * the program: its workers are daemon processes.
  *
  * <p>After {@link #shutdown()} or {@link #terminate()} every method that submits work throws a
- * {@link java.util.concurrent.RejectedExecutionException}, as an {@code ExecutorService} does.
+ * {@link java.util.concurrent.RejectedExecutionException}, as an {@code ExecutorService} does;
+ * once the pool is broken, a {@link BrokenPoolException} instead.
  *
  * <p>All methods may be called from any thread.
  *
@@ -126,6 +129,16 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
             @Override
             public TaskTimeoutException timedOut(String task, Duration limit, long pid) {
                 return new TaskTimeoutException(task, limit, pid);
+            }
+
+            @Override
+            public BrokenPoolException brokenPool(String message, Throwable cause) {
+                return new BrokenPoolException(message, cause);
+            }
+
+            @Override
+            public BrokenPoolException brokenAgain(BrokenPoolException broken, String what) {
+                return broken.again(what);
             }
         });
     }
@@ -211,10 +224,10 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
 
         /**
          * Code each worker runs once before its first task (Python's {@code initializer}). If it
-         * throws, the pool is broken: it is terminated, its unfinished tasks fail with an
-         * {@link IllegalStateException} whose cause is what it threw, and submitting more throws
-         * an {@code IllegalStateException} with that cause (Python's pool restarts such workers
-         * forever).
+         * throws, the pool is broken: it is terminated, its unfinished tasks fail with a
+         * {@link BrokenPoolException} whose message names what it threw and whose cause it is,
+         * and submitting more throws a {@code BrokenPoolException} too (as Python's
+         * {@code ProcessPoolExecutor} does; Python's {@code Pool} restarts such workers forever).
          *
          * @throws NullPointerException if {@code initializer} is null
          */
@@ -298,6 +311,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
      * @throws ProcessSerializationException if {@code task} cannot be serialized
      * @throws TaskFailedException if the task threw (the cause), or its worker died
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down or terminated
+     * @throws BrokenPoolException if the pool is broken, or breaks while this waits
      * @throws InterruptedException if interrupted while waiting (the task goes on)
      */
     public <R> R apply(SerializableCallable<R> task) throws InterruptedException {
@@ -312,6 +326,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
      *         {@link TaskFailedException} subclass if its worker died
      * @throws ProcessSerializationException if {@code task} cannot be serialized
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down or terminated
+     * @throws BrokenPoolException if the pool is broken
      */
     public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task) {
         return callJob(task, "task " + nameOf(task)).future;
@@ -325,6 +340,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
      * @throws ProcessSerializationException if {@code fn} cannot be serialized
      * @throws TaskFailedException for the first item that failed (the cause is what it threw)
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down or terminated
+     * @throws BrokenPoolException if the pool is broken, or breaks while this waits
      * @throws InterruptedException if interrupted while waiting
      */
     public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items)
@@ -357,6 +373,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
      * @throws ProcessSerializationException if {@code fn} cannot be serialized
      * @throws IllegalArgumentException if {@code chunksize} is negative
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down or terminated
+     * @throws BrokenPoolException if the pool is broken
      */
     @SuppressWarnings("unchecked")
     public <T, R> MapFuture<R> mapAsync(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
@@ -407,6 +424,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
      * @throws ProcessSerializationException if {@code fn} cannot be serialized
      * @throws IllegalArgumentException if {@code chunksize} is less than 1
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down or terminated
+     * @throws BrokenPoolException if the pool is broken
      */
     public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                                          int chunksize) {
@@ -697,6 +715,9 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
             }
             if (cause instanceof CancellationException) {
                 throw (CancellationException) cause;
+            }
+            if (cause instanceof BrokenPoolException) {
+                throw ((BrokenPoolException) cause).again(what + " failed");
             }
             if (cause instanceof IllegalStateException && !(f instanceof MapFuture)) {
                 throw new TaskFailedException(what, what + " failed: " + cause.getMessage(), cause);

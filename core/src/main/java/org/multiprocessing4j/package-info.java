@@ -71,10 +71,12 @@
  *     {@link org.multiprocessing4j.TaskFailedException} and its
  *     {@link org.multiprocessing4j.WorkerDiedException} and
  *     {@link org.multiprocessing4j.TaskTimeoutException},
+ *     {@link org.multiprocessing4j.BrokenPoolException},
+ *     {@link org.multiprocessing4j.ResultTimeoutException},
  *     {@link org.multiprocessing4j.RemoteThrowable} (a stand-in for a throwable from another
  *     JVM)</td>
  *     <td>{@code PicklingError}, {@code EOFError}/{@code BrokenPipeError},
- *     {@code BrokenProcessPool}</td></tr>
+ *     {@code BrokenProcessPool}, {@code TimeoutError}</td></tr>
  * </tbody>
  * </table>
  *

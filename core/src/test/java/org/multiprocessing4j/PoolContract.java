@@ -36,6 +36,7 @@ import org.multiprocessing4j.testing.Channels;
 import org.multiprocessing4j.testing.DetachedClasses;
 import org.multiprocessing4j.testing.Files2;
 import org.multiprocessing4j.testing.JavaProgram;
+import org.multiprocessing4j.testing.Messages;
 import org.multiprocessing4j.testing.NoLeftovers;
 
 /** ProcessPool with real worker JVMs (DESIGN.md section 3, issue 5). */
@@ -113,6 +114,67 @@ abstract class PoolContract extends StartMethodSuite {
             assertTrue(read.get() < 10_000, "an endless input is read lazily, not to its end: " + read.get());
             assertEquals(-1, it.progress().total(), "the total is unknown while the input goes on");
             pool.terminate();
+        }
+    }
+
+    /** Item 1 waits for the gate; item 3 throws; the others give ten times themselves. */
+    private static Integer gated(ProcessEvent gate, Integer x) {
+        if (x == 1) {
+            try {
+                if (!gate.await(Channels.PATIENCE)) {
+                    throw new IllegalStateException("the test never opened the gate");
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        if (x == 3) {
+            throw new IllegalArgumentException("item 3");
+        }
+        return x * 10;
+    }
+
+    /** Python's imap(...).next(timeout): a timeout loses nothing; the late result comes to a later call. */
+    @Test
+    void nextWithATimeoutWaitsAtMostThatLongAndTheLateResultStillComes() throws Exception {
+        ProcessEvent gate = ProcessEvent.create();
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            ResultIterator<Integer> it = pool.imap((Integer x) -> gated(gate, x), range(4));
+            assertEquals(0, it.next(LONG), "a result that comes in time");
+            long start = System.nanoTime();
+            ResultTimeoutException late = assertThrows(ResultTimeoutException.class, () -> it.next(Duration.ofMillis(200)),
+                    "item 1 waits for the gate");
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waitedMillis >= 200, "waited the whole timeout, not " + waitedMillis + " ms");
+            assertTrue(late.getMessage().contains("imap(") && late.getMessage().contains("PT0.2S"), late.getMessage());
+            assertThrows(ResultTimeoutException.class, () -> it.next(Duration.ZERO), "a zero timeout looks once");
+            assertThrows(ResultTimeoutException.class, () -> it.next(Duration.ofSeconds(-1)), "so does a negative one");
+
+            Thread.currentThread().interrupt();
+            IllegalStateException interrupted = assertThrows(IllegalStateException.class, () -> it.next(LONG),
+                    "an interrupt while waiting, as hasNext()");
+            assertTrue(Thread.interrupted(), "the interrupt flag is set again");
+            assertInstanceOf(InterruptedException.class, interrupted.getCause());
+
+            gate.set();
+            assertEquals(10, it.next(LONG), "the result that was late comes to the next call");
+            Await.until(LONG, "items 2 and 3 to finish", () -> it.progress().completed() == 4);
+            assertEquals(20, it.next(Duration.ZERO), "a zero timeout takes a result that is there");
+            TaskFailedException failed = assertThrows(TaskFailedException.class, () -> it.next(Duration.ZERO));
+            assertInstanceOf(IllegalArgumentException.class, failed.getCause());
+            assertThrows(java.util.NoSuchElementException.class, () -> it.next(LONG), "after the last result");
+            assertFalse(it.hasNext());
+        }
+    }
+
+    @Test
+    void nextWithATimeoutOnATerminatedPoolSaysSoInsteadOfWaiting() throws Exception {
+        ProcessEvent gate = ProcessEvent.create();
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            ResultIterator<Integer> it = pool.imap((Integer x) -> gated(gate, x), List.of(1, 2));
+            pool.terminate();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> it.next(LONG));
+            assertInstanceOf(CancellationException.class, e.getCause(), "the pool was terminated: " + e);
         }
     }
 
@@ -292,21 +354,65 @@ abstract class PoolContract extends StartMethodSuite {
         assertEquals("no", initialized, "the initializer ran in the workers, not here");
     }
 
+    /**
+     * As Python's ProcessPoolExecutor: a BrokenPoolException (an IllegalStateException, as before)
+     * for the work accepted before the break and for every submission after it. The initializer
+     * waits for the test's word, so that the work is in the pool before it breaks.
+     */
     @Test
-    void aFailingInitializerBreaksThePoolWithItsCause() throws Exception {
+    void aFailingInitializerBreaksThePoolWithABrokenPoolExceptionNamingItsCause() throws Exception {
+        ProcessEvent go = ProcessEvent.create();
         try (ProcessPool pool = Multiprocessing.getContext().poolBuilder().processes(1)
                 .initializer(() -> {
+                    try {
+                        go.await(Channels.PATIENCE);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                     throw new IllegalStateException("no database");
                 }).build()) {
-            Exception e = assertThrows(Exception.class, () -> pool.apply(() -> 1));
-            Throwable t = e;
-            boolean found = false;
-            while (t != null) {
-                found |= String.valueOf(t.getMessage()).contains("no database");
-                t = t.getCause();
-            }
-            assertTrue(found, "the initializer's exception is reported: " + e);
+            CompletableFuture<Integer> queued = pool.applyAsync(() -> 1);
+            MapFuture<Integer> mapped = pool.mapAsync(x -> x, List.of(1, 2, 3));
+            ResultIterator<Integer> results = pool.imap((Integer x) -> x, List.of(1, 2, 3));
+            CompletableFuture<Throwable> blockedInMap = new CompletableFuture<>();
+            Thread mapper = new Thread(() -> {
+                try {
+                    pool.map(x -> x, List.of(4, 5));
+                    blockedInMap.complete(null);
+                } catch (Throwable t) {
+                    blockedInMap.complete(t);
+                }
+            }, "PoolContract-map");
+            mapper.start();
+            Await.until(LONG, "map() to submit its job", () -> mapper.getState() == Thread.State.WAITING
+                    || mapper.getState() == Thread.State.TIMED_WAITING || blockedInMap.isDone());
+            go.set();
+
+            assertBroken(assertThrows(ExecutionException.class, () -> get(queued)).getCause(),
+                    "the future of a task accepted before the break");
+            assertBroken(assertThrows(ExecutionException.class, () -> get(mapped)).getCause(),
+                    "the future of a map accepted before the break");
+            assertBroken(assertThrows(BrokenPoolException.class, results::hasNext), "imap's iterator");
+            assertBroken(blockedInMap.get(LONG.toSeconds(), TimeUnit.SECONDS), "a map() waiting when the pool broke");
+
+            assertBroken(assertThrows(BrokenPoolException.class, () -> pool.apply(() -> 1)), "apply() after the break");
+            assertBroken(assertThrows(BrokenPoolException.class, () -> pool.submit(() -> 1)), "submit() after the break");
+            assertBroken(assertThrows(BrokenPoolException.class, () -> pool.map(x -> x, List.of(1))), "map() after the break");
+            assertBroken(assertThrows(IllegalStateException.class, () -> pool.imap((Integer x) -> x, List.of(1))),
+                    "imap() after the break, caught as an IllegalStateException as before");
+            assertTrue(pool.isShutdown(), "a broken pool takes no new tasks");
+            assertTrue(pool.join(LONG), "a broken pool ends its workers");
         }
+    }
+
+    /** A pool broken by its initializer: the message names the initializer's exception, which is the cause. */
+    private static void assertBroken(Throwable t, String where) {
+        BrokenPoolException e = assertInstanceOf(BrokenPoolException.class, t, where + ": " + t);
+        assertTrue(e.getMessage().contains("the pool is broken: its initializer failed in a worker")
+                && e.getMessage().contains("no database"), where + ": the message names the initializer's exception: "
+                + e.getMessage());
+        assertInstanceOf(IllegalStateException.class, e.getCause(), where + ": the cause is the initializer's exception");
+        assertEquals("no database", e.getCause().getMessage(), where + ": the cause is the initializer's exception");
     }
 
     @Test
@@ -419,6 +525,7 @@ abstract class PoolContract extends StartMethodSuite {
             assertEquals(0, it.next());
             assertFalse(it.hasNext());
             assertThrows(java.util.NoSuchElementException.class, it::next);
+            Messages.assertMessage(NullPointerException.class, () -> it.next(null), "timeout");
             assertThrows(NullPointerException.class, () -> pool.submit((Callable<Integer>) null));
             assertThrows(NullPointerException.class, () -> pool.invokeAll(null));
             assertThrows(IllegalArgumentException.class, () -> pool.invokeAny(List.<Callable<Integer>>of()));
@@ -510,7 +617,8 @@ abstract class PoolContract extends StartMethodSuite {
             List<String> out = program.stdout();
             assertEquals(2, out.size(), out.toString());
             assertEquals("terminated true", out.get(0), "the pool gives up and ends");
-            assertTrue(out.get(1).startsWith("failed: ") && out.get(1).contains("before they are ready"), out.get(1));
+            assertTrue(out.get(1).startsWith("failed: BrokenPoolException: the pool is broken: ")
+                    && out.get(1).contains("before they are ready"), out.get(1));
             // Three workers in a row that die before they are ready break the pool (pool.md).
             List<String> err = program.stderr();
             assertEquals(3, err.stream().filter("Unrecognized VM option 'ThisOptionDoesNotExist'"::equals).count(),

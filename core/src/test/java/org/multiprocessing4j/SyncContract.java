@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.multiprocessing4j.testing.CapturedLog;
 import org.multiprocessing4j.testing.Channels;
 import org.multiprocessing4j.testing.Files2;
+import org.multiprocessing4j.testing.Messages;
 import org.multiprocessing4j.testing.NoLeftovers;
 
 /** Locks, conditions, semaphores, events and shared values across real child JVMs (issue 6). */
@@ -391,20 +392,28 @@ abstract class SyncContract extends StartMethodSuite {
         assertFalse(barrier.isBroken());
     }
 
-    /** Python's barrier waits forever when a party dies; ours breaks. */
+    /**
+     * Python's barrier waits forever when a party dies; ours breaks. The child is killed only once
+     * its first await has returned: a process is known as a party from the end of its first
+     * arrival (ProcessBarrier says one that dies before is not noticed), and under load the
+     * parent could otherwise kill it between its arrival and that moment.
+     */
     @Test
     void aBarrierBreaksWhenAPartyDies() throws Exception {
         ProcessBarrier barrier = ProcessBarrier.create(2);
+        ProcessEvent passed = ProcessEvent.create();
         JvmProcess p = new JvmProcess(() -> {
             try {
                 barrier.await(); // round 1, with the parent
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+            passed.set();
             Files2.blockForever(); // never comes to round 2
         });
         p.start();
         barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(passed.await(LONG), "the child passed round 1");
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread waiter = new Thread(() -> {
             try {
@@ -771,5 +780,148 @@ abstract class SyncContract extends StartMethodSuite {
         joined(party);
         assertFalse(barrier.isBroken());
         assertThrows(IllegalArgumentException.class, () -> ProcessBarrier.create(1 << 22));
+    }
+
+    /**
+     * Passes {@code rounds} rounds of {@code barrier}, whose action counts in {@code actions} and
+     * notes its process in {@code runner}: after each round the action has run once more, in the
+     * process of the party that got index 0.
+     */
+    static void passRounds(ProcessBarrier barrier, SharedLong actions, SharedLong runner, int rounds) {
+        try {
+            for (int round = 0; round < rounds; round++) {
+                int index = barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+                long ran = actions.get();
+                if (ran != round + 1) {
+                    throw new IllegalStateException("after round " + round + " the action had run " + ran + " times");
+                }
+                if (index == 0 && runner.get() != ProcessHandle.current().pid()) {
+                    throw new IllegalStateException("round " + round + "'s action ran in process " + runner.get()
+                            + ", not in the last arrival's");
+                }
+            }
+        } catch (InterruptedException | java.util.concurrent.BrokenBarrierException
+                 | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Python's Barrier(parties, action), CyclicBarrier's action: once per round, before any party leaves. */
+    @Test
+    void aBarrierActionRunsOncePerRoundInTheLastArrivalBeforeAnyPartyLeaves() throws Exception {
+        SharedLong actions = SharedLong.create(0);
+        SharedLong runner = SharedLong.create(0);
+        ProcessBarrier barrier = Multiprocessing.getContext().barrier(3, () -> {
+            actions.incrementAndGet();
+            runner.set(ProcessHandle.current().pid());
+        });
+        List<JvmProcess> ps = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            ps.add(new JvmProcess(() -> passRounds(barrier, actions, runner, 5)));
+        }
+        startAll(ps);
+        passRounds(barrier, actions, runner, 5);
+        for (JvmProcess p : ps) {
+            joined(p);
+        }
+        assertEquals(5, actions.get(), "one action per round");
+        assertFalse(barrier.isBroken());
+    }
+
+    @Test
+    void aChildThatArrivesLastRunsItsCopyOfTheBarrierAction() throws Exception {
+        SharedLong runner = SharedLong.create(0);
+        ProcessBarrier barrier = Multiprocessing.getContext().barrier(2, () -> runner.set(ProcessHandle.current().pid()));
+        AtomicReference<Object> parent = new AtomicReference<>();
+        Thread waiter = awaitInThread(barrier, parent);
+        org.multiprocessing4j.testing.Await.until(LONG, "the parent to wait", () -> barrier.getNumberWaiting() == 1);
+        JvmProcess p = new JvmProcess(() -> awaitOnceOrFail(barrier));
+        p.start();
+        joined(p);
+        waiter.join(LONG.toMillis());
+        assertEquals(1, parent.get(), "the parent passed the barrier, first to arrive");
+        assertEquals(p.pid(), runner.get(), "the child, last to arrive, ran the action (its copy, which travelled with"
+                + " the barrier)");
+    }
+
+    @Test
+    void aBarrierActionThatThrowsBreaksTheBarrierAndTheLastArrivalGetsItsException() throws Exception {
+        ProcessBarrier barrier = Multiprocessing.getContext().barrier(2, () -> {
+            throw new IllegalStateException("the action failed");
+        });
+        JvmProcess p = new JvmProcess(() -> {
+            try {
+                barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+                System.exit(0);
+            } catch (java.util.concurrent.BrokenBarrierException e) {
+                System.exit(3);
+            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+                System.exit(4);
+            }
+        });
+        p.start();
+        org.multiprocessing4j.testing.Await.until(LONG, "the child to wait", () -> barrier.getNumberWaiting() == 1);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> barrier.await(LONG.toSeconds(), TimeUnit.SECONDS), "the last arrival gets what the action threw");
+        assertEquals("the action failed", e.getMessage());
+        assertTrue(p.join(LONG), "the child was released");
+        assertEquals(3, p.exitCode().getAsInt(), "the child got a BrokenBarrierException");
+        assertTrue(barrier.isBroken());
+        barrier.reset();
+        assertFalse(barrier.isBroken());
+    }
+
+    /** The process running the action is killed: the others are not left waiting for it. */
+    @Test
+    void aBarrierBreaksWhenTheProcessRunningItsActionDies() throws Exception {
+        ProcessBarrier barrier = Multiprocessing.getContext().barrier(2, Files2::blockForever);
+        AtomicReference<Object> parent = new AtomicReference<>();
+        Thread waiter = awaitInThread(barrier, parent);
+        org.multiprocessing4j.testing.Await.until(LONG, "the parent to wait", () -> barrier.getNumberWaiting() == 1);
+        JvmProcess p = new JvmProcess(() -> awaitOnceOrFail(barrier));
+        p.start();
+        // While the action runs every party counts as waiting: the child has arrived and runs it.
+        org.multiprocessing4j.testing.Await.until(LONG, "the child to run the action",
+                () -> barrier.getNumberWaiting() == 2);
+        assertTrue(waiter.isAlive(), "the parent waits for the action");
+        p.kill();
+        assertTrue(p.join(LONG));
+        waiter.join(LONG.toMillis());
+        assertFalse(waiter.isAlive(), "the parent was released");
+        assertTrue(parent.get() instanceof java.util.concurrent.BrokenBarrierException, "the parent got: " + parent.get());
+        assertTrue(barrier.isBroken());
+    }
+
+    @Test
+    void barrierActionMisuseIsRefusedWithClearErrors() throws Exception {
+        ProcessContext ctx = Multiprocessing.getContext();
+        Object notSerializable = new Object();
+        Messages.assertMessage(ProcessSerializationException.class,
+                () -> ctx.barrier(2, () -> notSerializable.hashCode()), "the barrier action", "java.lang.Object");
+        Messages.assertMessage(IllegalArgumentException.class, () -> ctx.barrier(0, () -> { }), "parties");
+        assertEquals(0, ctx.barrier(1, null).await(), "a null action is none, as in CyclicBarrier");
+    }
+
+    /** One await of {@code barrier} in a new thread; its index, or what it threw, goes to {@code outcome}. */
+    private static Thread awaitInThread(ProcessBarrier barrier, AtomicReference<Object> outcome) {
+        Thread t = new Thread(() -> {
+            try {
+                outcome.set(barrier.await(LONG.toSeconds(), TimeUnit.SECONDS));
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        }, "SyncContract-barrier-waiter");
+        t.start();
+        return t;
+    }
+
+    /** One await in a child; what it throws ends the child with exit code 1. */
+    private static void awaitOnceOrFail(ProcessBarrier barrier) {
+        try {
+            barrier.await(LONG.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException | java.util.concurrent.BrokenBarrierException
+                 | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

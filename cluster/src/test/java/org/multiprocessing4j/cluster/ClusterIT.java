@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.multiprocessing4j.AuthenticationException;
+import org.multiprocessing4j.BrokenPoolException;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.ProcessContext;
@@ -387,6 +388,24 @@ class ClusterIT {
             assertInstanceOf(IllegalArgumentException.class, failed.getCause());
             pool.shutdown();
             assertTrue(pool.join(WAIT), "the pool ended within 60 s of shutdown");
+        }
+    }
+
+    /** As on one machine: an initializer that fails on a node breaks the whole pool. */
+    @Test
+    @Order(8)
+    void aFailingInitializerBreaksThePoolWithABrokenPoolException() throws Exception {
+        try (ProcessPool pool = cluster.context().poolBuilder().processes(3).initializer(() -> {
+            throw new IllegalStateException("no database");
+        }).build()) {
+            BrokenPoolException e = assertThrows(BrokenPoolException.class, () -> pool.apply(() -> 1));
+            assertTrue(e.getMessage().contains("on node '") && e.getMessage().contains("its initializer failed")
+                    && e.getMessage().contains("no database"), "the message names the node and the initializer's"
+                    + " exception: " + e.getMessage());
+            BrokenPoolException later = assertThrows(BrokenPoolException.class, () -> pool.applyAsync(() -> 2));
+            assertTrue(later.getMessage().contains("no database"), later.getMessage());
+            assertTrue(pool.isShutdown(), "a broken pool takes no new tasks");
+            assertTrue(pool.join(WAIT), "a broken pool ends within 60 s");
         }
     }
 

@@ -317,6 +317,122 @@ class ClusterSharedIT {
         assertFalse(barrier.isBroken());
     }
 
+    /**
+     * Passes {@code rounds} rounds of {@code barrier}, whose action counts in {@code actions} and
+     * notes its process in {@code runner}: after each round the action has run once more, in the
+     * process of the party that got index 0.
+     */
+    private static void passRounds(ProcessBarrier barrier, SharedLong actions, SharedLong runner, int rounds) {
+        try {
+            for (int round = 0; round < rounds; round++) {
+                int index = barrier.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                long ran = actions.get();
+                if (ran != round + 1) {
+                    throw new IllegalStateException("after round " + round + " the action had run " + ran + " times");
+                }
+                if (index == 0 && runner.get() != ProcessHandle.current().pid()) {
+                    throw new IllegalStateException("round " + round + "'s action ran in process " + runner.get()
+                            + ", not in the last arrival's");
+                }
+            }
+        } catch (InterruptedException | BrokenBarrierException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One await in a new thread of the driver; its index, or what it threw, goes to {@code outcome}. */
+    private static Thread awaitInThread(ProcessBarrier barrier, java.util.concurrent.atomic.AtomicReference<Object> outcome) {
+        Thread t = new Thread(() -> {
+            try {
+                outcome.set(barrier.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        }, "ClusterSharedIT-barrier-waiter");
+        t.start();
+        return t;
+    }
+
+    /** The barrier action on a cluster: as on one machine, whichever node the last party is on. */
+    @Test
+    @Order(5)
+    void aBarrierActionRunsOncePerRoundInTheLastArrivalAndItsFailureBreaksTheBarrier() throws Exception {
+        SharedLong actions = ctx.sharedLong(0);
+        SharedLong runner = ctx.sharedLong(0);
+        ProcessBarrier barrier = ctx.barrier(3, () -> {
+            actions.incrementAndGet();
+            runner.set(ProcessHandle.current().pid());
+        });
+        List<JvmProcess> ps = new ArrayList<>();
+        for (String node : List.of("sa", "sb")) {
+            ps.add(startOn(node, () -> passRounds(barrier, actions, runner, 4)));
+        }
+        passRounds(barrier, actions, runner, 4);
+        for (JvmProcess p : ps) {
+            joinOk(p);
+        }
+        assertEquals(4, actions.get(), "one action per round");
+
+        ProcessBarrier failing = ctx.barrier(2, () -> {
+            throw new IllegalStateException("the action failed");
+        });
+        JvmProcess other = startOn("sc", () -> {
+            try {
+                failing.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                System.exit(0);
+            } catch (BrokenBarrierException e) {
+                System.exit(3);
+            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+                System.exit(4);
+            }
+        });
+        assertTrue(awaitCondition(() -> failing.getNumberWaiting() == 1), "the party on sc waits");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> failing.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the last arrival gets what the action threw");
+        assertEquals("the action failed", thrown.getMessage());
+        assertTrue(other.join(WAIT), "the party on sc was released");
+        assertEquals(OptionalInt.of(3), other.exitCode(), "it got a BrokenBarrierException");
+        assertTrue(failing.isBroken());
+    }
+
+    /** The process running the action dies: its relay's sweep breaks the round for the others. */
+    @Test
+    @Order(11)
+    void aBarrierBreaksWhenTheProcessRunningItsActionDies() throws Exception {
+        ProcessBarrier barrier = ctx.barrier(2, ClusterSharedIT::sleepForever);
+        java.util.concurrent.atomic.AtomicReference<Object> driver = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread waiter = awaitInThread(barrier, driver);
+        assertTrue(awaitCondition(() -> barrier.getNumberWaiting() == 1), "the driver waits");
+        JvmProcess runnerProcess = startOn("sb", () -> {
+            try {
+                barrier.await();
+            } catch (InterruptedException | BrokenBarrierException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // While the action runs every party counts as waiting: the process on sb arrived and runs it.
+        assertTrue(awaitCondition(() -> barrier.getNumberWaiting() == 2), "the process on sb runs the action");
+        assertTrue(waiter.isAlive(), "the driver waits for the action");
+        runnerProcess.kill();
+        assertTrue(runnerProcess.join(WAIT));
+        waiter.join(WAIT.toMillis());
+        assertFalse(waiter.isAlive(), "the driver was released within 90 s");
+        assertTrue(driver.get() instanceof BrokenBarrierException, "the driver got: " + driver.get());
+        assertTrue(barrier.isBroken());
+    }
+
+    /** Polls {@code condition} for at most {@link #WAIT}. */
+    private static boolean awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(20); // the pace of a poll of the cluster's state, not a synchronization
+        }
+        return true;
+    }
+
     @Test
     @Order(6)
     void dictsAndListsAreAtomicPerCall() throws Exception {
@@ -570,6 +686,13 @@ class ClusterSharedIT {
         assertThrows(IllegalArgumentException.class, () -> ctx.queue(-1));
         assertThrows(IllegalArgumentException.class, () -> ctx.semaphore(-1));
         assertThrows(IllegalArgumentException.class, () -> ctx.barrier(0));
+        Object notSerializable = new Object();
+        org.multiprocessing4j.ProcessSerializationException refused = assertThrows(
+                org.multiprocessing4j.ProcessSerializationException.class,
+                () -> ctx.barrier(2, () -> notSerializable.hashCode()));
+        assertTrue(refused.getMessage().contains("the barrier action") && refused.getMessage().contains("java.lang.Object"),
+                refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ctx.barrier(0, () -> { }));
         assertThrows(UnsupportedOperationException.class, () -> ctx.pipe());
         assertThrows(UnsupportedOperationException.class, () -> ctx.manager());
         assertThrows(IllegalArgumentException.class, () -> ctx.sharedLongArray(-1));

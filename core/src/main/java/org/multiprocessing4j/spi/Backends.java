@@ -1,6 +1,7 @@
 package org.multiprocessing4j.spi;
 
 import java.util.Objects;
+import org.multiprocessing4j.BrokenPoolException;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessPool;
 import org.multiprocessing4j.RemoteThrowable;
@@ -100,6 +101,20 @@ public final class Backends {
      */
     public static SerializableRunnable initializerOf(byte[] encoded) {
         return new EncodedRunnable(Objects.requireNonNull(encoded, "encoded"));
+    }
+
+    /**
+     * What a {@link ChunkRunner} completes a task with when the pool's workers can run nothing any
+     * more (their initializer failed where the task was sent): the pool breaks, and the task, the
+     * pool's other unfinished work and every later submission fail with it.
+     *
+     * @param message where and why, e.g. {@code "on node 'na', the pool is broken: its initializer
+     *        failed in a worker: java.lang.IllegalStateException: no database"}
+     * @return the exception, without a cause
+     */
+    public static BrokenPoolException brokenPool(String message) {
+        Objects.requireNonNull(message, "message");
+        return SharedSecrets.getPoolAccess().brokenPool(message, null);
     }
 
     /**

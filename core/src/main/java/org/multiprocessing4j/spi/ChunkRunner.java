@@ -24,7 +24,9 @@ public interface ChunkRunner {
      * @param task the encoded callable
      * @param description what the task is, for error messages
      * @return its result; completed exceptionally if the worker was lost (its node died, say),
-     *         with an exception whose message says where and how
+     *         with an exception whose message says where and how; or, if the workers can run
+     *         nothing any more (their initializer failed), with the exception
+     *         {@link Backends#brokenPool} makes, which breaks the whole pool
      */
     CompletableFuture<byte[]> run(byte[] task, String description);
 

@@ -224,7 +224,7 @@ public final class Drivers {
 
     /**
      * A pool whose worker JVMs cannot start (an option no JVM knows): prints whether it ended
-     * and how its task failed. Each JVM that fails prints its complaint on the standard error it
+     * and how its task failed (the exception's simple class name and message). Each JVM that fails prints its complaint on the standard error it
      * inherited from this program.
      */
     public static final class UnstartablePool {
@@ -237,7 +237,7 @@ public final class Drivers {
             try {
                 System.out.println("result " + f.get(60, java.util.concurrent.TimeUnit.SECONDS));
             } catch (java.util.concurrent.ExecutionException e) {
-                System.out.println("failed: " + e.getCause().getMessage());
+                System.out.println("failed: " + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage());
             }
             pool.close();
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.multiprocessing4j.BrokenPoolException;
 import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.ProcessPool;
 import org.multiprocessing4j.StartMethod;
@@ -307,6 +308,10 @@ public final class Agent implements AutoCloseable {
             return Protocol.refusal(Protocol.FAILED, "node '" + node + "' was interrupted while it ran " + r.description());
         } catch (ExecutionException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof BrokenPoolException) {
+                // The initializer failed here: the driver's pool breaks, as a local pool would.
+                return Protocol.refusal(Protocol.BROKEN, "on node '" + node + "', " + cause.getMessage());
+            }
             return Protocol.refusal(Protocol.FAILED, "on node '" + node + "': " + cause.getMessage());
         }
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.multiprocessing4j.ProcessStartException;
+import org.multiprocessing4j.spi.Backends;
 import org.multiprocessing4j.spi.ChunkRunner;
 import org.multiprocessing4j.spi.PoolSpec;
 
@@ -181,6 +182,9 @@ final class ClusterPoolRunner implements ChunkRunner {
                                 + " while it ran " + description, cause));
                     } else if (reply.status() == Protocol.OK && reply.payload() != null) {
                         result.complete(reply.payload());
+                    } else if (reply.status() == Protocol.BROKEN) {
+                        shares.remove(share.member.getUuid(), share); // its pool there can run nothing more
+                        result.completeExceptionally(Backends.brokenPool(reply.message())); // the pool breaks
                     } else {
                         if (reply.status() == Protocol.GONE) {
                             shares.remove(share.member.getUuid(), share); // its pool there is gone: no more tasks to it

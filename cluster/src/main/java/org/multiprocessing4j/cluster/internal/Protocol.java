@@ -33,6 +33,8 @@ final class Protocol {
     static final byte FAILED = 2;
     /** The node's pool of that key is gone (closed, broken, or ended with its driver). */
     static final byte GONE = 3;
+    /** The node's pool is broken (its initializer failed there): the driver's pool breaks too. */
+    static final byte BROKEN = 4;
 
     static final int OUTPUT = 1;
     static final int ENDED = 2;

@@ -1,6 +1,7 @@
 package org.multiprocessing4j.internal.access;
 
 import java.time.Duration;
+import org.multiprocessing4j.BrokenPoolException;
 import org.multiprocessing4j.TaskTimeoutException;
 import org.multiprocessing4j.WorkerDiedException;
 
@@ -25,4 +26,10 @@ public interface PoolAccess {
 
     /** {@code task} ran longer than {@code limit}, so its worker {@code pid} was killed. */
     TaskTimeoutException timedOut(String task, Duration limit, long pid);
+
+    /** The pool broke, as {@code message} says ("the pool is broken: ..."); {@code cause} is why, or null. */
+    BrokenPoolException brokenPool(String message, Throwable cause);
+
+    /** {@code broken} thrown again in the calling thread by a call that met it; {@code what} says what could not be done. */
+    BrokenPoolException brokenAgain(BrokenPoolException broken, String what);
 }

@@ -12,8 +12,8 @@ public interface Engine {
     /**
      * Adds a job.
      *
+     * @throws org.multiprocessing4j.BrokenPoolException if the pool is broken (checked first)
      * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down or terminated
-     * @throws IllegalStateException if the pool is broken
      */
     void submit(Job job);
 

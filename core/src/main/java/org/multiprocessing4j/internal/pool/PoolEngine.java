@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.multiprocessing4j.BrokenPoolException;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.ProcessQueue;
@@ -87,7 +88,7 @@ public final class PoolEngine implements Engine {
     private final DispatchWindow window; // guarded by lock
     private volatile PoolState state = PoolState.RUNNING;
     private boolean dirty = true; // guarded by lock: something changed that the dispatcher must look at
-    private RuntimeException broken; // guarded by lock: the pool cannot work (its initializer failed...)
+    private BrokenPoolException broken; // guarded by lock: the pool cannot work (its initializer failed...)
     private int earlyDeaths; // guarded by lock: workers in a row that died before they were ready
     private long lastStartAttempt; // guarded by lock
 
@@ -211,18 +212,19 @@ public final class PoolEngine implements Engine {
     /**
      * Adds a job and sends what it has for idle workers at once.
      *
+     * @throws BrokenPoolException if the pool is broken (its initializer failed...), before it
+     *         counts as terminated: as Python's executor, the break is what the caller needs to know
      * @throws RejectedExecutionException if the pool is shut down or terminated
-     * @throws IllegalStateException if the pool is broken (its initializer failed)
      */
     @Override
     public void submit(Job job) {
         synchronized (lock) {
+            if (broken != null) {
+                throw SharedSecrets.getPoolAccess().brokenAgain(broken, "the pool takes no new tasks");
+            }
             if (!state.isRunning()) {
                 throw new RejectedExecutionException("the pool is "
                         + (state == PoolState.CLOSED ? "shut down" : "terminated") + ": it takes no new tasks");
-            }
-            if (broken != null) {
-                throw new IllegalStateException("the pool is broken: " + broken.getMessage(), broken);
             }
             jobs.add(job);
             unfinished.add(job);
@@ -326,7 +328,7 @@ public final class PoolEngine implements Engine {
             // The pool is being terminated.
         } catch (RuntimeException | Error e) {
             LibraryLog.debug("pool " + poolNumber + " dispatcher failed: " + e);
-            breakPool(new IllegalStateException("the pool's dispatcher failed: " + e, e));
+            breakPool(broken("its dispatcher failed: " + e, e));
         }
     }
 
@@ -510,7 +512,7 @@ public final class PoolEngine implements Engine {
         int count = outcomes.size();
         if (taskId == Wire.INITIALIZER_TASK) {
             Throwable cause = decodeThrowable(outcomes, 0);
-            breakPool(new IllegalStateException("the pool's initializer failed in a worker: " + cause, cause));
+            breakPool(broken("its initializer failed in a worker: " + cause, cause));
             return;
         }
         Task t = null;
@@ -619,10 +621,10 @@ public final class PoolEngine implements Engine {
             finishIfDone(running.job);
         }
         if (hopeless) {
-            breakPool(new IllegalStateException("pool workers keep ending before they are ready (the last with"
-                    + " exit code " + exitCode + "): check the pool's JVM options and initializer"));
+            breakPool(broken("its workers keep ending before they are ready (the last with exit code " + exitCode
+                    + "): check the pool's JVM options and initializer", w.process.exception().orElse(null)));
         }
-        RuntimeException brokenNow;
+        BrokenPoolException brokenNow;
         synchronized (lock) {
             // The dispatcher's topUp() may have started the replacement while this thread read
             // the dead worker's inbox: a pool never runs more than its number of workers.
@@ -633,7 +635,7 @@ public final class PoolEngine implements Engine {
                 } catch (RuntimeException e) {
                     LibraryLog.debug("pool " + poolNumber + " could not replace a worker: " + e);
                     if (workers.isEmpty()) {
-                        broken = e;
+                        broken = broken("no worker could be started: " + e.getMessage(), e);
                     }
                 }
                 signal();
@@ -827,7 +829,13 @@ public final class PoolEngine implements Engine {
         return cancelled;
     }
 
-    private void breakPool(RuntimeException cause) {
+    /** Why the pool broke, for {@link #breakPool}: "the pool is broken: " and {@code why}. */
+    private static BrokenPoolException broken(String why, Throwable cause) {
+        return SharedSecrets.getPoolAccess().brokenPool("the pool is broken: " + why, cause);
+    }
+
+    /** The pool cannot work: every unfinished job fails with {@code cause}, and the pool is terminated. */
+    private void breakPool(BrokenPoolException cause) {
         List<Job> failed;
         synchronized (lock) {
             if (broken != null && broken != cause) {

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.multiprocessing4j.BrokenPoolException;
 import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.spi.ChunkRunner;
@@ -24,7 +25,9 @@ import org.multiprocessing4j.spi.ChunkRunner;
  * chunk, or one callable) goes to the {@link ChunkRunner} as a {@link ChunkCall}, about twice
  * the runner's parallelism at a time, and its DONE message comes back as the callable's result.
  * A task whose worker is lost fails with a {@code WorkerDiedException} that says where; the
- * others go on. One dispatcher thread and one completer thread.
+ * others go on. A task that the runner fails with a {@link BrokenPoolException} (the initializer
+ * failed where it ran) breaks the pool, as a local pool breaks. One dispatcher thread and one
+ * completer thread.
  */
 public final class RemoteEngine implements Engine {
     private static final AtomicInteger POOLS = new AtomicInteger();
@@ -39,6 +42,7 @@ public final class RemoteEngine implements Engine {
     private final LinkedBlockingQueue<Runnable> completions = new LinkedBlockingQueue<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private int inFlight; // guarded by lock
+    private BrokenPoolException broken; // guarded by lock: why the pool broke, if it did
     private boolean dirty = true; // guarded by lock
     private volatile PoolState state = PoolState.RUNNING;
 
@@ -54,6 +58,9 @@ public final class RemoteEngine implements Engine {
     @Override
     public void submit(Job job) {
         synchronized (lock) {
+            if (broken != null) {
+                throw SharedSecrets.getPoolAccess().brokenAgain(broken, "the pool takes no new tasks");
+            }
             if (!state.isRunning()) {
                 throw new RejectedExecutionException("the pool is "
                         + (state == PoolState.CLOSED ? "shut down" : "terminated") + ": it takes no new tasks");
@@ -179,6 +186,10 @@ public final class RemoteEngine implements Engine {
         }
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof BrokenPoolException) {
+                stop((BrokenPoolException) cause); // fails this task's job with the others
+                return;
+            }
             RuntimeException lost = SharedSecrets.getPoolAccess().workerLost(t.describe(), cause);
             for (int k = 0; k < t.count; k++) {
                 t.job.failed(t.firstIndex + k, lost, true);
@@ -283,27 +294,45 @@ public final class RemoteEngine implements Engine {
 
     @Override
     public List<Job> terminate() {
-        List<Job> cancelled;
+        return stop(null);
+    }
+
+    /**
+     * Ends the pool now: {@code terminate()} ({@code broke} null: the unfinished jobs are
+     * cancelled), or the pool broke (they fail with {@code broke}, and so does every later
+     * submission).
+     *
+     * @return the jobs that had not finished
+     */
+    private List<Job> stop(BrokenPoolException broke) {
+        List<Job> left;
         synchronized (lock) {
+            if (broke != null && broken == null) {
+                broken = broke;
+            }
             if (state.isEnding()) {
                 return List.of();
             }
             state = PoolState.TERMINATING; // no more dispatching; answers still coming are dropped
-            cancelled = new ArrayList<>(unfinished);
+            left = new ArrayList<>(unfinished);
             unfinished.clear();
             jobs.clear();
             signal();
         }
-        // Cancelled before the pool counts as ended, so that the completer (which runs until then)
+        // Failed before the pool counts as ended, so that the completer (which runs until then)
         // completes every waiting future.
-        CancellationException e = new CancellationException("the pool was terminated");
-        for (Job j : cancelled) {
-            j.cancelled(e);
+        CancellationException e = broke == null ? new CancellationException("the pool was terminated") : null;
+        for (Job j : left) {
+            if (broke == null) {
+                j.cancelled(e);
+            } else {
+                j.failed(-1, broke, false);
+            }
         }
         synchronized (lock) {
             end();
         }
-        return cancelled;
+        return left;
     }
 
     @Override

@@ -14,10 +14,21 @@ import org.multiprocessing4j.spi.StoreHandle;
  * A cyclic barrier in shared memory. Its state is one word changed only by CAS: the round
  * (bits 32–63), how each of the last 8 rounds ended (bits 24–31, 1 = tripped, 0 = reset; bit 24
  * the round just before, so that a waiter woken late can tell whether its own round tripped),
- * whether this round is broken (bit 22), and the parties arrived in this round (bits 0–21). A
- * waiter breaks its round when it times out, is interrupted, or finds dead a process that waited
- * in the previous round and has not reached this one: the others then get a
- * {@link BrokenBarrierException} instead of waiting forever.
+ * whether the barrier action of this round is running (bit 23), whether this round is broken
+ * (bit 22), and the parties arrived in this round (bits 0–21). A waiter breaks its round when it
+ * times out, is interrupted, or finds dead a process that waited in the previous round and has
+ * not reached this one: the others then get a {@link BrokenBarrierException} instead of waiting
+ * forever.
+ *
+ * <p><b>The barrier action.</b> With an action, the last party to arrive does not trip the round:
+ * it claims it, with one CAS that sets bit 23 and puts in bits 0–21 (every party has arrived, so
+ * the count is known) the index of its participant slot, which it wrote just before. It runs the
+ * action, then trips the round; if the action throws, it breaks the round instead. Until then
+ * the others wait for the outcome whatever their timeouts, and keep an interrupt for later (as a
+ * {@code CyclicBarrier}'s waiters wait for its lock while its action runs); a thread that arrives
+ * meanwhile waits too, and then joins the next round. Since the slot named in the claim holds the
+ * runner's process token from before the claim, a waiter can always tell whether that process
+ * died in the action, and then breaks the round.
  */
 public final class BarrierCell extends SyncCell implements BarrierStore {
     private static final int PARTIES = SyncLayout.MAIN_OFFSET + SyncLayout.BARRIER_PARTIES_OFFSET;
@@ -27,9 +38,13 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
     private static final int HISTORY_SHIFT = 24;
     private static final long HISTORY = 0xffL << HISTORY_SHIFT;
     private static final long BROKEN = 1L << 22;
+    /** The round is claimed: its barrier action is running (the count bits name the runner's slot). */
+    private static final long ACTION = 1L << 23;
     /** The most parties a barrier can have (the count's bits). */
     public static final int MAX_PARTIES = (1 << 22) - 1;
     private static final long COUNT = BROKEN - 1;
+    /** In a claimed round's count bits: the runner has no participant slot (every slot is taken). */
+    private static final long NO_SLOT = COUNT;
     /**
      * How long a missing party must stay dead, with no other expected party alive, before the
      * round breaks: a process not yet attached (a late replacement) cannot be seen coming.
@@ -90,11 +105,15 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
     @Override
     public int waiting() {
         long s = getVolatile(STATE);
-        return (s & BROKEN) != 0 ? 0 : (int) (s & COUNT);
+        if ((s & BROKEN) != 0) {
+            return 0;
+        }
+        return (s & ACTION) != 0 ? parties() : (int) (s & COUNT); // while the action runs, all are here
     }
 
     /**
-     * Waits until every party has arrived, at most {@code timeoutNanos} (negative: no limit).
+     * Waits until every party has arrived, at most {@code timeoutNanos} (negative: no limit); the
+     * last to arrive runs {@code action} (if not null) before any party is released.
      *
      * @return the arrival index: parties − 1 for the first to arrive, 0 for the last
      * @throws BrokenBarrierException if the round is or becomes broken (or is reset)
@@ -102,7 +121,8 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
      * @throws InterruptedException if interrupted while waiting (the round is then broken)
      */
     @Override
-    public int await(long timeoutNanos) throws InterruptedException, BrokenBarrierException, TimeoutException {
+    public int await(long timeoutNanos, Runnable action)
+            throws InterruptedException, BrokenBarrierException, TimeoutException {
         long parties = getVolatile(PARTIES);
         long round;
         long index;
@@ -111,13 +131,28 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
             if ((s & BROKEN) != 0) {
                 throw new BrokenBarrierException("the barrier is broken");
             }
+            if ((s & ACTION) != 0) {
+                // Every party of this round is here and the action runs: this thread is one too
+                // many for the round, and arrives in the next one once the action has run.
+                awaitAction(round(s));
+                continue;
+            }
             round = round(s);
             long count = s & COUNT;
             if (count + 1 >= parties) {
-                // The last to arrive trips it: the next round begins, noting that this one tripped.
-                if (cas(STATE, s, next(s, true))) {
-                    markReached(round);
-                    table.wakeAll();
+                if (action == null) {
+                    // The last to arrive trips it: the next round begins, noting that this one tripped.
+                    if (cas(STATE, s, next(s, true))) {
+                        markReached(round);
+                        table.wakeAll();
+                        return 0;
+                    }
+                    continue;
+                }
+                // The slot first, so that whoever sees the claim can find who runs the action.
+                int slot = markReached(round);
+                if (cas(STATE, s, (s & ~COUNT) | ACTION | (slot < 0 ? NO_SLOT : slot))) {
+                    runAction(round, action);
                     return 0;
                 }
                 continue;
@@ -142,6 +177,10 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
                 if ((s & BROKEN) != 0) {
                     throw new BrokenBarrierException("the barrier was broken: " + describeBreak());
                 }
+                if ((s & ACTION) != 0) {
+                    awaitAction(round); // its outcome decides this party's: see the class comment
+                    continue;
+                }
                 if (b.slowCheckDue()) {
                     long dead = missingDeadParty(round);
                     long now = System.nanoTime();
@@ -150,7 +189,7 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
                     } else if (deadSince == 0) {
                         deadSince = now;
                     } else if (now - deadSince >= GRACE_NANOS
-                            && breakRound(round, "process " + dead + " ended without reaching this round")) {
+                            && breakRound(round, false, "process " + dead + " ended without reaching this round")) {
                         throw new BrokenBarrierException("process " + dead
                                 + ", a party of this barrier, ended without reaching it");
                     }
@@ -159,13 +198,13 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
                 try {
                     more = b.idle();
                 } catch (InterruptedException e) {
-                    if (breakRound(round, "a waiting thread was interrupted")) {
+                    if (breakRound(round, false, "a waiting thread was interrupted")) {
                         throw e;
                     }
                     Thread.currentThread().interrupt();
-                    continue; // it tripped meanwhile: go on, the interrupt kept
+                    continue; // it tripped meanwhile, or its action runs: go on, the interrupt kept
                 }
-                if (!more && breakRound(round, "a waiting thread timed out")) {
+                if (!more && breakRound(round, false, "a waiting thread timed out")) {
                     throw new TimeoutException("not every party arrived in time; the barrier is broken");
                 }
             }
@@ -173,14 +212,87 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
     }
 
     private String describeBreak() {
-        return "a party timed out, was interrupted, or died";
+        return "a party timed out, was interrupted, or died, or the barrier action failed";
     }
 
-    /** Breaks round {@code round} if it is still going; false if it ended meanwhile. */
-    private boolean breakRound(long round, String why) {
+    /**
+     * Runs the action of {@code round}, which this thread has claimed, then trips the round; if
+     * the action throws, breaks the round and throws what it threw.
+     */
+    private void runAction(long round, Runnable action) throws BrokenBarrierException {
+        try {
+            action.run();
+        } catch (Throwable t) {
+            breakRound(round, true, "the barrier action threw " + t);
+            throw t; // what the action threw (unchecked), as CyclicBarrier's await does
+        }
         while (true) {
             long s = getVolatile(STATE);
             if (round(s) != round) {
+                throw new BrokenBarrierException("the barrier was reset while its action ran");
+            }
+            if ((s & BROKEN) != 0) {
+                throw new BrokenBarrierException("the barrier was broken while its action ran");
+            }
+            if (cas(STATE, s, next(s, true))) {
+                table.wakeAll();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits while the action of {@code round} runs, until the round trips, breaks or is reset.
+     * Breaks it if the process that runs the action dies. Neither a timeout nor an interrupt ends
+     * this wait: an interrupt is kept (the flag is set again) for the caller.
+     */
+    private void awaitAction(long round) {
+        boolean interrupted = false;
+        // A waiter calls this inside its own timed wait, whose table slot stays taken meanwhile:
+        // for the length of an action it holds two (past 32 sleepers the rest park instead).
+        try (Backoff b = Backoff.untimed().on(table)) {
+            while (true) {
+                long s = getVolatile(STATE);
+                if (round(s) != round || (s & (ACTION | BROKEN)) != ACTION) {
+                    return;
+                }
+                if (b.slowCheckDue()) {
+                    long runner = runnerOf(s);
+                    if (runner != 0 && !ProcessToken.isAlive(runner)) {
+                        breakRound(round, true, "process " + ProcessToken.pid(runner) + " died in the barrier action");
+                        return;
+                    }
+                }
+                try {
+                    b.idle();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the flag was cleared: the wait goes on, the interrupt is kept
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The token of the process running the action of claimed state {@code s}, or 0 if not known. */
+    private long runnerOf(long s) {
+        long slot = s & COUNT;
+        return slot == NO_SLOT || slot >= SyncLayout.BARRIER_SLOT_COUNT ? 0 : getVolatile(PARTICIPANTS + (int) slot * 16);
+    }
+
+    /**
+     * Breaks round {@code round} if it is still going; false if it ended meanwhile. A claimed
+     * round (its action runs) is broken only {@code duringAction}: by its runner, whose action
+     * threw, or by a waiter that found the runner dead. A party that times out or is interrupted,
+     * or finds a party missing, after every party has arrived waits for the action instead, as
+     * a {@code CyclicBarrier}'s waiter waits for its lock and then finds its round tripped.
+     */
+    private boolean breakRound(long round, boolean duringAction, String why) {
+        while (true) {
+            long s = getVolatile(STATE);
+            if (round(s) != round || ((s & ACTION) != 0 && (s & BROKEN) == 0 && !duringAction)) {
                 return false;
             }
             if ((s & BROKEN) != 0 || cas(STATE, s, s | BROKEN)) {
@@ -205,23 +317,35 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
         table.wakeAll();
     }
 
-    /** Records that this process reached {@code round}. */
-    private void markReached(long round) {
+    /**
+     * Records that this process reached {@code round}.
+     *
+     * @return the index of this process's slot, or -1 if every slot is taken by others
+     */
+    private int markReached(long round) {
         long me = ProcessToken.current();
-        int free = -1;
-        for (int i = 0; i < SyncLayout.BARRIER_SLOT_COUNT; i++) {
-            int at = PARTICIPANTS + i * 16;
-            long t = getVolatile(at);
-            if (t == me) {
+        while (true) {
+            int free = -1;
+            for (int i = 0; i < SyncLayout.BARRIER_SLOT_COUNT; i++) {
+                int at = PARTICIPANTS + i * 16;
+                long t = getVolatile(at);
+                if (t == me) {
+                    setVolatile(at + 8, round + 1);
+                    return i;
+                }
+                if (t == 0 && free < 0) {
+                    free = i;
+                }
+            }
+            if (free < 0) {
+                return -1;
+            }
+            int at = PARTICIPANTS + free * 16;
+            if (cas(at, 0, me)) {
                 setVolatile(at + 8, round + 1);
-                return;
+                return free;
             }
-            if (t == 0 && free < 0) {
-                free = at;
-            }
-        }
-        if (free >= 0 && cas(free, 0, me)) {
-            setVolatile(free + 8, round + 1);
+            // Another process (or another thread of this one) took that slot meanwhile: look again.
         }
     }
 

@@ -77,8 +77,9 @@ final class SyncLayout {
     public static final int VALUE_BITS_OFFSET = 0;
 
     // A barrier, from MAIN_OFFSET: one word packs the round (generation), whether the round
-    // before ended by tripping, whether this round is broken, and the count arrived in it, so
-    // that arriving, tripping, breaking and resetting are each one CAS.
+    // before ended by tripping, whether this round's barrier action runs, whether this round is
+    // broken, and the count arrived in it (while the action runs, the runner's participant slot),
+    // so that arriving, claiming the action, tripping, breaking and resetting are each one CAS.
     public static final int BARRIER_PARTIES_OFFSET = 0;
     public static final int BARRIER_STATE_OFFSET = BARRIER_PARTIES_OFFSET + Long.BYTES;
     /** Processes that waited at the barrier: (token, round + 1 they last reached) pairs. */

@@ -3,6 +3,7 @@ package org.multiprocessing4j.internal.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -12,7 +13,9 @@ import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +26,8 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
 
 /**
  * The barrier's state word (round in bits 32–63, how the last 8 rounds ended in bits 24–31 with
- * bit 24 the latest, broken in bit 22, parties arrived in bits 0–21), driven through the cell's
+ * bit 24 the latest, the action running in bit 23, broken in bit 22, parties arrived in bits 0–21,
+ * or while the action runs the runner's participant slot), driven through the cell's
  * public operations with threads of this JVM standing in for processes, and read back from the
  * segment. Cells are made with {@link BarrierCell#create}: real segments, unlinked at once.
  *
@@ -35,7 +39,7 @@ class BarrierCellTest {
     private static final int PARTICIPANTS = SyncLayout.MAIN_OFFSET + SyncLayout.BARRIER_PARTICIPANTS_OFFSET;
     private static final long BROKEN = 1L << 22;
     private static final long COUNT = BROKEN - 1;
-    private static final long UNUSED_BIT = 1L << 23;
+    private static final long ACTION = 1L << 23;
     private static final long FIVE_SECONDS = TimeUnit.SECONDS.toNanos(5);
 
     private final List<Waiter> waiters = new ArrayList<>();
@@ -48,18 +52,27 @@ class BarrierCellTest {
         }
     }
 
-    /** One party waiting in its own thread; its outcome is its arrival index or what it threw. */
+    /**
+     * One party waiting in its own thread; its outcome is its arrival index or what it threw, and
+     * whether its interrupt flag was set when its await ended.
+     */
     private final class Waiter {
         final Thread thread;
         final AtomicReference<Object> outcome = new AtomicReference<>();
+        volatile boolean interruptedAfter;
 
         Waiter(BarrierCell cell, long timeoutNanos, String name) {
+            this(cell, timeoutNanos, null, name);
+        }
+
+        Waiter(BarrierCell cell, long timeoutNanos, Runnable action, String name) {
             thread = new Thread(() -> {
                 try {
-                    outcome.set(cell.await(timeoutNanos));
+                    outcome.set(cell.await(timeoutNanos, action));
                 } catch (Throwable t) {
                     outcome.set(t);
                 }
+                interruptedAfter = Thread.currentThread().isInterrupted();
             }, "BarrierCellTest-" + name);
             waiters.add(this);
             thread.start();
@@ -97,7 +110,7 @@ class BarrierCellTest {
                 + " (bit 0 the latest; 1 tripped, 0 reset)");
         assertEquals(broken, (s & BROKEN) != 0, when + ": expected broken " + broken);
         assertEquals(count, s & COUNT, when + ": expected " + count + " arrived");
-        assertEquals(0, s & UNUSED_BIT, when + ": expected bit 23 never set");
+        assertEquals(0, s & ACTION, when + ": expected no action running (bit 23 clear)");
     }
 
     /** Polls the barrier until {@code n} parties have arrived in the current round (at most 5 s). */
@@ -109,6 +122,33 @@ class BarrierCellTest {
             }
             Thread.yield();
         }
+    }
+
+    /** Polls until {@code t} is inside {@code BarrierCell.method} (at most 5 s). */
+    private static void awaitInside(Thread t, String method) {
+        long deadline = System.nanoTime() + FIVE_SECONDS;
+        while (true) {
+            for (StackTraceElement e : t.getStackTrace()) {
+                if (e.getClassName().equals(BarrierCell.class.getName()) && e.getMethodName().equals(method)) {
+                    return;
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                fail("expected " + t.getName() + " inside BarrierCell." + method + " within 5 s");
+            }
+            Thread.yield();
+        }
+    }
+
+    /** One round of a barrier of three: two waiters, then this thread trips it; each gets its index. */
+    private void tripARoundOfThree(BarrierCell c, String what) throws Exception {
+        Waiter first = new Waiter(c, FIVE_SECONDS, "first");
+        awaitArrived(c, 1);
+        Waiter second = new Waiter(c, FIVE_SECONDS, "second");
+        awaitArrived(c, 2);
+        assertEquals(0, c.await(FIVE_SECONDS), "expected " + what + " to trip");
+        first.assertReturned(2);
+        second.assertReturned(1);
     }
 
     /** Wakes every sleeper of the barrier, as the process that changes its state does. */
@@ -186,13 +226,7 @@ class BarrierCellTest {
         assertState(c, 1, 0b0, false, 0, "after reset");
         assertFalse(c.isBroken(), "expected reset to mend the barrier");
         assertEquals(0, c.getVolatile(PARTICIPANTS), "expected reset to forget the participants");
-        Waiter w1 = new Waiter(c, FIVE_SECONDS, "w1");
-        awaitArrived(c, 1);
-        Waiter w2 = new Waiter(c, FIVE_SECONDS, "w2");
-        awaitArrived(c, 2);
-        assertEquals(0, c.await(FIVE_SECONDS), "expected the mended barrier to trip");
-        w1.assertReturned(2);
-        w2.assertReturned(1);
+        tripARoundOfThree(c, "the mended barrier");
         assertState(c, 2, 0b01, false, 0, "after the round after the reset tripped");
     }
 
@@ -228,13 +262,7 @@ class BarrierCellTest {
 
         c.reset(); // nobody waiting: the round still ends, as reset
         assertState(c, 2, 0b00, false, 0, "after a reset with nobody waiting");
-        Waiter d = new Waiter(c, FIVE_SECONDS, "d");
-        awaitArrived(c, 1);
-        Waiter e = new Waiter(c, FIVE_SECONDS, "e");
-        awaitArrived(c, 2);
-        assertEquals(0, c.await(FIVE_SECONDS), "expected the round after the resets to trip");
-        d.assertReturned(2);
-        e.assertReturned(1);
+        tripARoundOfThree(c, "the round after the resets");
         assertState(c, 3, 0b001, false, 0, "after a tripped round following two resets");
     }
 
@@ -328,5 +356,137 @@ class BarrierCellTest {
         assertEquals(0, c.await(FIVE_SECONDS), "expected the last arrival to trip");
         w.assertReturned(1);
         assertState(c, 0, 0xB5, false, 0, "after the round counter wrapped");
+    }
+
+    @Test
+    void theLastArrivalRunsTheActionOncePerRoundBeforeAnyPartyIsReleased() throws Exception {
+        BarrierCell c = BarrierCell.create(3);
+        List<Waiter> early = new ArrayList<>();
+        AtomicInteger runs = new AtomicInteger();
+        Runnable action = () -> {
+            runs.incrementAndGet();
+            long s = state(c);
+            assertEquals(ACTION, s & ACTION, "expected the round claimed (bit 23) while its action runs");
+            assertEquals(0, s & COUNT, "expected the count bits to name the runner's participant slot, 0");
+            assertEquals(3, c.waiting(), "expected every party counted as waiting while the action runs");
+            for (Waiter w : early) {
+                assertTrue(w.thread.isAlive() && w.outcome.get() == null,
+                        "expected " + w.thread.getName() + " held until the action has run");
+            }
+        };
+        for (int round = 0; round < 2; round++) {
+            early.clear();
+            early.add(new Waiter(c, -1, action, "first-" + round));
+            awaitArrived(c, 1);
+            early.add(new Waiter(c, FIVE_SECONDS, action, "second-" + round));
+            awaitArrived(c, 2);
+            assertEquals(0, c.await(FIVE_SECONDS, action), "expected the last arrival, which ran the action, to get 0");
+            early.get(0).assertReturned(2);
+            early.get(1).assertReturned(1);
+            assertState(c, round + 1, (1 << (round + 1)) - 1, false, 0, "after round " + round + " and its action");
+        }
+        assertEquals(2, runs.get(), "expected the action run once per round, by the last arrival only");
+    }
+
+    @Test
+    void anActionThatThrowsBreaksTheRoundAndTheLastArrivalGetsItsException() throws Exception {
+        BarrierCell c = BarrierCell.create(3);
+        Runnable action = () -> {
+            throw new IllegalStateException("the action failed");
+        };
+        Waiter a = new Waiter(c, -1, action, "a");
+        awaitArrived(c, 1);
+        Waiter b = new Waiter(c, FIVE_SECONDS, action, "b");
+        awaitArrived(c, 2);
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> c.await(FIVE_SECONDS, action),
+                "expected the last arrival's await to throw what the action threw");
+        assertEquals("the action failed", thrown.getMessage());
+        assertTrue(a.assertBroken().getMessage().contains("action failed"), "expected the others told why");
+        b.assertBroken();
+        assertTrue(c.isBroken(), "expected the round broken");
+        assertEquals(0, c.waiting(), "expected waiting() 0 while broken");
+        c.reset();
+        assertState(c, 1, 0b0, false, 0, "after the reset (the claim is gone with its round)");
+        tripARoundOfThree(c, "the mended barrier");
+    }
+
+    /** As a CyclicBarrier's waiter, which waits for the lock its action runs under. */
+    @Test
+    void aWaiterWhoseTimeRunsOutWhileTheActionRunsWaitsForItAndPasses() throws Exception {
+        BarrierCell c = BarrierCell.create(2);
+        long timeout = TimeUnit.SECONDS.toNanos(2);
+        long start = System.nanoTime();
+        Waiter w = new Waiter(c, timeout, "short");
+        awaitArrived(c, 1);
+        Runnable action = () -> {
+            while (System.nanoTime() - start < timeout + TimeUnit.MILLISECONDS.toNanos(300)) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // the waiter's time runs out meanwhile
+            }
+            assertNull(w.outcome.get(), "expected the waiter still waiting for the action after its time ran out");
+        };
+        assertEquals(0, c.await(FIVE_SECONDS, action));
+        w.assertReturned(1);
+        assertState(c, 1, 1, false, 0, "after the round tripped");
+    }
+
+    @Test
+    void anInterruptWhileTheActionRunsIsKeptAndTheWaiterPasses() throws Exception {
+        BarrierCell c = BarrierCell.create(2);
+        Waiter w = new Waiter(c, -1, "interrupted");
+        awaitArrived(c, 1);
+        Runnable action = () -> {
+            w.thread.interrupt();
+            long deadline = System.nanoTime() + FIVE_SECONDS;
+            while (w.thread.isInterrupted()) { // the waiter takes the interrupt, and waits on
+                if (System.nanoTime() - deadline > 0) {
+                    fail("expected the waiter to take its interrupt within 5 s");
+                }
+                Thread.yield();
+            }
+            assertNull(w.outcome.get(), "expected the interrupted waiter still waiting for the action");
+        };
+        assertEquals(0, c.await(FIVE_SECONDS, action));
+        w.assertReturned(1);
+        assertTrue(w.interruptedAfter, "expected the waiter's interrupt flag set again when it returned");
+        assertState(c, 1, 1, false, 0, "after the round tripped");
+    }
+
+    @Test
+    void aThreadArrivingWhileTheActionRunsArrivesInTheNextRound() throws Exception {
+        BarrierCell c = BarrierCell.create(2);
+        AtomicInteger runs = new AtomicInteger();
+        AtomicReference<Waiter> late = new AtomicReference<>();
+        AtomicReference<Runnable> action = new AtomicReference<>();
+        action.set(() -> {
+            if (runs.incrementAndGet() == 1) {
+                Waiter l = new Waiter(c, FIVE_SECONDS, action.get(), "late");
+                late.set(l);
+                awaitInside(l.thread, "awaitAction");
+                assertEquals(ACTION, state(c) & ACTION, "expected the round still claimed");
+                assertEquals(0, state(c) & COUNT, "expected the late thread not counted in the claimed round");
+            }
+        });
+        Waiter a = new Waiter(c, FIVE_SECONDS, action.get(), "a");
+        awaitArrived(c, 1);
+        assertEquals(0, c.await(FIVE_SECONDS, action.get()));
+        a.assertReturned(1);
+        awaitArrived(c, 1);
+        assertState(c, 1, 1, false, 1, "with the late thread arrived in round 1");
+        assertEquals(0, c.await(FIVE_SECONDS, action.get()), "expected this arrival to trip round 1 and run its action");
+        late.get().assertReturned(1);
+        assertEquals(2, runs.get(), "expected one action per round");
+        assertState(c, 2, 0b11, false, 0, "after round 1 tripped");
+    }
+
+    @Test
+    void aResetWhileTheActionRunsBreaksItsRoundForEveryParty() throws Exception {
+        BarrierCell c = BarrierCell.create(2);
+        Waiter w = new Waiter(c, -1, "w");
+        awaitArrived(c, 1);
+        BrokenBarrierException e = assertThrows(BrokenBarrierException.class, () -> c.await(FIVE_SECONDS, c::reset),
+                "expected the runner told its round was reset");
+        assertTrue(e.getMessage().contains("reset"), e.getMessage());
+        assertTrue(w.assertBroken().getMessage().contains("reset"), "expected the waiter told its round was reset");
+        assertState(c, 1, 0b0, false, 0, "after the reset");
     }
 }

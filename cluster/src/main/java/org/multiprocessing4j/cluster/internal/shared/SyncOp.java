@@ -17,7 +17,9 @@ import org.multiprocessing4j.cluster.internal.Ids;
  * thread id) and {@code flag} (the last holder died holding it); a semaphore {@code a} permits of
  * at most {@code b} (if {@code flag}: bounded); an event {@code a} (1 if set); a barrier {@code a}
  * parties, {@code b} the round, {@code c} arrived, {@code d} the last round that broke, {@code flag}
- * broken, {@code waiters} and the {@code hosts} that took part; a value or a joinable queue's count of unfinished items {@code a}; a
+ * broken, {@code holder} the thread that runs this round's barrier action (every party has
+ * arrived; set by an arrival with {@code z}, cleared by {@link #BAR_TRIP}), {@code waiters} and
+ * the {@code hosts} that took part; a value or a joinable queue's count of unfinished items {@code a}; a
  * name {@code a} the kind of the object it names and {@code b} its parameter.
  */
 public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, IdentifiedDataSerializable {
@@ -57,6 +59,8 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
     static final int BAR_BREAK = 42;
     static final int BAR_RESET = 43;
     static final int BAR_INFO = 44;
+    /** The runner of a round's barrier action trips the round once the action has run. */
+    static final int BAR_TRIP = 45;
     static final int VAL_GET = 50;
     static final int VAL_SET = 51;
     static final int VAL_GET_SET = 52;
@@ -132,6 +136,22 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
         return new SyncOp(op, kind, 0, 0, false, s, t);
     }
 
+    /**
+     * Thread {@code party}, through {@code host}, arrives at a barrier; if it is the last and
+     * {@code withAction}, it claims the round (it runs the action, then {@link #BAR_TRIP}s).
+     */
+    static SyncOp arrive(String party, String host, boolean withAction) {
+        return new SyncOp(BAR_ARRIVE, BARRIER, 0, 0, withAction, party, host);
+    }
+
+    /**
+     * Breaks round {@code round} of a barrier; a round whose action runs only {@code duringAction}
+     * (its runner's action threw): a waiter that times out then waits for the action instead.
+     */
+    static SyncOp breakRound(long round, boolean duringAction) {
+        return new SyncOp(BAR_BREAK, BARRIER, round, 0, duringAction, null, null);
+    }
+
     /** Makes the entry if it is missing: {@code x}, {@code y} and {@code z} are its a, b and flag (an array: {@code x} elements). */
     static SyncOp create(int kind, long x, long y, boolean z) {
         return new SyncOp(CREATE, kind, x, y, z, null, null);
@@ -174,6 +194,7 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
             case BAR_CHECK:
             case BAR_BREAK:
             case BAR_INFO:
+            case BAR_TRIP:
             case VAL_GET:
             case VAL_SET:
             case VAL_SET_INT:
@@ -286,13 +307,18 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
                 if (e.flag) {
                     return new long[] {BROKEN};
                 }
+                if (e.holder != null) {
+                    return new long[] {RETRY}; // this round's action runs: arrive in the next one
+                }
                 if (!e.hosts.contains(t)) {
                     e.hosts.add(t);
                 }
                 long round = e.b;
                 long index = e.a - 1 - e.c;
                 e.c++;
-                if (e.c == e.a) {
+                if (e.c == e.a && z) {
+                    e.holder = s; // every party is here; the round trips once its action has run
+                } else if (e.c == e.a) {
                     e.b++;
                     e.c = 0;
                     e.waiters.clear();
@@ -302,12 +328,25 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
                 return new long[] {0, index, round};
             case BAR_CHECK:
                 if (e.b == x) {
-                    return new long[] {e.flag ? BROKEN : RETRY};
+                    return e.flag ? new long[] {BROKEN} : new long[] {RETRY, e.holder != null ? 1 : 0};
                 }
                 return new long[] {e.d == x ? BROKEN : 0};
+            case BAR_TRIP:
+                if (e.b == x) {
+                    if (e.flag || e.holder == null) {
+                        return new long[] {BROKEN};
+                    }
+                    e.b++;
+                    e.c = 0;
+                    e.holder = null;
+                    e.waiters.clear();
+                    return new long[] {0};
+                }
+                return new long[] {e.d == x ? BROKEN : 0}; // reset while the action ran; or tripped (a repeat)
             case BAR_BREAK:
-                if (e.b == x && !e.flag) {
+                if (e.b == x && !e.flag && (e.holder == null || z)) {
                     e.flag = true;
+                    e.holder = null;
                     e.waiters.clear();
                 }
                 return new long[] {0};
@@ -318,6 +357,7 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
                 }
                 e.c = 0;
                 e.flag = false;
+                e.holder = null;
                 e.waiters.clear();
                 return new long[] {0};
             case BAR_INFO:
@@ -439,9 +479,11 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
             changed = true;
         } else if (e.kind == CONDITION && e.waiters.removeIf(w -> w.startsWith(s))) {
             changed = true;
-        } else if (e.kind == BARRIER && !e.flag
-                && (e.waiters.stream().anyMatch(w -> w.startsWith(s)) || (t != null && e.hosts.contains(t)))) {
+        } else if (e.kind == BARRIER && !e.flag && ((t != null && e.hosts.contains(t)) || (e.holder != null
+                ? e.holder.startsWith(s) // every party is here: only the action's runner matters
+                : e.waiters.stream().anyMatch(w -> w.startsWith(s))))) {
             e.flag = true;
+            e.holder = null;
             e.waiters.clear();
             changed = true;
         }
