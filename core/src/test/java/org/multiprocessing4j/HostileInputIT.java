@@ -1,6 +1,5 @@
 package org.multiprocessing4j;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,17 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiprocessing4j.drivers.Stranger;
-import org.multiprocessing4j.testing.Await;
 import org.multiprocessing4j.testing.Channels;
 import org.multiprocessing4j.testing.JavaProgram;
 import org.multiprocessing4j.testing.Messages;
@@ -180,8 +176,7 @@ class HostileInputIT {
     @Disabled("defect (internal/shm, reported): SharedSegment.attach says 'every process that held it has ended'"
             + " when the holders live but belong to another user (EACCES on /proc/<pid>/fd)")
     void anotherUsersProgramIsToldItMayNotAttach() throws Exception {
-        assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false), "needs root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
+        assumeTrue(JavaProgram.canRunAsNobody(), "needs root and setpriv");
         ProcessQueue<String> q = ProcessQueue.create();
         ProcessLock lock = ProcessLock.create();
         writeHandle(dir.resolve("queue"), q);
@@ -190,8 +185,7 @@ class HostileInputIT {
         for (String f : List.of("queue", "lock")) {
             Files.setPosixFilePermissions(dir.resolve(f), PosixFilePermissions.fromString("rw-r--r--"));
         }
-        List<String> asNobody = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
-        try (JavaProgram stranger = stranger(asNobody, dir.resolve("queue"), dir.resolve("lock"))) {
+        try (JavaProgram stranger = stranger(JavaProgram.AS_NOBODY, dir.resolve("queue"), dir.resolve("lock"))) {
             Map<String, String> lines = linesOf(stranger);
             for (String f : List.of("queue", "lock")) {
                 String line = lines.get(f);

@@ -26,6 +26,16 @@ public final class JavaProgram implements AutoCloseable {
         this.errReader = reader(process.getErrorStream(), err, "stderr");
     }
 
+    /** A wrapper for {@link #startUnder}: run as the user {@code nobody} (this JVM must be root). */
+    public static final List<String> AS_NOBODY =
+            List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+
+    /** Whether {@link #AS_NOBODY} can work here. */
+    public static boolean canRunAsNobody() {
+        return "root".equals(System.getProperty("user.name"))
+                && java.nio.file.Files.isExecutable(Path.of(AS_NOBODY.get(0)));
+    }
+
     /** Starts {@code main} with this JVM's class path and runtime directory, and {@code jvmOptions}. */
     public static JavaProgram start(Class<?> main, List<String> jvmOptions, String... args) {
         return startUnder(List.of(), main, jvmOptions, args);
