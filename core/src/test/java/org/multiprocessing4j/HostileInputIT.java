@@ -293,4 +293,114 @@ class HostileInputIT {
         assertTrue(p.join(LONG));
         pipe.close();
     }
+
+    // ---- items that cannot be decoded --------------------------------------------------------
+
+    /** An item that encodes fine and fails to decode: with a RuntimeException, or as a class whose dependency is missing. */
+    static final class Poison implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final boolean linkage;
+
+        Poison(boolean linkage) {
+            this.linkage = linkage;
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            if (linkage) {
+                throw new NoClassDefFoundError("org/example/MissingDependency");
+            }
+            throw new IllegalArgumentException("poison decoded");
+        }
+    }
+
+    /** An item whose serialization fails half-way with a RuntimeException. */
+    static final class Unwritable implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private void writeObject(ObjectOutputStream out) {
+            throw new IllegalStateException("cannot be written");
+        }
+    }
+
+    /**
+     * Items a child puts that cannot be decoded here: each take throws IllegalStateException
+     * (as documented: the item is consumed), also when the decoding fails with a LinkageError
+     * (a class the item needs is missing), and the next item comes.
+     */
+    @Test
+    void itemsThatCannotBeDecodedAreConsumedWithAClearErrorAndTheNextComes() throws Exception {
+        ProcessQueue<Object> q = ProcessQueue.create();
+        ProcessPipe pipe = ProcessPipe.open(false);
+        PipeConnection sender = pipe.second();
+        JvmProcess p = new JvmProcess(() -> {
+            for (Object item : List.of(new Poison(false), new Poison(true), "next")) {
+                Channels.put(q, item);
+                Channels.send(sender, item);
+            }
+        });
+        p.start();
+        sender.close();
+        assertTrue(p.join(LONG));
+        assertEquals(0, p.exitCode().getAsInt(), "the child put and sent everything: " + p.exception());
+        Messages.assertMessage(IllegalStateException.class, q::take, "could not be deserialized", "poison decoded");
+        Messages.assertMessage(IllegalStateException.class, q::take, "MissingDependency");
+        assertEquals("next", q.take());
+        PipeConnection receiver = pipe.first();
+        Messages.assertMessage(IllegalStateException.class, receiver::recv, "could not be deserialized",
+                "poison decoded");
+        Messages.assertMessage(IllegalStateException.class, receiver::recv, "MissingDependency");
+        assertEquals("next", receiver.recv());
+        pipe.close();
+    }
+
+    /** An item whose serialization throws is refused by put and send, and nothing is written. */
+    @Test
+    void anItemWhoseSerializationThrowsIsRefusedAndNothingIsWritten() throws Exception {
+        ProcessQueue<Object> q = ProcessQueue.create(1);
+        Messages.assertMessage(ProcessSerializationException.class, () -> q.put(new Unwritable()), "cannot be written");
+        Messages.assertMessage(ProcessSerializationException.class, () -> q.offer(List.of(new Unwritable())),
+                "cannot be written");
+        assertTrue(q.isEmpty());
+        assertTrue(q.offer("fits"), "the bound of 1 counts no refused item");
+        ProcessPipe pipe = ProcessPipe.open();
+        Messages.assertMessage(ProcessSerializationException.class, () -> pipe.first().send(new Unwritable()),
+                "cannot be written");
+        assertFalse(pipe.second().poll());
+        pipe.close();
+    }
+
+    /** Starts a process whose target captures a {@link Poison} (a LinkageError one if told so); prints how it ended. */
+    public static final class PoisonedTarget {
+        public static void main(String[] args) throws InterruptedException {
+            Poison poison = new Poison(Boolean.parseBoolean(args[0]));
+            JvmProcess p = new JvmProcess("poisoned", () -> {
+                if (poison.hashCode() == 0) {
+                    throw new AssertionError("never runs");
+                }
+            });
+            p.start();
+            p.join();
+            System.out.println("exit " + p.exitCode().getAsInt());
+            System.out.println("exception " + p.exception().map(Throwable::getMessage).orElse("none"));
+        }
+    }
+
+    /**
+     * A target that cannot be decoded in the child, with a RuntimeException or a LinkageError:
+     * the child reports it and ends with exit code 1, and the parent gets a clear exception.
+     * (A program of its own, so that the child's report is read, not printed in the build log.)
+     */
+    @Test
+    void aTargetThatCannotBeDecodedInTheChildEndsItWithAClearError() throws Exception {
+        for (String linkage : List.of("false", "true")) {
+            try (JavaProgram program = JavaProgram.start(PoisonedTarget.class, linkage)) {
+                assertEquals(0, program.awaitExit(LONG), program.stderr().toString());
+                assertEquals("exit 1", program.stdout().get(0));
+                assertTrue(program.stdout().get(1).startsWith("exception process 'poisoned' could not be recreated in"
+                        + " its child JVM: "), program.stdout().toString());
+                assertTrue(program.stderr().contains("Process poisoned:"), "the child's report: " + program.stderr());
+            }
+        }
+    }
 }
