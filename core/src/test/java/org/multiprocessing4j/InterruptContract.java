@@ -630,6 +630,85 @@ abstract class InterruptContract extends StartMethodSuite {
         assertEquals(true, join.returned());
     }
 
+    // ---- shared memory touched by a thread whose interrupt status is set ----------------------
+
+    /**
+     * A thread whose interrupt status is set (a task being cancelled, say) makes shared
+     * objects as any other does: making one does not wait, so nothing is interrupted, and the
+     * status stays set.
+     */
+    @Test
+    @Disabled("defect (internal/shm SharedSegment.create, reported): the segment is made through an interruptible"
+            + " FileChannel, which the interrupt status closes: UncheckedIOException 'cannot make ... : null (full? ...)'")
+    void makingSharedObjectsWithTheInterruptStatusSetWorks() {
+        List<java.util.function.Supplier<Object>> makers = List.of(ProcessQueue::create, ProcessPipe::open,
+                ProcessLock::create, ProcessEvent::create, () -> SharedLong.create(1), () -> SharedMemory.create(64));
+        for (java.util.function.Supplier<Object> maker : makers) {
+            BlockingCall make = BlockingCall.callInterrupted("making a shared object", maker::get);
+            make.assertReturnedKeepingInterrupt();
+        }
+    }
+
+    /**
+     * A handle decoded by a thread whose interrupt status is set (a pipe end taken from a queue
+     * by a thread being cancelled, say) attaches while its maker lives.
+     */
+    @Test
+    @Disabled("defect (internal/shm SharedSegment.attach, reported): the segment is opened through an interruptible"
+            + " FileChannel; with the status set it fails as 'every process that held it has ended', and the item"
+            + " holding the handle is consumed and lost")
+    void aHandleDecodedWithTheInterruptStatusSetAttaches() throws Exception {
+        ProcessQueue<Object> handles = ProcessQueue.create();
+        ProcessEvent done = ProcessEvent.create();
+        JvmProcess maker = new JvmProcess(() -> {
+            ProcessQueue<String> q = ProcessQueue.create();
+            Channels.put(q, "inside");
+            Channels.put(handles, q); // a queue travels as a handle, through a queue too
+            awaitSet(done);
+        });
+        maker.start();
+        try {
+            Await.until(LONG, "the child's handle", () -> !handles.isEmpty());
+            BlockingCall take = BlockingCall.callInterrupted("poll() of a handle", () -> {
+                @SuppressWarnings("unchecked")
+                ProcessQueue<String> q = (ProcessQueue<String>) handles.poll();
+                return q.poll();
+            });
+            take.assertReturnedKeepingInterrupt();
+            assertEquals("inside", take.returned());
+        } finally {
+            done.set();
+        }
+        joined(maker);
+    }
+
+    /**
+     * An event set by a thread whose interrupt status is set wakes a waiter in a child at once,
+     * not when the waiter next looks by itself (after up to 5 s, once it has waited a while).
+     */
+    @Test
+    @Disabled("defect (internal/shm Doorbell.ring, reported): the wake-up byte goes through an interruptible"
+            + " FileChannel; with the status set the write fails, the sleeper is taken for gone and sleeps on")
+    void aSetByAThreadWithTheInterruptStatusSetWakesAtOnce() throws Exception {
+        ProcessEvent event = ProcessEvent.create();
+        SharedLong wokeAt = SharedLong.create(0);
+        JvmProcess waiter = new JvmProcess(() -> {
+            awaitSet(event);
+            wokeAt.set(System.currentTimeMillis());
+        });
+        waiter.start();
+        // Long enough that the waiter sleeps for seconds between its own looks (20 ms doubling).
+        Thread.sleep(3000); // not a synchronization: the waiter's sleep periods grow with time
+        long setAt = System.currentTimeMillis();
+        BlockingCall.callInterrupted("set() of an event", () -> {
+            event.set();
+            return null;
+        }).assertReturnedKeepingInterrupt();
+        joined(waiter);
+        long late = wokeAt.get() - setAt;
+        assertTrue(late < 1000, "the waiter woke " + late + " ms after the set()");
+    }
+
     // ---- pools, managers, connections -------------------------------------------------------
 
     /**
@@ -704,12 +783,18 @@ abstract class InterruptContract extends StartMethodSuite {
     void waitingForAManagerThrowsIllegalStateKeepingTheInterrupt() throws Exception {
         try (ProcessManager manager = Multiprocessing.getContext().manager()) {
             java.util.concurrent.BlockingQueue<String> q = manager.queue();
-            BlockingCall take = BlockingCall.interruptWhileBlocked("take() of a manager's queue", "take", q::take);
+            // Each thread reaches the server through a pipe of its own, made at its first call: a
+            // call before the one interrupted makes it (see makingSharedObjectsWithTheInterruptStatusSet).
+            BlockingCall take = BlockingCall.interruptWhileBlocked("take() of a manager's queue", "take", () -> {
+                q.isEmpty();
+                return q.take();
+            });
             take.assertEndedKeepingInterrupt();
             assertTrue(take.thrown() instanceof IllegalStateException, take.toString());
             Lock lock = manager.lock();
             lock.lock();
             BlockingCall lockCall = BlockingCall.interruptWhileBlocked("lock() of a manager's lock", "lock", () -> {
+                assertFalse(lock.tryLock(), "the lock is this test's");
                 lock.lock();
                 lock.unlock();
                 return "locked";

@@ -77,13 +77,18 @@ public final class BlockingCall {
         return this;
     }
 
+    /**
+     * Parked or waiting, or in a native call that waits for another party: a selector, a poll,
+     * a read, an accept, a write to a full pipe. Not the short native calls of the library's own
+     * work (writing a shared-memory file, ringing a doorbell), which are no wait.
+     */
     private static boolean isWaiting(Thread.State state, StackTraceElement top) {
         if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
             return true;
         }
-        String c = top.getClassName();
-        return top.isNativeMethod() && (c.startsWith("sun.nio.ch.") || c.startsWith("java.net.")
-                || c.startsWith("java.io.") || c.startsWith("sun.nio.fs."));
+        String m = top.getMethodName();
+        return top.isNativeMethod() && (m.contains("wait") || m.contains("poll") || m.startsWith("read")
+                || m.startsWith("accept") || top.getClassName().equals("java.io.FileOutputStream"));
     }
 
     public BlockingCall interrupt() {
