@@ -265,6 +265,10 @@ abstract class InterruptContract extends StartMethodSuite {
         JvmProcess sender = new JvmProcess(() -> Channels.send(theirs, "after"));
         sender.start();
         theirs.close();
+        assertTrue(mine.poll(LONG), "the child's message came");
+        BlockingCall poll = BlockingCall.callInterrupted("poll() with a message there", mine::poll);
+        assertEquals(true, poll.returned(), "poll() does not wait, so the interrupt status changes nothing: " + poll);
+        assertTrue(poll.interruptedAfter(), "poll() kept the interrupt status");
         assertEquals("after", Channels.recv(mine, "the message sent after the interrupted receives"));
         joined(sender);
         assertThrows(PipeClosedException.class, mine::recv, "nothing else is there, and the other end is gone");
