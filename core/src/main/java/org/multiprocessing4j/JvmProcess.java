@@ -286,7 +286,8 @@ public class JvmProcess implements Serializable {
     }
 
     /**
-     * Waits until the process has ended. Returns at once if it has. Once it returns, what the
+     * Waits until the process has ended. Returns at once if it has (even if the calling thread's
+     * interrupt status is set: it stays set). Once it returns, what the
      * child wrote to shared memory before it ended is visible to the calling thread (see the
      * class description, "Memory consistency").
      *
@@ -296,12 +297,22 @@ public class JvmProcess implements Serializable {
      *         process is unaffected
      */
     public void join() throws InterruptedException {
-        startedControl("join").await(-1);
+        awaitEnd(startedControl("join"), -1);
+    }
+
+    /**
+     * Waits as {@link ProcessControl#await}, except that a process that has ended is seen as
+     * such at once, interrupted or not: "returns at once if it has" (as {@code Thread.join} and
+     * {@code Process.waitFor} do), where a latch would throw for the interrupt status alone.
+     */
+    private static boolean awaitEnd(ProcessControl c, long nanos) throws InterruptedException {
+        return !c.isAlive() || c.await(nanos);
     }
 
     /**
      * Waits at most {@code timeout} for the process to end. A zero or negative timeout checks
-     * once without waiting, as {@code Thread.join(Duration)} does.
+     * once without waiting, as {@code Thread.join(Duration)} does. Returns true at once if the
+     * process has ended, as {@link #join()} does.
      *
      * @param timeout how long to wait at most
      * @return true if the process has ended, false if the timeout elapsed first
@@ -317,7 +328,7 @@ public class JvmProcess implements Serializable {
         } catch (ArithmeticException tooLong) {
             nanos = Long.MAX_VALUE;
         }
-        return startedControl("join").await(nanos);
+        return awaitEnd(startedControl("join"), nanos);
     }
 
     /**

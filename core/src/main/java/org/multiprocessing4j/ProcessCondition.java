@@ -74,25 +74,24 @@ public final class ProcessCondition implements Condition, Serializable {
             lock.reacquired(store.lastAwaitRecovered() ? Acquisition.TAKEN_OVER : Acquisition.ACQUIRED);
             throw e;
         }
-        lock.reacquired((r & ConditionStore.RECOVERED) != 0 ? Acquisition.TAKEN_OVER : Acquisition.ACQUIRED);
+        reacquired(r);
         return (r & ConditionStore.SIGNALLED) != 0;
     }
 
-    /** Waits for a signal; an interrupt does not end the wait (it is kept). */
+    /** Tells the lock's facade how an await that returned {@code r} took the lock back. */
+    private void reacquired(int r) {
+        lock.reacquired((r & ConditionStore.RECOVERED) != 0 ? Acquisition.TAKEN_OVER : Acquisition.ACQUIRED);
+    }
+
+    /**
+     * Waits for a signal; an interrupt does not end the wait, nor lose a signal given meanwhile
+     * (the interrupt status is set again when it returns).
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     */
     @Override
     public void awaitUninterruptibly() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                awaitNanos0(-1);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        reacquired(store.awaitUninterruptibly());
     }
 
     /** Waits at most {@code nanosTimeout}; returns an estimate of the time left (≤ 0: none). */

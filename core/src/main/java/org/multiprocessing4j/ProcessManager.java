@@ -515,29 +515,37 @@ public final class ProcessManager implements AutoCloseable {
     }
 
     private void joinAcceptor() {
+        uninterruptibly(acceptor::join, () -> { });
+    }
+
+    /** Waits for the server to end; an interrupt kills it. */
+    private void joinQuietly() {
+        uninterruptibly(server::join, server::kill);
+    }
+
+    /** A wait that may be interrupted. */
+    private interface Wait {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code wait} until it returns, calling {@code onInterrupt} at each interrupt. The
+     * interrupt is kept for the caller, not set again meanwhile: the wait would throw at once
+     * for it, round and round.
+     */
+    private static void uninterruptibly(Wait wait, Runnable onInterrupt) {
         boolean interrupted = false;
         while (true) {
             try {
-                acceptor.join();
+                wait.run();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
+                onInterrupt.run();
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void joinQuietly() {
-        while (true) {
-            try {
-                server.join();
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                server.kill();
-            }
         }
     }
 

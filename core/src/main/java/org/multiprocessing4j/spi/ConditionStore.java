@@ -24,6 +24,33 @@ public interface ConditionStore {
      */
     int await(long timeoutNanos) throws InterruptedException;
 
+    /**
+     * As {@link #await} with no time limit, except that an interrupt does not end the wait: the
+     * caller keeps its place among the waiters, so a signal given meanwhile still reaches it, and
+     * its interrupt status is set again when it returns. The default waits again after each
+     * interrupted {@code await}, which misses a signal given while it took the lock back; a
+     * store that can keep a waiter's place across an interrupt overrides it.
+     *
+     * @return as {@link #await}
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     */
+    default int awaitUninterruptibly() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return await(-1);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** After an interrupted {@link #await}: whether the lock was taken back from a dead holder. */
     boolean lastAwaitRecovered();
 

@@ -26,9 +26,28 @@ public final class JavaProgram implements AutoCloseable {
         this.errReader = reader(process.getErrorStream(), err, "stderr");
     }
 
+    /** A wrapper for {@link #startUnder}: run as the user {@code nobody} (this JVM must be root). */
+    public static final List<String> AS_NOBODY =
+            List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+
+    /** Whether {@link #AS_NOBODY} can work here. */
+    public static boolean canRunAsNobody() {
+        return "root".equals(System.getProperty("user.name"))
+                && java.nio.file.Files.isExecutable(Path.of(AS_NOBODY.get(0)));
+    }
+
     /** Starts {@code main} with this JVM's class path and runtime directory, and {@code jvmOptions}. */
     public static JavaProgram start(Class<?> main, List<String> jvmOptions, String... args) {
-        List<String> cmd = new ArrayList<>();
+        return startUnder(List.of(), main, jvmOptions, args);
+    }
+
+    /**
+     * As {@link #start(Class, List, String...)}, through {@code wrapper}: a command that ends by
+     * running the command line it is given, such as {@code setpriv --reuid=65534 …} or
+     * {@code bash -c 'ulimit -f 8192; exec "$@"' bash}.
+     */
+    public static JavaProgram startUnder(List<String> wrapper, Class<?> main, List<String> jvmOptions, String... args) {
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String tmp = System.getProperty("multiprocessing4j.tmpdir");
         if (tmp != null) {

@@ -147,7 +147,8 @@ public final class ItemCodec {
      * @param raw whether the ring said its raw flag
      * @throws IllegalStateException if the bytes are not an item (raw bytes sent with
      *         {@code sendBytes} and read with {@code recv} are returned as a {@code byte[]}),
-     *         or name a class this JVM does not have
+     *         name a class this JVM does not have, or fail to deserialize (with a
+     *         {@code LinkageError} or a {@code StackOverflowError} too)
      */
     public static Object decode(byte[] message, boolean raw) {
         if (raw) {
@@ -183,7 +184,9 @@ public final class ItemCodec {
                 } catch (ClassNotFoundException e) {
                     throw new IllegalStateException("received an item of class " + e.getMessage()
                             + ", which this JVM cannot load (is it on this process's class path?)", e);
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | LinkageError | StackOverflowError e) {
+                    // A LinkageError: a class the item needs is missing or broken here; too deep a
+                    // graph for this thread's stack. Either way the item is consumed, as documented.
                     throw new IllegalStateException("received an item that could not be deserialized: " + e, e);
                 }
             default:

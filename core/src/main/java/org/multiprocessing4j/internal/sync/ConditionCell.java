@@ -66,6 +66,24 @@ public final class ConditionCell extends SyncCell implements ConditionStore {
      */
     @Override
     public int await(long timeoutNanos) throws InterruptedException {
+        return await(timeoutNanos, true);
+    }
+
+    /**
+     * As {@link #await(long)} with no limit, except that an interrupt neither ends the wait nor
+     * frees the slot, so a signal given while the thread notices its interrupt still reaches it;
+     * the interrupt status is set again on return.
+     */
+    @Override
+    public int awaitUninterruptibly() {
+        try {
+            return await(-1, false);
+        } catch (InterruptedException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private int await(long timeoutNanos, boolean interruptible) throws InterruptedException {
         if (!lock.isHeldByCurrentThread()) {
             throw new IllegalMonitorStateException("await() needs the condition's lock held by the calling thread");
         }
@@ -73,14 +91,22 @@ public final class ConditionCell extends SyncCell implements ConditionStore {
         int holds = lock.releaseFully();
         boolean signalled = false;
         InterruptedException interrupted = null;
+        boolean interruptNoted = false; // uninterruptible: set again at the end
         try (Backoff b = (timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos)).on(table).quiet()) {
             while (true) {
                 if (getVolatile(at + 16) == WOKEN) {
                     signalled = true;
                     break;
                 }
-                if (!b.idle()) {
-                    break;
+                try {
+                    if (!b.idle()) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    if (interruptible) {
+                        throw e;
+                    }
+                    interruptNoted = true; // idle() cleared the status, so the next idle() sleeps again
                 }
             }
         } catch (InterruptedException e) {
@@ -94,6 +120,9 @@ public final class ConditionCell extends SyncCell implements ConditionStore {
             }
             Acquisition how = lock.reacquire(holds);
             lastRecovered.set(how == Acquisition.TAKEN_OVER);
+            if (interruptNoted) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (interrupted != null) {
             if (signalled) {

@@ -1,0 +1,8 @@
+package org.multiprocessing4j;
+
+class SpawnInterruptIT extends InterruptContract {
+    @Override
+    StartMethod startMethod() {
+        return StartMethod.SPAWN;
+    }
+}
