@@ -93,8 +93,8 @@ public final class ChaosSoak {
 
     private Result soak() throws InterruptedException {
         out.println("chaos soak: " + describeRun() + "; started " + LocalDateTime.now().format(CLOCK));
-        out.println("replay with: -Dchaos.args=\"" + options.replayArguments() + " --duration "
-                + options.duration().toSeconds() + "s\"");
+        out.println("replay with: -Dchaos.args=\"" + options.replayArguments() + (options.onlyRound() >= 0
+                ? " --round " + options.onlyRound() : " --duration " + options.duration().toSeconds() + "s") + "\"");
         out.flush();
         long began = System.nanoTime();
         try (CapturedWarnings warnings = CapturedWarnings.start()) {

@@ -111,6 +111,9 @@ final class QueueScenario {
             JvmProcess victim = r.pick(live);
             boolean consumer = consumers.contains(victim);
             long at = r.kill(victim);
+            if (at == -1) {
+                continue; // a producer that finished meanwhile: nothing was sent
+            }
             if (consumer) {
                 killedConsumers++;
             } else {

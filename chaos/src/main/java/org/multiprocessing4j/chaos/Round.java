@@ -126,10 +126,6 @@ final class Round {
         return at;
     }
 
-    boolean wasKilled(JvmProcess p) {
-        return killed.contains(p);
-    }
-
     /** The processes among {@code ps} that are alive now. */
     static List<JvmProcess> alive(List<JvmProcess> ps) {
         List<JvmProcess> alive = new ArrayList<>();
@@ -182,10 +178,14 @@ final class Round {
      * Waits for the survivors' progress after a kill and records the recovery time: the time from
      * {@code killNanos} to {@code lastProgress} (a {@link System#nanoTime} stamped by whoever made
      * progress; the clock is the same in every process of the machine). Returns without a figure
-     * if {@code nothingLeft} says there is no more work to make progress on.
+     * if {@code nothingLeft} says there is no more work to make progress on, or if no kill was
+     * sent ({@code killNanos} -1: the victim had ended).
      */
     void awaitProgress(long killNanos, String what, LongSupplier lastProgress, BooleanSupplier nothingLeft)
             throws InterruptedException {
+        if (killNanos == -1) {
+            return;
+        }
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (true) {
             long p = lastProgress.getAsLong();
