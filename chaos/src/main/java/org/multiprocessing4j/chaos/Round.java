@@ -275,7 +275,13 @@ final class Round {
         }
         long more = violations + unexpected - noted;
         if (more > 0) {
-            fail(more + " more invariant violations or throwables in the children (only the first few are noted)");
+            String unnoted = more + " more invariant violations or throwables were counted in the children than noted"
+                    + " (a child stopped before its note arrived, or beyond the first few)";
+            if (failures.isEmpty()) {
+                fail(unnoted);
+            } else {
+                failures.set(failures.size() - 1, failures.get(failures.size() - 1) + "; " + unnoted);
+            }
         }
         childWarnings += crew.counters().get(Crew.WARNINGS);
         crew.notes().close();
