@@ -19,9 +19,9 @@ import org.multiprocessing4j.testing.Channels;
 import org.multiprocessing4j.testing.NoLeftovers;
 
 /**
- * Found by the chaos soak (issue 16; seed 3, a 10-minute run: the soak's parent held 11 more
- * pipe descriptors than its baseline after 54 rounds, one for each pool worker and child it had
- * woken): waking a child that sleeps on shared memory opens that child's doorbell pipe
+ * Found by the chaos soak (issue 16; seed 3, a 10-minute run: after round 54 the soak's parent
+ * held 9 pipe descriptors more than its baseline, and more with the rounds after, one for each
+ * pool worker and child it had woken; 505 after a 30-minute run): waking a child that sleeps on shared memory opens that child's doorbell pipe
  * ({@code /proc/<pid>/fd/<fd>}) in the waking process, which keeps it open to ring again. When
  * the child has ended, that descriptor must not stay open in the parent for ever: a program that
  * starts and wakes many short-lived children (a pool with {@code maxTasksPerChild}, a service
