@@ -29,6 +29,14 @@ import org.multiprocessing4j.spi.StoreHandle;
  * meanwhile waits too, and then joins the next round. Since the slot named in the claim holds the
  * runner's process token from before the claim, a waiter can always tell whether that process
  * died in the action, and then breaks the round.
+ *
+ * <p>Who waited where is a second record beside the state: a slot per process with the last round
+ * it reached. An arrival is counted (a CAS of the state) before it is recorded there, so a process
+ * killed between the two has waited in a round its slot does not show: its slot is one round
+ * behind. A dead process one round further behind than expected is therefore taken as missing
+ * too (the chaos soak found the hang this prevents: {@code BarrierDeadArrivalTest}). A process
+ * takes its slot, as expected in its round, before its first arrival is counted, so that one
+ * killed inside its first {@code await} is not unknown.
  */
 public final class BarrierCell extends SyncCell implements BarrierStore {
     private static final int PARTIES = SyncLayout.MAIN_OFFSET + SyncLayout.BARRIER_PARTIES_OFFSET;
@@ -52,6 +60,8 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
     private static final long GRACE_NANOS = 2_000_000_000L;
 
     private final SleeperTable table;
+    /** This process's participant slot, as last found (checked against the token before use); -1: none yet. */
+    private volatile int mySlot = -1;
 
     private BarrierCell(SharedSegment segment) {
         super(segment);
@@ -138,6 +148,7 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
                 continue;
             }
             round = round(s);
+            takeSlot(round);
             long count = s & COUNT;
             if (count + 1 >= parties) {
                 if (action == null) {
@@ -318,31 +329,58 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
     }
 
     /**
+     * Gives this process a slot, if it has none, saying it is expected in {@code round}: from now
+     * on its death is noticed (see the class description).
+     */
+    private void takeSlot(long round) {
+        slot(round);
+    }
+
+    /**
      * Records that this process reached {@code round}.
      *
      * @return the index of this process's slot, or -1 if every slot is taken by others
      */
     private int markReached(long round) {
+        int at = slot(round + 1);
+        if (at < 0) {
+            return -1;
+        }
+        setVolatile(at + 8, round + 1);
+        return (at - PARTICIPANTS) / 16;
+    }
+
+    /**
+     * The offset of this process's slot; if it has none, a free slot claimed with {@code initial}
+     * as its round word; -1 if every slot is taken.
+     */
+    private int slot(long initial) {
         long me = ProcessToken.current();
+        int known = mySlot;
+        if (known >= 0 && getVolatile(known) == me) {
+            return known; // the usual case, without a scan (reset() frees every slot)
+        }
         while (true) {
             int free = -1;
             for (int i = 0; i < SyncLayout.BARRIER_SLOT_COUNT; i++) {
                 int at = PARTICIPANTS + i * 16;
                 long t = getVolatile(at);
                 if (t == me) {
-                    setVolatile(at + 8, round + 1);
-                    return i;
+                    mySlot = at;
+                    return at;
                 }
                 if (t == 0 && free < 0) {
-                    free = i;
+                    free = at;
                 }
             }
             if (free < 0) {
                 return -1;
             }
-            int at = PARTICIPANTS + free * 16;
-            if (cas(at, 0, me)) {
-                setVolatile(at + 8, round + 1);
+            // The round word first, then the token: a slot is read only once its token is there,
+            // and a free slot's round word is still what its last owner wrote.
+            setVolatile(free + 8, initial);
+            if (cas(free, 0, me)) {
+                mySlot = free;
                 return free;
             }
             // Another process (or another thread of this one) took that slot meanwhile: look again.
@@ -374,7 +412,9 @@ public final class BarrierCell extends SyncCell implements BarrierStore {
                 }
                 continue;
             }
-            if (expectedNow) {
+            // Dead one round further behind: it may have been counted in the round before and
+            // killed before it recorded that (see the class description); missing all the same.
+            if (expectedNow || reached + 1 == round) {
                 dead = ProcessToken.pid(t);
             } else {
                 cas(at, t, 0); // dead, and not a party of this round: forget it
