@@ -49,7 +49,7 @@ class LeakIT {
             System.gc();
             Runtime r = Runtime.getRuntime();
             return new Holdings(fdCount(), ManagementFactory.getThreadMXBean().getThreadCount(),
-                    r.totalMemory() - r.freeMemory(), rss());
+                    r.totalMemory() - r.freeMemory(), residentBytes());
         }
 
         @Override
@@ -157,7 +157,7 @@ class LeakIT {
         }
     }
 
-    private static long rss() {
+    private static long residentBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
