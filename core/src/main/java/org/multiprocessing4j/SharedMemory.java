@@ -63,7 +63,7 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     /**
      * Makes a named block of {@code size} zero bytes.
      *
-     * @param name 1 to 200 of {@code A-Z a-z 0-9 . _ -}
+     * @param name 1 to 200 of {@code A-Z a-z 0-9 . _ -}, other than {@code .} and {@code ..}
      * @throws IllegalArgumentException if the name or size is not valid
      * @throws IllegalStateException if a block of that name exists (of this user)
      * @throws java.io.UncheckedIOException if the memory cannot be made

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,7 +33,6 @@ class DoorbellTargetLeakIT {
     private static final Duration LONG = Duration.ofSeconds(60);
 
     @Test
-    @Disabled("known defect found by the chaos soak, reported: Doorbell keeps the doorbells of ended processes open")
     void wakingChildrenThatThenEndLeavesNoDescriptorOpenInTheParent() throws Exception {
         ProcessQueue<Integer> q = ProcessQueue.create();
         SharedLong waiting = SharedLong.create(0);

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -175,8 +174,6 @@ class HostileInputIT {
      * as {@code nobody}.
      */
     @Test
-    @Disabled("defect (internal/shm, reported): SharedSegment.attach says 'every process that held it has ended'"
-            + " when the holders live but belong to another user (EACCES on /proc/<pid>/fd)")
     void anotherUsersProgramIsToldItMayNotAttach() throws Exception {
         assumeTrue(JavaProgram.canRunAsNobody(), "needs root and setpriv");
         ProcessQueue<String> q = ProcessQueue.create();
@@ -472,8 +469,6 @@ class HostileInputIT {
 
     /** "." and ".." are made of the allowed characters but name directories, not blocks: refused as names. */
     @Test
-    @Disabled("defect (internal/shm NamedSegments, reported): the names '.' and '..' pass the name check and then"
-            + " fail as 'exists already' (the directory itself), instead of being refused as names")
     void theNamesDotAndDotDotAreRefused() {
         for (String name : List.of(".", "..")) {
             Messages.assertMessage(IllegalArgumentException.class, () -> SharedMemory.create(name, 64), name);

@@ -642,8 +642,6 @@ abstract class InterruptContract extends StartMethodSuite {
      * status stays set.
      */
     @Test
-    @Disabled("defect (internal/shm SharedSegment.create, reported): the segment is made through an interruptible"
-            + " FileChannel, which the interrupt status closes: UncheckedIOException 'cannot make ... : null (full? ...)'")
     void makingSharedObjectsWithTheInterruptStatusSetWorks() {
         List<java.util.function.Supplier<Object>> makers = List.of(ProcessQueue::create, ProcessPipe::open,
                 ProcessLock::create, ProcessEvent::create, () -> SharedLong.create(1), () -> SharedMemory.create(64));
@@ -658,9 +656,6 @@ abstract class InterruptContract extends StartMethodSuite {
      * by a thread being cancelled, say) attaches while its maker lives.
      */
     @Test
-    @Disabled("defect (internal/shm SharedSegment.attach, reported): the segment is opened through an interruptible"
-            + " FileChannel; with the status set it fails as 'every process that held it has ended', and the item"
-            + " holding the handle is consumed and lost")
     void aHandleDecodedWithTheInterruptStatusSetAttaches() throws Exception {
         ProcessQueue<Object> handles = ProcessQueue.create();
         ProcessEvent done = ProcessEvent.create();
@@ -691,8 +686,6 @@ abstract class InterruptContract extends StartMethodSuite {
      * not when the waiter next looks by itself (after up to 5 s, once it has waited a while).
      */
     @Test
-    @Disabled("defect (internal/shm Doorbell.ring, reported): the wake-up byte goes through an interruptible"
-            + " FileChannel; with the status set the write fails, the sleeper is taken for gone and sleeps on")
     void aSetByAThreadWithTheInterruptStatusSetWakesAtOnce() throws Exception {
         ProcessEvent event = ProcessEvent.create();
         SharedLong wokeAt = SharedLong.create(0);

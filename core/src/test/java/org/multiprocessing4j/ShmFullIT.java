@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -93,8 +92,6 @@ class ShmFullIT {
      * {@code nobody} when this JVM is root, whom file permissions do not stop.)
      */
     @Test
-    @Disabled("defect (internal/shm SharedSegment.create, reported): the message gives no reason for an"
-            + " AccessDeniedException (its getMessage() is only the path) and asks 'full?'")
     void everyKindFailsClearlyInADirectoryItMayNotWrite() throws Exception {
         Path readOnly = Files.createDirectory(dir.resolve("read-only"));
         Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
@@ -124,8 +121,6 @@ class ShmFullIT {
     }
 
     @Test
-    @Disabled("defect (internal/shm NamedSegments, reported): a named SharedMemory that cannot be made says"
-            + " 'File too large' without naming the directory or -Dmultiprocessing4j.shmdir, as the others do")
     void aNamedSharedMemoryThatCannotBeMadeNamesTheDirectory() throws Exception {
         Path small = dir.resolve("small");
         String line = probe(fileSizeLimit(2), small, "kinds").get(NAMED);

@@ -48,11 +48,7 @@ final class LeakCheck {
     private static final Pattern SESSION = Pattern.compile("s(\\d+)-\\d+");
 
     /** A measure of this JVM's resources. */
-    /**
-     * A measure of this JVM's resources. {@code fds} leaves out the {@code orphanedPipes}, the
-     * known defect of {@link OrphanedPipes}, counted apart.
-     */
-    record Usage(int fds, int orphanedPipes, int threads, long heapBytes) {
+    record Usage(int fds, int threads, long heapBytes) {
         @Override
         public String toString() {
             return fds + " file descriptors, " + threads + " threads, " + (heapBytes >> 20) + " MiB of heap after GC";
@@ -63,8 +59,6 @@ final class LeakCheck {
     /** Every child JVM of the run, for the names of segment files. */
     private final Set<Long> children = new HashSet<>();
     private Usage baseline;
-    /** The most orphaned pipe descriptors seen at once (the known defect). */
-    private int orphanedPipes;
 
     /** From now on, resources are compared with what they are now. */
     Usage takeBaseline() {
@@ -178,21 +172,7 @@ final class LeakCheck {
         return entries;
     }
 
-    /**
-     * The known defects seen, one line each, not counted as leaks: reported, with a regression
-     * test in core that fails until they are fixed.
-     */
-    List<String> knownDefects() {
-        if (orphanedPipes == 0) {
-            return List.of();
-        }
-        return List.of("up to " + orphanedPipes + " descriptors of ended processes' doorbell pipes were open at once in"
-                + " this JVM (write ends nobody reads: the library keeps a doorbell it rang open after its process ended;"
-                + " core's DoorbellTargetLeakIT)");
-    }
-
     private void resources(List<String> leaks) {
-        orphanedPipes = Math.max(orphanedPipes, measure().orphanedPipes());
         if (baseline == null) {
             return;
         }
@@ -225,11 +205,10 @@ final class LeakCheck {
         System.gc();
         System.runFinalization();
         System.gc();
-        int orphans = OrphanedPipes.find().size();
-        int fds = list(Path.of("/proc/self/fd")).size() - orphans;
+        int fds = list(Path.of("/proc/self/fd")).size();
         int threads = (int) Thread.getAllStackTraces().keySet().stream().filter(t -> !isReaper(t)).count();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        return new Usage(fds, orphans, threads, heap);
+        return new Usage(fds, threads, heap);
     }
 
     /**

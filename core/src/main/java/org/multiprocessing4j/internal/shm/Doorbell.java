@@ -1,15 +1,14 @@
 package org.multiprocessing4j.internal.shm;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -210,14 +209,21 @@ public final class Doorbell {
         }
     }
 
-    /** One doorbell of another JVM, opened. */
+    /** One doorbell of another JVM, opened, and the process it belongs to. */
     private static final class Target {
-        final FileChannel channel;
+        /**
+         * A stream, not a {@code FileChannel}: a channel is closed by an interrupt of the
+         * writing thread, even one set long before, and the sleeper would then be taken for gone
+         * and never woken. A one-byte write to a pipe does not block (see {@link #ring}).
+         */
+        final FileOutputStream out;
         final long inode;
+        final ProcessHandle owner;
 
-        Target(FileChannel channel, long inode) {
-            this.channel = channel;
+        Target(FileOutputStream out, long inode, ProcessHandle owner) {
+            this.out = out;
             this.inode = inode;
+            this.owner = owner;
         }
     }
 
@@ -238,10 +244,11 @@ public final class Doorbell {
             if (old != null) {
                 close(old);
             }
+            forgetEnded();
         }
         try {
             // At most one byte is ever pending per armed sleeper, so this never blocks on a full pipe.
-            t.channel.write(ByteBuffer.wrap(new byte[] {1}));
+            t.out.write(1);
             return true;
         } catch (IOException e) {
             TARGETS.remove(key, t);
@@ -250,13 +257,31 @@ public final class Doorbell {
         }
     }
 
+    /**
+     * Closes the doorbells of processes that have ended. A process that wakes many short-lived
+     * children (a pool that replaces its workers, a worker per job) would otherwise keep one
+     * descriptor per child for ever: nothing writes to a dead child's doorbell again, which is
+     * how a broken one is noticed. Done when a doorbell is opened, so the map never holds more
+     * than the live processes woken plus those that ended since the last one.
+     */
+    private static void forgetEnded() {
+        for (Map.Entry<Long, Target> e : TARGETS.entrySet()) {
+            Target t = e.getValue();
+            if (!t.owner.isAlive() && TARGETS.remove(e.getKey(), t)) {
+                close(t);
+            }
+        }
+    }
+
     private static Target open(long pid, int fd, long inode) {
         Path link = Path.of("/proc/" + pid + "/fd/" + fd);
         try {
-            if (!Files.readSymbolicLink(link).toString().equals("pipe:[" + inode + "]")) {
+            // The process first: a pid reused after the check is told apart by its start time.
+            ProcessHandle owner = ProcessHandle.of(pid).orElse(null);
+            if (owner == null || !Files.readSymbolicLink(link).toString().equals("pipe:[" + inode + "]")) {
                 return null;
             }
-            return new Target(FileChannel.open(link, StandardOpenOption.WRITE), inode);
+            return new Target(new FileOutputStream(link.toFile(), true), inode, owner);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -264,7 +289,7 @@ public final class Doorbell {
 
     private static void close(Target t) {
         try {
-            t.channel.close();
+            t.out.close();
         } catch (IOException ignored) {
             // Nothing to release.
         }

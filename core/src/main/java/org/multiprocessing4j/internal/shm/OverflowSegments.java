@@ -90,7 +90,7 @@ public final class OverflowSegments {
     public static SharedSegment create(SegmentId queue, long leg, long size) {
         sweepAbandonedNowAndThen();
         return SegmentDirectory.inFirstWithRoom(size, "the items of an unbounded queue beyond its ring",
-                dir -> createIn(dir, fileName(queue, leg), size));
+                dir -> Uninterruptibly.run(() -> createIn(dir, fileName(queue, leg), size)));
     }
 
     private static SharedSegment createIn(Path dir, String name, long size) throws IOException {
@@ -124,29 +124,47 @@ public final class OverflowSegments {
         List<Path> dirs = SegmentDirectory.candidates();
         for (Path dir : dirs) {
             Path file = dir.resolve(fileName(queue, leg));
-            FileChannel ch = null;
+            SharedSegment s;
             try {
-                ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                long size = ch.size();
-                if (size < SegmentHeader.LENGTH) {
-                    SegmentDirectory.closeQuietly(ch);
-                    continue;
-                }
-                MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
-                map.order(ByteOrder.nativeOrder());
-                if (!SegmentHeader.isWhole(map) || SegmentHeader.kind(map) != SegmentKind.OVERFLOW) {
-                    SegmentDirectory.closeQuietly(ch);
-                    continue;
-                }
-                return new SharedSegment(SegmentHeader.id(map), SegmentKind.OVERFLOW, map, ch, -1, file.toString(),
-                        new long[0]);
+                s = Uninterruptibly.run(() -> tryOpen(file));
             } catch (IOException e) {
-                SegmentDirectory.closeQuietly(ch);
+                continue;
+            }
+            if (s != null) {
+                return s;
             }
         }
         throw new IllegalStateException("the items of an unbounded queue beyond its ring (part " + leg + ") are gone:"
                 + " no q" + queue + "-" + leg + ".ovf in " + dirs + " (is -D" + SegmentDirectory.PROPERTY
                 + " the same in every process of the queue?)");
+    }
+
+    /**
+     * The overflow segment {@code file}, or null if it is too short or not one.
+     *
+     * @throws IOException if it cannot be opened (or an interrupt closed the channel)
+     */
+    private static SharedSegment tryOpen(Path file) throws IOException {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            long size = ch.size();
+            if (size < SegmentHeader.LENGTH) {
+                SegmentDirectory.closeQuietly(ch);
+                return null;
+            }
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            map.order(ByteOrder.nativeOrder());
+            if (!SegmentHeader.isWhole(map) || SegmentHeader.kind(map) != SegmentKind.OVERFLOW) {
+                SegmentDirectory.closeQuietly(ch);
+                return null;
+            }
+            return new SharedSegment(SegmentHeader.id(map), SegmentKind.OVERFLOW, map, ch, -1, file.toString(),
+                    new long[0]);
+        } catch (IOException | RuntimeException e) {
+            SegmentDirectory.closeQuietly(ch);
+            throw e;
+        }
     }
 
     /** The overflow segment files of {@code queue} there are now: for tests and leak checks. */

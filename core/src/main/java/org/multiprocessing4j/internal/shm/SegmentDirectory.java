@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,8 +78,20 @@ final class SegmentDirectory {
             }
         }
         throw new UncheckedIOException(new IOException("cannot make " + size + " bytes of shared memory for "
-                + what + " in " + dirs + ": " + failure.getMessage() + " (full? set -D" + PROPERTY
-                + " to a directory with room)", failure));
+                + what + " in " + dirs + ": " + whyNot(failure), failure));
+    }
+
+    /**
+     * Why a segment could not be made, and what to do, for an error message. An
+     * {@code AccessDeniedException}'s message is only the path, and asking "full?" about a
+     * directory this user may not write sends the user after the wrong cause.
+     */
+    static String whyNot(IOException failure) {
+        if (failure instanceof AccessDeniedException) {
+            return "permission denied on " + ((AccessDeniedException) failure).getFile() + " (set -D" + PROPERTY
+                    + " to a directory this user may write)";
+        }
+        return failure.getMessage() + " (full? set -D" + PROPERTY + " to a directory with room)";
     }
 
     /** The file name of a new unnamed segment made by this process. */

@@ -7,7 +7,9 @@ import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -113,7 +115,7 @@ public final class SharedSegment {
             throw new IllegalArgumentException(what + " would need " + size
                     + " bytes of shared memory; the most is " + Integer.MAX_VALUE);
         }
-        return SegmentDirectory.inFirstWithRoom(size, what, dir -> createIn(dir, kind, size));
+        return SegmentDirectory.inFirstWithRoom(size, what, dir -> Uninterruptibly.run(() -> createIn(dir, kind, size)));
     }
 
     private static SharedSegment createIn(Path dir, SegmentKind kind, long size) throws IOException {
@@ -184,18 +186,41 @@ public final class SharedSegment {
             if (locator.path() != null) {
                 candidates.add(locator.path());
             }
+            List<String> denied = new ArrayList<>();
             for (String candidate : candidates) {
-                SharedSegment s = tryOpen(Path.of(candidate), locator);
+                SharedSegment s;
+                try {
+                    s = Uninterruptibly.run(() -> tryOpen(Path.of(candidate), locator));
+                } catch (AccessDeniedException e) {
+                    denied.add(candidate);
+                    continue;
+                } catch (IOException e) {
+                    throw new AssertionError("tryOpen throws no other IOException", e);
+                }
                 if (s != null) {
                     return register(s);
                 }
+            }
+            if (!denied.isEmpty()) {
+                // The kernel lets only the same user open another process's descriptors: the
+                // holders may well be alive, so "ended" would send the user looking for a crash.
+                throw new IllegalStateException("cannot attach to " + locator.kind().description + " made by another"
+                        + " process: permission denied on " + denied + " (shared objects are reachable only by"
+                        + " processes of the user who made them; this process runs as "
+                        + System.getProperty("user.name") + "; tried " + candidates + ")");
             }
             throw new IllegalStateException("cannot attach to " + locator.kind().description + " made by another"
                     + " process: every process that held it has ended (tried " + candidates + ")");
         }
     }
 
-    private static SharedSegment tryOpen(Path candidate, SegmentLocator locator) {
+    /**
+     * The segment through {@code candidate}, or null if it is not there (or not that segment).
+     *
+     * @throws AccessDeniedException if the candidate belongs to another user's process
+     * @throws ClosedByInterruptException if an interrupt closed the channel (see {@link Uninterruptibly})
+     */
+    private static SharedSegment tryOpen(Path candidate, SegmentLocator locator) throws IOException {
         FileChannel ch = null;
         try {
             boolean viaProc = locator.path() == null;
@@ -220,6 +245,9 @@ public final class SharedSegment {
                 fd = mine.size() == 1 ? mine.iterator().next() : -1;
             }
             return new SharedSegment(locator.id(), locator.kind(), map, ch, fd, locator.path(), locator.holderPidsAndFds());
+        } catch (AccessDeniedException | ClosedByInterruptException e) {
+            SegmentDirectory.closeQuietly(ch);
+            throw e;
         } catch (IOException | RuntimeException e) {
             SegmentDirectory.closeQuietly(ch);
             return null;
