@@ -160,10 +160,13 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
      * Puts {@code item} if there is room now (waiting at most a few milliseconds for another
      * process that is putting at this moment).
      *
-     * @return false if the queue is full
+     * @return false if the queue is full (for an unbounded queue: if the item would take it past
+     *         {@code -Dmultiprocessing4j.queueMaxBytes})
      * @throws NullPointerException if {@code item} is null
      * @throws ProcessSerializationException if {@code item} cannot be serialized
      * @throws IllegalStateException if the queue is closed in this process
+     * @throws java.io.UncheckedIOException if an unbounded queue needs more shared memory and
+     *         no directory has room for it (nothing is put; the message names the directories)
      */
     @Override
     public boolean offer(E item) {
@@ -179,10 +182,13 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
     /**
      * Puts {@code item}, waiting at most {@code timeout} for room.
      *
-     * @return false if there was no room in time; nothing is put
+     * @return false if there was no room in time (for an unbounded queue: if the item would take
+     *         it past {@code -Dmultiprocessing4j.queueMaxBytes}); nothing is put
      * @throws NullPointerException if an argument is null
      * @throws ProcessSerializationException if {@code item} cannot be serialized
      * @throws IllegalStateException if the queue is closed in this process
+     * @throws java.io.UncheckedIOException if an unbounded queue needs more shared memory and
+     *         no directory has room for it (nothing is put; the message names the directories)
      * @throws InterruptedException if interrupted while waiting; nothing is put
      */
     @Override
