@@ -46,18 +46,19 @@ class LeakIT {
     private static final Duration SETTLE = Duration.ofSeconds(30);
 
     /** What the parent holds at one moment. */
-    private record Holdings(int fds, int threads, long heap, long rss) {
+    private record Holdings(int fds, int threads, long heap, long committedHeap, long rss) {
         static Holdings now() {
             System.gc();
             Runtime r = Runtime.getRuntime();
             return new Holdings(fdCount(), ManagementFactory.getThreadMXBean().getThreadCount(),
-                    r.totalMemory() - r.freeMemory(), residentBytes());
+                    r.totalMemory() - r.freeMemory(), r.totalMemory(), residentBytes());
         }
 
+        /** The committed heap is shown because it explains most of the resident memory's changes. */
         @Override
         public String toString() {
-            return fds + " descriptors, " + threads + " threads, heap " + (heap >> 10) + " KiB after GC, resident "
-                    + (rss >> 10) + " KiB";
+            return fds + " descriptors, " + threads + " threads, heap " + (heap >> 10) + " KiB after GC (of "
+                    + (committedHeap >> 10) + " KiB committed), resident " + (rss >> 10) + " KiB";
         }
     }
 
