@@ -10,6 +10,7 @@ import static org.multiprocessing4j.internal.channel.RingLayout.HEAD_OFFSET;
 import static org.multiprocessing4j.internal.channel.RingLayout.OPEN_MESSAGE_OFFSET;
 import static org.multiprocessing4j.internal.channel.RingLayout.PUT_COUNT_OFFSET;
 import static org.multiprocessing4j.internal.channel.RingLayout.READING_START_OFFSET;
+import static org.multiprocessing4j.internal.channel.RingLayout.REWIND_TAIL_OFFSET;
 import static org.multiprocessing4j.internal.channel.RingLayout.TAIL_OFFSET;
 import static org.multiprocessing4j.internal.channel.RingLayout.TAKE_COUNT_OFFSET;
 
@@ -31,17 +32,20 @@ import org.multiprocessing4j.internal.shm.Words;
  *
  * <p>Layout, from {@code at}: one 128-byte line each for the producer's words (tail, messages
  * put, the start of a message being written in chunks, the start of the last abandoned one, the
- * put's commit record), the consumer's words (head, messages taken, the take's commit record),
+ * put's commit record, where a rewind takes the tail back to), the consumer's words (head, messages taken, the take's commit record),
  * the two locks, and the {@code taskDone()} count of {@code JoinableProcessQueue}; five
- * {@link SleeperTable}s (waiting for data, for room, for {@code join}, for each lock); then {@code capacity} bytes of records. Positions only grow;
- * the index in the ring is {@code position & (capacity - 1)}.
+ * {@link SleeperTable}s (waiting for data, for room, for {@code join}, for each lock); then {@code capacity} bytes of records. Positions only grow
+ * (but for a rewind, below); the index in the ring is {@code position & (capacity - 1)}.
  *
  * <p>A record is an 8-byte header ({@code int} chunk length with flags, {@code int} message
  * length) and its bytes, padded to 8. A message longer than a quarter of the ring travels as
  * several records under the producer lock. The producer publishes {@code tail} with a release
  * store only after a whole record is written, so a producer that dies leaves every record
- * either whole or absent. A chunked message left unfinished (the producer timed out or died)
- * is marked abandoned, and consumers drop the chunks they have read of it.
+ * either whole or absent. A chunked message left unfinished (the producer timed out, was
+ * interrupted or died) must not keep its chunks' room: if no consumer has begun it, the producer
+ * takes the tail back to where it began (a rewind, {@link #rewind}), and the ring is as before
+ * the put; if one has, it is marked abandoned, and that consumer drops the chunks it has read of
+ * it and reads past the rest.
  *
  * <p><b>Counters that a death cannot leave wrong.</b> The messages-put count and the tail are two
  * words, and a process can die between any two stores. So the last record of a message is
@@ -280,19 +284,19 @@ final class Ring {
     }
 
     /**
-     * For the producer that took the lock over from a dead one: marks its partly published
-     * message abandoned, and settles its commit record.
+     * For the producer that took the lock over from a dead one: settles its commit record, and
+     * takes back (or marks abandoned) its partly published message.
      */
     void repairAfterDeadProducer() {
         settleCommit(PUTS);
         long open = Words.getAcquire(buffer, at + OPEN_MESSAGE_OFFSET);
         long tail = Words.getAcquire(buffer, at + TAIL_OFFSET);
         if (open != -1 && open < tail) {
-            Words.setRelease(buffer, at + ABANDONED_OFFSET, open);
-            dataWaiters.wakeAll();
+            dropPublishedChunks(open);
         }
-        // (open == tail: it died before its first chunk was published; nothing of it is there,
-        // and the next message will start at that very position, so it must not be marked.)
+        // (open >= tail: it died before its first chunk was published, or after it had taken
+        // the tail back; nothing of it is there, and the next message may start at that very
+        // position, so it must not be marked.)
         Words.setRelease(buffer, at + OPEN_MESSAGE_OFFSET, -1L);
     }
 
@@ -301,13 +305,15 @@ final class Ring {
      * {@code backoff} allows.
      *
      * @return false if the time ran out; the message is then absent (or, if it was being
-     *         written in chunks, abandoned: consumers drop what they read of it)
+     *         written in chunks and a consumer had begun it, abandoned: that consumer drops what
+     *         it read of it)
      * @throws InterruptedException if interrupted while waiting for room (the message is
      *         absent or abandoned)
      */
     boolean write(int flags, byte[] body, int offset, int length, Backoff backoff, Guard guard)
             throws InterruptedException {
         long tail = Words.getAcquire(buffer, at + TAIL_OFFSET);
+        long before = tail;
         long start = -1;
         int done = 0;
         boolean first = true;
@@ -317,19 +323,16 @@ final class Ring {
             int record = align(8 + chunk);
             int contiguous = capacity - (int) (tail & mask);
             long need = record <= contiguous ? record : (long) contiguous + record;
+            boolean room;
             try {
-                backoff.on(roomWaiters);
-                while (tail + need - Words.getAcquire(buffer, at + HEAD_OFFSET) > capacity) {
-                    guard.check(backoff.slowCheckDue());
-                    if (!backoff.idle()
-                            && tail + need - Words.getAcquire(buffer, at + HEAD_OFFSET) > capacity) {
-                        abandon(start);
-                        return false;
-                    }
-                }
+                room = awaitRoom(tail + need, backoff, guard);
             } catch (InterruptedException | RuntimeException | Error e) {
-                abandon(start);
+                giveUp(start);
                 throw e;
+            }
+            if (!room) {
+                giveUp(start);
+                return false;
             }
             backoff.progress();
             if (record > contiguous) {
@@ -339,6 +342,9 @@ final class Ring {
             int i = data + (int) (tail & mask);
             if (first && more) {
                 start = tail;
+                // Before the message is open: whoever finds it open (this producer giving up,
+                // or the one that takes its lock over) rewinds to here, its PAD included.
+                Words.setRelease(buffer, at + REWIND_TAIL_OFFSET, before);
                 Words.setRelease(buffer, at + OPEN_MESSAGE_OFFSET, start);
             }
             buffer.put(i + 8, body, offset + done, chunk);
@@ -440,12 +446,83 @@ final class Ring {
         return notedAt <= published ? Math.max(count, noted) : count;
     }
 
-    private void abandon(long start) {
+    /**
+     * Waits until the ring has room up to position {@code end}, as {@code backoff} allows; the
+     * caller holds the producer lock.
+     *
+     * @return false if the time ran out
+     */
+    private boolean awaitRoom(long end, Backoff backoff, Guard guard) throws InterruptedException {
+        backoff.on(roomWaiters);
+        while (end - Words.getAcquire(buffer, at + HEAD_OFFSET) > capacity) {
+            guard.check(backoff.slowCheckDue());
+            if (!backoff.idle() && end - Words.getAcquire(buffer, at + HEAD_OFFSET) > capacity) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The producer stops writing the message it opened at {@code start} (-1: none open). */
+    private void giveUp(long start) {
         if (start != -1) {
-            Words.setRelease(buffer, at + ABANDONED_OFFSET, start);
+            dropPublishedChunks(start);
             Words.setRelease(buffer, at + OPEN_MESSAGE_OFFSET, -1L);
+        }
+    }
+
+    /**
+     * Makes the published chunks of the unfinished message at {@code start} not a message:
+     * gone, by a {@link #rewind}, if no consumer has begun it; else marked abandoned, so that
+     * the consumer that has drops what it read and reads past the rest.
+     */
+    private void dropPublishedChunks(long start) {
+        if (!rewind(start)) {
+            Words.setRelease(buffer, at + ABANDONED_OFFSET, start);
             dataWaiters.wakeAll();
         }
+    }
+
+    /**
+     * Takes the tail back to where the unfinished message at {@code start} began, if no
+     * consumer has begun it; the caller holds the producer lock. Else its chunks would keep
+     * their room until a consumer read past them: a bounded queue with no item in it would
+     * refuse a small one (and its producer would wait for a consumer).
+     *
+     * <p>Consumers read only under the consumer lock, so while this holds it none is in the
+     * ring, and the head says whether one got past the start. It takes the lock only if it is
+     * free, never waiting: a holder may be a consumer inside this very message, waiting for
+     * the chunks that will not come, or a dead one. A consumer that comes meanwhile waits for
+     * the lock and finds the ring as it was before the message. The tail is the one word that
+     * moves: a producer killed before that store leaves the message open, to be dropped by the
+     * producer that takes its lock over (abandoned, as it finds the consumer lock held by a dead
+     * process, until a consumer takes that over); one killed after it leaves the message gone
+     * and the open-message word at or past the tail, which that producer knows to clear. The counts
+     * need nothing: the message was never counted put, and a commit record noting a position
+     * past the new tail (one a repair settled) notes the stored count, so it counts nothing.
+     *
+     * @return false if the message is still there: a consumer holds the lock, or has read part
+     *         of it and let go (it found the producer dead, or took the lock over from a dead
+     *         reader that had begun it)
+     */
+    private boolean rewind(long start) {
+        if (!consumerLock.tryAcquireFree()) {
+            return false;
+        }
+        try {
+            long head = Words.getAcquire(buffer, at + HEAD_OFFSET);
+            if (head > start) {
+                return false;
+            }
+            mayDieHere("rewind: consumer lock taken");
+            // Not behind the head: a consumer may have moved it past the PAD before the message.
+            long before = Math.max(head, Words.getAcquire(buffer, at + REWIND_TAIL_OFFSET));
+            Words.setRelease(buffer, at + TAIL_OFFSET, before);
+            mayDieHere("rewind: tail taken back");
+        } finally {
+            consumerLock.release();
+        }
+        return true;
     }
 
     /** Messages put so far; with {@link #taken()} it tells whether a bounded queue is full. */

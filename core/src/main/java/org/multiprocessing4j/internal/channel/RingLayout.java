@@ -10,12 +10,15 @@ import org.multiprocessing4j.internal.shm.SleeperTable;
  *
  * <pre>
  *  PRODUCER_LINE_OFFSET        written by the producer-lock holder
- *    +0  TAIL_OFFSET             long  where the next record goes; positions only grow
+ *    +0  TAIL_OFFSET             long  where the next record goes; grows, except that a rewind
+ *                                      takes it back over an abandoned message nobody began
  *    +8  PUT_COUNT_OFFSET        long  messages put, stored after the commit point
  *   +16  OPEN_MESSAGE_OFFSET     long  start of a message being streamed, or -1
  *   +24  ABANDONED_OFFSET        long  start of the last message abandoned mid-stream, or -1
  *   +32  COMMIT_TAIL_OFFSET      long  commit record: the tail of the last message's end ...
  *   +40  COMMIT_PUT_OFFSET       long  ... and the put count once that tail is published
+ *   +48  REWIND_TAIL_OFFSET      long  the tail before the open message (and its PAD): where a
+ *                                      rewind puts it back; read only while a message is open
  *  CONSUMER_LINE_OFFSET        written by the consumer-lock holder
  *    +0  HEAD_OFFSET, +8 TAKE_COUNT_OFFSET, +16 COMMIT_HEAD_OFFSET, +24 COMMIT_TAKE_OFFSET,
  *   +32  READING_START_OFFSET    long  start of the streamed message a consumer last began
@@ -35,6 +38,7 @@ final class RingLayout {
     static final int ABANDONED_OFFSET = OPEN_MESSAGE_OFFSET + Long.BYTES;
     static final int COMMIT_TAIL_OFFSET = ABANDONED_OFFSET + Long.BYTES;
     static final int COMMIT_PUT_OFFSET = COMMIT_TAIL_OFFSET + Long.BYTES;
+    static final int REWIND_TAIL_OFFSET = COMMIT_PUT_OFFSET + Long.BYTES;
 
     static final int CONSUMER_LINE_OFFSET = PRODUCER_LINE_OFFSET + CacheLine.LENGTH;
     static final int HEAD_OFFSET = CONSUMER_LINE_OFFSET;

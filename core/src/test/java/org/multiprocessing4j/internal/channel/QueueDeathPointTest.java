@@ -99,6 +99,34 @@ class QueueDeathPointTest {
         }
     }
 
+    /**
+     * A producer that gives up an item larger than the ring (its time ran out) and dies while it
+     * takes the published pieces back: before the tail moves (the pieces stay, for a consumer to
+     * drop) or after (they are gone). Either way the items before it, the counts and the bound
+     * are as if the item had never been put.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rewind: consumer lock taken", "rewind: tail taken back"})
+    void producerDyingWhileItTakesBackAGivenUpItemLeavesExactCounters(String point) throws Exception {
+        for (int waiting = 0; waiting <= 2; waiting++) {
+            for (int lap = 0; lap < 3; lap++) {
+                QueueChannel q = QueueChannel.create(MAXSIZE, RING_BYTES);
+                List<Object> expected = new ArrayList<>();
+                int next = moveRound(q, lap, true);
+                for (int i = 0; i < waiting; i++) {
+                    assertTrue(q.put(item(next, false), "item", 0, Guard.NONE));
+                    expected.add(item(next++, false));
+                }
+                byte[] tooBig = new byte[2 * RING_BYTES];
+                String where = point + ", " + waiting + " items waiting, lap " + lap;
+                assertTrue(dieAt(point, 1, () -> q.put(tooBig, "item", 0, Guard.NONE)), where + ": expected the death");
+                // It held the consumer lock too when it died.
+                poison(ring(q).consumerLock);
+                checkAfterDeath(q, ring(q).producerLock, expected, null, where);
+            }
+        }
+    }
+
     /** Puts and takes {@code lap} items, so that later records sit elsewhere in the ring. */
     private static int moveRound(QueueChannel q, int lap, boolean big) throws Exception {
         int next = 0;

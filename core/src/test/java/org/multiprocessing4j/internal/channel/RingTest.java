@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.multiprocessing4j.internal.shm.Backoff;
 import org.multiprocessing4j.internal.shm.Guard;
 import org.multiprocessing4j.internal.shm.SharedMutex.Acquisition;
 import org.multiprocessing4j.internal.shm.Words;
+import org.multiprocessing4j.testing.Await;
 
 /**
  * The ring's algorithm in one JVM, over a direct buffer: records, PAD records at the end of the
@@ -112,6 +114,12 @@ class RingTest {
         producing = true;
         assertEquals(Acquisition.ACQUIRED, ring.lockForReading(now(), Guard.NONE), "expected the free consumer lock acquired");
         consuming = true;
+    }
+
+    /** Holds the producer lock only: the consumer lock stays free, as with no consumer about. */
+    private void lockForWritingOnly() throws InterruptedException {
+        assertEquals(Acquisition.ACQUIRED, ring.lockForWriting(now(), Guard.NONE), "expected the free producer lock acquired");
+        producing = true;
     }
 
     private long word(int offset) {
@@ -449,6 +457,156 @@ class RingTest {
         assertEquals(tail(), head(), "expected the head past the abandoned chunks");
         assertTrue(write(0, message(5, 2500)), "expected a chunked message to fit afterwards");
         assertArrayEquals(message(5, 2500), ring.read(now(), Guard.NONE), "expected it whole");
+    }
+
+    /**
+     * A writer that gives a message up (its time ran out, it was interrupted, its channel was
+     * closed) while no reader holds the consumer lock takes back the chunks it published: the
+     * tail returns to where the message began, before its PAD if it had one, nothing is marked
+     * abandoned or counted, and the ring has all its room again, as before the write.
+     */
+    @ParameterizedTest(name = "{0}, a filler at {1} before it")
+    @CsvSource({"timed out,0", "timed out,2560", "interrupted,0", "interrupted,2560", "closed,0", "closed,2560"})
+    void aWriterThatGivesUpAMessageNobodyBeganTakesItsChunksBack(String how, long filler) throws Exception {
+        lockForWritingOnly();
+        long fillers = advanceTo(filler);
+        assertTrue(write(0, message(1, MAX_CHUNK)), "expected the filler to fit an empty ring");
+        long before = filler + CAPACITY / 4;
+        // 3500 bytes: three records of 1024 and one of 440; with the filler, the last does not fit.
+        byte[] m = message(2, 3500);
+        switch (how) {
+            case "timed out":
+                assertFalse(write(0, m), "expected the 3500-byte message not to fit beside the filler");
+                break;
+            case "interrupted":
+                Thread.currentThread().interrupt();
+                try (Backoff untimed = Backoff.untimed()) {
+                    assertThrows(InterruptedException.class, () -> ring.write(0, m, 0, m.length, untimed, Guard.NONE),
+                            "expected the write interrupted while it waits for room");
+                }
+                break;
+            default:
+                assertThrows(IllegalStateException.class, () -> ring.write(0, m, 0, m.length, now(), slow -> {
+                    throw new IllegalStateException("closed");
+                }), "expected the guard's exception");
+        }
+        assertFalse(Thread.interrupted(), "expected the interrupt status cleared with the InterruptedException");
+        assertEquals(before, tail(), "expected the tail back where the message began (before any PAD)");
+        assertEquals(-1L, word(RingLayout.OPEN_MESSAGE_OFFSET), "expected no open message after giving up");
+        assertEquals(-1L, word(RingLayout.ABANDONED_OFFSET), "expected nothing marked abandoned: nothing of it is left");
+        assertTrue(ring.consumerLock.tryAcquireFree(), "expected the consumer lock free again");
+        ring.consumerLock.release();
+        assertCounts(fillers + 1, fillers, 1, true, "the filler alone");
+
+        assertArrayEquals(message(1, MAX_CHUNK), ring.read(now(), Guard.NONE), "expected the filler");
+        assertCounts(fillers + 1, fillers + 1, 0, false, "emptied");
+        assertTrue(ring.hasRoomFor(CAPACITY - 2 * CAPACITY / 4), "expected the ring's whole room");
+        assertTrue(write(0, m), "expected the message to fit the empty ring now");
+        assertEquals(m.length, ring.peekLength(), "expected the next message read to be the new one");
+        assertArrayEquals(m, ring.read(now(), Guard.NONE), "expected it whole");
+        assertCounts(fillers + 2, fillers + 2, 0, false, "after the message");
+    }
+
+    /**
+     * A reader that moved the head past the PAD before a message (peekLength) but read none of
+     * it: the tail goes back to the head, not before the PAD behind it.
+     */
+    @Test
+    void aRewindStopsAtAHeadAlreadyPastThePad() throws Exception {
+        lockForWritingOnly();
+        long fillers = advanceTo(CAPACITY - 512);
+        // 5000 bytes: a PAD of 512, then four records of 1024 and one of 912; the fourth waits.
+        byte[] m = message(3, 5000);
+        assertThrows(IllegalStateException.class, () -> ring.write(0, m, 0, m.length, now(), slow -> {
+            assertEquals(5000, ring.peekLength(), "expected the reader to see the message behind the PAD");
+            throw new IllegalStateException("closed");
+        }), "expected the guard's exception");
+        assertEquals(CAPACITY, head(), "expected peekLength to move the head past the PAD");
+        assertEquals(CAPACITY, tail(), "expected the tail back to the head, where the message began");
+        assertEquals(-1L, word(RingLayout.ABANDONED_OFFSET), "expected nothing marked abandoned");
+        assertCounts(fillers, fillers, 0, false, "after the rewind");
+        assertTrue(write(0, message(4, 100)), "expected a message to fit");
+        assertArrayEquals(message(4, 100), ring.read(now(), Guard.NONE), "expected it whole");
+    }
+
+    /**
+     * A writer dies after publishing two chunks: the next writer, taking its lock over while no
+     * reader holds the consumer lock, takes the chunks back instead of leaving them abandoned.
+     */
+    @Test
+    void theWriterThatTakesOverFromADeadOneTakesItsChunksBack() throws Exception {
+        lockForWritingOnly();
+        assertTrue(write(0, message(1, 100)), "expected a message before");
+        long before = tail();
+        int[] left = {2};
+        Ring.deathPoint = p -> {
+            if (p.equals("put: chunk published") && --left[0] == 0) {
+                throw new Died();
+            }
+        };
+        assertThrows(Died.class, () -> write(0, message(2, 3000)), "expected the writer to die after two chunks");
+        Ring.deathPoint = null;
+        assertEquals(before + 2 * CAPACITY / 4, tail(), "expected two chunks published by the dead writer");
+        ring.producerLock.release();
+        producing = false;
+        Words.setVolatile(buffer, AT + RingLayout.PRODUCER_LOCK_OFFSET, DEAD_TOKEN);
+
+        assertEquals(Acquisition.TAKEN_OVER, ring.lockForWriting(now(), Guard.NONE), "expected the lock taken over");
+        producing = true;
+        assertEquals(before, tail(), "expected the dead writer's chunks taken back");
+        assertEquals(-1L, word(RingLayout.OPEN_MESSAGE_OFFSET), "expected no open message");
+        assertEquals(-1L, word(RingLayout.ABANDONED_OFFSET), "expected nothing marked abandoned");
+        assertCounts(1, 0, 1, true, "the message before");
+        assertArrayEquals(message(1, 100), ring.read(now(), Guard.NONE), "expected the message before");
+        assertNull(ring.read(now(), Guard.NONE), "expected nothing of the dead writer's message");
+        assertCounts(1, 1, 0, false, "drained");
+    }
+
+    /**
+     * A writer gives a message up while a reader in another thread is inside it (stopped after
+     * its first chunk, holding the consumer lock): nothing is taken back under the reader; the
+     * message is marked abandoned, the reader drops what it read and reads past the rest, and
+     * takes the next message whole.
+     */
+    @Test
+    void aWriterThatGivesUpAMessageAReaderBeganLeavesItAbandonedForThatReader() throws Exception {
+        byte[] next = message(6, 300);
+        AtomicReference<Object> got = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                assertTrue(ring.lockForReading(Backoff.timed(TimeUnit.SECONDS.toNanos(10)), Guard.NONE).held());
+                try (Backoff b = Backoff.timed(TimeUnit.SECONDS.toNanos(20))) {
+                    got.set(ring.read(b, Guard.NONE));
+                } finally {
+                    ring.consumerLock.release();
+                }
+            } catch (Throwable t) {
+                got.set(t);
+            }
+        }, "RingTest-reader");
+        SimulatedDeaths.Pause inside = SimulatedDeaths.pauseAt("take: chunk taken", reader);
+        reader.start();
+        Await.until(Duration.ofSeconds(10), "the reader to hold the consumer lock", ring.consumerLock::isHeldByThisProcess);
+        lockForWritingOnly();
+        // 6000 bytes: five records of 1024 and one of 888; the reader frees one record's room only.
+        byte[] m = message(5, 6000);
+        try (Backoff b = Backoff.timed(TimeUnit.MILLISECONDS.toNanos(300))) {
+            assertFalse(ring.write(0, m, 0, m.length, b, Guard.NONE), "expected the write to time out");
+        }
+        assertTrue(inside.awaitReached(), "expected the reader inside the message");
+        assertEquals(0L, word(RingLayout.ABANDONED_OFFSET), "expected the message (at 0) marked abandoned");
+        assertEquals(-1L, word(RingLayout.OPEN_MESSAGE_OFFSET), "expected no open message");
+        assertEquals(5L * CAPACITY / 4, tail(), "expected the published chunks left for the reader");
+        inside.resume();
+        try (Backoff b = Backoff.timed(TimeUnit.SECONDS.toNanos(10))) {
+            assertTrue(ring.write(0, next, 0, next.length, b, Guard.NONE), "expected the next message written");
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(20));
+        assertFalse(reader.isAlive(), "expected the reader to finish");
+        Ring.deathPoint = null;
+        assertTrue(got.get() instanceof byte[], "expected the reader to read a message: " + got.get());
+        assertArrayEquals(next, (byte[]) got.get(), "expected the reader to read the next message whole");
+        assertCounts(1, 1, 0, false, "after the next message");
     }
 
     /**

@@ -2,6 +2,8 @@ package org.multiprocessing4j.internal.channel;
 
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.shm.SharedMutex;
 import org.multiprocessing4j.internal.shm.Words;
 
@@ -47,6 +49,41 @@ final class SimulatedDeaths {
             Ring.deathPoint = null;
         }
         return reached[0];
+    }
+
+    /** A thread held at a point of {@link Ring} (see {@link #pauseAt}). */
+    static final class Pause {
+        private final CountDownLatch reached = new CountDownLatch(1);
+        private final CountDownLatch resumed = new CountDownLatch(1);
+
+        /** Waits until the thread is held at the point; false if it was not within 10 s. */
+        boolean awaitReached() throws InterruptedException {
+            return reached.await(10, TimeUnit.SECONDS);
+        }
+
+        /** Lets the thread go on. */
+        void resume() {
+            resumed.countDown();
+        }
+    }
+
+    /**
+     * Holds {@code thread} the first time it reaches {@code point}, until {@link Pause#resume}
+     * (at most 20 s): a process stopped there, not dead, with whatever lock it holds.
+     */
+    static Pause pauseAt(String point, Thread thread) {
+        Pause pause = new Pause();
+        Ring.deathPoint = p -> {
+            if (p.equals(point) && Thread.currentThread() == thread && pause.reached.getCount() > 0) {
+                pause.reached.countDown();
+                try {
+                    pause.resumed.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        return pause;
     }
 
     /** The queue's own ring. */
