@@ -48,6 +48,19 @@ def stamp_target(path):
         f.write(str(now))
 
 
+FILE_CONTENT = "written by the child\n"
+
+
+def file_target(path, stamp):
+    """Real work for issue 17's start-up rows: writes a small file, then reads CLOCK_MONOTONIC
+    and hands it to the parent in a second file (Java: java.nio.file.Files.write)."""
+    with open(path, "w") as f:
+        f.write(FILE_CONTENT)
+    now = time.monotonic_ns()
+    with open(stamp, "w") as f:
+        f.write(str(now))
+
+
 def noop_target():
     pass
 
@@ -70,18 +83,35 @@ def _run(process):
         raise RuntimeError("child exited with code %s" % process.exitcode)
 
 
-def start_to_running(ctx, workdir, index):
-    """start() -> first line of the target, in the child (CLOCK_MONOTONIC on both sides)."""
-    path = os.path.join(workdir, "stamp-%d" % index)
-    p = ctx.Process(target=stamp_target, args=(path,))
+def _start_to_stamp(ctx, target, args, stamp):
+    """start() -> the CLOCK_MONOTONIC reading the target wrote to the file `stamp`."""
+    p = ctx.Process(target=target, args=args)
     before = time.monotonic_ns()
     p.start()
     _run(p)
     p.close()
-    with open(path) as f:
+    with open(stamp) as f:
         child = int(f.read())
-    os.remove(path)
+    os.remove(stamp)
     return child - before
+
+
+def start_to_running(ctx, workdir, index):
+    """start() -> first line of the target, in the child (CLOCK_MONOTONIC on both sides)."""
+    path = os.path.join(workdir, "stamp-%d" % index)
+    return _start_to_stamp(ctx, stamp_target, (path,), path)
+
+
+def start_to_file(ctx, workdir, index):
+    """start() -> the target has written a file (CLOCK_MONOTONIC, read in the child after the write)."""
+    path = os.path.join(workdir, "file-%d" % index)
+    stamp = os.path.join(workdir, "file-stamp-%d" % index)
+    sample = _start_to_stamp(ctx, file_target, (path, stamp), stamp)
+    with open(path) as f:
+        if f.read() != FILE_CONTENT:
+            raise RuntimeError("%s does not hold what the target wrote" % path)
+    os.remove(path)
+    return sample
 
 
 def start_join(ctx, workdir, index):
@@ -200,6 +230,7 @@ def forkserver_server_pid():
 SCENARIOS = {
     "start_to_running": start_to_running,
     "start_join": start_join,
+    "start_to_file": start_to_file,
 }
 
 # The very first start+join of each method in this (fresh) program: includes whatever the start

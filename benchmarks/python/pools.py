@@ -176,8 +176,18 @@ def main(argv):
     parser.add_argument("--first-warmup", type=int, default=2, help="unmeasured pools first, per row")
     parser.add_argument("--workers", type=int, default=2, help="workers per pool")
     parser.add_argument("--scenarios", default="", help="comma-separated scenario ids (default: all)")
+    parser.add_argument("--implementations", default="Pool,ProcessPoolExecutor",
+                        help="comma-separated, of Pool and ProcessPoolExecutor (default: both)")
+    parser.add_argument("--boot-items", type=int, default=-1,
+                        help="items of the unmeasured map that gets the workers up before the map and"
+                             " round-trip rounds (default -1: all --items; issue 17's 'after one warm-up"
+                             " map' passes 4, as the Java side maps 4)")
     args = parser.parse_args(argv)
     wanted = [s.strip() for s in args.scenarios.split(",") if s.strip()] or ALL
+    kinds = [k.strip() for k in args.implementations.split(",") if k.strip()]
+    for k in kinds:
+        if k not in ("Pool", "ProcessPoolExecutor"):
+            parser.error("unknown implementation %r" % k)
     for s in wanted:
         if s not in ALL:
             parser.error("unknown scenario %r" % s)
@@ -192,7 +202,7 @@ def main(argv):
     throughput = [s for s in THROUGHPUT if s in wanted]
     if throughput:
         items = list(range(n))
-        sides = [("Pool", PoolSide), ("ProcessPoolExecutor", ExecutorSide)]
+        sides = [(k, m) for k, m in [("Pool", PoolSide), ("ProcessPoolExecutor", ExecutorSide)] if k in kinds]
         names = {
             ("pool_map_chunk1", "Pool"): "Pool",
             ("pool_map_chunk1", "ProcessPoolExecutor"): "ProcessPoolExecutor (chunksize=1, its default)",
@@ -204,7 +214,13 @@ def main(argv):
         for kind, make in sides:
             side = make(multiprocessing.get_context(context), args.workers, items)
             try:
-                side.map_round(1 if kind == "Pool" else None)  # workers up before any round
+                if args.boot_items < 0:
+                    side.map_round(1 if kind == "Pool" else None)  # workers up before any round
+                else:
+                    boot = side.items
+                    side.items = list(range(args.boot_items))
+                    side.map_round(1 if kind == "Pool" else None)
+                    side.items = boot
                 for r in range(args.warmup + args.rounds):
                     measured = r >= args.warmup
                     times = []
@@ -236,7 +252,7 @@ def main(argv):
 
     pairs = [(scenario, kind, method) for scenario in FIRST if scenario in wanted
              for method in FIRST[scenario] if method in methods
-             for kind in ("Pool", "ProcessPoolExecutor")]
+             for kind in ("Pool", "ProcessPoolExecutor") if kind in kinds]
     for r in range(args.first_warmup + args.first_rounds):
         measured = r >= args.first_warmup
         times = []

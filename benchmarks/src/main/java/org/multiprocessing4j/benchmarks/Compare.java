@@ -19,14 +19,20 @@ import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.StartMethod;
 
 /**
- * multiprocessing4j against Python's {@code multiprocessing}, in one run, in five groups (all
+ * multiprocessing4j against Python's {@code multiprocessing}, in one run, in six groups (all
  * by default; {@code --only startup}, {@code --only channels}, {@code --only pools},
- * {@code --only sync} or {@code --only managers} runs one), and a sixth, opt-in group,
- * {@code --only cluster}:
+ * {@code --only sync}, {@code --only managers} or {@code --only issue17} runs one), and a
+ * seventh, opt-in group, {@code --only cluster}:
  * <ul>
  * <li>process start-up: times the Java scenarios here, runs {@code benchmarks/python/compare.py}
  * for the same scenarios under each Python start method, and prints one table of medians and
- * ratios (and one of memory);
+ * ratios (and one of memory). Among them {@code start_to_file}: {@code start()} until the target
+ * has written a file with {@code java.nio.file.Files} (Python: {@code open()}), so the child
+ * loads real code. Where a second JDK is present (JDK 25: {@code $JAVA_HOME_25}, else
+ * {@code /usr/lib/jvm/temurin-25-jdk-amd64}; {@code --other-jdk}, {@code --no-other-jdk}), the
+ * same Java rounds also run in a second JVM started from it ({@code --jvm-rows-json}; a child
+ * JVM runs on its parent's {@code java.home}, so its children are on that JDK too), and its rows
+ * are marked {@code [JDK 25]};
  * <li>queues and pipes: {@link ChannelBench} times {@code ProcessQueue} and
  * {@code PipeConnection}, then runs {@code benchmarks/python/channels.py} for Python's
  * {@code Queue}, {@code SimpleQueue} and {@code Pipe}, and prints a second table with ratios and
@@ -57,10 +63,20 @@ import org.multiprocessing4j.StartMethod;
  * remote {@code BaseManager} over TCP; one table with the ratios and the issue's goals (the
  * cluster pool's map at 10 times the raw executor's tasks/s; each shared object at twice
  * Python's remote manager).
+ * <li>issue 17 (last of the default run; {@link Issue17}): one summary table with a line for each
+ * line of issue 17's table (our figure, Python's from the same run, the ratio, the goal, met or
+ * not), from what the start-up and pools groups measured, plus two rows measured only here, as
+ * the issue words them: a pool(2) {@code map} at chunk size 1 after exactly one warm-up map
+ * ({@code pools.py} with {@code Pool} only), and a fresh SPAWN child's first 200 000 ints through
+ * a {@code ProcessQueue} ({@code benchmarks/python/issue17.py}: a spawn child and {@code Queue}).
+ * Run alone ({@code --only issue17}), it first measures the start-up rows it needs
+ * ({@code start_to_file}, Python spawn and fork, the memory readings; no bursts) and the pool rows
+ * (round trip, first results) itself, printing their tables too.
  * </ul>
  *
  * <pre>
  * mvn -q -B -DskipTests -pl benchmarks -am package exec:exec [-Dbench.args="--rounds 50"] [-Dpython=/usr/bin/python3]
+ * mvn -q -B -DskipTests -pl benchmarks -am package exec:exec -Dbench.args="--only issue17"
  * </pre>
  *
  * <p>The rest of this description is about start-up. Every round sample is one process started and joined; rounds run one after another (never
@@ -74,8 +90,11 @@ import org.multiprocessing4j.StartMethod;
  */
 public final class Compare {
     /** Timing scenario ids, in table order. */
-    static final List<String> SCENARIOS = List.of("start_to_running", "start_join", "first_start_join",
-            "burst_total", "burst_start_to_running");
+    static final List<String> SCENARIOS = List.of("start_to_running", "start_to_file", "start_join",
+            "first_start_join", "burst_total", "burst_start_to_running");
+
+    /** The scenarios measured in rounds that take turns, Java and Python ({@code --startup} picks some). */
+    static final List<String> TIMED = List.of("start_to_running", "start_to_file", "start_join");
 
     /** Memory scenario ids, in table order. */
     static final List<String> MEMORY = List.of("idle_prestarted", "child_blocked");
@@ -92,6 +111,7 @@ public final class Compare {
     static String label(String scenario, Options o) {
         return switch (scenario) {
             case "start_to_running" -> "start() -> target running";
+            case "start_to_file" -> "start() -> target wrote a file (Files.write)";
             case "start_join" -> "start+join, no-op target";
             case "first_start_join" -> "first start+join in a fresh program (cold)";
             case "burst_total" -> "burst of " + o.burst + ": first start() -> all joined";
@@ -140,10 +160,15 @@ public final class Compare {
             OUT.println(Options.USAGE);
             return;
         }
+        if (o.rowsJson) {
+            startupRowsJson(o);
+            return;
+        }
         long began = System.nanoTime();
         Path workdir = null;
+        Issue17 issue17 = new Issue17();
         if (o.startup) {
-            workdir = startup(o);
+            workdir = startup(o, issue17);
         }
         if (o.channels) {
             if (o.startup) {
@@ -158,7 +183,7 @@ public final class Compare {
                 OUT.println();
                 leftBehind(Duration.ofSeconds(10));
             }
-            pools(o);
+            pools(o, issue17);
         }
         if (o.sync) {
             if (o.startup || o.channels || o.pools) {
@@ -181,6 +206,14 @@ public final class Compare {
             }
             cluster(o);
         }
+        if (o.issue17) {
+            if (o.startup || o.channels || o.pools || o.sync || o.managers || o.cluster) {
+                OUT.println();
+                leftBehind(Duration.ofSeconds(10));
+            }
+            Path dir = issue17(o, issue17);
+            workdir = workdir == null ? dir : workdir;
+        }
         // The library's exit reports and the idle JVMs are gone; let exiting children be reaped.
         List<ProcessHandle> left = leftBehind(Duration.ofSeconds(10));
         OUT.printf(Locale.ROOT, "Took %.0f s. Processes left behind: %s. Temporary files left: %s.%n",
@@ -191,7 +224,7 @@ public final class Compare {
     }
 
     /** The process start-up comparison and its tables; returns its temporary directory (deleted). */
-    private static Path startup(Options o) throws Exception {
+    private static Path startup(Options o, Issue17 issue17) throws Exception {
         double loadBefore = loadAverage();
         Path workdir = Files.createTempDirectory("mp4j-bench-");
         WarmJvms warm = new WarmJvms();
@@ -212,6 +245,8 @@ public final class Compare {
                 // The idle warm JVMs would use memory and nothing else, but Python gets a quiet machine.
                 warm.retire();
             }
+            leftBehind(Duration.ofSeconds(10));
+            otherJdkRows(o, rows, issue17);
             if (o.python == null) {
                 python = new PythonSide.Outcome(null, "Python not run (--no-python)");
             } else {
@@ -224,7 +259,8 @@ public final class Compare {
                         "--methods", o.methods,
                         "--burst", String.valueOf(o.burst),
                         "--burst-reps", String.valueOf(o.burstReps),
-                        "--memory-samples", String.valueOf(o.memorySamples)), o.pythonTimeout);
+                        "--memory-samples", String.valueOf(o.memorySamples),
+                        "--scenarios", String.join(",", o.startupScenarios)), o.pythonTimeout);
             }
         } finally {
             deleteTree(workdir);
@@ -233,6 +269,8 @@ public final class Compare {
             rows.addAll(pythonRows(python.json()));
             memory.addAll(pythonMemoryRows(python.json()));
         }
+        issue17.startup.addAll(rows);
+        issue17.memory.addAll(memory);
 
         OUT.println();
         OUT.println("multiprocessing4j vs Python multiprocessing: process start-up (times in ms; lower is better)");
@@ -242,6 +280,9 @@ public final class Compare {
         OUT.println();
         OUT.println("start() -> target running: System.nanoTime() / time.monotonic_ns() (both CLOCK_MONOTONIC)");
         OUT.println("  read by the parent just before start() and by the target as its first action in the child.");
+        OUT.println("start() -> target wrote a file: the same clocks, read by the child just after its target wrote a"
+                + " small file");
+        OUT.println("  (Java: java.nio.file.Files.write; Python: open() and write()): the target loads real code.");
         OUT.println("start+join: wall time of start() through join() of a no-op target.");
         OUT.println("SPAWN boots a fresh JVM per process. FORKSERVER rows: each sample starts with a warm idle JVM");
         OUT.println("  ready (booted, warmed up, blocked reading its handshake), as after getContext(FORKSERVER);");
@@ -260,6 +301,14 @@ public final class Compare {
                 OUT.println("  Processes that got a JVM from the idle pool, per FORKSERVER burst: " + o.burstFromPool
                         + " of " + o.burst + " (listed idle, not necessarily done booting).");
             }
+        }
+        if (issue17.otherJdk != 0) {
+            OUT.println("Rows marked" + Issue17.jdkMark(issue17.otherJdk) + ": the same Java rounds in a second JVM"
+                    + " started from that JDK (its children run on it too),");
+            OUT.println("  after this JVM's (JDK " + Issue17.thisJdk() + ") and before Python's; unmarked Java rows are"
+                    + " JDK " + Issue17.thisJdk() + ".");
+        } else if (o.otherJdkProblem != null) {
+            OUT.println(o.otherJdkProblem);
         }
         OUT.println("n = samples; p10/p90 = 10th/90th percentiles; SPAWN/this, FORKSERVER/this = that Java row's"
                 + " median / this row's median (> 1: this row is faster).");
@@ -289,6 +338,163 @@ public final class Compare {
             OUT.println("Python start methods skipped: " + m);
         }
         Runtime.getRuntime().removeShutdownHook(cleanup);
+        return workdir;
+    }
+
+    /**
+     * The start-up group's Java rounds (the same rows, rounds and warm-up, no memory readings or
+     * bursts) in a second JVM started from another JDK ({@code --other-jdk}, by default JDK 25
+     * where present), whose children run on that JDK too since a child JVM is launched from its
+     * parent's {@code java.home}; its rows are added, marked {@link Issue17#jdkMark}.
+     */
+    private static void otherJdkRows(Options o, List<Row> rows, Issue17 issue17) throws InterruptedException {
+        if (o.otherJdk == null) {
+            return;
+        }
+        List<String> cmd = new ArrayList<>(List.of(o.otherJdk.resolve("bin").resolve("java").toString()));
+        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (option.startsWith("-Dmultiprocessing4j.")) {
+                cmd.add(option);
+            }
+        }
+        cmd.addAll(List.of("-classpath", System.getProperty("java.class.path"), Compare.class.getName(),
+                "--jvm-rows-json", "--rounds", String.valueOf(o.rounds), "--warmup", String.valueOf(o.warmup),
+                "--startup", String.join(",", o.startupScenarios), "--memory-samples", "0", "--burst", "0"));
+        if (!o.lambda) {
+            cmd.add("--no-lambda");
+        }
+        LOG.printf("Java on %s: the same start-up rounds in a second JVM started from it...%n", o.otherJdk);
+        PythonSide.Outcome other = PythonSide.runCommand(cmd, "The JVM of " + o.otherJdk, "", o.pythonTimeout);
+        if (other.json() == null) {
+            o.otherJdkProblem = other.problem() + " -- no rows of the second JDK.";
+            return;
+        }
+        int feature = ((Number) other.json().get("feature")).intValue();
+        issue17.otherJdk = feature;
+        for (Object v : (List<?>) other.json().get("rows")) {
+            Map<?, ?> row = (Map<?, ?>) v;
+            List<Long> samples = ((List<?>) row.get("samples")).stream().map(x -> ((Number) x).longValue())
+                    .collect(Collectors.toList());
+            rows.add(new Row((String) row.get("scenario"), row.get("implementation") + Issue17.jdkMark(feature), true,
+                    samples));
+        }
+    }
+
+    /**
+     * {@code --jvm-rows-json}: this JVM is the second one of {@link #otherJdkRows}; it runs the
+     * start-up group's Java rounds and prints their samples as one JSON object.
+     */
+    private static void startupRowsJson(Options o) throws Exception {
+        Path workdir = Files.createTempDirectory("mp4j-bench-");
+        WarmJvms warm = new WarmJvms();
+        List<Row> rows = new ArrayList<>();
+        try {
+            measureJava(new JavaSide(workdir), warm, o, rows, new ArrayList<>());
+        } finally {
+            warm.retire();
+            deleteTree(workdir);
+        }
+        StringBuilder json = new StringBuilder("{\"feature\": ").append(Issue17.thisJdk())
+                .append(", \"version\": \"").append(System.getProperty("java.runtime.version")).append("\", \"rows\": [");
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            json.append(i == 0 ? "" : ", ").append("{\"scenario\": \"").append(r.scenario())
+                    .append("\", \"implementation\": \"").append(r.implementation()).append("\", \"samples\": [")
+                    .append(r.samples().stream().map(String::valueOf).collect(Collectors.joining(", "))).append("]}");
+        }
+        OUT.println(json.append("]}"));
+    }
+
+    /**
+     * The issue 17 group: the lines of the issue's table that no earlier group of this run has
+     * measured (start-up: {@code start_to_file} and memory; pools: round trip and first results),
+     * then the two rows only this group measures ({@link Issue17}), Java first, then Python; then
+     * the summary of all eight lines. Returns the start-up group's temporary directory if it ran here.
+     */
+    private static Path issue17(Options o, Issue17 issue17) throws Exception {
+        Path workdir = null;
+        if (!issue17.hasStartup()) {
+            Options s = o.copy();
+            s.startupScenarios = List.of(Issue17.START_TO_FILE);
+            s.burst = 0;
+            s.lambda = false;
+            s.methods = "spawn,fork";
+            LOG.println("Issue 17: the start-up rows (start() -> a target that writes a file) and the memory...");
+            workdir = startup(s, issue17);
+            OUT.println();
+            leftBehind(Duration.ofSeconds(10));
+        }
+        if (!issue17.hasPools()) {
+            Options p = o.copy();
+            p.poolScenarios = Issue17.POOL_SCENARIOS;
+            LOG.println("Issue 17: the pool rows (round trip, first results)...");
+            pools(p, issue17);
+            OUT.println();
+            leftBehind(Duration.ofSeconds(10));
+        }
+        double loadBefore = loadAverage();
+        Thread cleanup = new Thread(PythonSide::abort, "compare-issue17-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        PoolBench.Settings map = Issue17.mapSettings(o.poolRounds, o.poolItems);
+        List<String> problems = new ArrayList<>();
+        try {
+            issue17.map.addAll(PoolBench.measureJava(map, LOG));
+        } catch (Exception e) {
+            e.printStackTrace(LOG);
+            problems.add("Java map row failed: " + e);
+        }
+        leftBehind(Duration.ofSeconds(10));
+        try {
+            issue17.fresh.add(Issue17.freshQueueJava(o.freshWarmup, o.freshRounds, o.freshItems, LOG));
+        } catch (Exception e) {
+            e.printStackTrace(LOG);
+            problems.add("Java fresh-child row failed: " + e);
+        }
+        leftBehind(Duration.ofSeconds(10));
+        PythonSide.Outcome python = new PythonSide.Outcome(null, "Python not run (--no-python)");
+        if (o.python != null) {
+            Path pools = o.pythonScript.resolveSibling("pools.py");
+            LOG.printf("Python issue 17: %s %s, Pool map after one warm-up map...%n", o.python, pools);
+            python = PoolBench.measurePython(o.python, pools, map, o.pythonTimeout, Issue17.MAP_PYTHON_OPTIONS);
+            if (python.json() != null) {
+                issue17.map.addAll(PoolBench.fromPython(python.json()));
+            } else {
+                problems.add(python.problem());
+            }
+            Path script = o.pythonScript.resolveSibling("issue17.py");
+            LOG.printf("Python issue 17: %s %s, fresh spawn children...%n", o.python, script);
+            python = Issue17.freshQueuePython(o.python, script, o.freshWarmup, o.freshRounds, o.freshItems,
+                    o.pythonTimeout);
+            if (python.json() != null) {
+                issue17.fresh.addAll(ChannelRows.fromPython(python.json()));
+            } else {
+                problems.add(python.problem());
+            }
+        } else {
+            problems.add(python.problem());
+        }
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+
+        OUT.println("multiprocessing4j vs Python multiprocessing: issue 17's rows that no other group measures");
+        OUT.println(context(python, loadBefore, Double.NaN, loadAverage()));
+        OUT.println();
+        List<ChannelRows.Row> rows = new ArrayList<>(issue17.map);
+        rows.addAll(issue17.fresh);
+        ChannelRows.printTable(OUT, rows, List.of(Issue17.MAP, Issue17.FRESH), scenario -> scenario.equals(Issue17.MAP)
+                ? "map no-op, " + o.poolItems + " items, chunksize 1, after one warm-up map"
+                : "fresh SPAWN child puts " + o.freshItems + " ints, parent takes them");
+        OUT.println();
+        OUT.printf(Locale.ROOT, "map: a new pool of %d (Java SPAWN; Python Pool, fork) maps 4 items (workers up), then"
+                + " exactly one unmeasured map of the%n  %d items, then n measured maps in the same pool, each timed"
+                + " from the call until the list is complete, then checked.%n", PoolBench.WORKERS, o.poolItems);
+        OUT.printf(Locale.ROOT, "fresh child: each sample a new child (Java SPAWN, Python spawn) puts its clock, then"
+                + " %d ints, into a queue%n  (ProcessQueue; Python Queue); the parent takes and checks them all; timed"
+                + " from the child's clock before its first put%n  to the parent's after the last take (the boot is in"
+                + " the start-up rows, not here); %d unmeasured children first.%n", o.freshItems, o.freshWarmup);
+        OUT.println("ours x = how many times better multiprocessing4j is than this row (> 1: ours is better).");
+        problems.forEach(OUT::println);
+        OUT.println();
+        issue17.printSummary(OUT);
         return workdir;
     }
 
@@ -360,7 +566,7 @@ public final class Compare {
      * The pool comparison ({@link PoolBench}): the Java rows, then {@code pools.py}'s, one table
      * with ratios and the issue's goals.
      */
-    private static void pools(Options o) throws Exception {
+    private static void pools(Options o, Issue17 issue17) throws Exception {
         double loadBefore = loadAverage();
         Thread cleanup = new Thread(PythonSide::abort, "compare-pools-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -388,6 +594,7 @@ public final class Compare {
         if (python.json() != null) {
             rows.addAll(PoolBench.fromPython(python.json()));
         }
+        issue17.pools.addAll(rows);
         Runtime.getRuntime().removeShutdownHook(cleanup);
 
         OUT.println("multiprocessing4j vs Python multiprocessing: process pools of " + PoolBench.WORKERS + " workers");
@@ -621,6 +828,7 @@ public final class Compare {
         ProcessContext spawn = Multiprocessing.getContext(StartMethod.SPAWN);
         List<JavaRow> javaRows = new ArrayList<>();
         javaRows.add(new JavaRow("start_to_running", SPAWN, () -> java.startToRunning(spawn, Targets.Stamp::new)));
+        javaRows.add(new JavaRow("start_to_file", SPAWN, () -> java.startToFile(spawn)));
         javaRows.add(new JavaRow("start_join", SPAWN, () -> java.startJoin(spawn)));
         if (o.lambda) {
             javaRows.add(new JavaRow("start_to_running", SPAWN + ", lambda target",
@@ -634,11 +842,13 @@ public final class Compare {
         ProcessContext forkserver = Multiprocessing.getContext(StartMethod.FORKSERVER);
         javaRows.add(new JavaRow("start_to_running", FORKSERVER,
                 () -> java.startToRunning(forkserver, Targets.Stamp::new)));
+        javaRows.add(new JavaRow("start_to_file", FORKSERVER, () -> java.startToFile(forkserver)));
         javaRows.add(new JavaRow("start_join", FORKSERVER, () -> java.startJoin(forkserver)));
         if (o.lambda) {
             javaRows.add(new JavaRow("start_to_running", FORKSERVER + ", lambda target",
                     () -> java.startToRunning(forkserver, Targets::stampLambda)));
         }
+        javaRows.removeIf(r -> !o.startupScenarios.contains(r.scenario()));
 
         LOG.printf("Java: %d warm-up + %d rounds of %d rows, one child JVM at a time...%n",
                 o.warmup, o.rounds, javaRows.size());
@@ -920,7 +1130,7 @@ public final class Compare {
 
     // ------------------------------------------------------------------------------ options
 
-    static final class Options {
+    static final class Options implements Cloneable {
         static final String USAGE = String.join("\n",
                 "usage: Compare [options]   (from Maven: -Dbench.args=\"options\")",
                 "  --rounds N          measured Java rounds per row (default 20)",
@@ -936,9 +1146,21 @@ public final class Compare {
                 "  --burst-reps N      bursts per implementation (default 3)",
                 "  --memory-samples N  idle processes whose memory is read, per row (default 3; 0: no memory table)",
                 "  --python-timeout S  give up on Python after S seconds (default 600)",
-                "  --only GROUP        run one group: startup, channels, pools, sync, managers or cluster",
-                "                      (default: the first five; cluster is opt-in, --only cluster: it boots 3",
-                "                      Hazelcast node JVMs and takes about 3.5 minutes)",
+                "  --startup LIST      start-up scenarios measured in rounds (default all: " + String.join(",", TIMED)
+                        + ")",
+                "  --other-jdk HOME    also run the start-up group's Java rounds in a second JVM from this JDK",
+                "                      (its children run on it too); default: $JAVA_HOME_25, else",
+                "                      /usr/lib/jvm/temurin-25-jdk-amd64, where present and not this JVM's JDK",
+                "  --no-other-jdk      no second JDK",
+                "  --only GROUP        run one group: startup, channels, pools, sync, managers, issue17 or cluster",
+                "                      (default: all but cluster, issue17 last; cluster is opt-in, --only cluster:",
+                "                      it boots 3 Hazelcast node JVMs and takes about 3.5 minutes)",
+                "                      issue17: one line per line of issue 17's table (our figure, Python's, the",
+                "                      ratio, the goal, met or not); alone, it measures the start-up (start_to_file,",
+                "                      Python spawn and fork, memory) and pool rows it needs itself",
+                "  --fresh-rounds N    issue17: measured fresh children putting ints, Java and Python (default 5)",
+                "  --fresh-warmup N    issue17: unmeasured fresh children first (default 1)",
+                "  --fresh-items N     issue17: ints each fresh child puts (default 200000)",
                 "  --channel-rounds N  measured rounds per channel row, Java and Python (default 7)",
                 "  --channel-warmup N  unmeasured channel rounds first, which size the rounds (default 4)",
                 "  --round-ms MS       the least time a channel, sync or manager round should take (default 250)",
@@ -1019,6 +1241,45 @@ public final class Compare {
         int clusterRtSamples = 1000;
         int clusterSharedMs = 1000;
         List<String> clusterScenarios = ClusterBench.SCENARIOS;
+        /** The start-up scenarios measured in rounds (TIMED, or some of them). */
+        List<String> startupScenarios = TIMED;
+        /** Issue 17's summary group: in the default run, last. */
+        boolean issue17 = true;
+        int freshRounds = 5;
+        int freshWarmup = 1;
+        int freshItems = 200_000;
+        /** The home of a second JDK whose start-up rows are measured too, or null. */
+        Path otherJdk = defaultOtherJdk();
+        /** Why the second JDK gave no rows, if it did not; filled in by the run. */
+        String otherJdkProblem;
+        /** Internal: this JVM is the second JDK's, printing its start-up rows as JSON. */
+        boolean rowsJson;
+
+        Options copy() {
+            try {
+                return (Options) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        /** JAVA_HOME_25, else /usr/lib/jvm/temurin-25-jdk-amd64, if it has a java and is not this JVM's JDK. */
+        static Path defaultOtherJdk() {
+            String env = System.getenv("JAVA_HOME_25");
+            Path home = Path.of(env != null && !env.isBlank() ? env : "/usr/lib/jvm/temurin-25-jdk-amd64");
+            return otherThanThis(home) ? home : null;
+        }
+
+        private static boolean otherThanThis(Path home) {
+            if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+                return false;
+            }
+            try {
+                return !home.toRealPath().equals(Path.of(System.getProperty("java.home")).toRealPath());
+            } catch (IOException e) {
+                return false;
+            }
+        }
 
         static Options parse(String[] argv) {
             Options o = new Options();
@@ -1040,10 +1301,12 @@ public final class Compare {
                     case "--python-timeout" -> o.pythonTimeout = Duration.ofSeconds(positive(a, value(argv, ++i, a)));
                     case "--only" -> {
                         String group = value(argv, ++i, a);
-                        if (!List.of("startup", "channels", "pools", "sync", "managers", "cluster").contains(group)) {
-                            throw new IllegalArgumentException("--only takes startup, channels, pools, sync, managers"
-                                    + " or cluster, not '" + group + "'");
+                        if (!List.of("startup", "channels", "pools", "sync", "managers", "cluster", "issue17")
+                                .contains(group)) {
+                            throw new IllegalArgumentException("--only takes startup, channels, pools, sync, managers,"
+                                    + " cluster or issue17, not '" + group + "'");
                         }
+                        o.issue17 = group.equals("issue17");
                         o.startup = group.equals("startup");
                         o.channels = group.equals("channels");
                         o.pools = group.equals("pools");
@@ -1080,6 +1343,19 @@ public final class Compare {
                     case "--cluster-shared-ms" -> o.clusterSharedMs = positive(a, value(argv, ++i, a));
                     case "--cluster" -> o.clusterScenarios = scenarios(value(argv, ++i, a), ClusterBench.SCENARIOS,
                             "cluster");
+                    case "--startup" -> o.startupScenarios = scenarios(value(argv, ++i, a), TIMED, "start-up");
+                    case "--fresh-rounds" -> o.freshRounds = positive(a, value(argv, ++i, a));
+                    case "--fresh-warmup" -> o.freshWarmup = nonNegative(a, value(argv, ++i, a));
+                    case "--fresh-items" -> o.freshItems = positive(a, value(argv, ++i, a));
+                    case "--other-jdk" -> {
+                        Path home = Path.of(value(argv, ++i, a));
+                        if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+                            throw new IllegalArgumentException("--other-jdk: no bin/java in " + home);
+                        }
+                        o.otherJdk = otherThanThis(home) ? home : null;
+                    }
+                    case "--no-other-jdk" -> o.otherJdk = null;
+                    case "--jvm-rows-json" -> o.rowsJson = true;
                     case "-h", "--help" -> o.help = true;
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }

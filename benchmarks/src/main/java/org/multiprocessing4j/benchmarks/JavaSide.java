@@ -52,6 +52,28 @@ final class JavaSide {
         return child - before;
     }
 
+    /**
+     * {@code start()} → the target has written a file with {@code java.nio.file.Files}
+     * ({@link Targets.WriteFile}): the parent reads {@code System.nanoTime()} just before
+     * {@code start()}, the child just after its write returned. The file's content is checked.
+     */
+    long startToFile(ProcessContext ctx) throws Exception {
+        int id = counter++;
+        Path file = workdir.resolve("file-" + id);
+        Path stamp = workdir.resolve("file-stamp-" + id);
+        JvmProcess p = ctx.process(new Targets.WriteFile(file.toString(), stamp.toString()));
+        long before = System.nanoTime();
+        p.start();
+        await(p);
+        long child = Long.parseLong(Files.readString(stamp).trim());
+        if (!Targets.WriteFile.CONTENT.equals(Files.readString(file))) {
+            throw new IOException(file + " does not hold what the target wrote");
+        }
+        Files.delete(stamp);
+        Files.delete(file);
+        return child - before;
+    }
+
     /** Wall time of {@code start()} through {@code join()} for a no-op target. */
     long startJoin(ProcessContext ctx) throws Exception {
         JvmProcess p = ctx.process(new Targets.NoOp());

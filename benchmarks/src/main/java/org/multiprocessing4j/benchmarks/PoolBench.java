@@ -59,9 +59,18 @@ final class PoolBench {
     static final int EXTRA_WARMUP = 4;
     private static final String MAX_IDLE_PROPERTY = "multiprocessing4j.forkserver.maxIdle";
 
-    /** How many rounds and samples. */
+    /**
+     * How many rounds and samples; {@code extraWarmup}: warm-up rounds added, at most, while a
+     * warm-up round is still 15 % faster than the one before ({@link #EXTRA_WARMUP}; 0: exactly
+     * {@code warmup} warm-up rounds, as issue 17's "after one warm-up map").
+     */
     record Settings(int warmup, int rounds, int items, int rtSamples, int firstWarmup, int firstRounds,
-            List<String> scenarios) {
+            List<String> scenarios, int extraWarmup) {
+
+        Settings(int warmup, int rounds, int items, int rtSamples, int firstWarmup, int firstRounds,
+                List<String> scenarios) {
+            this(warmup, rounds, items, rtSamples, firstWarmup, firstRounds, scenarios, EXTRA_WARMUP);
+        }
 
         /** Round trips per round, so that the measured rounds take at least {@code rtSamples}. */
         int rtPerRound() {
@@ -194,7 +203,7 @@ final class PoolBench {
                 log.printf("Java pools: %s round %d:%s%n", measured ? "measured" : "warm-up", r + 1,
                         times.substring(0, times.length() - 1));
                 // The JIT may still be compiling (the round got much faster): warm up more.
-                if (r == warmup - 1 && roundTime < previous * 0.85 && warmup < settings.warmup() + EXTRA_WARMUP) {
+                if (r == warmup - 1 && roundTime < previous * 0.85 && warmup < settings.warmup() + settings.extraWarmup()) {
                     warmup++;
                 }
                 previous = roundTime;
@@ -407,7 +416,13 @@ final class PoolBench {
     /** Runs {@code pools.py} with the same settings and returns its rows, or why there are none. */
     static PythonSide.Outcome measurePython(String python, Path script, Settings s, Duration timeout)
             throws InterruptedException {
-        return PythonSide.run(python, script, List.of(
+        return measurePython(python, script, s, timeout, List.of());
+    }
+
+    /** As {@link #measurePython(String, Path, Settings, Duration)}, with more options for {@code pools.py}. */
+    static PythonSide.Outcome measurePython(String python, Path script, Settings s, Duration timeout,
+            List<String> more) throws InterruptedException {
+        List<String> args = new ArrayList<>(List.of(
                 "--rounds", String.valueOf(s.rounds()),
                 "--warmup", String.valueOf(s.warmup()),
                 "--items", String.valueOf(s.items()),
@@ -415,7 +430,9 @@ final class PoolBench {
                 "--first-rounds", String.valueOf(s.firstRounds()),
                 "--first-warmup", String.valueOf(s.firstWarmup()),
                 "--workers", String.valueOf(WORKERS),
-                "--scenarios", String.join(",", s.scenarios())), timeout);
+                "--scenarios", String.join(",", s.scenarios())));
+        args.addAll(more);
+        return PythonSide.run(python, script, args, timeout);
     }
 
     /**
@@ -454,7 +471,7 @@ final class PoolBench {
                 + " complete, then checked%n  (item i is i); tasks/s = items / round time; %d warm-up rounds, then n"
                 + " measured rounds: median, worst and best round.%n  (Java: up to %d more warm-up rounds while"
                 + " a round's total was still 15 %% faster than the one before.)%n", s.items(), s.warmup(),
-                EXTRA_WARMUP);
+                s.extraWarmup());
         out.printf(Locale.ROOT, "  Default chunks: map(fn, items) and Python's Pool.map(f, items) both use"
                 + " ceil(n / (4 x %d workers)) = %d items per message;%n  ProcessPoolExecutor.map was given"
                 + " chunksize=%d (its own default, 1, is the chunksize-1 row).%n", WORKERS, s.defaultChunksize(),

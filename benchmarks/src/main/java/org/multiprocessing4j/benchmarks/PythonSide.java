@@ -36,6 +36,16 @@ final class PythonSide {
         cmd.add(python);
         cmd.add(script.toString());
         cmd.addAll(scriptArgs);
+        return runCommand(cmd, "Python", "; pass -Dpython=/path/to/python3", timeout);
+    }
+
+    /**
+     * Runs {@code cmd} (a program that prints one JSON object as its last line of standard
+     * output: a Python script, or this benchmark in another JVM) and reads that object;
+     * {@code who} names it in the problems reported, {@code hint} follows "cannot run".
+     */
+    static Outcome runCommand(List<String> cmd, String who, String hint, Duration timeout)
+            throws InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder(cmd)
@@ -43,8 +53,8 @@ final class PythonSide {
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
         } catch (IOException e) {
-            return new Outcome(null, "Python not found: cannot run '" + python + "' (" + e.getMessage()
-                    + "); pass -Dpython=/path/to/python3");
+            return new Outcome(null, who + " not found: cannot run '" + cmd.get(0) + "' (" + e.getMessage() + ")"
+                    + hint);
         }
         running = p;
         try {
@@ -55,13 +65,13 @@ final class PythonSide {
             reader.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 destroyTree(p);
-                return new Outcome(null, "Python did not finish within " + timeout.toSeconds() + " s; killed");
+                return new Outcome(null, who + " did not finish within " + timeout.toSeconds() + " s; killed");
             }
             reader.join(TimeUnit.SECONDS.toMillis(10));
             String stdout = out.toString(StandardCharsets.UTF_8).trim();
             if (p.exitValue() != 0) {
-                return new Outcome(null, "Python failed: '" + python + " " + script + "' exited with code " + p.exitValue()
-                        + (stdout.isEmpty() ? "" : ": " + stdout));
+                return new Outcome(null, who + " failed: '" + String.join(" ", cmd) + "' exited with code "
+                        + p.exitValue() + (stdout.isEmpty() ? "" : ": " + stdout));
             }
             // The JSON object is the last line; anything before it is stray output.
             String last = stdout.substring(stdout.lastIndexOf('\n') + 1);
@@ -70,11 +80,11 @@ final class PythonSide {
                 Map<String, Object> json = (Map<String, Object>) Json.parse(last);
                 return new Outcome(json, null);
             } catch (RuntimeException e) {
-                return new Outcome(null, "Python failed: cannot read its results (" + e.getMessage() + "): " + stdout);
+                return new Outcome(null, who + " failed: cannot read its results (" + e.getMessage() + "): " + stdout);
             }
         } catch (IOException e) {
             destroyTree(p);
-            return new Outcome(null, "Python run failed: " + e);
+            return new Outcome(null, who + " run failed: " + e);
         } finally {
             running = null;
         }

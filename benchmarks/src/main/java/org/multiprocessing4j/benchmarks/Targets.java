@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.multiprocessing4j.ProcessQueue;
 import org.multiprocessing4j.SerializableCallable;
 import org.multiprocessing4j.SerializableFunction;
 import org.multiprocessing4j.SerializableRunnable;
@@ -47,6 +48,38 @@ final class Targets {
         };
     }
 
+    /**
+     * Real work for issue 17's start-up rows: writes a small file with
+     * {@link Files#write(Path, byte[], java.nio.file.OpenOption...)} (so {@code java.nio.file} is
+     * loaded on the critical path, as a user's target would load it), then reads
+     * {@link System#nanoTime()} and hands it to the parent in a second file. The sample ends when
+     * the file has been written.
+     */
+    static final class WriteFile implements SerializableRunnable {
+        private static final long serialVersionUID = 1L;
+        private final String file;
+        private final String stamp;
+
+        WriteFile(String file, String stamp) {
+            this.file = file;
+            this.stamp = stamp;
+        }
+
+        @Override
+        public void run() {
+            try {
+                Files.write(Path.of(file), CONTENT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            long now = System.nanoTime();
+            write(stamp, now);
+        }
+
+        /** What the file holds, checked by the parent. */
+        static final String CONTENT = "written by the child\n";
+    }
+
     /** Does nothing. */
     static final class NoOp implements SerializableRunnable {
         private static final long serialVersionUID = 1L;
@@ -78,6 +111,34 @@ final class Targets {
                 in.read();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * Issue 17's fresh child: puts its {@link System#nanoTime()} (a {@code Long}, read just
+     * before its first put), then the ints 0..n-1, to the queue; the parent takes them all.
+     */
+    static final class PutInts implements SerializableRunnable {
+        private static final long serialVersionUID = 1L;
+        private final ProcessQueue<Object> queue;
+        private final int n;
+
+        PutInts(ProcessQueue<Object> queue, int n) {
+            this.queue = queue;
+            this.n = n;
+        }
+
+        @Override
+        public void run() {
+            try {
+                queue.put(System.nanoTime());
+                for (int i = 0; i < n; i++) {
+                    queue.put(i);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while putting", e);
             }
         }
     }
