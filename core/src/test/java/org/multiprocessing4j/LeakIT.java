@@ -76,7 +76,6 @@ class LeakIT {
                 base = Holdings.now();
             }
         }
-        Holdings after = base;
         Holdings first = base;
         Holdings[] last = {null};
         boolean settled = Await.poll(SETTLE, () -> {
@@ -84,7 +83,7 @@ class LeakIT {
             return last[0].fds <= first.fds + FD_MARGIN && last[0].threads <= first.threads + THREAD_MARGIN
                     && last[0].heap <= first.heap + HEAP_MARGIN;
         });
-        after = last[0];
+        Holdings after = last[0];
         String figures = method + ": after " + WARM_UP + " processes " + base + "; after " + PROCESSES + " " + after;
         System.out.println(figures);
         assertTrue(settled, "more held after " + PROCESSES + " processes than after " + WARM_UP + " (margins: "

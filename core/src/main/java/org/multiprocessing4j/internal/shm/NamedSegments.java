@@ -36,12 +36,12 @@ public final class NamedSegments {
      */
     public static SharedSegment create(String name, SegmentKind kind, long size, String what) {
         checkName(name);
-        for (Path dir : SegmentDirectory.candidates()) {
+        List<Path> dirs = SegmentDirectory.candidates();
+        for (Path dir : dirs) {
             if (Files.exists(dir.resolve("named").resolve(name), LinkOption.NOFOLLOW_LINKS)) {
                 throw new IllegalStateException(what + " named '" + name + "' exists already");
             }
         }
-        List<Path> dirs = SegmentDirectory.candidates();
         IOException failure = null;
         for (Path dir : dirs) {
             try {
