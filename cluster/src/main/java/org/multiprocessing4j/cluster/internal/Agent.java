@@ -106,8 +106,8 @@ public final class Agent implements AutoCloseable {
             @Override
             public void clientDisconnected(Client client) {
                 missingSince.putIfAbsent(client.getUuid(), System.nanoTime());
-                sweeper.execute(Agent.this::sweep);
-                sweeper.schedule(() -> releaseProgram(client.getUuid()), GONE_NANOS, TimeUnit.NANOSECONDS);
+                onSweeper(Agent.this::sweep, 0);
+                onSweeper(() -> releaseProgram(client.getUuid()), GONE_NANOS);
             }
         });
         member.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
@@ -121,7 +121,7 @@ public final class Agent implements AutoCloseable {
                 String gone = e.getMember().getUuid().toString();
                 if (isOldest()) {
                     // Its processes died with it: free their locks, break the barriers it took part in.
-                    sweeper.execute(() -> shared.sweep(gone + "/", gone));
+                    onSweeper(() -> shared.sweep(gone + "/", gone), 0);
                 }
                 try {
                     member.getMap(HazelcastSettings.LOAD_MAP).removeAsync(e.getMember().getUuid().toString());
@@ -398,6 +398,19 @@ public final class Agent implements AutoCloseable {
                 LOG.fine("node " + node + " kills process " + r.name() + " (pid " + r.control().pid() + "): " + why);
                 r.control().kill();
             }
+        }
+    }
+
+    /**
+     * Runs {@code task} on the sweeper after {@code delayNanos}, unless this agent is closing:
+     * Hazelcast still delivers client and member events while the node shuts down, after the
+     * sweeper has stopped, and there is nothing left to sweep then.
+     */
+    private void onSweeper(Runnable task, long delayNanos) {
+        try {
+            sweeper.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // The agent is closed: see above.
         }
     }
 
