@@ -847,10 +847,11 @@ public final class PoolEngine implements Engine {
             jobs.clear();
             retries.clear();
         }
+        // Terminated before the futures fail, so that whoever sees a failed future also sees a shut-down pool.
+        terminate();
         for (Job j : failed) {
             j.failed(-1, cause, false);
         }
-        terminate();
     }
 
     /** Waits for the pool to be terminated: every worker ended. */
