@@ -50,10 +50,6 @@ final class ExampleRunner {
         }
 
         /**
-         * Standard error, line by line, without the JVM's own {@code Picked up ...} notices
-         * (printed when JAVA_TOOL_OPTIONS or similar is set in the environment).
-         */
-        /**
          * Standard error without the lines the JDK itself prints: "Picked up" notices of
          * JAVA_TOOL_OPTIONS, and JDK 21+'s "Runtime.exit(N) logging failed" of a JVM that a SIGTERM
          * reached while it was still booting, before any code of ours ran (a plain {@code java}
