@@ -172,6 +172,7 @@ def main(argv):
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured rounds first")
     parser.add_argument("--items", type=int, default=100_000, help="items per map round")
     parser.add_argument("--rt-samples", type=int, default=2500, help="measured round trips, at least")
+    parser.add_argument("--rt-warmup", type=int, default=20_000, help="unmeasured round trips before the rounds")
     parser.add_argument("--first-rounds", type=int, default=7, help="measured pools per first-result row")
     parser.add_argument("--first-warmup", type=int, default=2, help="unmeasured pools first, per row")
     parser.add_argument("--workers", type=int, default=2, help="workers per pool")
@@ -221,6 +222,8 @@ def main(argv):
                     side.items = list(range(args.boot_items))
                     side.map_round(1 if kind == "Pool" else None)
                     side.items = boot
+                if "pool_apply_rt" in throughput and args.rt_warmup > 0:
+                    side.round_trips(args.rt_warmup)
                 for r in range(args.warmup + args.rounds):
                     measured = r >= args.warmup
                     times = []

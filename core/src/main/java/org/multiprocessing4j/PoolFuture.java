@@ -8,12 +8,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import org.multiprocessing4j.internal.pool.Engine;
 
 /**
- * The future of one pool task. The pool's collector thread hands the outcome straight to a
- * thread waiting in {@link #get()}, while the {@code CompletableFuture} itself, with any
- * callbacks the user attached, is completed on the pool's completer thread: a callback that
- * blocks, or uses the pool, cannot stall the pool.
+ * The future of one pool task. A thread waiting in {@link #get()} collects the pool's results
+ * itself if no other thread does ({@link Engine#collectWhileWaiting}), so its result reaches it
+ * straight from the worker; otherwise the thread that collects hands the outcome to it. The
+ * {@code CompletableFuture} itself, with any callbacks the user attached, is completed on the
+ * pool's completer thread: a callback that blocks, or uses the pool, cannot stall the pool.
  *
  * <p>Memory consistency effects: the collector decodes the outcome (a copy of the task's result
  * or throwable) and stores it in a volatile field before it unparks the waiters, so its
@@ -23,15 +25,18 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class PoolFuture<T> extends CompletableFuture<T> {
     /**
-     * How long a thread in {@code get()} spins before it parks. 0 by default: the pool's
-     * collector already spins for the answer, and on a 2-core machine a second spinning thread
-     * in the parent takes the core the worker needs (one-task round trip 117 µs spinning 2 000
-     * times, 64 µs without; measured with {@code -Dmultiprocessing4j.futureSpins}).
+     * How long a thread in {@code get()} that does not collect spins before it parks. 0 by
+     * default: the collecting thread already spins for the answer, and on a 2-core machine a
+     * second spinning thread in the parent takes the core the worker needs (one-task round trip
+     * 117 µs spinning 2 000 times, 64 µs without, when the collector was always a thread of its
+     * own; measured with {@code -Dmultiprocessing4j.futureSpins}).
      */
     private static final int SPINS = Integer.getInteger("multiprocessing4j.futureSpins", 0);
 
     /** The outcome, once it has arrived: a value holder, or the throwable. */
     private volatile Object outcome;
+    /** The pool that will complete this future, for a waiter that collects its results; may be null. */
+    private final Engine engine;
     private final java.util.concurrent.ConcurrentLinkedQueue<Thread> waiters =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -43,7 +48,8 @@ final class PoolFuture<T> extends CompletableFuture<T> {
         }
     }
 
-    PoolFuture() {
+    PoolFuture(Engine engine) {
+        this.engine = engine;
         // Wakes a waiter when the future is completed some other way (cancel, terminate).
         whenComplete((v, e) -> wakeAll());
     }
@@ -113,10 +119,22 @@ final class PoolFuture<T> extends CompletableFuture<T> {
 
     /** Waits for the outcome; false if {@code nanos} (≥ 0) passed first. */
     private boolean await(long nanos) throws InterruptedException {
+        if (isDone()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + nanos;
+        if (engine != null) {
+            Engine.Waited w = engine.collectWhileWaiting(this::isDone, nanos);
+            if (w != Engine.Waited.NOT_NOW) {
+                return w == Engine.Waited.DONE;
+            }
+            if (nanos >= 0) {
+                nanos = Math.max(0, deadline - System.nanoTime());
+            }
+        }
         for (int i = 0; i < SPINS && !isDone(); i++) {
             Thread.onSpinWait();
         }
-        long deadline = System.nanoTime() + nanos;
         Thread me = Thread.currentThread();
         waiters.add(me);
         try {

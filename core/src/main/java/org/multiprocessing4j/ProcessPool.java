@@ -111,7 +111,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
 
             @Override
             public CompletableFuture<Object> submitEncoded(ProcessPool pool, byte[] task, String description) {
-                PoolFuture<Object> f = new PoolFuture<>();
+                PoolFuture<Object> f = new PoolFuture<>(pool.engine);
                 pool.engine.submit(new CallJob<>(task, description, f, null, false, pool.engine.completer()));
                 return f;
             }
@@ -537,7 +537,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         Objects.requireNonNull(task, "task");
         String name = "task " + nameOf(task);
         byte[] code = encode(new RunnableAdapter(task), name);
-        PoolFuture<T> f = new PoolFuture<>();
+        PoolFuture<T> f = new PoolFuture<>(engine);
         engine.submit(new CallJob<>(code, name, f, result, true, engine.completer()));
         return f;
     }
@@ -655,7 +655,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
         List<Future<T>> futures = new ArrayList<>();
         int i = 0;
         for (Callable<T> t : tasks) {
-            PoolFuture<T> f = new PoolFuture<>();
+            PoolFuture<T> f = new PoolFuture<>(engine);
             engine.submit(new CallJob<>(encoded.get(i++), "task " + nameOf(t), f, null, false, engine.completer()));
             futures.add(f);
         }
@@ -665,7 +665,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
     private <R> CallJob<R> callJob(Callable<R> task, String name) {
         Objects.requireNonNull(task, "task");
         byte[] code = encode(task, name);
-        PoolFuture<R> f = new PoolFuture<>();
+        PoolFuture<R> f = new PoolFuture<>(engine);
         CallJob<R> job = new CallJob<>(code, name, f, null, false, engine.completer());
         engine.submit(job);
         return job;

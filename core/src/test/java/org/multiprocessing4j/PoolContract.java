@@ -249,6 +249,97 @@ abstract class PoolContract extends StartMethodSuite {
         }
     }
 
+    private static Integer afterGate(ProcessEvent gate, int value) {
+        try {
+            if (!gate.await(Channels.PATIENCE)) {
+                throw new IllegalStateException("the test never opened the gate");
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return value;
+    }
+
+    /**
+     * A thread waiting in get() reads the pool's results itself; a worker's death notice it reads
+     * is settled by the pool all the same: the dead worker's task fails, a replacement starts,
+     * and the waiting thread still gets its result.
+     */
+    @Test
+    void aWorkerThatDiesWhileAThreadWaitsInGetIsReplacedAndTheWaiterGetsItsResult() throws Exception {
+        ProcessEvent gate = ProcessEvent.create();
+        ProcessEvent die = ProcessEvent.create();
+        ProcessQueue<Long> running = ProcessQueue.create();
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            CompletableFuture<Object> victim = pool.applyAsync(() -> {
+                Channels.put(running, ProcessHandle.current().pid());
+                afterGate(die, 0);
+                Runtime.getRuntime().halt(3);
+                return "never";
+            });
+            long pid = Channels.take(running, "the victim task to start");
+            CompletableFuture<Integer> waited = pool.applyAsync(() -> afterGate(gate, 7));
+            CompletableFuture<Integer> got = new CompletableFuture<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    got.complete(waited.get(LONG.toSeconds(), TimeUnit.SECONDS));
+                } catch (Throwable t) {
+                    got.completeExceptionally(t);
+                }
+            }, "waits in get()");
+            waiter.start();
+            Await.until(LONG, "the thread in get() to read the pool's results", () -> java.util.Arrays.stream(waiter.getStackTrace())
+                    .anyMatch(f -> f.getMethodName().equals("collectWhileWaiting")));
+            die.set();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> get(victim));
+            WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, e.getCause());
+            assertEquals(pid, died.pid());
+            assertEquals(3, died.exitCode());
+            Await.until(LONG, "a replacement worker", () -> pool.workerPids().size() == 2 && !pool.workerPids().contains(pid));
+            assertFalse(got.isDone(), "the waiter's task is still behind its gate");
+            gate.set();
+            assertEquals(7, get(got), "the waiting thread gets its result");
+            waiter.join(LONG.toMillis());
+            assertEquals(List.of(0, 1, 2), pool.map(x -> x, range(3)), "the pool still works");
+        }
+    }
+
+    @Test
+    void getWithATimeoutWaitsAtMostThatLongAndTheLateResultStillComes() throws Exception {
+        ProcessEvent gate = ProcessEvent.create();
+        try (ProcessPool pool = ProcessPool.create(1)) {
+            assertEquals(1, pool.apply(() -> 1));
+            CompletableFuture<Integer> late = pool.applyAsync(() -> afterGate(gate, 5));
+            long start = System.nanoTime();
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> late.get(200, TimeUnit.MILLISECONDS));
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waitedMillis >= 200, "waited the whole timeout, not " + waitedMillis + " ms");
+            CompletableFuture<Integer> seen = new CompletableFuture<>();
+            late.thenAccept(seen::complete);
+            gate.set();
+            assertEquals(5, seen.get(LONG.toSeconds(), TimeUnit.SECONDS),
+                    "the late result arrives with nobody in get()");
+            assertEquals(5, late.getNow(-1));
+        }
+    }
+
+    /**
+     * Right after a thread stopped reading results in get(), a task that only has a callback
+     * must still complete: the pool's own collector takes over again.
+     */
+    @Test
+    void aTaskWithOnlyACallbackCompletesRightAfterAnApply() throws Exception {
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            for (int i = 0; i < 20; i++) {
+                int v = i;
+                assertEquals(v, pool.apply(() -> v));
+                java.util.concurrent.CountDownLatch called = new java.util.concurrent.CountDownLatch(1);
+                pool.applyAsync(() -> v + 1).thenRun(called::countDown);
+                assertTrue(called.await(LONG.toSeconds(), TimeUnit.SECONDS), "the callback of task " + i + " ran");
+            }
+        }
+    }
+
     @Test
     void systemExitInATaskFailsItWithTheExitCode() throws Exception {
         try (ProcessPool pool = ProcessPool.create(1)) {

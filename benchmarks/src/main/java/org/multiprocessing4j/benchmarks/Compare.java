@@ -571,7 +571,7 @@ public final class Compare {
         Thread cleanup = new Thread(PythonSide::abort, "compare-pools-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         PoolBench.Settings settings = new PoolBench.Settings(o.poolWarmup, o.poolRounds, o.poolItems,
-                o.poolRtSamples, o.poolFirstWarmup, o.poolFirstRounds, o.poolScenarios);
+                o.poolRtSamples, o.poolFirstWarmup, o.poolFirstRounds, o.poolScenarios, o.poolRtWarmup);
         List<ChannelRows.Row> rows = new ArrayList<>();
         String javaProblem = null;
         try {
@@ -1169,6 +1169,7 @@ public final class Compare {
                 "  --pool-warmup N     unmeasured map and round-trip rounds first (default 2)",
                 "  --pool-items N      items per map round (default 100000)",
                 "  --pool-rt-samples N measured round trips per pool_apply_rt row, at least (default 2500)",
+                "  --pool-rt-warmup N  unmeasured round trips before them, Java and Python (default 20000)",
                 "  --pool-first-rounds N  measured pools per first-result row (default 7)",
                 "  --pool-first-warmup N  unmeasured pools first, per first-result row (default 2)",
                 "  --pools LIST        pool scenarios (default all: " + String.join(",", PoolBench.SCENARIOS) + ")",
@@ -1219,6 +1220,7 @@ public final class Compare {
         int poolWarmup = 2;
         int poolItems = 100_000;
         int poolRtSamples = 2500;
+        int poolRtWarmup = PoolBench.RT_WARMUP;
         int poolFirstRounds = 7;
         int poolFirstWarmup = 2;
         List<String> poolScenarios = PoolBench.SCENARIOS;
@@ -1323,6 +1325,7 @@ public final class Compare {
                     case "--pool-warmup" -> o.poolWarmup = nonNegative(a, value(argv, ++i, a));
                     case "--pool-items" -> o.poolItems = positive(a, value(argv, ++i, a));
                     case "--pool-rt-samples" -> o.poolRtSamples = positive(a, value(argv, ++i, a));
+                    case "--pool-rt-warmup" -> o.poolRtWarmup = nonNegative(a, value(argv, ++i, a));
                     case "--pool-first-rounds" -> o.poolFirstRounds = positive(a, value(argv, ++i, a));
                     case "--pool-first-warmup" -> o.poolFirstWarmup = nonNegative(a, value(argv, ++i, a));
                     case "--pools" -> o.poolScenarios = scenarios(value(argv, ++i, a), PoolBench.SCENARIOS, "pool");

@@ -78,7 +78,7 @@ final class Issue17 {
 
     /** The settings of the map row: one warm-up map, no adaptive extra warm-up. */
     static PoolBench.Settings mapSettings(int rounds, int items) {
-        return new PoolBench.Settings(1, rounds, items, 1, 0, 1, List.of(MAP), 0);
+        return new PoolBench.Settings(1, rounds, items, 1, 0, 1, List.of(MAP), 0, 0);
     }
 
     /** What {@code pools.py} is told for the map row: Pool only, its workers got up by a 4-item map as Java's. */

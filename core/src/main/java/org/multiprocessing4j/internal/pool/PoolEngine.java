@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.multiprocessing4j.BrokenPoolException;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessContext;
@@ -41,7 +43,9 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  * <li>The <b>collector</b> reads the result queue: results (in the order each worker ran its
  *     tasks), ready and start notices, and the death notices that each worker's watcher puts on
  *     the same queue when its JVM ends. A worker's results were put before it died, so its
- *     death notice comes after them.
+ *     death notice comes after them. A thread waiting in {@code get()} may read the queue in its
+ *     place ({@link #collectWhileWaiting}): one reader at a time, so the order holds, and death
+ *     notices it reads are left to the collector.
  * <li>When a worker dies, the tasks left in its inbox were never taken; of those it took, all
  *     but the last were answered. So the pool knows whether it was running a task, and which:
  *     that one fails with a {@code WorkerDiedException}; the untaken ones go to other workers;
@@ -49,7 +53,7 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  * <li>Messages are {@link PoolMessage}s; their layouts are in {@link Wire}.
  * <li>The <b>completer</b> completes futures, so that a user's callback never runs on the
  *     collector (which it could block) or under a lock; a thread waiting in {@code get()} is
- *     woken by the collector directly.
+ *     woken by whichever thread collected its result.
  * <li>The <b>timer</b> (only with a time limit) kills the worker of a task that runs too long.
  * </ul>
  */
@@ -234,7 +238,7 @@ public final class PoolEngine implements Engine {
             // An idle worker took a task: give the next idle one a task too.
         }
         synchronized (lock) {
-            signal();
+            signalIfNeeded();
         }
     }
 
@@ -423,6 +427,18 @@ public final class PoolEngine implements Engine {
     }
 
     /**
+     * Sets the dispatcher going if it has something to do: tasks to send, finished jobs to
+     * settle, or workers to stop after {@code shutdown()}. Called holding the lock, where a
+     * task was sent or answered: waking the dispatcher for nothing there cost each one-task
+     * round trip the wake-up of a thread on the parent's cores.
+     */
+    private void signalIfNeeded() {
+        if (!jobs.isEmpty() || !retries.isEmpty() || !drained.isEmpty() || state == PoolState.CLOSED) {
+            signal();
+        }
+    }
+
+    /**
      * Puts a message in a worker's inbox, giving up if the worker dies meanwhile (its tasks are
      * dealt with by the death notice). Not interruptible: a task recorded as sent must be sent;
      * an interrupt is kept.
@@ -466,31 +482,201 @@ public final class PoolEngine implements Engine {
     // ---- collecting --------------------------------------------------------------------------
 
     private void collectLoop() {
-        while (true) {
-            byte[] m;
-            try {
-                m = results.take();
-            } catch (InterruptedException | IllegalStateException e) {
-                return;
-            }
-            try {
-                PoolMessage message = PoolMessage.read(m);
-                if (message instanceof PoolMessage.Done done) {
-                    done(done);
-                } else if (message instanceof PoolMessage.Ready ready) {
-                    ready(ready.worker());
-                } else if (message instanceof PoolMessage.Started started) {
-                    started(started.worker(), started.taskId());
-                } else if (message instanceof PoolMessage.Died died) {
-                    if (died(died.worker(), died.exitCode())) {
+        try {
+            while (true) {
+                PoolMessage.Died d = deferredDeaths.poll();
+                if (d != null) {
+                    if (died(d.worker(), d.exitCode())) {
                         return;
                     }
-                } else {
-                    throw new IllegalArgumentException("a pool's result queue got a message for a worker: " + message);
+                    continue;
                 }
-            } catch (RuntimeException | Error e) {
-                // One bad message must not stop the collector: the pool could never end then.
-                LibraryLog.debug("pool " + poolNumber + " collector: " + e);
+                if (!mayCollect()) {
+                    continue;
+                }
+                byte[] m;
+                try {
+                    m = results.take();
+                } catch (InterruptedException | IllegalStateException e) {
+                    return;
+                }
+                if (handle(m, false)) {
+                    return;
+                }
+            }
+        } finally {
+            synchronized (readers) {
+                collectorEnded = true;
+                readers.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Handles one message from the result queue, on the collector or on a caller that collects
+     * while it waits ({@code byCaller}); true when the collector should end (the pool is terminated).
+     */
+    private boolean handle(byte[] m, boolean byCaller) {
+        try {
+            PoolMessage message = PoolMessage.read(m);
+            if (message instanceof PoolMessage.Done done) {
+                done(done);
+            } else if (message instanceof PoolMessage.Ready ready) {
+                ready(ready.worker());
+            } else if (message instanceof PoolMessage.Started started) {
+                started(started.worker(), started.taskId());
+            } else if (message instanceof PoolMessage.Died died) {
+                if (byCaller) {
+                    // A death takes a while to settle (its inbox read, a replacement started):
+                    // not on the thread of a caller that only waits for its result. Every
+                    // message of that worker came before its death notice and is handled.
+                    deferredDeaths.add(died);
+                    synchronized (readers) {
+                        readers.notifyAll();
+                    }
+                    return false;
+                }
+                return died(died.worker(), died.exitCode());
+            } else if (!(message instanceof PoolMessage.Aside)) {
+                throw new IllegalArgumentException("a pool's result queue got a message for a worker: " + message);
+            }
+        } catch (RuntimeException | Error e) {
+            // One bad message must not stop the collector: the pool could never end then.
+            LibraryLog.debug("pool " + poolNumber + (byCaller ? " caller" : " collector") + ": " + e);
+        }
+        return false;
+    }
+
+    // ---- a caller that collects while it waits ----------------------------------------------
+    //
+    // A round trip through the collector thread costs the wake-up of a parked thread (tens of
+    // microseconds on two cores) on top of the worker's; a caller waiting in get() that reads
+    // the result queue itself gets its result straight from the worker. One thread reads the
+    // queue at a time, so messages are still handled in order: the collector steps aside (an
+    // ASIDE message put by the caller tells it) and waits while a caller reads, and for a
+    // moment after, as the next call of a caller in a loop comes at once. It takes over again
+    // when the caller leaves work behind that nobody waits for, or that moment has passed.
+
+    /**
+     * Whether callers collect while they wait; {@code -Dmultiprocessing4j.pool.callerCollects=false}
+     * leaves it all to the collector, to measure the difference.
+     */
+    private static final boolean CALLERS_COLLECT =
+            !"false".equals(System.getProperty("multiprocessing4j.pool.callerCollects"));
+    /** How long the collector stays aside after a caller stopped collecting, unless work is left. */
+    private static final long ASIDE_GRACE_NANOS = 1_000_000;
+    /** How often an aside collector looks again while a caller collects (it is also woken). */
+    private static final long ASIDE_CHECK_NANOS = 10_000_000;
+    /** The longest a collecting caller waits on the queue before it looks at its own future again. */
+    private static final long CALLER_SLICE_NANOS = 20_000_000;
+
+    private final Object readers = new Object();
+    private final ConcurrentLinkedQueue<PoolMessage.Died> deferredDeaths = new ConcurrentLinkedQueue<>();
+    private Thread callerReading;     // guarded by readers: the caller that collects now, if any
+    private boolean collectorAside;   // guarded by readers: the collector does not read the queue
+    private boolean collectorWanted;  // guarded by readers: a caller left work that nobody waits for
+    private boolean collectorEnded;   // guarded by readers
+    private long callerLeftNanos = System.nanoTime() - ASIDE_GRACE_NANOS; // guarded by readers
+
+    /**
+     * For the collector, before it reads the queue: waits while a caller collects (or has just
+     * stopped); false if it should look at the deferred deaths first.
+     */
+    private boolean mayCollect() {
+        synchronized (readers) {
+            while (deferredDeaths.isEmpty()) {
+                long graceLeft = collectorWanted ? 0 : ASIDE_GRACE_NANOS - (System.nanoTime() - callerLeftNanos);
+                if (callerReading == null && graceLeft <= 0) {
+                    collectorAside = false;
+                    collectorWanted = false;
+                    return true;
+                }
+                if (!collectorAside) {
+                    collectorAside = true;
+                    readers.notifyAll(); // the caller waits for this before it reads
+                }
+                long waitNanos = callerReading != null ? ASIDE_CHECK_NANOS : graceLeft;
+                try {
+                    readers.wait(Math.max(1, waitNanos / 1_000_000), (int) (waitNanos % 1_000_000));
+                } catch (InterruptedException e) {
+                    // Nobody interrupts the collector on purpose; it keeps collecting.
+                }
+            }
+            return false;
+        }
+    }
+
+    @Override
+    public Waited collectWhileWaiting(BooleanSupplier done, long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        Thread me = Thread.currentThread();
+        boolean nudge;
+        synchronized (readers) {
+            if (!CALLERS_COLLECT || callerReading != null || collectorEnded || state.isEnding()) {
+                return Waited.NOT_NOW;
+            }
+            callerReading = me;
+            nudge = !collectorAside;
+        }
+        try {
+            if (nudge) {
+                try {
+                    results.put(new PoolMessage.Aside().toBytes());
+                } catch (IllegalStateException closed) {
+                    return Waited.NOT_NOW;
+                }
+            }
+            synchronized (readers) {
+                while (!collectorAside && !collectorEnded) {
+                    if (done.getAsBoolean()) {
+                        return Waited.DONE;
+                    }
+                    long left = nanos < 0 ? ASIDE_CHECK_NANOS : deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return Waited.TIMED_OUT;
+                    }
+                    left = Math.min(left, ASIDE_CHECK_NANOS);
+                    readers.wait(Math.max(1, left / 1_000_000), (int) (left % 1_000_000));
+                }
+                if (collectorEnded) {
+                    return done.getAsBoolean() ? Waited.DONE : Waited.NOT_NOW;
+                }
+            }
+            while (!done.getAsBoolean()) {
+                if (state.isEnding()) {
+                    return Waited.NOT_NOW; // the pool completes every future as it ends
+                }
+                long slice = CALLER_SLICE_NANOS;
+                if (nanos >= 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return Waited.TIMED_OUT;
+                    }
+                    slice = Math.min(slice, left);
+                }
+                byte[] m;
+                try {
+                    m = results.poll(slice, TimeUnit.NANOSECONDS);
+                } catch (IllegalStateException closed) {
+                    return Waited.NOT_NOW;
+                }
+                if (m != null) {
+                    handle(m, true);
+                }
+            }
+            return Waited.DONE;
+        } finally {
+            boolean workLeft;
+            synchronized (lock) {
+                workLeft = !unfinished.isEmpty();
+            }
+            synchronized (readers) {
+                callerReading = null;
+                callerLeftNanos = System.nanoTime();
+                if (workLeft || !results.isEmpty() || !deferredDeaths.isEmpty()) {
+                    collectorWanted = true;
+                    readers.notifyAll();
+                }
             }
         }
     }
@@ -524,9 +710,7 @@ public final class PoolEngine implements Engine {
                     window.answered(System.nanoTime() - (t.startedNanos != 0 ? t.startedNanos : t.sentNanos), t.count);
                 }
             }
-            if (!jobs.isEmpty() || !retries.isEmpty() || state == PoolState.CLOSED) {
-                signal();
-            }
+            signalIfNeeded();
         }
         if (t == null) {
             return; // its worker was already declared dead and the task failed or retried
@@ -684,7 +868,7 @@ public final class PoolEngine implements Engine {
                     holders.add(w);
                 }
             }
-            signal();
+            signalIfNeeded();
         }
         if (job.function != null) {
             byte[] forget = new PoolMessage.Forget(job.functionId).toBytes();

@@ -54,6 +54,8 @@ sealed interface PoolMessage {
                 Wire.Reader r = new Wire.Reader(message, "STARTED");
                 return r.end(new Started(r.i32("worker"), r.i64("taskId")));
             }
+            case Wire.ASIDE:
+                return new Wire.Reader(message, "ASIDE").end(new Aside());
             case Wire.DIED: {
                 Wire.Reader r = new Wire.Reader(message, "DIED");
                 return r.end(new Died(r.i32("worker"), r.i32("exitCode")));
@@ -132,6 +134,17 @@ sealed interface PoolMessage {
         @Override
         public byte[] toBytes() {
             return new byte[] {Wire.STOP};
+        }
+    }
+
+    /**
+     * To the pool's collector, from the pool itself: a caller waiting for a result reads the
+     * result queue now, so step aside (see {@code PoolEngine.collectWhileWaiting}).
+     */
+    record Aside() implements PoolMessage {
+        @Override
+        public byte[] toBytes() {
+            return new byte[] {Wire.ASIDE};
         }
     }
 

@@ -24,6 +24,8 @@ import org.multiprocessing4j.internal.codec.ItemCodec;
  *                READY   worker:i32                   the initializer ran
  *                STARTED worker:i32 taskId:i64        (only when tasks have a time limit)
  *                DIED    worker:i32 exitCode:i32      put by the pool itself when a worker's JVM ended
+ *                ASIDE                                put by the pool itself: a caller waiting for a result
+ *                                                     reads the queue now, the collector steps aside
  * bytes, item:   length:i32 then that many bytes (an item as ItemCodec.encodeEmbedded makes it)
  * </pre>
  */
@@ -37,6 +39,7 @@ final class Wire {
     static final byte STARTED = 12;
     static final byte DIED = 13;
     static final byte READY = 14;
+    static final byte ASIDE = 15;
 
     /** Status of one result in a DONE message. */
     static final byte OK = 0;
