@@ -17,6 +17,7 @@ import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SleeperTable;
 import org.multiprocessing4j.internal.shm.Transit;
 import org.multiprocessing4j.internal.shm.Words;
+import org.multiprocessing4j.spi.StoreHandle;
 
 /**
  * For a JVM booted ahead of need, and for the class-data archive's training run: loads what a
@@ -52,6 +53,18 @@ public final class ChannelWarmUp {
             Doorbell.giveBack(Doorbell.borrow());
         } catch (RuntimeException | LinkageError e) {
             // Only a warm-up.
+        }
+        try {
+            // A queue's handle decoded and attached as a pool worker's are, up to the open that
+            // finds nothing: decoding a class the first time generates its serialization
+            // accessor, and the attach bootstraps a lambda, each a millisecond or so of the
+            // worker's way to its first task otherwise.
+            Codec codec = Codec.defaultCodec();
+            Object handle = codec.decode(codec.encode(
+                    LocalQueueStore.handleOf(SegmentLocator.unreachable(SegmentKind.QUEUE)), "warm-up"));
+            ((StoreHandle<?>) handle).attach();
+        } catch (Exception | LinkageError nothingThere) {
+            // Expected: there is nothing to attach to.
         }
     }
 

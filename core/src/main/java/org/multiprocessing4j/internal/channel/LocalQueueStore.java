@@ -111,6 +111,11 @@ public final class LocalQueueStore implements QueueStore {
         return channel.toString();
     }
 
+    /** The handle a queue over {@code segment} travels as; for {@link ChannelWarmUp}. */
+    static StoreHandle<QueueStore> handleOf(Serializable segment) {
+        return new Handle(segment, "queue");
+    }
+
     // A plain class, not a record: see SegmentId.
     private static final class Handle implements StoreHandle<QueueStore> {
         private static final long serialVersionUID = 1L;

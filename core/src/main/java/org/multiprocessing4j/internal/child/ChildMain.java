@@ -132,6 +132,11 @@ public final class ChildMain {
                     org.multiprocessing4j.internal.channel.ChannelWarmUp.loadClasses();
                 }
             }
+            if (!handshakeWaiting(controlPipe)) {
+                // Pools are what most children run; and what becoming a child loads.
+                org.multiprocessing4j.internal.pool.PoolWarmUp.run();
+                loadChildClasses();
+            }
             ChildBootstrap.prepareChild(controlPipe);
             // Loads the file-system classes that becoming a child needs (its report path).
             Path.of(System.getProperty("java.io.tmpdir")).resolve("warm-up").getFileName();
@@ -163,6 +168,20 @@ public final class ChildMain {
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             sample.writeTo(bytes);
             Handshake.readFrom(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+        } catch (Exception | LinkageError e) {
+            // A smaller archive, nothing worse.
+        }
+        loadChildClasses();
+    }
+
+    /**
+     * Loads and initializes what becoming a child loads between its handshake and its exit
+     * (the parent watcher's future and latch among them): into the archive when training, and
+     * ahead of the handshake in a JVM booted ahead of need. None of them starts a thread or
+     * touches a file when initialized.
+     */
+    private static void loadChildClasses() {
+        try {
             for (String name : new String[] {
                     "org.multiprocessing4j.internal.runtime.ExitReport",
                     "org.multiprocessing4j.internal.runtime.ExitReport$Outcome",
@@ -179,7 +198,9 @@ public final class ChildMain {
                     "org.multiprocessing4j.ProcessSerializationException",
                     "java.nio.channels.AsynchronousCloseException",
                     "java.io.DataOutputStream",
-                    "java.io.BufferedOutputStream"}) {
+                    "java.io.BufferedOutputStream",
+                    "java.util.concurrent.CompletableFuture",
+                    "java.util.concurrent.CountDownLatch"}) {
                 Class.forName(name, true, ChildMain.class.getClassLoader());
             }
         } catch (Exception | LinkageError e) {

@@ -19,6 +19,13 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  * {@code -Dmultiprocessing4j.forkserver.maxIdle} (default 2); after 30 s without such a miss it
  * drops back to one. One background thread boots them
  * one at a time (on a small machine, parallel boots only slow each other and the user's work).
+ * It boots a replacement only once starts have paused for
+ * {@code -Dmultiprocessing4j.forkserver.bootPauseMillis} (default 100 ms; at most four times
+ * that after the first start it waited for): a JVM just handed out is reading its process and
+ * running its first code, and on two cores a JVM booting beside it (a boot is a few hundred
+ * milliseconds of CPU over several threads) doubled the time a pool of two took to its first
+ * result. A start during the pause that finds no idle JVM boots one itself, as it would have
+ * if the replacement were still booting.
  * A process with JVM options of its own boots a JVM as SPAWN does.
  *
  * <p>Idle JVMs are booted with one class path: that of the last process started (at first,
@@ -36,6 +43,11 @@ public final class ForkServerLauncher implements Launcher {
     /** After this long without a start that found no idle JVM, keep only one. */
     private static final long SHRINK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(
             Long.getLong("multiprocessing4j.forkserver.shrinkAfterMillis", 30_000));
+    /** A replacement boots once no start has come for this long... */
+    private static final long BOOT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(
+            Math.max(0, Long.getLong("multiprocessing4j.forkserver.bootPauseMillis", 100)));
+    /** ...or this long after the first start it waited for, so that a steady stream of starts cannot starve it. */
+    private static final long MAX_BOOT_PAUSE_NANOS = 4 * BOOT_PAUSE_NANOS;
 
     private final Object lock = new Object();
     private final ArrayDeque<Process> idle = new ArrayDeque<>();
@@ -46,6 +58,7 @@ public final class ForkServerLauncher implements Launcher {
     private boolean closed;
     private Thread booter;
     private long lastMissNanos = System.nanoTime();
+    private long lastStartNanos = System.nanoTime() - BOOT_PAUSE_NANOS;
 
     private ForkServerLauncher() {
         int max = 2;
@@ -82,8 +95,9 @@ public final class ForkServerLauncher implements Launcher {
                     warm = p;
                 }
             }
+            lastStartNanos = System.nanoTime();
             if (warm == null) {
-                lastMissNanos = System.nanoTime();
+                lastMissNanos = lastStartNanos;
             }
             wanted = Math.min(maxIdle, warm == null ? Math.max(1, wanted + 1) : Math.max(1, wanted));
             startBooter();
@@ -136,18 +150,36 @@ public final class ForkServerLauncher implements Launcher {
             List<Process> surplus = new ArrayList<>();
             ChildClassPath bootedWith;
             synchronized (lock) {
-                while (!closed && idle.size() >= wanted && surplus.isEmpty()) {
-                    long quietNanos = System.nanoTime() - lastMissNanos;
-                    if (wanted > 1 && quietNanos >= SHRINK_AFTER_NANOS) {
-                        // Demand has dropped: keep one idle JVM, not a burst's worth.
-                        wanted = 1;
-                        while (idle.size() > wanted) {
-                            surplus.add(idle.pollLast());
+                long pauseBegan = 0;
+                boolean pausing = false;
+                while (!closed && surplus.isEmpty()) {
+                    long waitMillis;
+                    if (idle.size() >= wanted) {
+                        long quietNanos = System.nanoTime() - lastMissNanos;
+                        if (wanted > 1 && quietNanos >= SHRINK_AFTER_NANOS) {
+                            // Demand has dropped: keep one idle JVM, not a burst's worth.
+                            wanted = 1;
+                            while (idle.size() > wanted) {
+                                surplus.add(idle.pollLast());
+                            }
+                            continue;
                         }
-                        continue;
+                        waitMillis = wanted > 1
+                                ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(SHRINK_AFTER_NANOS - quietNanos)) : 0;
+                    } else {
+                        // A boot is wanted: not while the JVMs just handed out start their processes.
+                        long now = System.nanoTime();
+                        if (!pausing) {
+                            pausing = true;
+                            pauseBegan = now;
+                        }
+                        long pauseLeft = Math.min(lastStartNanos + BOOT_PAUSE_NANOS - now,
+                                pauseBegan + MAX_BOOT_PAUSE_NANOS - now);
+                        if (pauseLeft <= 0) {
+                            break;
+                        }
+                        waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pauseLeft + 999_999));
                     }
-                    long waitMillis = wanted > 1
-                            ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(SHRINK_AFTER_NANOS - quietNanos)) : 0;
                     try {
                         lock.wait(waitMillis);
                     } catch (InterruptedException e) {

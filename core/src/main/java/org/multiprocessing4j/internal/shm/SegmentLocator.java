@@ -23,6 +23,16 @@ public final class SegmentLocator implements Serializable {
         this.path = path;
     }
 
+    /**
+     * A locator that no process holds, for warm-ups: attaching it goes the way of a real
+     * attach (the lambda, the descriptor's link) until it finds that this JVM has no such
+     * descriptor, and fails without opening or mapping anything.
+     */
+    public static SegmentLocator unreachable(SegmentKind kind) {
+        return new SegmentLocator(new SegmentId(0, 0), kind, 4096,
+                ProcessHandle.current().pid() + ":" + Integer.MAX_VALUE, null);
+    }
+
     SegmentId id() {
         return id;
     }
