@@ -120,13 +120,7 @@ abstract class PoolContract extends StartMethodSuite {
     /** Item 1 waits for the gate; item 3 throws; the others give ten times themselves. */
     private static Integer gated(ProcessEvent gate, Integer x) {
         if (x == 1) {
-            try {
-                if (!gate.await(Channels.PATIENCE)) {
-                    throw new IllegalStateException("the test never opened the gate");
-                }
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
+            afterGate(gate, x);
         }
         if (x == 3) {
             throw new IllegalArgumentException("item 3");
@@ -249,6 +243,7 @@ abstract class PoolContract extends StartMethodSuite {
         }
     }
 
+    /** Waits for the gate (at most the test's patience), then gives {@code value}. */
     private static Integer afterGate(ProcessEvent gate, int value) {
         try {
             if (!gate.await(Channels.PATIENCE)) {
