@@ -60,14 +60,19 @@ final class CallerWatch {
 
     /**
      * Waits on {@code monitor}, which the calling thread holds, until {@code done} answers true
-     * (it is asked first, and after every wake-up or slice), {@code timeoutNanos} pass (-1: no
-     * limit), or the client is gone.
+     * (it is asked first, and after every wake-up or slice, each time after the client),
+     * {@code timeoutNanos} pass (-1: no limit), or the client is gone.
      *
      * @return whether {@code done} answered true in time
      * @throws CallerGoneException if the client went first
      */
     static boolean awaitOn(Object monitor, long timeoutNanos, BooleanSupplier done) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
+        // The client is asked first too: its request may be read only after it gave up (an
+        // interrupted lock() closes its connection at once), and whatever this call then took
+        // would be given back only when the server sees the connection end, after the client
+        // may already have looked.
+        checkCaller();
         while (!done.getAsBoolean()) {
             long slice = SLICE_NANOS;
             if (timeoutNanos >= 0) {

@@ -130,13 +130,39 @@ public final class ChildBootstrap {
      * death is why this JVM exits: the watcher is what called exit then).
      */
     static void afterShutdown(JvmShutdown.EndReason reason) {
-        if (CurrentProcess.isChild() && reason == JvmShutdown.EndReason.EXIT) {
+        if (CurrentProcess.isChild() && reason == JvmShutdown.EndReason.EXIT && !jdkSignalHandlerRunning()) {
             // System.exit(n) from user code: the JVM's exit value is n, whatever it is.
             report(ExitReport.EXITED, 0, null);
         }
         if (reason != JvmShutdown.EndReason.ORPHANED) {
             stopWatchingParent();
         }
+    }
+
+    /**
+     * Whether one of the JDK's signal-handler threads ("SIGTERM handler") is alive: then it is
+     * what runs this exit, with its 128+N, and the exit is no {@code System.exit} of user code.
+     * That happens when a signal reaches a JVM before {@link #prepareChild} installed this
+     * class's handlers (an idle forkserver JVM still warming up): the JDK's own handler starts
+     * the exit, and the main thread may meanwhile become a child, read its handshake and make
+     * the report path known before this hook runs. On JDK 25 the JDK logs the exit first, which
+     * leaves plenty of time. Our own handler's thread has the same name, but it sets the end
+     * reason to SIGNALLED before it exits, so this is asked only for an ordinary exit.
+     */
+    private static boolean jdkSignalHandlerRunning() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(threads, true);
+        for (int i = 0; i < n; i++) {
+            String name = threads[i].getName();
+            if (name.startsWith("SIG") && name.endsWith(" handler") && threads[i].isAlive()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void onSignal(int signal) {

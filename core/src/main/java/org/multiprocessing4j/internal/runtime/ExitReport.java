@@ -8,10 +8,12 @@ import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.multiprocessing4j.RemoteThrowable;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.platform.ExitStatus;
+import org.multiprocessing4j.internal.platform.Signals;
 
 /**
  * How a child says it ended. The JDK cannot tell a child's {@code System.exit(143)} from its
@@ -66,16 +68,24 @@ final class ExitReport {
         }
     }
 
-    /** The exit code and throwable of a child, from its report (if any) and the JDK's exit value. */
     /**
      * The exit code and throwable of a child, from its report (if any) and the JDK's exit value,
-     * knowing that this JVM sent the child {@code sentSignal} (0 if none): an exit value of 128 + that signal means the signal ended it, whatever the
-     * report says (a child may be killed after writing its report, while its hooks run).
+     * knowing that this JVM sent the child {@code sentSignal} (0 if none): an exit value of
+     * 128 + that signal means the signal ended it, whatever the report says (a child may be
+     * killed after writing its report, while its hooks run).
+     *
+     * <p>So does an exit value of 1 after a SIGTERM from a child that wrote no report: a SIGTERM
+     * that reaches a JVM still initializing can make the JDK fail its start-up ("Error occurred
+     * during initialization of VM", seen on JDK 25) instead of exiting with 143; the process
+     * was terminated all the same, before any code of ours ran.
      */
     static Outcome read(Path file, int exitValue, int sentSignal) {
         Outcome reported = readReport(file, exitValue);
         if (sentSignal > 0 && exitValue == 128 + sentSignal) {
             return new Outcome(-sentSignal, reported.exception);
+        }
+        if (sentSignal == Signals.SIGTERM && exitValue == 1 && !Files.exists(file)) {
+            return new Outcome(-sentSignal, null);
         }
         return reported;
     }
