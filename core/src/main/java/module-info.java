@@ -12,6 +12,8 @@ module org.multiprocessing4j {
     requires transitive java.logging;
     requires java.management;
     requires jdk.unsupported;
+    // Flight Recorder events, when something records; a JVM without the module records nothing.
+    requires static jdk.jfr;
 
     exports org.multiprocessing4j;
     // For the library's own backend modules (the cluster module); not for applications.

@@ -12,6 +12,7 @@ import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessSerializationException;
 import org.multiprocessing4j.SerializableRunnable;
 import org.multiprocessing4j.internal.codec.Codec;
+import org.multiprocessing4j.internal.jfr.ChildRecordings;
 import org.multiprocessing4j.internal.launch.ChildCommand;
 import org.multiprocessing4j.internal.launch.Handshake;
 import org.multiprocessing4j.internal.log.LibraryLog;
@@ -67,6 +68,9 @@ public final class ChildMain {
         // input, as Python gives its children /dev/null.
         System.setIn(InputStream.nullInputStream());
         ChildBootstrap.enterChild(handshake, controlPipe);
+        if (!handshake.recordingPrefix.isEmpty()) {
+            startRecording(handshake);
+        }
 
         JvmProcess process;
         try {
@@ -93,6 +97,16 @@ public final class ChildMain {
         }
         awaitNonDaemonThreads();
         ChildBootstrap.exitChild(exitCode, failure);
+    }
+
+    /** The parent records its children too (-Dmultiprocessing4j.jfr.children=true). */
+    private static void startRecording(Handshake handshake) {
+        try {
+            Path file = ChildRecordings.startInChild(handshake.recordingPrefix, handshake.name);
+            LibraryLog.debug("recording this process to " + file);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LibraryLog.warning("could not start this process's Flight Recorder recording: " + e);
+        }
     }
 
     /**
@@ -164,7 +178,7 @@ public final class ChildMain {
     private static void train() {
         try {
             Handshake sample = new Handshake("train", new int[] {1}, false, 1L, "train", "INFO", false,
-                    "/dev/null", "SPAWN", new byte[0]);
+                    "/dev/null", "SPAWN", "", new byte[0]);
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             sample.writeTo(bytes);
             Handshake.readFrom(new java.io.ByteArrayInputStream(bytes.toByteArray()));

@@ -11,12 +11,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * The first and only message a parent sends a child, on the child's standard input: who the
  * child is (name, identity, daemon flag), who its parent is, how to log, where to report how it
- * ended, and the serialized process object. Plain {@code DataOutput} fields keep the child's
+ * ended, where to write its Flight Recorder file (if anywhere), and the serialized process object. Plain {@code DataOutput} fields keep the child's
  * class loading small; only the payload needs object serialization.
  */
 public final class Handshake {
     private static final int MAGIC = 0x4d50344a; // "MP4J"
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
     private static final int MAX_STRING_BYTES = 64 << 20;
 
     public final String name;
@@ -30,11 +30,16 @@ public final class Handshake {
     public final String reportPath;
     /** The parent's default start method, which becomes the child's. */
     public final String startMethod;
+    /**
+     * The prefix of the child's own recording file ({@code <prefix><name>-<pid>.jfr}), or ""
+     * for none (see {@code ChildRecordings}).
+     */
+    public final String recordingPrefix;
     public final byte[] payload;
 
     public Handshake(String name, int[] identity, boolean daemon, long parentPid, String parentName,
                      String logLevel, boolean stderrHandler, String reportPath, String startMethod,
-                     byte[] payload) {
+                     String recordingPrefix, byte[] payload) {
         this.name = name;
         this.identity = identity.clone();
         this.daemon = daemon;
@@ -44,6 +49,7 @@ public final class Handshake {
         this.stderrHandler = stderrHandler;
         this.reportPath = reportPath;
         this.startMethod = startMethod;
+        this.recordingPrefix = recordingPrefix;
         this.payload = payload;
     }
 
@@ -63,6 +69,7 @@ public final class Handshake {
         out.writeBoolean(stderrHandler);
         writeString(out, reportPath);
         writeString(out, startMethod);
+        writeString(out, recordingPrefix);
         out.writeInt(payload.length);
         out.write(payload);
         out.flush();
@@ -111,9 +118,11 @@ public final class Handshake {
         boolean stderrHandler = in.readBoolean();
         String reportPath = readString(in);
         String startMethod = readString(in);
+        String recordingPrefix = readString(in);
         byte[] payload = new byte[in.readInt()];
         in.readFully(payload);
         return new Handshake(name, identity, daemon, parentPid, parentName,
-                logLevel.isEmpty() ? null : logLevel, stderrHandler, reportPath, startMethod, payload);
+                logLevel.isEmpty() ? null : logLevel, stderrHandler, reportPath, startMethod,
+                recordingPrefix, payload);
     }
 }

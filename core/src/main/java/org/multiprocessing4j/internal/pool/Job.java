@@ -17,6 +17,8 @@ public abstract class Job {
     final byte[] function;
     final int functionId;
     final Set<Integer> definedIn = new HashSet<>(); // worker ids; guarded by the engine lock
+    /** When it was submitted ({@code System.nanoTime()}): its tasks' queue wait in a recording. */
+    final long submittedNanos = System.nanoTime();
 
     protected Job(byte[] function) {
         this.function = function;

@@ -27,6 +27,8 @@ import org.multiprocessing4j.SerializableRunnable;
 import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.codec.ItemCodec;
+import org.multiprocessing4j.internal.jfr.Jfr;
+import org.multiprocessing4j.internal.jfr.JfrEvents;
 import org.multiprocessing4j.internal.log.LibraryLog;
 
 /**
@@ -702,9 +704,11 @@ public final class PoolEngine implements Engine {
             return;
         }
         Task t = null;
+        long workerPid = 0;
         synchronized (lock) {
             Worker w = byId.get(workerId);
             if (w != null) {
+                workerPid = w.process.pid();
                 t = w.inFlight.answered(taskId);
                 if (t != null) {
                     window.answered(System.nanoTime() - (t.startedNanos != 0 ? t.startedNanos : t.sentNanos), t.count);
@@ -715,8 +719,21 @@ public final class PoolEngine implements Engine {
         if (t == null) {
             return; // its worker was already declared dead and the task failed or retried
         }
+        if (Jfr.on()) {
+            recordTask(t, outcomes, workerPid);
+        }
         deliver(t, outcomes);
         finishIfDone(t.job);
+    }
+
+    private static void recordTask(Task t, PoolMessage.Fields outcomes, long workerPid) {
+        long now = System.nanoTime();
+        int failed = 0;
+        for (int k = 0; k < outcomes.size(); k++) {
+            failed += outcomes.status(k) == Wire.OK ? 0 : 1;
+        }
+        JfrEvents.poolTask(t.describe(), t.count, failed, workerPid, Math.max(0, t.sentNanos - t.job.submittedNanos),
+                now - t.sentNanos);
     }
 
     /** Hands the outcomes of {@code t}, as a DONE message carried them, to its job. */
@@ -792,6 +809,10 @@ public final class PoolEngine implements Engine {
             }
             replace = !hopeless && broken == null && state.needsWorkers(!unfinished.isEmpty());
             signal();
+        }
+        if ((running != null || exitCode != 0) && Jfr.on()) {
+            // Not a worker that retired (maxTasksPerChild) or stopped with the pool.
+            JfrEvents.workerDied(w.process.pid(), exitCode, running != null ? running.describe() : null, timedOut);
         }
         if (running != null) {
             String task = running.describe();

@@ -11,6 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.multiprocessing4j.ProcessStartException;
+import org.multiprocessing4j.internal.jfr.Jfr;
+import org.multiprocessing4j.internal.jfr.JfrEvents;
 import org.multiprocessing4j.internal.launch.Handshake;
 import org.multiprocessing4j.internal.log.LibraryLog;
 import org.multiprocessing4j.internal.platform.ExitStatus;
@@ -39,6 +41,8 @@ final class LaunchedChild implements ProcessControl {
     private volatile Throwable exception;
     /** The last signal this JVM sent the child, 0 if none. */
     private volatile int sentSignal;
+    /** When it was started ({@code System.nanoTime()}), for its run time in a recording. */
+    private final long startedNanos = System.nanoTime();
 
     LaunchedChild(Process jvm, String name, boolean daemon, Path report, Consumer<LaunchedChild> onEnd) {
         this.jvm = jvm;
@@ -130,12 +134,25 @@ final class LaunchedChild implements ProcessControl {
             } catch (IOException e) {
                 LibraryLog.debug("could not delete " + report + ": " + e);
             }
+            recordEnd(code);
             try {
                 onEnd.accept(this);
             } finally {
                 ended.countDown();
                 whenEnded.complete(null); // after the latch: a callback sees isAlive() false
             }
+        }
+    }
+
+    /** Before joiners wake, so that a recording holds the end of every process a join saw end. */
+    private void recordEnd(int code) {
+        try {
+            if (Jfr.on()) {
+                JfrEvents.processEnded(name, jvm.pid(), code, code < 0 ? Signals.name(-code) : null,
+                        System.nanoTime() - startedNanos);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LibraryLog.debug("could not record the end of " + name + ": " + e);
         }
     }
 

@@ -17,6 +17,9 @@ import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessStartException;
 import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.internal.access.SharedSecrets;
+import org.multiprocessing4j.internal.jfr.ChildRecordings;
+import org.multiprocessing4j.internal.jfr.Jfr;
+import org.multiprocessing4j.internal.jfr.JfrEvents;
 import org.multiprocessing4j.internal.launch.ChildClassPath;
 import org.multiprocessing4j.internal.launch.ForkServerLauncher;
 import org.multiprocessing4j.internal.launch.Handshake;
@@ -130,6 +133,8 @@ public final class ProcessRegistry {
                                             boolean daemon, List<String> jvmOptions, ChildClassPath classPath,
                                             byte[] payload, Runnable afterEnd) {
         StartMethod defaultMethod = StartMethodSetting.get(true);
+        boolean recording = Jfr.on();
+        Object starting = recording ? JfrEvents.processStarting() : null;
         Lock launching = JvmShutdown.launchLock();
         launching.lock();
         try {
@@ -140,7 +145,7 @@ public final class ProcessRegistry {
             Handshake handshake = new Handshake(name, processIdentity, daemon,
                     ProcessHandle.current().pid(), CurrentProcess.name(), LibraryLog.levelForChildren(),
                     LibraryLog.stderrHandlerForChildren(), report.toString(),
-                    defaultMethod.name(), payload);
+                    defaultMethod.name(), recording ? ChildRecordings.prefixForChildren() : "", payload);
             Process jvm;
             try {
                 jvm = launcher.start(classPath, jvmOptions);
@@ -154,6 +159,10 @@ public final class ProcessRegistry {
             });
             CHILDREN.put(child, process);
             child.begin(handshake);
+            if (starting != null) {
+                JfrEvents.processStarted(starting, name, child.pid(),
+                        (launcher == ForkServerLauncher.INSTANCE ? StartMethod.FORKSERVER : StartMethod.SPAWN).name());
+            }
             return child;
         } finally {
             launching.unlock();

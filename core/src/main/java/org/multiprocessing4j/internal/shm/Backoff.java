@@ -1,6 +1,8 @@
 package org.multiprocessing4j.internal.shm;
 
 import java.util.concurrent.locks.LockSupport;
+import org.multiprocessing4j.internal.jfr.Jfr;
+import org.multiprocessing4j.internal.jfr.JfrEvents;
 
 /**
  * How a thread waits for another process to change shared memory: spin briefly (a reply in
@@ -52,6 +54,8 @@ public final class Backoff implements AutoCloseable {
     private SleeperTable table;
     private Doorbell bell;
     private int slot = -1;
+    /** This wait's Flight Recorder event, once it sleeps while a recording runs; else null. */
+    private Object recorded;
 
     private Backoff(long deadline) {
         this.deadline = deadline;
@@ -93,6 +97,9 @@ public final class Backoff implements AutoCloseable {
             }
             Thread.yield();
         } else {
+            if (r == spinLimit + YIELDS && recorded == null && Jfr.on()) {
+                recorded = JfrEvents.waitBegins(); // spinning is not waiting, for a recording
+            }
             long left = remainingNanos();
             if (left <= 0) {
                 return false;
@@ -194,6 +201,11 @@ public final class Backoff implements AutoCloseable {
         if (bell != null) {
             Doorbell.giveBack(bell);
             bell = null;
+        }
+        if (recorded != null) {
+            Object event = recorded;
+            recorded = null;
+            JfrEvents.waitEnded(event);
         }
     }
 

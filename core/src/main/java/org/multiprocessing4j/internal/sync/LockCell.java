@@ -1,6 +1,8 @@
 package org.multiprocessing4j.internal.sync;
 
 import java.io.Serializable;
+import org.multiprocessing4j.internal.jfr.Jfr;
+import org.multiprocessing4j.internal.jfr.JfrEvents;
 import org.multiprocessing4j.internal.log.LibraryLog;
 import org.multiprocessing4j.internal.platform.ProcessToken;
 import org.multiprocessing4j.internal.shm.Backoff;
@@ -145,8 +147,12 @@ public final class LockCell extends SyncCell implements LockStore {
         }
         if (how == SharedMutex.Acquisition.TAKEN_OVER) {
             getAndAdd(base + SyncLayout.LOCK_RECOVERIES_OFFSET, 1);
-            LibraryLog.warning("took over " + what + " from process " + ProcessToken.pid(mutex.takenOverFrom())
+            long deadHolder = ProcessToken.pid(mutex.takenOverFrom());
+            LibraryLog.warning("took over " + what + " from process " + deadHolder
                     + ", which died holding it: what it guarded may be half updated");
+            if (Jfr.on()) {
+                JfrEvents.lockTakenOver(what, deadHolder);
+            }
             return took(Acquisition.TAKEN_OVER);
         }
         return took(Acquisition.ACQUIRED);

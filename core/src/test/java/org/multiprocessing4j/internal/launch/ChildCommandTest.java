@@ -49,7 +49,7 @@ class ChildCommandTest {
     @Test
     void handshakeRoundTrips() throws Exception {
         Handshake h = new Handshake("worker 1", new int[] {3, 1}, true, 42L, "MainProcess", "FINE", true,
-                "/tmp/x.exit", "FORKSERVER", new byte[] {1, 2, 3});
+                "/tmp/x.exit", "FORKSERVER", "/tmp/app-", new byte[] {1, 2, 3});
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         h.writeTo(bytes);
         Handshake r = Handshake.readFrom(new ByteArrayInputStream(bytes.toByteArray()));
@@ -62,6 +62,7 @@ class ChildCommandTest {
         assertTrue(r.stderrHandler);
         assertEquals("/tmp/x.exit", r.reportPath);
         assertEquals("FORKSERVER", r.startMethod);
+        assertEquals("/tmp/app-", r.recordingPrefix);
         assertEquals(3, r.payload.length);
     }
 
