@@ -9,6 +9,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.multiprocessing4j.internal.connection.ReadyWait;
 import org.multiprocessing4j.internal.log.LibraryLog;
+import org.multiprocessing4j.internal.log.PythonLevels;
 import org.multiprocessing4j.internal.runtime.CurrentProcess;
 import org.multiprocessing4j.internal.runtime.JvmShutdown;
 import org.multiprocessing4j.internal.runtime.ProcessRegistry;
@@ -162,6 +163,18 @@ public final class Multiprocessing {
     }
 
     /**
+     * Python's {@code multiprocessing.SUBDEBUG}: a level below DEBUG ({@code Level.FINE}), at
+     * {@code Level.FINER}'s value. Any thread may use it, e.g. {@code logToStderr(SUBDEBUG)}.
+     */
+    public static final Level SUBDEBUG = PythonLevels.SUBDEBUG;
+
+    /**
+     * Python's {@code multiprocessing.SUBWARNING}: a level between INFO and WARNING (850), printed
+     * as {@code SUBWARNING} by {@link #logToStderr}. Any thread may use it.
+     */
+    public static final Level SUBWARNING = PythonLevels.SUBWARNING;
+
+    /**
      * The library's {@code java.util.logging} logger, named {@code org.multiprocessing4j}. Its
      * level is WARNING until set, so lifecycle messages (INFO and FINE) are silent by default.
      * Children inherit its level and the stderr handler of {@link #logToStderr}.
@@ -174,8 +187,9 @@ public final class Multiprocessing {
 
     /**
      * Prints the library's log to standard error as {@code [LEVEL/ProcessName] message}, with
-     * Python's level names ({@code DEBUG} for FINE, {@code INFO}, {@code WARNING},
-     * {@code ERROR} for SEVERE). Installs one handler however often it is called, stops the
+     * Python's level names: {@code SUBDEBUG} for FINER and FINEST, {@code DEBUG} for FINE and
+     * CONFIG (which Python does not have), {@code INFO}, {@code SUBWARNING}, {@code WARNING},
+     * {@code ERROR} for SEVERE. Installs one handler however often it is called, stops the
      * records from also going to the root logger's handlers, and leaves the level as it is.
      *
      * @return the library's logger

@@ -69,7 +69,15 @@ record ReadmeBlock(int firstLine, List<String> lines) {
             if (end == markdown.size()) {
                 throw new IllegalArgumentException("the ```java block at line " + (i + 1) + " is not closed");
             }
-            blocks.add(new ReadmeBlock(start + 1, markdown.subList(start, end)));
+            // A block inside a list item is indented as its fence is: the code is what follows that.
+            String fence = markdown.get(i);
+            int indent = fence.length() - fence.stripLeading().length();
+            List<String> code = new ArrayList<>();
+            for (String line : markdown.subList(start, end)) {
+                int cut = Math.min(indent, line.length() - line.stripLeading().length());
+                code.add(line.substring(cut));
+            }
+            blocks.add(new ReadmeBlock(start + 1, code));
             i = end;
         }
         return blocks;

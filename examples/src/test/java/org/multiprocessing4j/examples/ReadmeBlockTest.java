@@ -30,6 +30,20 @@ class ReadmeBlockTest {
     }
 
     @Test
+    void aBlockInAListItemLosesTheIndentOfItsFence() {
+        List<ReadmeBlock> blocks = ReadmeBlock.javaBlocks(List.of(
+                "- item:",
+                "  ```java",
+                "  public class A {",
+                "      int a;",
+                "",
+                "  }",
+                "  ```"));
+        assertEquals(List.of(new ReadmeBlock(3, List.of("public class A {", "    int a;", "", "}"))), blocks);
+        assertEquals("A", blocks.get(0).source().mainClass());
+    }
+
+    @Test
     void refusesABlockThatIsNotClosed() {
         assertThrows(IllegalArgumentException.class, () -> ReadmeBlock.javaBlocks(List.of("```java", "int a = 1;")));
     }

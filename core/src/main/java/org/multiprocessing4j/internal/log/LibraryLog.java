@@ -50,7 +50,7 @@ public final class LibraryLog {
      * the parent never made one) and whether the parent had the stderr handler installed.
      */
     public static void inherit(String levelName, boolean stderrHandler) {
-        inheritedLevel = levelName == null ? null : Level.parse(levelName);
+        inheritedLevel = levelName == null ? null : PythonLevels.parse(levelName);
         inheritedHandler = stderrHandler;
     }
 

@@ -35,21 +35,9 @@ final class StderrHandler extends Handler {
         System.err.flush();
     }
 
-    /** Python's names: DEBUG for FINE, SUBDEBUG below it, ERROR for SEVERE. */
+    /** Python's names (see {@link PythonLevels#nameOf}). */
     static String pythonLevelName(Level level) {
-        int v = level.intValue();
-        if (v >= Level.SEVERE.intValue()) {
-            return "ERROR";
-        } else if (v >= Level.WARNING.intValue()) {
-            return "WARNING";
-        } else if (v >= Level.INFO.intValue()) {
-            return "INFO";
-        } else if (v >= Level.CONFIG.intValue()) {
-            return "CONFIG";
-        } else if (v >= Level.FINE.intValue()) {
-            return "DEBUG";
-        }
-        return "SUBDEBUG";
+        return PythonLevels.nameOf(level);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.multiprocessing4j.internal.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,6 +19,20 @@ class StderrHandlerTest {
         assertEquals("INFO", StderrHandler.pythonLevelName(Level.INFO));
         assertEquals("DEBUG", StderrHandler.pythonLevelName(Level.FINE));
         assertEquals("SUBDEBUG", StderrHandler.pythonLevelName(Level.FINEST));
+        assertEquals("SUBDEBUG", StderrHandler.pythonLevelName(Level.FINER));
+        assertEquals("SUBWARNING", StderrHandler.pythonLevelName(PythonLevels.SUBWARNING));
+        assertEquals("SUBDEBUG", StderrHandler.pythonLevelName(PythonLevels.SUBDEBUG));
+        assertEquals("DEBUG", StderrHandler.pythonLevelName(Level.CONFIG), "Python has no CONFIG");
+    }
+
+    @Test
+    void pythonsLevelsParseByName() {
+        assertSame(PythonLevels.SUBWARNING, PythonLevels.parse("SUBWARNING"));
+        assertSame(PythonLevels.SUBDEBUG, PythonLevels.parse("SUBDEBUG"));
+        assertSame(Level.FINE, PythonLevels.parse("FINE"));
+        assertSame(PythonLevels.SUBWARNING, org.multiprocessing4j.Multiprocessing.SUBWARNING);
+        assertTrue(PythonLevels.SUBWARNING.intValue() > Level.INFO.intValue()
+                && PythonLevels.SUBWARNING.intValue() < Level.WARNING.intValue());
     }
 
     @Test
