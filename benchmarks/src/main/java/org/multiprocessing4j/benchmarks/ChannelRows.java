@@ -104,12 +104,10 @@ final class ChannelRows {
             if (!isLatency()) {
                 return quantileOfRates(0);
             }
-            if (unitOfFigures == Unit.MICROS_P99) {
-                double[] sorted = latencyNanos.stream().mapToDouble(Long::doubleValue).sorted().toArray();
-                return Stats.quantile(sorted, 0.99) / scale();
+            if (unitOfFigures == Unit.MICROS_P99 || unitOfFigures == Unit.MICROS) {
+                return Percentiles.of(latencyNanos, unitOfFigures == Unit.MICROS_P99 ? 99 : 90) / scale();
             }
-            Stats s = Stats.of(latencyNanos);
-            return (unitOfFigures == Unit.MICROS ? s.p90() : s.max()) / scale();
+            return Stats.of(latencyNanos).max() / scale();
         }
 
         /** The fastest round's rate, or the fastest sample, in {@link #unit()}. */
