@@ -104,12 +104,10 @@ final class ChannelRows {
             if (!isLatency()) {
                 return quantileOfRates(0);
             }
-            if (unitOfFigures == Unit.MICROS_P99) {
-                double[] sorted = latencyNanos.stream().mapToDouble(Long::doubleValue).sorted().toArray();
-                return Stats.quantile(sorted, 0.99) / scale();
+            if (unitOfFigures == Unit.MICROS_P99 || unitOfFigures == Unit.MICROS) {
+                return Percentiles.of(latencyNanos, unitOfFigures == Unit.MICROS_P99 ? 99 : 90) / scale();
             }
-            Stats s = Stats.of(latencyNanos);
-            return (unitOfFigures == Unit.MICROS ? s.p90() : s.max()) / scale();
+            return Stats.of(latencyNanos).max() / scale();
         }
 
         /** The fastest round's rate, or the fastest sample, in {@link #unit()}. */
@@ -264,6 +262,10 @@ final class ChannelRows {
         for (String scenario : order) {
             List<Row> group = group(rows, scenario);
             Row reference = group.stream().filter(Row::java).findFirst().orElse(null);
+            if (!group.isEmpty()) {
+                Report.chart(scenario, label.apply(scenario), group.get(0).unit(), group.get(0).isLatency(),
+                        group.stream().map(r -> new Report.Bar(r.implementation(), r.median(), r.java())).toList());
+            }
             boolean first = true;
             for (Row r : group) {
                 boolean compared = reference != null && !r.java();
@@ -317,6 +319,7 @@ final class ChannelRows {
                         : ours.isLatency() ? reference.median() / goal.factor() : reference.median() * goal.factor();
                 String against = reference == null ? ""
                         : String.format(Locale.ROOT, " = %s %s", figure(reference, limit), reference.unit());
+                Report.goal(scenario, limit, goal.text());
                 boolean median = goal.metBy(ours.median(), ours.isLatency(), limit);
                 boolean worst = goal.metBy(ours.worst(), ours.isLatency(), limit);
                 goalLine(out, width, scenario, String.format(Locale.ROOT, "goal %s%s: %s (median %s %s, %s %s%s)"

@@ -6,6 +6,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -214,6 +216,12 @@ public final class Compare {
             Path dir = issue17(o, issue17);
             workdir = workdir == null ? dir : workdir;
         }
+        Path report = o.report == null ? null : Report.write(o.report, List.of(
+                "Run " + ZonedDateTime.now(ZoneOffset.UTC).withNano(0)
+                        + " on JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + "), "
+                        + Runtime.getRuntime().availableProcessors() + " CPUs, " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch") + ".",
+                "Compare " + String.join(" ", argv)), Report.collected());
         // The library's exit reports and the idle JVMs are gone; let exiting children be reaped.
         List<ProcessHandle> left = leftBehind(Duration.ofSeconds(10));
         OUT.printf(Locale.ROOT, "Took %.0f s. Processes left behind: %s. Temporary files left: %s.%n",
@@ -221,6 +229,9 @@ public final class Compare {
                 left.isEmpty() ? "none" : left.stream().map(h -> h.pid() + " " + h.info().command().orElse("?"))
                         .collect(Collectors.joining(", ")),
                 workdir != null && Files.exists(workdir) ? workdir : "none");
+        if (report != null) {
+            OUT.println("Report: " + report.toAbsolutePath());
+        }
     }
 
     /** The process start-up comparison and its tables; returns its temporary directory (deleted). */
@@ -276,6 +287,7 @@ public final class Compare {
         OUT.println("multiprocessing4j vs Python multiprocessing: process start-up (times in ms; lower is better)");
         OUT.println(context(python, loadBefore, o.loadBeforeBursts, loadAverage()));
         OUT.println();
+        Report.group("Process start-up");
         printTable(rows, o);
         OUT.println();
         OUT.println("start() -> target running: System.nanoTime() / time.monotonic_ns() (both CLOCK_MONOTONIC)");
@@ -316,6 +328,7 @@ public final class Compare {
             OUT.println();
             OUT.println("Resident memory of one idle process (MiB; medians of n readings, each a different process)");
             OUT.println();
+            Report.group("Resident memory of one idle process");
             printMemoryTable(memory, o);
             OUT.println();
             OUT.println("VmRSS from /proc/PID/status, read by the parent once it stayed the same for 3 readings 50 ms"
@@ -480,6 +493,7 @@ public final class Compare {
         OUT.println();
         List<ChannelRows.Row> rows = new ArrayList<>(issue17.map);
         rows.addAll(issue17.fresh);
+        Report.group("Issue 17: pool map and fresh child");
         ChannelRows.printTable(OUT, rows, List.of(Issue17.MAP, Issue17.FRESH), scenario -> scenario.equals(Issue17.MAP)
                 ? "map no-op, " + o.poolItems + " items, chunksize 1, after one warm-up map"
                 : "fresh SPAWN child puts " + o.freshItems + " ints, parent takes them");
@@ -538,6 +552,7 @@ public final class Compare {
             OUT.println("python context: " + python.json().get("context"));
         }
         OUT.println();
+        Report.group("Queues and pipes");
         ChannelRows.printTable(OUT, rows, o.channelScenarios);
         OUT.println();
         OUT.println("Goals (issue), judged on the multiprocessing4j median:");
@@ -600,6 +615,7 @@ public final class Compare {
         OUT.println("multiprocessing4j vs Python multiprocessing: process pools of " + PoolBench.WORKERS + " workers");
         OUT.println(context(python, loadBefore, Double.NaN, loadAverage()));
         OUT.println();
+        Report.group("Pools");
         ChannelRows.printTable(OUT, rows, o.poolScenarios, s -> PoolBench.label(s, settings));
         OUT.println();
         OUT.println("Goals (issue), judged on the multiprocessing4j median:");
@@ -665,6 +681,7 @@ public final class Compare {
             OUT.println("python context: " + python.json().get("context"));
         }
         OUT.println();
+        Report.group("Synchronisation");
         ChannelRows.printTable(OUT, rows, o.syncScenarios, SyncBench::label);
         OUT.println();
         OUT.println("Goals (issue), judged on the multiprocessing4j median:");
@@ -722,6 +739,7 @@ public final class Compare {
             OUT.println("python context: " + python.json().get("context"));
         }
         OUT.println();
+        Report.group("Managers");
         ChannelRows.printTable(OUT, rows, o.managerScenarios, ManagerBench::label);
         OUT.println();
         OUT.println("Goals (issue), judged on the multiprocessing4j median:");
@@ -787,6 +805,7 @@ public final class Compare {
         OUT.println("hazelcast: " + ClusterBench.hazelcastVersion() + " (Community), nodes and clients log SEVERE only");
         OUT.println();
         if (!rows.isEmpty()) {
+            Report.group("Cluster");
             ChannelRows.printTable(OUT, rows, o.clusterScenarios, s -> ClusterBench.label(s, settings), "cluster");
             OUT.println();
             OUT.println("Goals (issue), judged on the cluster median; ratios:");
@@ -974,6 +993,11 @@ public final class Compare {
             List<Row> group = rows.stream().filter(r -> r.scenario().equals(scenario))
                     .sorted(Comparator.comparing((Row r) -> !r.java())) // Java rows first, then as measured
                     .collect(Collectors.toList());
+            if (!group.isEmpty()) {
+                Report.chart(scenario, label(scenario, o), "ms", true, group.stream()
+                        .map(r -> new Report.Bar(r.implementation(), Stats.of(r.samples()).median() / 1e6, r.java()))
+                        .toList());
+            }
             List<Stats> references = new ArrayList<>();
             for (String ref : JAVA_REFERENCES) {
                 references.add(group.stream().filter(r -> r.java() && r.implementation().equals(ref))
@@ -1011,6 +1035,11 @@ public final class Compare {
             List<MemoryRow> group = rows.stream().filter(r -> r.scenario().equals(scenario))
                     .sorted(Comparator.comparing((MemoryRow r) -> !r.java()))
                     .collect(Collectors.toList());
+            if (!group.isEmpty()) {
+                Report.chart(scenario, label(scenario, o) + " (VmRSS)", "MiB", true, group.stream()
+                        .map(r -> new Report.Bar(r.implementation(), mibMedian(r.samples()), r.java()))
+                        .toList());
+            }
             boolean first = true;
             for (MemoryRow r : group) {
                 boolean moving = r.samples().stream().anyMatch(m -> !m.stable());
@@ -1028,6 +1057,13 @@ public final class Compare {
             }
         }
         printLines(lines);
+    }
+
+    /** The median VmRSS in MiB, NaN where unknown. */
+    private static double mibMedian(List<ProcFs.Memory> samples) {
+        double[] kb = samples.stream().mapToLong(ProcFs.Memory::rssKb).filter(v -> v >= 0).mapToDouble(v -> v)
+                .sorted().toArray();
+        return kb.length == 0 ? Double.NaN : Stats.quantile(kb, 0.5) / 1024;
     }
 
     /** The {@code q} quantile of a memory field, in MiB with one decimal; "?" where unknown. */
@@ -1141,6 +1177,8 @@ public final class Compare {
                 "  --python CMD        the Python interpreter (default: -Dpython, else python3)",
                 "  --python-script P   compare.py (default: python/compare.py or benchmarks/python/compare.py)",
                 "  --no-python         Java rows only",
+                "  --report DIR        also write DIR/index.html and one SVG chart per scenario (exec:exec:",
+                "                      target/report)",
                 "  --no-lambda         leave out the Java rows with a lambda target",
                 "  --burst N           processes per burst, Java and Python (default 100; 0: no burst rows)",
                 "  --burst-reps N      bursts per implementation (default 3)",
@@ -1200,6 +1238,8 @@ public final class Compare {
         String methods = "spawn,forkserver,fork";
         String python = System.getProperty("python", "python3");
         Path pythonScript;
+        /** Where the HTML report goes (index.html and the SVG charts); null: none. */
+        Path report;
         boolean lambda = true;
         int burst = 100;
         int burstReps = 3;
@@ -1296,6 +1336,7 @@ public final class Compare {
                     case "--python" -> o.python = value(argv, ++i, a);
                     case "--python-script" -> o.pythonScript = Path.of(value(argv, ++i, a));
                     case "--no-python" -> o.python = null;
+                    case "--report" -> o.report = Path.of(value(argv, ++i, a));
                     case "--no-lambda" -> o.lambda = false;
                     case "--burst" -> o.burst = nonNegative(a, value(argv, ++i, a));
                     case "--burst-reps" -> o.burstReps = positive(a, value(argv, ++i, a));

@@ -1,5 +1,10 @@
 package org.multiprocessing4j.benchmarks;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.Strictness;
+import com.google.gson.ToNumberPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +26,12 @@ final class PythonSide {
     /** The parsed JSON, or why there is none. */
     record Outcome(Map<String, Object> json, String problem) {
     }
+
+    /** Integers as {@code Long}, other numbers as {@code Double}; strict: no comments, NaN or trailing text. */
+    private static final Gson GSON = new GsonBuilder()
+            .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+            .setStrictness(Strictness.STRICT)
+            .create();
 
     private static volatile Process running;
 
@@ -76,9 +87,7 @@ final class PythonSide {
             // The JSON object is the last line; anything before it is stray output.
             String last = stdout.substring(stdout.lastIndexOf('\n') + 1);
             try {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> json = (Map<String, Object>) Json.parse(last);
-                return new Outcome(json, null);
+                return new Outcome(parseObject(last), null);
             } catch (RuntimeException e) {
                 return new Outcome(null, who + " failed: cannot read its results (" + e.getMessage() + "): " + stdout);
             }
@@ -102,6 +111,26 @@ final class PythonSide {
                 "--warmup", String.valueOf(warmup),
                 "--round-ms", String.valueOf(round.toMillis()),
                 "--scenarios", String.join(",", scenarios)), timeout);
+    }
+
+    /**
+     * Reads one JSON object: objects become {@code Map<String, Object>} (in document order),
+     * arrays {@code List<Object>}, integers {@code Long}, other numbers {@code Double}, plus
+     * {@code String}, {@code Boolean} and null.
+     */
+    static Map<String, Object> parseObject(String text) {
+        Object value;
+        try {
+            value = GSON.fromJson(text, Object.class);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("bad JSON: " + e.getMessage(), e);
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("bad JSON: not an object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) map;
+        return json;
     }
 
     /** Kills a Python run still going (called when this JVM is being stopped). */

@@ -1,6 +1,7 @@
 package org.multiprocessing4j.benchmarks.transport;
 
 import java.util.Arrays;
+import org.multiprocessing4j.benchmarks.Percentiles;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,7 +15,7 @@ record Row(String transport, String what, double median, double spread, String s
     static Row latency(String transport, String what, long[] nanos, String note) {
         long[] s = nanos.clone();
         Arrays.sort(s);
-        return new Row(transport, what, quantile(s, 0.5) / 1e3, quantile(s, 0.9) / 1e3, "p90", "µs", note);
+        return new Row(transport, what, quantile(s, 0.5) / 1e3, Percentiles.of(s, 90) / 1e3, "p90", "µs", note);
     }
 
     /** Per-round rates → a row (median, worst round). */
