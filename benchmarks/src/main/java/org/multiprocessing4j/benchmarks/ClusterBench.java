@@ -750,6 +750,7 @@ final class ClusterBench {
                         text = "goal >= " + (int) MAP_GOAL + "x the raw IExecutorService: not measured";
                     } else {
                         double limit = rawRow.median() * MAP_GOAL;
+                        Report.goal(scenario, limit, ">= " + (int) MAP_GOAL + "x the raw IExecutorService");
                         boolean median = ours.median() >= limit;
                         boolean worst = ours.worst() >= limit;
                         text = String.format(Locale.ROOT, "goal >= %dx the raw IExecutorService = %s tasks/s: %s"
@@ -795,6 +796,7 @@ final class ClusterBench {
                     goal, fig(ours, ours.median()), unit, fig(ours, ours.worst()), localText);
         }
         double limit = python.median() * SHARED_GOAL;
+        Report.goal(scenario, limit, goal.substring("goal ".length()));
         boolean median = ours.median() >= limit;
         boolean worst = ours.worst() >= limit;
         return String.format(Locale.ROOT, "%s = %s %s: %s (median %s %s = %s Python, worst round %s%s)"
