@@ -1037,7 +1037,7 @@ public final class Compare {
                     .collect(Collectors.toList());
             if (!group.isEmpty()) {
                 Report.chart(scenario, label(scenario, o) + " (VmRSS)", "MiB", true, group.stream()
-                        .map(r -> new Report.Bar(r.implementation(), mibMedian(r.samples()), r.java()))
+                        .map(r -> new Report.Bar(r.implementation(), mibQuantile(r.samples(), ProcFs.Memory::rssKb, 0.5), r.java()))
                         .toList());
             }
             boolean first = true;
@@ -1059,17 +1059,16 @@ public final class Compare {
         printLines(lines);
     }
 
-    /** The median VmRSS in MiB, NaN where unknown. */
-    private static double mibMedian(List<ProcFs.Memory> samples) {
-        double[] kb = samples.stream().mapToLong(ProcFs.Memory::rssKb).filter(v -> v >= 0).mapToDouble(v -> v)
-                .sorted().toArray();
-        return kb.length == 0 ? Double.NaN : Stats.quantile(kb, 0.5) / 1024;
+    /** The {@code q} quantile of a memory field, in MiB; NaN where unknown. */
+    private static double mibQuantile(List<ProcFs.Memory> samples, ToLongFunction<ProcFs.Memory> field, double q) {
+        double[] kb = samples.stream().mapToLong(field).filter(v -> v >= 0).mapToDouble(v -> v).sorted().toArray();
+        return kb.length == 0 ? Double.NaN : Stats.quantile(kb, q) / 1024;
     }
 
-    /** The {@code q} quantile of a memory field, in MiB with one decimal; "?" where unknown. */
+    /** As {@link #mibQuantile}, with one decimal; "?" where unknown. */
     private static String mib(List<ProcFs.Memory> samples, ToLongFunction<ProcFs.Memory> field, double q) {
-        double[] kb = samples.stream().mapToLong(field).filter(v -> v >= 0).mapToDouble(v -> v).sorted().toArray();
-        return kb.length == 0 ? "?" : String.format(Locale.ROOT, "%.1f", Stats.quantile(kb, q) / 1024);
+        double v = mibQuantile(samples, field, q);
+        return Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%.1f", v);
     }
 
     static void printLines(List<String[]> lines) {

@@ -41,9 +41,11 @@ public final class PythonLevels extends Level {
         return "SUBDEBUG";
     }
 
-    /** Parses a level name sent by a parent, knowing Python's two levels. */
+    /**
+     * Parses a level name sent by a parent: {@code Level.parse}, which knows Python's two levels
+     * once this class has made them (calling this makes sure it has).
+     */
     public static Level parse(String name) {
-        return name.equals(SUBDEBUG.getName()) ? SUBDEBUG
-                : name.equals(SUBWARNING.getName()) ? SUBWARNING : Level.parse(name);
+        return Level.parse(name);
     }
 }

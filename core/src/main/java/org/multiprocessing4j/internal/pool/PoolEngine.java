@@ -704,11 +704,11 @@ public final class PoolEngine implements Engine {
             return;
         }
         Task t = null;
-        long workerPid = 0;
+        Worker from;
         synchronized (lock) {
             Worker w = byId.get(workerId);
+            from = w;
             if (w != null) {
-                workerPid = w.process.pid();
                 t = w.inFlight.answered(taskId);
                 if (t != null) {
                     window.answered(System.nanoTime() - (t.startedNanos != 0 ? t.startedNanos : t.sentNanos), t.count);
@@ -720,7 +720,7 @@ public final class PoolEngine implements Engine {
             return; // its worker was already declared dead and the task failed or retried
         }
         if (Jfr.on()) {
-            recordTask(t, outcomes, workerPid);
+            recordTask(t, outcomes, from.process.pid());
         }
         deliver(t, outcomes);
         finishIfDone(t.job);

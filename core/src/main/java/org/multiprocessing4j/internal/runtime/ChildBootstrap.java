@@ -130,7 +130,8 @@ public final class ChildBootstrap {
      * death is why this JVM exits: the watcher is what called exit then).
      */
     static void afterShutdown(JvmShutdown.EndReason reason) {
-        if (CurrentProcess.isChild() && reason == JvmShutdown.EndReason.EXIT && !jdkSignalHandlerRunning()) {
+        if (CurrentProcess.isChild() && reason == JvmShutdown.EndReason.EXIT && !REPORTED.get()
+                && !jdkSignalHandlerRunning()) {
             // System.exit(n) from user code: the JVM's exit value is n, whatever it is.
             report(ExitReport.EXITED, 0, null);
         }
