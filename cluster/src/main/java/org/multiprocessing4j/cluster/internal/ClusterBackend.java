@@ -53,6 +53,8 @@ public final class ClusterBackend implements AutoCloseable {
     /** The longest a node may take to start a JVM before the start fails. */
     private static final long START_TIMEOUT_SECONDS = 120;
     private static final long SIGNAL_TIMEOUT_SECONDS = 10;
+    /** How long a start waits for a restarted node's member list to settle. */
+    private static final long NOT_MEMBER_GRACE_SECONDS = 30;
 
     private final HazelcastInstance client;
     private final Signer signer;
@@ -214,20 +216,50 @@ public final class ClusterBackend implements AutoCloseable {
 
     private ProcessControl start(ProcessLaunch launch, String node) {
         Set<UUID> unreachable = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(NOT_MEMBER_GRACE_SECONDS);
+        long pauseMillis = 10;
         while (true) {
             Member member = choose(launch.name(), node, unreachable);
             try {
                 return start(launch, member);
             } catch (ProcessStartException e) {
-                // A node that has just joined may not be reachable for a moment ("not in member
-                // list"): placed by load, the process goes to another node instead.
-                if (node != null || !(e.getCause() instanceof TargetNotMemberException)
-                        || unreachable.size() + 1 >= client.getCluster().getMembers().size()) {
+                // Around a node's restart the member list moves: a member that has just joined may
+                // not be reachable for a moment, and one that has just left may still be listed
+                // ("not in member list"). Placed by load, the process goes to another node; placed
+                // on a named node, it goes to that node's newer member, or waits a moment for the
+                // list to settle, within a bounded grace.
+                if (!(e.getCause() instanceof TargetNotMemberException) || System.nanoTime() - deadline > 0) {
                     throw e;
                 }
-                unreachable.add(member.getUuid());
+                if (node == null) {
+                    if (unreachable.size() + 1 >= client.getCluster().getMembers().size()) {
+                        throw e;
+                    }
+                    unreachable.add(member.getUuid());
+                } else if (namedElsewhere(node, member)) {
+                    unreachable.add(member.getUuid());
+                } else {
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(pauseMillis);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw new ProcessStartException("interrupted while waiting for node '" + node
+                                + "' to start process '" + launch.name() + "'", interrupted);
+                    }
+                    pauseMillis = Math.min(pauseMillis * 2, 500);
+                }
             }
         }
+    }
+
+    /** Whether the cluster lists a member named {@code node} other than {@code member}. */
+    private boolean namedElsewhere(String node, Member member) {
+        for (Member m : client.getCluster().getMembers()) {
+            if (!m.getUuid().equals(member.getUuid()) && node.equals(nodeName(m))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ProcessControl start(ProcessLaunch launch, Member member) {
