@@ -736,6 +736,152 @@ class ClusterSharedIT {
         assertTrue(message != null && message.contains("cannot reach"), "a clear error: " + message);
     }
 
+    /** Takes {@code n} items of {@code q} as fast as it can, so that they are taken ahead, and returns them. */
+    private static int[] takeFast(ProcessQueue<Integer> q, int n) throws InterruptedException {
+        int[] got = new int[n];
+        for (int i = 0; i < n; i++) {
+            Integer item = q.poll(Duration.ofSeconds(60));
+            if (item == null) {
+                throw new IllegalStateException("item " + i + " did not come within 60 s");
+            }
+            got[i] = item;
+        }
+        return got;
+    }
+
+    /** Puts 0..n-1 on {@code q} from a process on node sa, and waits until it has ended. */
+    private void fill(ProcessQueue<Integer> q, int n) throws InterruptedException {
+        joinOk(startOn("sa", () -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    q.put(i);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+    }
+
+    /** Takes every item left in {@code q} from the driver, checking that none was seen before. */
+    private static void takeTheRest(ProcessQueue<Integer> q, BitSet seen, int n) throws InterruptedException {
+        while (seen.cardinality() < n) {
+            Integer item = q.poll(WAIT);
+            assertNotNull(item, "item " + seen.cardinality() + " of " + n + " within 90 s; missing from " + seen.nextClearBit(0));
+            assertFalse(seen.get(item), "item " + item + " delivered twice");
+            seen.set(item);
+        }
+        assertNull(q.poll(Duration.ofMillis(200)), "no more than " + n + " items");
+    }
+
+    @Test
+    @Order(12)
+    void putsMadeBeforeASignalAreSeenByItsReceiver() throws Exception {
+        ProcessQueue<Integer> q = ctx.queue();
+        ProcessEvent done = ctx.event();
+        JvmProcess producer = startOn("sb", () -> {
+            try {
+                for (int i = 0; i < 5_000; i++) {
+                    q.put(i);
+                }
+                done.set();
+                sleepForever(); // its puts must be in the cluster without its exit's help
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(done.await(WAIT), "the producer set the event within 90 s");
+        assertEquals(5_000, q.size(), "the 5 000 puts made before set() are in the queue when it is set");
+        producer.kill();
+        assertTrue(producer.join(WAIT));
+        BitSet seen = new BitSet();
+        takeTheRest(q, seen, 5_000);
+    }
+
+    @Test
+    @Order(13)
+    void itemsTakenAheadByAProcessThatDiesGoToOthersAndNoneTwice() throws Exception {
+        int n = 3_000;
+        ProcessQueue<Integer> q = ctx.queue();
+        ProcessQueue<int[]> report = ctx.queue();
+        fill(q, n);
+        JvmProcess consumer = startOn("sb", () -> {
+            try {
+                report.put(takeFast(q, 500));
+                report.size(); // its report is in the cluster before it halts (a call waits for its puts)
+                Runtime.getRuntime().halt(0); // no shutdown hooks, no goodbye: as a crash
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        int[] took = report.poll(WAIT);
+        assertNotNull(took, "the consumer reported the 500 items it took within 90 s");
+        assertTrue(consumer.join(WAIT));
+        BitSet seen = new BitSet();
+        for (int i : took) {
+            assertFalse(seen.get(i), "item " + i + " taken twice by the consumer");
+            seen.set(i);
+        }
+        takeTheRest(q, seen, n);
+    }
+
+    @Test
+    @Order(14)
+    void aProcessThatStopsTakingGivesBackWhatItTookAhead() throws Exception {
+        int n = 3_000;
+        ProcessQueue<Integer> q = ctx.queue();
+        ProcessQueue<int[]> report = ctx.queue();
+        ProcessEvent stop = ctx.event();
+        fill(q, n);
+        JvmProcess consumer = startOn("sc", () -> {
+            try {
+                report.put(takeFast(q, 500));
+                stop.await(WAIT); // alive, and taking no more
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        int[] took = report.poll(WAIT);
+        assertNotNull(took, "the consumer reported the 500 items it took within 90 s");
+        BitSet seen = new BitSet();
+        for (int i : took) {
+            seen.set(i);
+        }
+        takeTheRest(q, seen, n); // while the consumer lives
+        stop.set();
+        joinOk(consumer);
+    }
+
+    @Test
+    @Order(15)
+    void aPutThatCouldNotBeAddedIsReportedByTheNextCall() throws Exception {
+        JoinableProcessQueue<Integer> doomed = ctx.joinableQueue("doomed");
+        ctx.destroy("doomed");
+        ProcessQueue<String> answer = ctx.queue();
+        JvmProcess p = startOn("sb", () -> {
+            String what;
+            try {
+                doomed.put(1); // held: it returns before the relay finds the queue gone
+                doomed.size();
+                what = "no error";
+            } catch (IllegalStateException e) {
+                what = e.getMessage();
+            } catch (InterruptedException e) {
+                what = "interrupted";
+            }
+            try {
+                answer.put(what);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        String what = answer.poll(WAIT);
+        joinOk(p);
+        assertNotNull(what, "the process answered within 90 s");
+        assertTrue(what.contains("1 item(s) put on the joinable queue n.doomed were not added")
+                && what.contains("no longer exists"), what);
+        ctx.destroy("doomed"); // its size() made the queue again
+    }
+
     @Test
     @Order(100)
     void queuedItemsSurviveTheDeathOfTheMemberThatHeldThem() throws Exception {

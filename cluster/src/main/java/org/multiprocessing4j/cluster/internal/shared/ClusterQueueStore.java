@@ -48,6 +48,11 @@ public final class ClusterQueueStore extends SharedObject implements QueueStore 
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
+        Ops ops = ops();
+        if (maxsize == 0 && ops instanceof Relay) {
+            ((Relay) ops).hand(queue, joinable ? unfinishedKey(id) : null, bytes);
+            return true;
+        }
         if (joinable) {
             count(1);
         }
@@ -85,8 +90,11 @@ public final class ClusterQueueStore extends SharedObject implements QueueStore 
             throw new InterruptedException();
         }
         long deadline = deadline(timeoutNanos);
+        Ops ops = ops();
+        Relay aheadOf = maxsize == 0 && ops instanceof Relay ? (Relay) ops : null;
         while (true) {
-            byte[] got = (byte[]) ops().call(new QueueOp(QueueOp.POLL, queue, maxsize, null, left(deadline)));
+            byte[] got = aheadOf != null ? aheadOf.take(queue, left(deadline))
+                    : (byte[]) ops.call(new QueueOp(QueueOp.POLL, queue, maxsize, null, left(deadline)));
             if (got != null) {
                 return SharedObjects.decodeItem(got);
             }

@@ -88,6 +88,14 @@ final class Frames {
                 return DictOp.read(d);
             case ListOp.TYPE:
                 return ListOp.read(d);
+            case HeldPut.TYPE:
+                return HeldPut.read(d);
+            case TakeMany.TYPE:
+                return TakeMany.read(d);
+            case TakeMany.GiveBack.TYPE:
+                return TakeMany.GiveBack.read(d);
+            case HeldPut.Open.TYPE:
+                return new HeldPut.Open();
             default:
                 throw new IOException("a relay request of unknown type " + type);
         }

@@ -32,6 +32,17 @@ public abstract class Op<R> {
     /** Writes this op's fields (after its type). */
     abstract void write(DataOutputStream out) throws IOException;
 
+    /** This op as a whole frame, ready to be written ({@link Frames}). */
+    final byte[] frameOf() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
+        try {
+            Frames.writeOp(out, this);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toByteArray();
+    }
+
     static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
         out.writeInt(b == null ? -1 : b.length);
         if (b != null) {

@@ -24,6 +24,30 @@ final class QueueOp extends Op<Object> {
         this.waitNanos = waitNanos;
     }
 
+    int code() {
+        return code;
+    }
+
+    String queue() {
+        return queue;
+    }
+
+    int maxsize() {
+        return maxsize;
+    }
+
+    long waitNanos() {
+        return waitNanos;
+    }
+
+    /** The Hazelcast queue of this op, configured with its bound if it has one. */
+    IQueue<byte[]> queueOn(Direct access) {
+        if (maxsize > 0) {
+            access.configureBound(maxsize);
+        }
+        return access.hz.getQueue(queue);
+    }
+
     static QueueOp read(java.io.DataInputStream in) throws java.io.IOException {
         return new QueueOp(in.readInt(), in.readUTF(), in.readInt(), readBytes(in), in.readLong());
     }
@@ -44,10 +68,7 @@ final class QueueOp extends Op<Object> {
 
     @Override
     Object run(Direct access) {
-        if (maxsize > 0) {
-            access.configureBound(maxsize);
-        }
-        IQueue<byte[]> q = access.hz.getQueue(queue);
+        IQueue<byte[]> q = queueOn(access);
         long wait = Math.min(waitNanos, Direct.SLICE_NANOS);
         // A take is repeated if its member died before it answered: it cannot deliver an item
         // twice (at worst the item it took is gone with the answer). A put is not: it could.

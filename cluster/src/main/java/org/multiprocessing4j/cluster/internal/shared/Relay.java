@@ -1,13 +1,11 @@
 package org.multiprocessing4j.cluster.internal.shared;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -17,7 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * How a process that a node (or a driver) started reaches the cluster's shared objects: through
  * the {@link RelayServer} of the JVM that started it. One connection per thread that calls at
  * the same moment (kept for the next call), so that a thread waiting for an item does not hold up
- * another's put.
+ * another's call; puts on unbounded queues go on a connection of their own ({@link HeldPuts}).
  */
 final class Relay implements Ops {
     private final Path socket;
@@ -26,6 +24,9 @@ final class Relay implements Ops {
     private final String cluster;
     private final Shield shield = new Shield("mp4j-relay-call");
     private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
+    private volatile HeldPuts puts;
+    private volatile TakenAhead takenAhead;
+    private boolean noTakeAhead;
 
     Relay(Path socket) {
         this.socket = socket;
@@ -55,55 +56,213 @@ final class Relay implements Ops {
         return host;
     }
 
+    /** Hands a put on an unbounded queue to the relay without waiting for the cluster (see {@link HeldPuts}). */
+    void hand(String queue, String unfinishedKey, byte[] item) throws InterruptedException {
+        HeldPuts p = puts;
+        if (p == null) {
+            synchronized (this) {
+                if (puts == null) {
+                    puts = shield.call(() -> {
+                        try {
+                            return new HeldPuts(socket);
+                        } catch (IOException e) {
+                            throw new IllegalStateException("the cluster is out of reach: " + e.getMessage(), e);
+                        }
+                    });
+                }
+                p = puts;
+            }
+        }
+        p.hand(queue, unfinishedKey, item);
+    }
+
+    /**
+     * Takes an item of the unbounded queue {@code queue}, several per call while this process
+     * takes fast ({@link TakenAhead}); waits at most a slice. Null if none came.
+     */
+    byte[] take(String queue, long waitNanos) {
+        TakenAhead t = takenAhead();
+        if (t == null || !t.has(queue)) {
+            return (byte[]) call(new QueueOp(QueueOp.POLL, queue, 0, null, waitNanos));
+        }
+        long pid = ProcessHandle.current().pid();
+        return t.take(queue, local -> call(new TakeMany(pid, t.fileName(), local.slot, queue, local.lastWant, waitNanos)));
+    }
+
+    private TakenAhead takenAhead() {
+        TakenAhead t = takenAhead;
+        if (t == null) {
+            synchronized (this) {
+                if (takenAhead == null && !noTakeAhead) {
+                    try {
+                        TakenAhead made = new TakenAhead(socket.getParent());
+                        long pid = ProcessHandle.current().pid();
+                        java.util.concurrent.ScheduledExecutorService giver =
+                                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                                    Thread th = new Thread(r, "mp4j-relay-give-back");
+                                    th.setDaemon(true);
+                                    return th;
+                                });
+                        giver.scheduleWithFixedDelay(() -> {
+                            try {
+                                made.giveBackIdle((local, n) -> call(new TakeMany.GiveBack(pid, local.slot, n)));
+                            } catch (RuntimeException e) {
+                                // the relay is gone: so are the items, with its node
+                            }
+                        }, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+                        takenAhead = made;
+                    } catch (IOException | RuntimeException e) {
+                        noTakeAhead = true; // one item per call, as before
+                    }
+                }
+                t = takenAhead;
+            }
+        }
+        return t;
+    }
+
+    /** The queue {@code op} takes from, or null if it takes nothing. */
+    private static String takesFrom(Op<?> op) {
+        if (op instanceof QueueOp && ((QueueOp) op).code() == QueueOp.POLL) {
+            return ((QueueOp) op).queue();
+        }
+        return op instanceof TakeMany ? ((TakeMany) op).queue : null;
+    }
+
     @Override
     public <R> R call(Op<R> op) {
-        return shield.call(() -> {
-            Connection c = idle.poll();
+        HeldPuts p = puts;
+        // What this process put before is in the cluster before anything it does next that
+        // another process could learn from; a take from a queue it has not put on reveals nothing.
+        String taken = p == null ? null : takesFrom(op);
+        if (p != null && (taken == null || p.putOn(taken))) {
+            p.awaitAdded();
+        }
+        // In the calling thread: the connection is non-blocking, so an interrupt cannot close
+        // it (and lose a reply); it only ends a wait early, and is set again afterwards.
+        Connection c = idle.poll();
+        Object reply;
+        try {
             if (c == null) {
                 c = new Connection();
             }
-            Object reply;
-            try {
-                reply = c.exchange(op);
-            } catch (IOException e) {
+            reply = c.exchange(op);
+        } catch (IOException e) {
+            if (c != null) {
                 c.close();
-                throw new IllegalStateException("the cluster is out of reach: the " + "connection to the node that"
-                        + " started this process failed (" + e.getMessage() + "); it has probably stopped", e);
             }
-            idle.add(c);
-            if (reply instanceof Frames.Failure) {
-                throw ((Frames.Failure) reply).toException("on the node that started this process");
-            }
-            @SuppressWarnings("unchecked")
-            R r = (R) reply;
-            return r;
-        });
+            throw new IllegalStateException("the cluster is out of reach: the " + "connection to the node that"
+                    + " started this process failed (" + e.getMessage() + "); it has probably stopped", e);
+        }
+        idle.add(c);
+        if (reply instanceof Frames.Failure) {
+            throw ((Frames.Failure) reply).toException("on the node that started this process");
+        }
+        @SuppressWarnings("unchecked")
+        R r = (R) reply;
+        return r;
     }
 
+    /**
+     * One connection to the relay, used by one thread at a time, in non-blocking mode: a
+     * blocking channel closes itself when its thread is interrupted, which would lose the reply
+     * of an op that has happened (an item taken). Waits are the selector's, which an interrupt
+     * only cuts short.
+     */
     private final class Connection {
+        /** Reads tried before a wait: an answer from the relay's memory comes sooner than a wake-up. */
+        private static final int SPINS = 100;
         private final SocketChannel channel;
-        private final InputStream in;
-        private final OutputStream out;
+        private final Selector selector;
+        private final SelectionKey key;
+        private ByteBuffer in = ByteBuffer.allocate(8 << 10);
+        private boolean interrupted;
 
         Connection() throws IOException {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            try {
-                channel.connect(UnixDomainSocketAddress.of(socket));
-            } catch (IOException e) {
-                channel.close();
-                throw new IOException("cannot reach the relay " + socket + ": " + e.getMessage(), e);
+            SocketChannel ch;
+            while (true) {
+                ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                boolean wasInterrupted = Thread.interrupted();
+                try {
+                    ch.connect(UnixDomainSocketAddress.of(socket));
+                    break;
+                } catch (java.nio.channels.ClosedByInterruptException e) {
+                    wasInterrupted = true; // connect again: the interrupt is set afterwards
+                } catch (IOException e) {
+                    ch.close();
+                    throw new IOException("cannot reach the relay " + socket + ": " + e.getMessage(), e);
+                } finally {
+                    if (wasInterrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
-            in = new BufferedInputStream(Channels.newInputStream(channel));
-            out = new BufferedOutputStream(Channels.newOutputStream(channel));
+            channel = ch;
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            key = channel.register(selector, 0);
         }
 
         Object exchange(Op<?> op) throws IOException {
-            Frames.writeOp(out, op);
-            return Frames.readReply(in);
+            interrupted = false;
+            try {
+                ByteBuffer out = ByteBuffer.wrap(op.frameOf());
+                while (out.hasRemaining()) {
+                    if (channel.write(out) == 0) {
+                        await(SelectionKey.OP_WRITE);
+                    }
+                }
+                in.clear();
+                fill(4);
+                int n = in.getInt(0);
+                if (n <= 0 || n > Frames.MAX_FRAME) {
+                    throw new IOException("a relay frame of " + n + " bytes");
+                }
+                if (in.capacity() < n + 4) {
+                    ByteBuffer bigger = ByteBuffer.allocate(n + 4);
+                    in.flip();
+                    bigger.put(in);
+                    in = bigger;
+                }
+                fill(n + 4);
+                return Frames.readReply(new java.io.ByteArrayInputStream(in.array(), 0, n + 4));
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Reads until the buffer holds at least {@code bytes}. */
+        private void fill(int bytes) throws IOException {
+            int spins = SPINS;
+            while (in.position() < bytes) {
+                int r = channel.read(in);
+                if (r < 0) {
+                    throw new java.io.EOFException("the relay closed the connection");
+                }
+                if (r == 0) {
+                    if (spins-- > 0) {
+                        Thread.onSpinWait();
+                    } else {
+                        await(SelectionKey.OP_READ);
+                    }
+                }
+            }
+        }
+
+        private void await(int ops) throws IOException {
+            if (Thread.interrupted()) {
+                interrupted = true; // else every select would return at once
+            }
+            key.interestOps(ops);
+            selector.select();
+            selector.selectedKeys().clear();
         }
 
         void close() {
             try {
+                selector.close();
                 channel.close();
             } catch (IOException ignored) {
                 // already broken

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -29,6 +28,8 @@ public final class RelayServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RelayServer.class.getName());
 
     private final Direct access;
+    private final TakeAhead takeAhead;
+    private final HeldPutSink puts;
     private final Path dir;
     private final Path socket;
     private final ServerSocketChannel server;
@@ -38,12 +39,14 @@ public final class RelayServer implements AutoCloseable {
     /** Starts serving {@code access} to the children of this JVM. */
     public RelayServer(Direct access) {
         this.access = access;
+        this.puts = new HeldPutSink(access);
         try {
             dir = Files.createTempDirectory("mp4j-relay-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             socket = dir.resolve("relay.sock");
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
+            takeAhead = new TakeAhead(access, dir);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("could not open the relay of the cluster's shared objects", e);
         }
@@ -77,13 +80,27 @@ public final class RelayServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel c) {
-        try (c; InputStream in = new BufferedInputStream(Channels.newInputStream(c));
-             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(c))) {
+        // A large read buffer: a put stream's batch is what has been read ahead.
+        try (c; SpinningStreams streams = new SpinningStreams(c);
+             InputStream in = new BufferedInputStream(streams.input(), 64 << 10);
+             OutputStream out = new BufferedOutputStream(streams.output())) {
             Op<?> request;
             while ((request = Frames.readOp(in)) != null) {
+                if (request instanceof HeldPut.Open) {
+                    puts.serve(in, out);
+                    return;
+                }
                 Object reply;
                 try {
-                    reply = request.run(access);
+                    if (request instanceof QueueOp) {
+                        reply = takeAhead.run((QueueOp) request);
+                    } else if (request instanceof TakeMany) {
+                        reply = takeAhead.lend((TakeMany) request);
+                    } else if (request instanceof TakeMany.GiveBack) {
+                        reply = takeAhead.giveBack((TakeMany.GiveBack) request);
+                    } else {
+                        reply = request.run(access);
+                    }
                 } catch (RuntimeException | Error e) {
                     reply = new Frames.Failure(e);
                 }
@@ -104,6 +121,7 @@ public final class RelayServer implements AutoCloseable {
             return;
         }
         closed = true;
+        takeAhead.close();
         try {
             server.close();
         } catch (IOException ignored) {
@@ -118,6 +136,11 @@ public final class RelayServer implements AutoCloseable {
         }
         try {
             Files.deleteIfExists(socket);
+            try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) left::iterator) {
+                    Files.deleteIfExists(p); // count files of processes that outlive this relay
+                }
+            }
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             LOG.log(Level.FINE, "could not remove " + dir, e);
