@@ -883,6 +883,71 @@ class ClusterSharedIT {
     }
 
     @Test
+    @Order(16)
+    void aLockExcludesProcessesOfOneNodeOtherNodesAndTheDriverAlike() throws Exception {
+        ProcessLock lock = ctx.lock();
+        SharedLong value = ctx.sharedLong(0);
+        int rounds = 300;
+        List<JvmProcess> ps = new ArrayList<>();
+        for (String node : List.of("sa", "sa", "sb")) {
+            ps.add(startOn(node, () -> {
+                for (int i = 0; i < rounds; i++) {
+                    lock.lock();
+                    try {
+                        value.set(value.get() + 1); // not atomic: only the lock keeps it exact
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            }));
+        }
+        for (int i = 0; i < rounds; i++) {
+            lock.lock();
+            try {
+                value.set(value.get() + 1);
+            } finally {
+                lock.unlock();
+            }
+        }
+        for (JvmProcess p : ps) {
+            joinOk(p);
+        }
+        assertEquals(4L * rounds, value.get(), "every read-modify-write under the lock counted once");
+        assertFalse(lock.isLocked(), "nobody holds it (a node's idle lease does not count)");
+    }
+
+    @Test
+    @Order(17)
+    void aProcessWaitingOnTheSameNodeTakesOverFromOneThatDied() throws Exception {
+        ProcessLock lock = ctx.lock();
+        ProcessEvent locked = ctx.event();
+        ProcessQueue<String> answer = ctx.queue();
+        JvmProcess holder = startOn("sc", () -> {
+            lock.lock();
+            locked.set();
+            sleepForever();
+        });
+        assertTrue(locked.await(WAIT), "the holder on sc took the lock within 90 s");
+        JvmProcess next = startOn("sc", () -> {
+            String what;
+            try {
+                java.util.logging.Logger.getLogger("org.multiprocessing4j").setLevel(Level.SEVERE); // the expected warning
+                what = lock.tryLock(WAIT.toSeconds(), TimeUnit.SECONDS) ? "took it, after a death: " + lock.heldAfterOwnerDied()
+                        : "timed out";
+                answer.put(what);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        holder.kill();
+        assertTrue(holder.join(WAIT));
+        assertEquals("took it, after a death: true", answer.poll(WAIT), "the waiter on the same node learns of the death");
+        joinOk(next);
+        assertTrue(lock.tryLock(WAIT.toSeconds(), TimeUnit.SECONDS), "freed when the second holder ended");
+        lock.unlock();
+    }
+
+    @Test
     @Order(100)
     void queuedItemsSurviveTheDeathOfTheMemberThatHeldThem() throws Exception {
         ProcessQueue<Integer> q = ctx.queue("survivor");

@@ -115,9 +115,14 @@ public final class ClusterLockStore extends SharedObject implements LockStore {
         return holds.holder == Thread.currentThread();
     }
 
+    /** How long {@code isLocked()} waits for a relay's idle lease on the lock to be given back. */
+    private static final long PROBE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+
     @Override
     public boolean isLocked() {
-        return step(key, SyncOp.of(SyncOp.LOCK_INFO, SyncOp.LOCK))[0] == 1;
+        // A relay may hold the lock's lease with no thread holding the lock (LockLeases): asked,
+        // it gives an idle lease back at once; one a thread holds answers "retry" until then.
+        return stepWhenReady(key, SyncOp.of(SyncOp.LOCK_PROBE, SyncOp.LOCK), PROBE_NANOS)[0] != 0;
     }
 
     @Override

@@ -32,6 +32,7 @@ public final class Direct implements Ops {
     private final Shield shield;
     private final Set<Integer> boundedConfigs = ConcurrentHashMap.newKeySet();
     private final Set<Long> watchedProcesses = ConcurrentHashMap.newKeySet();
+    private final java.util.List<java.util.function.Consumer<String>> processEnds = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param shielded whether callers may be interrupted (a driver's threads): ops then run on
@@ -163,9 +164,17 @@ public final class Direct implements Ops {
         }
         Runnable ended = () -> {
             watchedProcesses.remove(pid);
+            for (java.util.function.Consumer<String> c : processEnds) {
+                c.accept(id + "#");
+            }
             sweep(id + "#", null);
         };
         ProcessHandle.of(pid).ifPresentOrElse(h -> h.onExit().thenRun(ended), ended);
+    }
+
+    /** Calls {@code ended} with the thread-id prefix of each watched process that ends (before the cluster's sweep). */
+    void onProcessEnd(java.util.function.Consumer<String> ended) {
+        processEnds.add(ended);
     }
 
     /** Releases what threads with ids starting with {@code prefix} hold; breaks their barriers, and those {@code host} took part in. */

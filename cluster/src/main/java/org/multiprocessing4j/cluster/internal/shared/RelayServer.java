@@ -30,6 +30,7 @@ public final class RelayServer implements AutoCloseable {
     private final Direct access;
     private final TakeAhead takeAhead;
     private final HeldPutSink puts;
+    private final LockLeases leases;
     private final Path dir;
     private final Path socket;
     private final ServerSocketChannel server;
@@ -40,6 +41,7 @@ public final class RelayServer implements AutoCloseable {
     public RelayServer(Direct access) {
         this.access = access;
         this.puts = new HeldPutSink(access);
+        this.leases = new LockLeases(access);
         try {
             dir = Files.createTempDirectory("mp4j-relay-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -96,6 +98,8 @@ public final class RelayServer implements AutoCloseable {
                         reply = takeAhead.run((QueueOp) request);
                     } else if (request instanceof TakeMany) {
                         reply = takeAhead.lend((TakeMany) request);
+                    } else if (request instanceof SyncCall && LockLeases.serves((SyncCall) request)) {
+                        reply = leases.run((SyncCall) request);
                     } else if (request instanceof TakeMany.GiveBack) {
                         reply = takeAhead.giveBack((TakeMany.GiveBack) request);
                     } else {
@@ -122,6 +126,7 @@ public final class RelayServer implements AutoCloseable {
         }
         closed = true;
         takeAhead.close();
+        leases.close();
         try {
             server.close();
         } catch (IOException ignored) {

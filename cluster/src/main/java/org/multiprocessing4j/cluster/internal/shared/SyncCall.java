@@ -13,6 +13,18 @@ final class SyncCall extends Op<long[]> {
         this.waitNanos = waitNanos;
     }
 
+    String key() {
+        return key;
+    }
+
+    SyncOp op() {
+        return op;
+    }
+
+    long waitNanos() {
+        return waitNanos;
+    }
+
     static SyncCall read(java.io.DataInputStream in) throws java.io.IOException {
         String key = in.readUTF();
         long wait = in.readLong();

@@ -14,7 +14,8 @@ import org.multiprocessing4j.cluster.internal.Ids;
  * status ({@code >= 0} done, or one of the negative codes below), then values.
  *
  * <p>Fields of the entry by kind: a lock holds {@code holder} (a thread's id: process id, '#',
- * thread id) and {@code flag} (the last holder died holding it); a semaphore {@code a} permits of
+ * thread id; or a relay's lease, {@code <host>/lease}, see {@link LockLeases}), {@code flag} (the
+ * last holder died holding it) and {@code b} (1: somebody waits for the lease holder); a semaphore {@code a} permits of
  * at most {@code b} (if {@code flag}: bounded); an event {@code a} (1 if set); a barrier {@code a}
  * parties, {@code b} the round, {@code c} arrived, {@code d} the last round that broke, {@code flag}
  * broken, {@code holder} the thread that runs this round's barrier action (every party has
@@ -47,6 +48,14 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
     static final int LOCK_ACQUIRE = 10;
     static final int LOCK_RELEASE = 11;
     static final int LOCK_INFO = 12;
+    /** A relay takes a lock's lease ({@link LockLeases}): its processes' threads then take the lock from it. */
+    static final int LEASE_TAKE = 13;
+    /** A relay gives a lock's lease back (with {@code z}: its last holder died holding it). */
+    static final int LEASE_GIVE = 14;
+    /** Whether a lock is held; if a relay's lease holds it, asks for it (an idle lease is then given back). */
+    static final int LOCK_PROBE = 15;
+    /** How the holder of a lock's lease ends: {@code <host>/lease}. */
+    static final String LEASE_SUFFIX = "/lease";
     static final int SEM_ACQUIRE = 20;
     static final int SEM_RELEASE = 21;
     static final int SEM_INFO = 22;
@@ -105,6 +114,8 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
     private String s;
     private String t;
     private long[] w;
+    /** Whether this run asked a lease holder for the lock (a change even when the step must be retried). */
+    private transient boolean wanted;
 
     /** For Hazelcast's deserialization. */
     public SyncOp() {
@@ -134,6 +145,24 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
 
     static SyncOp of(int op, int kind, String s, String t) {
         return new SyncOp(op, kind, 0, 0, false, s, t);
+    }
+
+    /** A lease's return: {@code died} if the thread that last took the lock from it died holding it. */
+    static SyncOp leaseGive(String lease, boolean died) {
+        return new SyncOp(LEASE_GIVE, LOCK, 0, 0, died, lease, null);
+    }
+
+    int code() {
+        return op;
+    }
+
+    int kind() {
+        return kind;
+    }
+
+    /** The thread (or lease) a lock step is for. */
+    String holder() {
+        return s;
     }
 
     /**
@@ -187,6 +216,9 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
             case LOCK_ACQUIRE:
             case LOCK_RELEASE:
             case LOCK_INFO:
+            case LEASE_TAKE:
+            case LEASE_GIVE:
+            case LOCK_PROBE:
             case SEM_INFO:
             case EVENT_SET:
             case EVENT_CLEAR:
@@ -242,28 +274,62 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
         if (e.kind != kind) {
             return new long[] {WRONG_KIND, e.kind};
         }
+        wanted = false;
         long[] r = step(e);
-        if (r[0] != RETRY && changes()) {
+        if (wanted || (r[0] != RETRY && changes())) {
             entry.setValue(e);
         }
         return r;
     }
 
+    /** Whether {@code holder} is a relay's lease rather than a thread. */
+    static boolean isLease(String holder) {
+        return holder != null && holder.endsWith(LEASE_SUFFIX);
+    }
+
+    /** Tells the relay whose lease holds {@code e} that somebody else wants the lock (its listener sees {@code b} set). */
+    private void want(SyncEntry e) {
+        if (isLease(e.holder) && e.b == 0) {
+            e.b = 1;
+            wanted = true;
+        }
+    }
+
     private boolean changes() {
-        return op != LOCK_INFO && op != SEM_INFO && op != EVENT_GET && op != BAR_CHECK && op != BAR_INFO
+        return op != LOCK_INFO && op != LOCK_PROBE && op != SEM_INFO && op != EVENT_GET && op != BAR_CHECK && op != BAR_INFO
                 && op != VAL_GET && op != COUNT_ZERO && op != COND_CHECK && op != ARR_GET && op != ARR_RANGE;
     }
 
     private long[] step(SyncEntry e) {
         switch (op) {
             case LOCK_ACQUIRE:
+            case LEASE_TAKE:
                 if (e.holder == null) {
                     e.holder = s;
                     boolean died = e.flag;
                     e.flag = false;
+                    e.b = 0;
                     return new long[] {died ? 2 : 1};
                 }
-                return new long[] {e.holder.equals(s) ? SELF : RETRY};
+                if (e.holder.equals(s)) {
+                    return new long[] {SELF};
+                }
+                want(e);
+                return new long[] {RETRY};
+            case LEASE_GIVE:
+                if (!s.equals(e.holder)) {
+                    return new long[] {NOT_HELD};
+                }
+                e.holder = null;
+                e.flag = z;
+                e.b = 0;
+                return new long[] {0};
+            case LOCK_PROBE:
+                if (isLease(e.holder)) {
+                    want(e);
+                    return new long[] {RETRY};
+                }
+                return new long[] {e.holder == null ? 0 : 1};
             case LOCK_RELEASE:
                 if (!s.equals(e.holder)) {
                     return new long[] {NOT_HELD};
