@@ -51,10 +51,17 @@ import org.multiprocessing4j.cluster.internal.HazelcastSettings;
  * private to this driver and destroyed by {@link #close()} (or by the nodes, seconds after this
  * driver's death); named ones ({@code ctx.queue("jobs")}, {@code ctx.lock("db")},
  * {@code ctx.dict("results")}…) are reached by name from any driver and live until
- * {@code ctx.destroy(name)}. Every call is one or two round trips to the member that holds the
- * object (hundreds of microseconds), not a memory access. They are AP structures, with one
- * backup each: queued items and lock states survive the death of one member; a lock whose
- * holder's process, node or driver dies is freed and the next holder's
+ * {@code ctx.destroy(name)}. Most calls are one or two round trips to the member that holds the
+ * object (hundreds of microseconds), not a memory access. Processes that a node started batch
+ * the hottest paths through their node: a put on an unbounded queue returns once the node holds
+ * it (the process's next call to the cluster, and its exit, wait until its puts are in the
+ * queue; a put the cluster refused is reported by that call), fast takers take several items per
+ * call (lent until taken: what a process did not take goes back when it stops taking or ends),
+ * and a node keeps a lock's lease while only its own processes take the lock (it passes the
+ * lock on within a 20 ms quantum once somebody elsewhere waits: fast, not fair). They are AP
+ * structures, with one backup each: queued items and lock states survive the death of one
+ * member (items a node had taken ahead for its processes die with that node, as taken items
+ * do); a lock whose holder's process, node or driver dies is freed and the next holder's
  * {@code heldAfterOwnerDied()} is true; a barrier round breaks when a party's process or node
  * dies. A put or an increment whose member dies before it answers fails with an
  * {@code IllegalStateException} saying it may or may not have happened (it is not repeated, so it
