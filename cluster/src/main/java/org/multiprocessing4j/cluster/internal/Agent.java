@@ -419,11 +419,6 @@ public final class Agent implements AutoCloseable {
     public void close() {
         closed = true;
         sweeper.shutdownNow();
-        if (relay != null) {
-            relay.close();
-            Access.unregister(shared);
-            shared.close();
-        }
         for (Pool p : pools.values()) {
             p.pool().terminate();
         }
@@ -431,13 +426,24 @@ public final class Agent implements AutoCloseable {
         for (Running r : running.values()) {
             r.control().kill();
         }
+        boolean interrupted = false;
         for (Running r : running.values()) {
             try {
                 r.control().await(TimeUnit.SECONDS.toNanos(5));
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                interrupted = true;
+                break;
             }
+        }
+        // Only now: the relay gives back what its processes had been lent and the locks they
+        // held, which must not happen while they still run.
+        if (relay != null) {
+            relay.close();
+            Access.unregister(shared);
+            shared.close();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

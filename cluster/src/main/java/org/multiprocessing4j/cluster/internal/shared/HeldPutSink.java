@@ -32,7 +32,22 @@ final class HeldPutSink {
      */
     void serve(InputStream in, OutputStream out) throws IOException {
         Batches batches = new Batches();
-        Thread adder = new Thread(() -> batches.addAll(out), "mp4j-relay-put-adder");
+        Thread adder = new Thread(() -> {
+            try {
+                batches.addAll(out);
+            } catch (Throwable t) {
+                // Without its adder the stream would fill and its process wait for ever: end it,
+                // so that the process learns its puts may not have reached the cluster.
+                java.util.logging.Logger.getLogger(HeldPutSink.class.getName()).log(java.util.logging.Level.WARNING,
+                        "the relay stopped adding a process's puts", t);
+                batches.fail();
+                try {
+                    out.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }, "mp4j-relay-put-adder");
         adder.setDaemon(true);
         adder.start();
         try {
@@ -56,16 +71,20 @@ final class HeldPutSink {
         private List<HeldPut> pending = new ArrayList<>();
         private long pendingBytes;
         private boolean ended;
+        private boolean failed;
 
         void offer(HeldPut put) throws IOException {
             synchronized (lock) {
-                while (pendingBytes >= MAX_PENDING_BYTES) {
+                while (pendingBytes >= MAX_PENDING_BYTES && !failed) {
                     try {
                         lock.wait();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new java.io.InterruptedIOException("the relay is closing");
                     }
+                }
+                if (failed) {
+                    throw new IOException("the relay stopped adding this process's puts");
                 }
                 pending.add(put);
                 pendingBytes += put.item.length + 64;
@@ -76,6 +95,14 @@ final class HeldPutSink {
         void end() {
             synchronized (lock) {
                 ended = true;
+                lock.notifyAll();
+            }
+        }
+
+        /** The adder is gone: the reader must stop waiting for room. */
+        void fail() {
+            synchronized (lock) {
+                failed = true;
                 lock.notifyAll();
             }
         }

@@ -26,8 +26,9 @@ import java.util.logging.Logger;
  *     {@code set}, a dict's put…) and before this process exits, its held puts are in the
  *     cluster: what another process learns from such a call, the puts made before it are visible
  *     to it. A program that puts and then signals sees no difference from synchronous puts.
- * <li>A put that the cluster refused (its queue was destroyed, its member died before it
- *     answered) is reported by this process's next put or call, as an
+ * <li>A put that the cluster refused (its joinable queue was destroyed, its member died before
+ *     it answered; a plain queue that was destroyed is made again, as by a synchronous put) is
+ *     reported by this process's next put or call, as an
  *     {@link IllegalStateException} naming how many items were not added; at exit, by a
  *     warning on standard error.
  * <li>Back-pressure: at most {@link #MAX_WAITING_BYTES} wait in this process; the next put waits

@@ -49,6 +49,8 @@ final class LockLeases implements AutoCloseable {
     private final Direct access;
     private final String leaseId;
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+    /** The thread-id prefixes of processes that ended lately: a lock is never granted to their threads. */
+    private final java.util.Set<String> ended = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mp4j-relay-leases");
         t.setDaemon(true);
@@ -125,6 +127,10 @@ final class LockLeases implements AutoCloseable {
                         continue;
                     }
                     if (l.holder == null) {
+                        if (ended.contains(thread.substring(0, thread.indexOf('#') + 1))) {
+                            // Woken for a process that has ended meanwhile: nobody would release it.
+                            return new long[] {SyncOp.RETRY};
+                        }
                         l.holder = thread;
                         boolean died = l.died;
                         l.died = false;
@@ -164,11 +170,15 @@ final class LockLeases implements AutoCloseable {
                 }
                 long[] r = access.step(key, SyncOp.of(SyncOp.LEASE_TAKE, SyncOp.LOCK, leaseId, null));
                 if (r[0] == 1 || r[0] == 2 || r[0] == SyncOp.SELF) {
+                    try {
+                        listen(l);
+                    } catch (RuntimeException e) {
+                        access.step(key, SyncOp.leaseGive(leaseId, r[0] == 2)); // unheard, it must not be kept
+                        throw e;
+                    }
                     l.held = true;
                     l.heldSince = System.nanoTime();
-                    l.wanted = false;
                     l.died = r[0] == 2;
-                    listen(l);
                     continue; // the loop above gives it to this thread
                 }
                 if (r[0] != SyncOp.RETRY) {
@@ -216,7 +226,11 @@ final class LockLeases implements AutoCloseable {
             // One check per lease at a time, not one per release: a lock taken in a loop would
             // otherwise wake the timer at every release.
             l.lingering = true;
-            timer.schedule(() -> lingered(l), LINGER_NANOS, TimeUnit.NANOSECONDS);
+            try {
+                timer.schedule(() -> lingered(l), LINGER_NANOS, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                l.lingering = false; // the relay is closing: close() gives it back
+            }
         }
     }
 
@@ -230,7 +244,7 @@ final class LockLeases implements AutoCloseable {
             long idle = System.nanoTime() - l.freedAt;
             if (idle < LINGER_NANOS) {
                 l.lingering = true;
-                timer.schedule(() -> lingered(l), LINGER_NANOS - idle, TimeUnit.NANOSECONDS);
+                onTimerAfter(() -> lingered(l), LINGER_NANOS - idle);
                 return;
             }
             if (l.wanted) {
@@ -275,17 +289,78 @@ final class LockLeases implements AutoCloseable {
         if (l.listener != null) {
             return;
         }
-        l.listener = access.sync.addEntryListener((EntryUpdatedListener<String, SyncEntry>) (EntryEvent<String, SyncEntry> e) -> {
-            SyncEntry v = e.getValue();
-            if (v != null && v.b == 1 && leaseId.equals(v.holder)) {
-                // Not on the event thread: giving the lease back is a call to the cluster.
-                timer.execute(() -> wanted(l));
-            }
-        }, l.key, true);
+        l.listener = access.sync.addEntryListener(new Watcher(l), l.key, true);
         // Somebody may have asked between the take and the listener's start: look once.
         SyncEntry now = access.sync.get(l.key);
         if (now != null && now.b == 1 && leaseId.equals(now.holder)) {
             l.wanted = true;
+        }
+    }
+
+    /** Tells a lease that it is wanted, or that its lock was destroyed. */
+    private final class Watcher implements EntryUpdatedListener<String, SyncEntry>,
+            com.hazelcast.map.listener.EntryRemovedListener<String, SyncEntry> {
+        private final Lease l;
+
+        Watcher(Lease l) {
+            this.l = l;
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, SyncEntry> e) {
+            SyncEntry v = e.getValue();
+            if (v != null && v.b == 1 && leaseId.equals(v.holder)) {
+                // Not on the event thread: giving the lease back is a call to the cluster.
+                onTimer(() -> wanted(l));
+            }
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, SyncEntry> e) {
+            onTimer(() -> destroyed(l));
+        }
+    }
+
+    private void onTimerAfter(Runnable task, long nanos) {
+        try {
+            timer.schedule(task, nanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the relay is closing: its leases are given back by close()
+        }
+    }
+
+    private void onTimer(Runnable task) {
+        try {
+            timer.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the relay is closing: its leases are given back by close()
+        }
+    }
+
+    /** The lock was destroyed: its lease is forgotten (a later acquisition finds the lock gone). */
+    private void destroyed(Lease l) {
+        l.lock.lock();
+        try {
+            leases.remove(l.key, l);
+            l.held = false;
+            l.holder = null;
+            l.changed.signalAll();
+            unlisten(l);
+        } finally {
+            l.lock.unlock();
+        }
+    }
+
+    /** Stops listening to the lease's entry. Called with its lock held. */
+    private void unlisten(Lease l) {
+        UUID r = l.listener;
+        l.listener = null;
+        if (r != null) {
+            try {
+                access.sync.removeEntryListener(r);
+            } catch (RuntimeException gone) {
+                // the member is stopping
+            }
         }
     }
 
@@ -310,6 +385,9 @@ final class LockLeases implements AutoCloseable {
 
     /** A process of this relay ended: a lock one of its threads held is free, and its next holder is told. */
     private void processEnded(String prefix) {
+        ended.add(prefix);
+        // A relay thread of that process still waiting in acquire() wakes within a slice.
+        onTimerAfter(() -> ended.remove(prefix), 10 * Direct.SLICE_NANOS);
         for (Lease l : leases.values()) {
             l.lock.lock();
             try {
@@ -329,7 +407,7 @@ final class LockLeases implements AutoCloseable {
         }
     }
 
-    /** Gives back every lease (the relay is closing; its processes have been ended). */
+    /** Gives back every lease (the relay is closing; the node has ended its processes first). */
     @Override
     public void close() {
         closed = true;
@@ -341,14 +419,7 @@ final class LockLeases implements AutoCloseable {
                     l.died |= l.holder != null;
                     give(l);
                 }
-                UUID r = l.listener;
-                if (r != null) {
-                    try {
-                        access.sync.removeEntryListener(r);
-                    } catch (RuntimeException gone) {
-                        // the member is stopping
-                    }
-                }
+                unlisten(l);
             } finally {
                 l.lock.unlock();
             }

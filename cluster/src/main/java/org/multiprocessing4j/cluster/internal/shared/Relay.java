@@ -82,11 +82,12 @@ final class Relay implements Ops {
      */
     byte[] take(String queue, long waitNanos) {
         TakenAhead t = takenAhead();
-        if (t == null || !t.has(queue)) {
+        if (t == null) {
             return (byte[]) call(new QueueOp(QueueOp.POLL, queue, 0, null, waitNanos));
         }
         long pid = ProcessHandle.current().pid();
-        return t.take(queue, local -> call(new TakeMany(pid, t.fileName(), local.slot, queue, local.lastWant, waitNanos)));
+        return t.take(queue, local -> call(new TakeMany(pid, t.fileName(), local.slot, queue, local.lastWant, waitNanos)),
+                () -> (byte[]) call(new QueueOp(QueueOp.POLL, queue, 0, null, waitNanos)));
     }
 
     private TakenAhead takenAhead() {
@@ -105,7 +106,8 @@ final class Relay implements Ops {
                                 });
                         giver.scheduleWithFixedDelay(() -> {
                             try {
-                                made.giveBackIdle((local, n) -> call(new TakeMany.GiveBack(pid, local.slot, n)));
+                                made.giveBackIdle((local, n) -> Boolean.TRUE.equals(
+                                        call(new TakeMany.GiveBack(pid, local.slot, n, local.consumed))));
                             } catch (RuntimeException e) {
                                 // the relay is gone: so are the items, with its node
                             }
@@ -129,13 +131,18 @@ final class Relay implements Ops {
         return op instanceof TakeMany ? ((TakeMany) op).queue : null;
     }
 
+    /** Whether {@code op} can tell anybody anything this process did (a give-back cannot). */
+    private static boolean reveals(Op<?> op) {
+        return !(op instanceof TakeMany.GiveBack);
+    }
+
     @Override
     public <R> R call(Op<R> op) {
         HeldPuts p = puts;
         // What this process put before is in the cluster before anything it does next that
         // another process could learn from; a take from a queue it has not put on reveals nothing.
         String taken = p == null ? null : takesFrom(op);
-        if (p != null && (taken == null || p.putOn(taken))) {
+        if (p != null && reveals(op) && (taken == null || p.putOn(taken))) {
             p.awaitAdded();
         }
         // In the calling thread: the connection is non-blocking, so an interrupt cannot close

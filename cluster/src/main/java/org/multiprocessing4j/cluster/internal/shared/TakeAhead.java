@@ -16,7 +16,8 @@ import java.util.logging.Logger;
  * within {@link #HOT_NANOS} per item of the last), one call to the cluster brings many items: twice as
  * many as were delivered since the last call, at most {@link #MAX_BATCH}; and while they take
  * those, the next batch is brought on a thread of its own. A slow taker gets exactly what it
- * asks for, so the items it does not take stay in the queue, in order, for other nodes' takers.
+ * asks for, so the items it does not take stay in the queue for other nodes' takers (in order,
+ * unless a fast burst left some taken ahead, which go back to the queue's tail).
  *
  * <p>Processes can take several items at once too ({@link TakenAhead}): {@link #lend} keeps what
  * it gave a process until the process's count file says the items were taken, and when the
@@ -25,8 +26,8 @@ import java.util.logging.Logger;
  * <p>Items taken ahead belong to this node: if no process takes them within {@link #IDLE_NANOS},
  * they go back to the queue (at its tail, as a put would, so they lose their place; so does
  * everything held when the relay closes), and if the node dies they are lost with it, as an item
- * a process had taken would be. A {@code size()} through this relay counts them. Bounded queues
- * are never taken ahead: their bound would no longer hold.
+ * a process had taken would be. A {@code size()} through this relay counts the node's items (not
+ * those lent to processes). Bounded queues are never taken ahead: their bound would no longer hold.
  */
 final class TakeAhead implements AutoCloseable {
     static final int MAX_BATCH = 256;
@@ -124,7 +125,8 @@ final class TakeAhead implements AutoCloseable {
         box.delivered.addAndGet(out.size());
         if (hot && box.items.size() < want && box.refilling.compareAndSet(false, true)) {
             // The takers are fast: bring their next items while they take these.
-            fetcher.execute(() -> {
+            try {
+                fetcher.execute(() -> {
                 try {
                     synchronized (box.fetching) {
                         if (box.items.size() < want) {
@@ -136,7 +138,10 @@ final class TakeAhead implements AutoCloseable {
                 } finally {
                     box.refilling.set(false);
                 }
-            });
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                box.refilling.set(false); // the relay is closing
+            }
         }
         return out;
     }
@@ -228,10 +233,14 @@ final class TakeAhead implements AutoCloseable {
                 return false;
             }
             lender.settle(op.slot, lent);
-            List<byte[]> back = new ArrayList<>();
-            for (int i = 0; i < op.count && !lent.unconfirmed.isEmpty(); i++) {
-                back.add(0, lent.unconfirmed.pollLast());
+            long taken = lent.total - lent.unconfirmed.size();
+            if (op.consumed != taken || op.count != lent.unconfirmed.size()) {
+                // The books disagree (a give-back whose answer was lost, say): keep the items;
+                // they go to others when the process ends, as they would have anyway.
+                return false;
             }
+            List<byte[]> back = new ArrayList<>(lent.unconfirmed);
+            lent.unconfirmed.clear();
             lent.total -= back.size();
             giveToOthers(lent.queue, back);
         }
@@ -279,10 +288,15 @@ final class TakeAhead implements AutoCloseable {
         if (items.isEmpty()) {
             return;
         }
-        Inbox box = inboxes.computeIfAbsent(queue, q -> new Inbox());
-        for (int i = items.size() - 1; i >= 0; i--) {
-            box.items.addFirst(items.get(i));
-        }
+        // Under the map's lock for this queue: the sweeper removes an empty box the same way,
+        // so items never land in a box that is no longer in the map.
+        inboxes.compute(queue, (q, box) -> {
+            Inbox b = box != null ? box : new Inbox();
+            for (int i = items.size() - 1; i >= 0; i--) {
+                b.items.addFirst(items.get(i));
+            }
+            return b;
+        });
     }
 
     /** Puts back the items that no process took for a while (all of them if {@code all}). */
@@ -299,7 +313,7 @@ final class TakeAhead implements AutoCloseable {
             }
             if (items.isEmpty()) {
                 if (now - box.lastTake > 20 * IDLE_NANOS) {
-                    inboxes.remove(e.getKey(), box);
+                    inboxes.computeIfPresent(e.getKey(), (q, b) -> b == box && b.items.isEmpty() ? null : b);
                 }
                 continue;
             }
@@ -309,8 +323,13 @@ final class TakeAhead implements AutoCloseable {
                             "giving back items taken ahead");
                 }
             } catch (RuntimeException ex) {
-                LOG.log(Level.WARNING, items.size() + " item(s) of the queue " + Names.idOf(e.getKey())
-                        + " taken ahead by this node could not be given back and are lost", ex);
+                if (all) {
+                    LOG.log(Level.WARNING, items.size() + " item(s) of the queue " + Names.idOf(e.getKey())
+                            + " taken ahead by this node could not be given back and are lost", ex);
+                } else {
+                    LOG.log(Level.FINE, "could not give back items taken ahead; kept for the next sweep", ex);
+                    giveToOthers(e.getKey(), items);
+                }
             }
         }
     }
@@ -332,9 +351,10 @@ final class TakeAhead implements AutoCloseable {
             end(e.getKey(), e.getValue());
         }
         sweeper.shutdownNow();
-        fetcher.shutdownNow();
+        fetcher.shutdown(); // not interrupted: Hazelcast would drop the answer of a drainTo, and its items
         try {
             sweeper.awaitTermination(5, TimeUnit.SECONDS);
+            fetcher.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -61,15 +61,18 @@ final class TakeMany extends Op<List<byte[]>> {
         final long pid;
         final int slot;
         final int count;
+        /** How many items of the queue the process has taken in all (its count file's value). */
+        final long consumed;
 
-        GiveBack(long pid, int slot, int count) {
+        GiveBack(long pid, int slot, int count, long consumed) {
             this.pid = pid;
             this.slot = slot;
             this.count = count;
+            this.consumed = consumed;
         }
 
         static GiveBack read(DataInputStream in) throws IOException {
-            return new GiveBack(in.readLong(), in.readInt(), in.readInt());
+            return new GiveBack(in.readLong(), in.readInt(), in.readInt(), in.readLong());
         }
 
         @Override
@@ -82,6 +85,7 @@ final class TakeMany extends Op<List<byte[]>> {
             out.writeLong(pid);
             out.writeInt(slot);
             out.writeInt(count);
+            out.writeLong(consumed);
         }
 
         @Override

@@ -48,6 +48,7 @@ final class TakenAhead {
     static final class Local {
         final int slot;
         final ArrayDeque<byte[]> items = new ArrayDeque<>();
+        final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         long consumed;
         int lastWant = 1;
         long lentAt;
@@ -77,16 +78,22 @@ final class TakenAhead {
 
     /**
      * Takes an item of {@code queue}: from memory, else by {@code lend} (a call to the relay
-     * with the slot and how many to ask for), which waits at most a slice. Null if none came.
+     * with the slot and how many to ask for), which waits at most a slice; by {@code single} (a
+     * plain take) if another thread of this process is taking from it. Null if none came.
      */
-    byte[] take(String queue, Function<Local, List<byte[]>> lend) {
+    byte[] take(String queue, Function<Local, List<byte[]>> lend, java.util.function.Supplier<byte[]> single) {
         Local local = locals.computeIfAbsent(queue, q -> newLocal());
         if (local == null) {
-            return null; // no slot left: the caller takes one item per call
+            return single.get(); // no slot left: one item per call
         }
         // One thread at a time per queue: the relay lends in the order of the calls, and the
-        // count must follow the same order (the items not consumed are the last ones lent).
-        synchronized (local) {
+        // count must follow the same order (the items not consumed are the last ones lent). A
+        // thread that finds another one taking (perhaps waiting a slice for an item) takes one
+        // item per call meanwhile, rather than wait behind it past its own timeout.
+        if (!local.lock.tryLock()) {
+            return single.get();
+        }
+        try {
             byte[] item = local.items.poll();
             if (item == null) {
                 long now = System.nanoTime();
@@ -105,6 +112,8 @@ final class TakenAhead {
             counts.putLong(local.slot * 8, local.consumed);
             local.lastTake = System.nanoTime();
             return item;
+        } finally {
+            local.lock.unlock();
         }
     }
 
@@ -113,27 +122,23 @@ final class TakenAhead {
      * of each queue that this process has not taken for {@link #IDLE_NANOS}: a process that
      * stopped taking must not keep them from others.
      */
-    void giveBackIdle(java.util.function.BiConsumer<Local, Integer> giveBack) {
+    void giveBackIdle(java.util.function.BiPredicate<Local, Integer> giveBack) {
         long now = System.nanoTime();
         for (Local local : locals.values()) {
-            synchronized (local) {
+            if (!local.lock.tryLock()) {
+                continue; // being taken from: not idle
+            }
+            try {
                 int n = local.items.size();
-                if (n > 0 && now - local.lastTake > IDLE_NANOS) {
+                // Cleared only once the relay has them back: if the call fails, they stay here.
+                if (n > 0 && now - local.lastTake > IDLE_NANOS && giveBack.test(local, n)) {
                     local.items.clear();
                     local.lentAt = 0;
-                    giveBack.accept(local, n);
                 }
+            } finally {
+                local.lock.unlock();
             }
         }
-    }
-
-    /** Whether {@code queue} has a slot (or can get one). */
-    boolean has(String queue) {
-        return locals.get(queue) != null || slotsLeft();
-    }
-
-    private synchronized boolean slotsLeft() {
-        return slots < SLOTS;
     }
 
     private synchronized Local newLocal() {
