@@ -127,7 +127,7 @@ final class LockLeases implements AutoCloseable {
                         continue;
                     }
                     if (l.holder == null) {
-                        if (ended.contains(thread.substring(0, thread.indexOf('#') + 1))) {
+                        if (!ended.isEmpty() && ended.contains(thread.substring(0, thread.indexOf('#') + 1))) {
                             // Woken for a process that has ended meanwhile: nobody would release it.
                             return new long[] {SyncOp.RETRY};
                         }
