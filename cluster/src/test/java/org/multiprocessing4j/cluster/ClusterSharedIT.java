@@ -1041,6 +1041,34 @@ class ClusterSharedIT {
         assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node sc rejoined; logs:\n" + nodes.logs());
     }
 
+    @Test
+    @Order(102)
+    void aValueChangedOnANodeBeforeItsProcessSaidSoOutlivesTheNode() throws Exception {
+        SharedLong counter = ctx.sharedLong(0);
+        ProcessQueue<String> said = ctx.queue();
+        JvmProcess p = startOn("sb", () -> {
+            for (int i = 0; i < 20_000; i++) {
+                counter.incrementAndGet(); // in a loop: the node's relay takes the value's lease
+            }
+            try {
+                said.put("counted");
+            } catch (InterruptedException e) {
+                return;
+            }
+            while (true) {
+                counter.get(); // keeps the lease in use (and unwritten by time) until the node dies
+            }
+        });
+        assertEquals("counted", said.poll(WAIT), "the process said within 90 s that it had counted");
+        nodes.node(1).kill();
+        nodes.node(1).join(WAIT);
+        // The driver's read waits until the cluster frees the dead node's lease.
+        assertEquals(20_000, counter.get(), "every increment made before the process said so outlived its node");
+        assertTrue(p.join(WAIT), "the process ended with its node");
+        nodes.start(1);
+        assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node sb rejoined; logs:\n" + nodes.logs());
+    }
+
     private static void sleepForever() {
         try {
             Thread.sleep(TimeUnit.MINUTES.toMillis(10));

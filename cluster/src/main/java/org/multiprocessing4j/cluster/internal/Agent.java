@@ -135,6 +135,21 @@ public final class Agent implements AutoCloseable {
         publishLoad();
     }
 
+    /**
+     * Writes back the shared values this node's processes changed in the relay's memory, before
+     * the node tells a driver anything it could act on (a process's end, a task's result).
+     */
+    private void writeBack() {
+        RelayServer r = relay;
+        if (r != null) {
+            try {
+                r.writeBack();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "node " + node + " could not write back its shared values", e);
+            }
+        }
+    }
+
     /** Whether this member is the oldest of the cluster: the one that cleans up after the dead. */
     private boolean isOldest() {
         HazelcastInstance m = member;
@@ -166,7 +181,9 @@ public final class Agent implements AutoCloseable {
      * sealed ({@link Protocol#seal}): bound to this request, so the driver can trust it.
      */
     byte[] handle(byte[] body, byte[] signature) {
-        return Protocol.seal(signer, signature, answer(body, signature));
+        byte[] answer = answer(body, signature);
+        writeBack();
+        return Protocol.seal(signer, signature, answer);
     }
 
     private byte[] answer(byte[] body, byte[] signature) {
@@ -250,6 +267,7 @@ public final class Agent implements AutoCloseable {
             int code = control.exitCode().orElse(-9);
             byte[] thrown = control.exception().map(Backends::encodeThrowable).orElse(null);
             byte[] ended = Protocol.ended(s.key(), code, thrown);
+            writeBack();
             publish(events, ended);
             try {
                 // Also kept for a while, for a driver that missed the event (topics are best effort).

@@ -6,8 +6,9 @@ import org.multiprocessing4j.spi.ValueStore;
 
 /**
  * A shared value of a cluster: 64 bits in an entry of the sync map, changed by atomic steps
- * where the entry lives (an increment is one round trip, not a read and a compare-and-set), and
- * a reentrant lock of its own for {@code getLock()}.
+ * where the entry lives (an increment is one round trip, not a read and a compare-and-set), or,
+ * while a node's relay holds the value's lease, in the relay's shared memory by the node's
+ * processes themselves ({@link ValueLeases}); and a reentrant lock of its own for {@code getLock()}.
  */
 public final class ClusterValueStore extends SharedObject implements ValueStore {
     ClusterValueStore(String cluster, String id) {
@@ -27,7 +28,15 @@ public final class ClusterValueStore extends SharedObject implements ValueStore 
     }
 
     private long value(int op, long x, long y) {
-        return step(stateKey(), SyncOp.of(op, SyncOp.VALUE, x, y))[1];
+        SyncOp step = SyncOp.of(op, SyncOp.VALUE, x, y);
+        while (true) {
+            // RETRY: a relay elsewhere holds the value's lease; it gives it back when asked (at
+            // once if idle, else within a quantum), or the cluster frees it if its node died.
+            long[] r = stepWhenReady(stateKey(), step, Direct.SLICE_NANOS);
+            if (r[0] != SyncOp.RETRY) {
+                return r[1];
+            }
+        }
     }
 
     @Override

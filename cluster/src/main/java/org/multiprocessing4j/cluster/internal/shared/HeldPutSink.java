@@ -20,8 +20,11 @@ final class HeldPutSink {
     private static final int MAX_BATCH = 1024;
 
     private final Direct access;
+    /** Run before each batch is added (the values written back: the items may tell of them). */
+    private final Runnable beforeAdd;
 
-    HeldPutSink(Direct access) {
+    HeldPutSink(Direct access, Runnable beforeAdd) {
+        this.beforeAdd = beforeAdd;
         this.access = access;
     }
 
@@ -189,6 +192,7 @@ final class HeldPutSink {
         int n = items.size();
         boolean counted = false;
         try {
+            beforeAdd.run();
             if (unfinishedKey != null) {
                 if (access.step(unfinishedKey, SyncOp.of(SyncOp.COUNT_ADD, SyncOp.VALUE, n))[0] == SyncOp.GONE) {
                     return n + " item(s) put on the joinable queue " + Names.idOf(queue)

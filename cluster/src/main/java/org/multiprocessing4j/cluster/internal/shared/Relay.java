@@ -27,6 +27,10 @@ final class Relay implements Ops {
     private volatile HeldPuts puts;
     private volatile TakenAhead takenAhead;
     private boolean noTakeAhead;
+    /** The relay's shared values, mapped once one is leased ({@link ValueLeases}); null before. */
+    private volatile ValueSlots values;
+    /** Where each value leased by the relay is: slot and tag, as the relay last said. */
+    private final java.util.Map<String, long[]> leased = new java.util.concurrent.ConcurrentHashMap<>();
 
     Relay(Path socket) {
         this.socket = socket;
@@ -138,6 +142,51 @@ final class Relay implements Ops {
 
     @Override
     public <R> R call(Op<R> op) {
+        if (op instanceof SyncCall && ValueLeases.serves((SyncCall) op)) {
+            @SuppressWarnings("unchecked")
+            R r = (R) valueStep((SyncCall) op);
+            return r;
+        }
+        return exchange(op);
+    }
+
+    /**
+     * A value step: in the relay's shared memory if the relay holds the value's lease (no call),
+     * else by the relay, which may take the lease and say where the value is.
+     */
+    private long[] valueStep(SyncCall call) {
+        long[] at = leased.get(call.key());
+        ValueSlots v = values;
+        if (at != null && v != null) {
+            HeldPuts p = puts;
+            if (p != null) {
+                p.awaitAdded(); // a step seen elsewhere comes after the puts before it, as in call()
+            }
+            long[] r = v.apply((int) at[0], at[1], call.op().code(), call.op().x(), call.op().y());
+            if (r != null) {
+                return r;
+            }
+            leased.remove(call.key(), at); // given back: the relay knows where it is now
+        }
+        long[] r = exchange(call);
+        if (r.length == 4 && r[0] == 0) {
+            if (values == null) {
+                synchronized (this) {
+                    if (values == null) {
+                        try {
+                            values = ValueSlots.open(socket.getParent());
+                        } catch (IOException e) {
+                            return new long[] {r[0], r[1]}; // every step by the relay, as before
+                        }
+                    }
+                }
+            }
+            leased.put(call.key(), new long[] {r[2], r[3]});
+        }
+        return r;
+    }
+
+    private <R> R exchange(Op<R> op) {
         HeldPuts p = puts;
         // What this process put before is in the cluster before anything it does next that
         // another process could learn from; a take from a queue it has not put on reveals nothing.

@@ -31,6 +31,7 @@ public final class RelayServer implements AutoCloseable {
     private final TakeAhead takeAhead;
     private final HeldPutSink puts;
     private final LockLeases leases;
+    private final ValueLeases values;
     private final Path dir;
     private final Path socket;
     private final ServerSocketChannel server;
@@ -40,7 +41,6 @@ public final class RelayServer implements AutoCloseable {
     /** Starts serving {@code access} to the children of this JVM. */
     public RelayServer(Direct access) {
         this.access = access;
-        this.puts = new HeldPutSink(access);
         this.leases = new LockLeases(access);
         try {
             dir = Files.createTempDirectory("mp4j-relay-",
@@ -49,6 +49,8 @@ public final class RelayServer implements AutoCloseable {
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
             takeAhead = new TakeAhead(access, dir);
+            values = new ValueLeases(access, dir);
+            puts = new HeldPutSink(access, values::writeBack);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("could not open the relay of the cluster's shared objects", e);
         }
@@ -94,7 +96,14 @@ public final class RelayServer implements AutoCloseable {
                 }
                 Object reply;
                 try {
-                    if (request instanceof QueueOp) {
+                    boolean valueStep = request instanceof SyncCall && ValueLeases.serves((SyncCall) request);
+                    if (!valueStep && !(request instanceof TakeMany.GiveBack)) {
+                        // What this call does may be seen elsewhere: the values changed here before it are first.
+                        values.writeBack();
+                    }
+                    if (valueStep) {
+                        reply = values.run((SyncCall) request);
+                    } else if (request instanceof QueueOp) {
                         reply = takeAhead.run((QueueOp) request);
                     } else if (request instanceof TakeMany) {
                         reply = takeAhead.lend((TakeMany) request);
@@ -119,6 +128,16 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes back the shared values that this node's processes changed in the relay's memory
+     * ({@link ValueLeases}): the node calls it before it tells a driver anything (a process's
+     * end, a pool task's result), which the driver could act on. Throws if a value could not be
+     * written back.
+     */
+    public void writeBack() {
+        values.writeBack();
+    }
+
     @Override
     public void close() {
         if (closed) {
@@ -127,6 +146,7 @@ public final class RelayServer implements AutoCloseable {
         closed = true;
         takeAhead.close();
         leases.close();
+        values.close();
         try {
             server.close();
         } catch (IOException ignored) {

@@ -54,6 +54,8 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
     static final int LEASE_GIVE = 14;
     /** Whether a lock is held; if a relay's lease holds it, asks for it (an idle lease is then given back). */
     static final int LOCK_PROBE = 15;
+    /** A value's lease holder writes the value back ({@code x}), and gives the lease back if {@code z} (see {@link ValueLeases}). */
+    static final int LEASE_PUT = 16;
     /** How the holder of a lock's lease ends: {@code <host>/lease}. */
     static final String LEASE_SUFFIX = "/lease";
     static final int SEM_ACQUIRE = 20;
@@ -152,12 +154,25 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
         return new SyncOp(LEASE_GIVE, LOCK, 0, 0, died, lease, null);
     }
 
+    /** A value's lease holder's write-back of {@code value}; with {@code give}, it gives the lease back too. */
+    static SyncOp leasePut(String lease, long value, boolean give) {
+        return new SyncOp(LEASE_PUT, VALUE, value, 0, give, lease, null);
+    }
+
     int code() {
         return op;
     }
 
     int kind() {
         return kind;
+    }
+
+    long x() {
+        return x;
+    }
+
+    long y() {
+        return y;
     }
 
     /** The thread (or lease) a lock step is for. */
@@ -218,6 +233,7 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
             case LOCK_INFO:
             case LEASE_TAKE:
             case LEASE_GIVE:
+            case LEASE_PUT:
             case LOCK_PROBE:
             case SEM_INFO:
             case EVENT_SET:
@@ -301,6 +317,9 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
     }
 
     private long[] step(SyncEntry e) {
+        if (kind == VALUE && (op == LEASE_TAKE || op == LEASE_PUT || (op >= VAL_GET && op <= VAL_ADD_INT))) {
+            return leasedValue(e);
+        }
         switch (op) {
             case LOCK_ACQUIRE:
             case LEASE_TAKE:
@@ -440,7 +459,13 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
                 e.a--;
                 return new long[] {0, e.a};
             default:
-                return op >= ARR_GET ? array(e) : op >= COND_ENTER ? condition(e) : value(e);
+                if (op >= ARR_GET) {
+                    return array(e);
+                }
+                if (op >= COND_ENTER) {
+                    return condition(e);
+                }
+                throw new IllegalStateException("unknown sync operation " + op);
         }
     }
 
@@ -501,39 +526,69 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
         }
     }
 
-    private long[] value(SyncEntry e) {
-        long prev = e.a;
-        switch (op) {
+    /**
+     * A value's steps, and its lease's: while a relay holds the lease ({@code holder}), the value
+     * in the entry is the one it last wrote back, so a step of anybody else marks the lease wanted
+     * ({@code b} = 1) and waits for it to come back.
+     */
+    private long[] leasedValue(SyncEntry e) {
+        if (op == LEASE_TAKE) {
+            if (e.holder == null) {
+                e.holder = s;
+                e.b = 0;
+                return new long[] {1, e.a};
+            }
+            if (e.holder.equals(s)) {
+                return new long[] {SELF, e.a};
+            }
+            want(e);
+            return new long[] {RETRY};
+        }
+        if (op == LEASE_PUT) {
+            if (!s.equals(e.holder)) {
+                return new long[] {NOT_HELD};
+            }
+            e.a = x;
+            if (z) {
+                e.holder = null;
+                e.b = 0;
+            }
+            return new long[] {0};
+        }
+        if (e.holder != null) {
+            want(e);
+            return new long[] {RETRY};
+        }
+        long[] r = applyValue(op, e.a, x, y);
+        e.a = r[0];
+        return new long[] {0, r[1]};
+    }
+
+    /**
+     * What value step {@code code} does to a value {@code prev}, with arguments {@code x} and
+     * {@code y}: {@code {the new value, the step's result}}. One function for the entry, and for a
+     * relay and its processes while the relay holds the value's lease ({@link ValueSlots}).
+     */
+    static long[] applyValue(int code, long prev, long x, long y) {
+        switch (code) {
             case VAL_GET:
-                return new long[] {0, prev};
+                return new long[] {prev, prev};
             case VAL_SET:
             case VAL_GET_SET:
-                e.a = x;
-                return new long[] {0, prev};
+                return new long[] {x, prev};
             case VAL_CAS:
-                if (prev != x) {
-                    return new long[] {0, 0};
-                }
-                e.a = y;
-                return new long[] {0, 1};
+                return prev != x ? new long[] {prev, 0} : new long[] {y, 1};
             case VAL_ADD:
-                e.a = prev + x;
-                return new long[] {0, prev};
+                return new long[] {prev + x, prev};
             case VAL_SET_INT:
             case VAL_GET_SET_INT:
-                e.a = (int) x;
-                return new long[] {0, (int) prev};
+                return new long[] {(int) x, (int) prev};
             case VAL_CAS_INT:
-                if ((int) prev != (int) x) {
-                    return new long[] {0, 0};
-                }
-                e.a = (int) y;
-                return new long[] {0, 1};
+                return (int) prev != (int) x ? new long[] {prev, 0} : new long[] {(int) y, 1};
             case VAL_ADD_INT:
-                e.a = (int) (prev + x);
-                return new long[] {0, (int) prev};
+                return new long[] {(int) (prev + x), (int) prev};
             default:
-                throw new IllegalStateException("unknown sync operation " + op);
+                throw new IllegalStateException("unknown sync operation " + code);
         }
     }
 
@@ -542,6 +597,11 @@ public final class SyncOp implements EntryProcessor<String, SyncEntry, long[]>, 
         if (e.kind == LOCK && e.holder != null && e.holder.startsWith(s)) {
             e.holder = null;
             e.flag = true;
+            changed = true;
+        } else if (e.kind == VALUE && e.holder != null && e.holder.startsWith(s)) {
+            // A value leased by a node that died: the value it last wrote back stands.
+            e.holder = null;
+            e.b = 0;
             changed = true;
         } else if (e.kind == CONDITION && e.waiters.removeIf(w -> w.startsWith(s))) {
             changed = true;
