@@ -57,11 +57,14 @@ import org.multiprocessing4j.cluster.internal.HazelcastSettings;
  * it (the process's next call to the cluster, and its exit, wait until its puts are in the
  * queue; a put the cluster refused is reported by that call), fast takers take several items per
  * call (lent until taken: what a process did not take goes back when it stops taking or ends),
- * and a node keeps a lock's lease while only its own processes take the lock (it passes the
- * lock on within a 20 ms quantum once somebody elsewhere waits: fast, not fair). They are AP
- * structures, with one backup each: queued items and lock states survive the death of one
- * member (items a node had taken ahead for its processes die with that node, as taken items
- * do); a lock whose holder's process, node or driver dies is freed and the next holder's
+ * and a node keeps the lease of a lock or a shared value while only its own processes use it: the
+ * lock or value then lives in the node's shared memory, where its processes take, release or
+ * change it without a call (the node passes it on within a 20 ms quantum once somebody elsewhere
+ * waits: fast, not fair). They are AP structures, with one backup each: queued items and lock
+ * states survive the death of one member (items a node had taken ahead for its processes die
+ * with that node, as taken items do; a value's changes that a node had not written back die with
+ * it: at most 50 ms of them, and none that anybody outside the node learnt of through the
+ * library, since everything that leaves a node writes its values back first); a lock whose holder's process, node or driver dies is freed and the next holder's
  * {@code heldAfterOwnerDied()} is true; a barrier round breaks when a party's process or node
  * dies. A put or an increment whose member dies before it answers fails with an
  * {@code IllegalStateException} saying it may or may not have happened (it is not repeated, so it

@@ -356,6 +356,7 @@ class ClusterIT {
         nodes.node(2).join(WAIT);
         nodes.start(2);
         assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node nc rejoined; logs:\n" + nodes.logs());
+        nodes.awaitSafe(Duration.ofSeconds(120));
     }
 
     /** The pid of the node JVM that runs the calling pool worker (its parent). */
@@ -441,6 +442,7 @@ class ClusterIT {
             nodes.node(2).join(WAIT);
             nodes.start(2);
             assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node nc rejoined; logs:\n" + nodes.logs());
+            nodes.awaitSafe(Duration.ofSeconds(120));
             long rejoined = nodes.node(2).pid();
             boolean gotWork = false;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

@@ -893,7 +893,10 @@ class ClusterSharedIT {
     void aLockExcludesProcessesOfOneNodeOtherNodesAndTheDriverAlike() throws Exception {
         ProcessLock lock = ctx.lock();
         SharedLong value = ctx.sharedLong(0);
-        int rounds = 300;
+        // Many rounds in the processes: the lock and the value then live in a node's shared memory
+        // (leased by its relay) and go to and fro between the nodes and the driver many times.
+        int rounds = 2000;
+        int driverRounds = 300;
         List<JvmProcess> ps = new ArrayList<>();
         for (String node : List.of("sa", "sa", "sb")) {
             ps.add(startOn(node, () -> {
@@ -907,7 +910,7 @@ class ClusterSharedIT {
                 }
             }));
         }
-        for (int i = 0; i < rounds; i++) {
+        for (int i = 0; i < driverRounds; i++) {
             lock.lock();
             try {
                 value.set(value.get() + 1);
@@ -918,7 +921,7 @@ class ClusterSharedIT {
         for (JvmProcess p : ps) {
             joinOk(p);
         }
-        assertEquals(4L * rounds, value.get(), "every read-modify-write under the lock counted once");
+        assertEquals(3L * rounds + driverRounds, value.get(), "every read-modify-write under the lock counted once");
         assertFalse(lock.isLocked(), "nobody holds it (a node's idle lease does not count)");
     }
 
@@ -1001,6 +1004,7 @@ class ClusterSharedIT {
         ctx.destroy("survivor");
         nodes.start(index);
         assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node " + owner + " rejoined; logs:\n" + nodes.logs());
+        nodes.awaitSafe(Duration.ofSeconds(120));
     }
 
     @Test
@@ -1039,6 +1043,7 @@ class ClusterSharedIT {
         nodes.node(2).join(WAIT);
         nodes.start(2);
         assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node sc rejoined; logs:\n" + nodes.logs());
+        nodes.awaitSafe(Duration.ofSeconds(120));
     }
 
     @Test
@@ -1067,6 +1072,7 @@ class ClusterSharedIT {
         assertTrue(p.join(WAIT), "the process ended with its node");
         nodes.start(1);
         assertTrue(cluster.awaitNodes(3, Duration.ofSeconds(120)), () -> "node sb rejoined; logs:\n" + nodes.logs());
+        nodes.awaitSafe(Duration.ofSeconds(120));
     }
 
     private static void sleepForever() {

@@ -1,5 +1,6 @@
 package org.multiprocessing4j.cluster;
 
+import com.hazelcast.core.Hazelcast;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,23 +73,92 @@ final class LocalNodes {
     /** Starts node {@code i} (again). */
     void start(int i) {
         String bind = addresses.get(i);
+        try {
+            Files.deleteIfExists(logs.resolve(names.get(i) + ".safe")); // what it said before it died
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         String name = names.get(i);
         String[] members = addresses.toArray(new String[0]);
         byte[] key = authkey.clone();
         String log = logs.resolve(name + ".log").toAbsolutePath().toString();
-        JvmProcess node = new JvmProcess("node-" + name, () -> runNode(bind, members, key, name, log));
+        String safety = logs.resolve(name + ".safe").toAbsolutePath().toString();
+        JvmProcess node = new JvmProcess("node-" + name, () -> runNode(bind, members, key, name, log, safety));
         node.setJvmOptions(HazelcastSettings.JVM_OPTIONS);
         node.start();
         nodes.set(i, node);
     }
 
-    private static void runNode(String bind, String[] members, byte[] key, String name, String log) {
+    private static void runNode(String bind, String[] members, byte[] key, String name, String log, String safety) {
         try {
             System.setErr(new PrintStream(new FileOutputStream(log, true), true, StandardCharsets.UTF_8));
             Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
-            ClusterNode.builder().bind(bind).members(members).authkey(key).name(name).start().awaitClose();
+            ClusterNode node = ClusterNode.builder().bind(bind).members(members).authkey(key).name(name).start();
+            Thread reporter = new Thread(() -> reportSafety(Path.of(safety), members.length), "test-safety-" + name);
+            reporter.setDaemon(true);
+            reporter.start();
+            node.awaitClose();
         } catch (InterruptedException | IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * In a node's JVM: writes, every 100 ms, the time and whether its member finds its own
+     * partitions safe (no migration under way, their backups in step) with all {@code count}
+     * nodes in the cluster, for {@link #awaitSafe}. With fewer members it does not ask (a check
+     * would wait for the dead one).
+     */
+    private static void reportSafety(Path file, int count) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        while (true) {
+            boolean safe;
+            try {
+                safe = !Hazelcast.getAllHazelcastInstances().isEmpty() && Hazelcast.getAllHazelcastInstances().stream()
+                        .allMatch(h -> h.getCluster().getMembers().size() == count
+                                && h.getPartitionService().isLocalMemberSafe());
+            } catch (RuntimeException e) {
+                safe = false;
+            }
+            try {
+                Files.writeString(tmp, System.currentTimeMillis() + " " + safe);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Thread.sleep(100);
+            } catch (IOException | InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits until every node finds its partitions safe, as it reported after this call began: a
+     * node killed before the migrations that a join started have ended could take with it the
+     * only copy of an entry (Hazelcast's one backup is in step only once they have).
+     */
+    void awaitSafe(Duration timeout) throws InterruptedException {
+        long since = System.currentTimeMillis();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> unsafe = new ArrayList<>();
+            for (String n : names) {
+                String said;
+                try {
+                    said = Files.readString(logs.resolve(n + ".safe"));
+                } catch (IOException e) {
+                    said = "0 false";
+                }
+                String[] parts = said.split(" ");
+                if (Long.parseLong(parts[0]) <= since || !Boolean.parseBoolean(parts[1])) {
+                    unsafe.add(n + " (" + said + ")");
+                }
+            }
+            if (unsafe.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the cluster was not safe within " + timeout.toSeconds() + " s: " + unsafe);
+            }
+            Thread.sleep(50); // a bounded poll of what the nodes write
         }
     }
 

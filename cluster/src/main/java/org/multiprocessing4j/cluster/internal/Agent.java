@@ -137,7 +137,8 @@ public final class Agent implements AutoCloseable {
 
     /**
      * Writes back the shared values this node's processes changed in the relay's memory, before
-     * the node tells a driver anything it could act on (a process's end, a task's result).
+     * the node tells a driver anything it could act on (a line of output, a process's end, a
+     * task's result).
      */
     private void writeBack() {
         RelayServer r = relay;
@@ -267,7 +268,6 @@ public final class Agent implements AutoCloseable {
             int code = control.exitCode().orElse(-9);
             byte[] thrown = control.exception().map(Backends::encodeThrowable).orElse(null);
             byte[] ended = Protocol.ended(s.key(), code, thrown);
-            writeBack();
             publish(events, ended);
             try {
                 // Also kept for a while, for a driver that missed the event (topics are best effort).
@@ -346,7 +346,9 @@ public final class Agent implements AutoCloseable {
         return null;
     }
 
+    /** Publishes an event for drivers (a line of output, a process's end): the values changed here are written back first. */
     private void publish(ITopic<AgentEvent> events, byte[] body) {
+        writeBack();
         try {
             events.publish(new AgentEvent(body, signer.sign(Signer.EVENT, body)));
         } catch (RuntimeException e) {

@@ -172,6 +172,17 @@ public final class Direct implements Ops {
         ProcessHandle.of(pid).ifPresentOrElse(h -> h.onExit().thenRun(ended), ended);
     }
 
+    /** Removes the sync map's entry listener {@code registration} (null: none); quietly if the member is stopping. */
+    void stopListening(java.util.UUID registration) {
+        if (registration != null) {
+            try {
+                sync.removeEntryListener(registration);
+            } catch (RuntimeException stopping) {
+                // the member is stopping: its listeners go with it
+            }
+        }
+    }
+
     /** Calls {@code ended} with the thread-id prefix of each watched process that ends (before the cluster's sweep). */
     void onProcessEnd(java.util.function.Consumer<String> ended) {
         processEnds.add(ended);

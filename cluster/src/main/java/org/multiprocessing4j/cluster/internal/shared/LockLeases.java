@@ -2,6 +2,10 @@ package org.multiprocessing4j.cluster.internal.shared;
 
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.BitSet;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,17 +19,20 @@ import java.util.logging.Logger;
 
 /**
  * The relay's locks: the relay takes a lock's lease in the cluster (the sync entry's holder is
- * then {@code <host>/lease}) and gives the lock to its processes' threads itself, with no call to
- * the cluster, until somebody elsewhere wants it. A lock taken and released in a loop then costs a
- * call to the relay each time instead of a round trip through the member that owns the entry and
- * its backup.
+ * then {@code <host>/lease}) and the lock lives in the relay's shared memory ({@link LockSlots})
+ * until somebody elsewhere wants it: a thread of one of its processes takes and releases it
+ * there with a store, no call at all, while nobody waits for it; a thread that finds it held asks
+ * the relay, which makes every take and release go through it while somebody waits, so that a
+ * release wakes the waiter.
  *
  * <ul>
  * <li><b>Handing over.</b> A thread elsewhere (another node's relay, a driver) that finds the
  *     lease holding the lock marks the entry as wanted; this relay's listener sees it and gives the
  *     lease back as soon as no thread here holds the lock, or, while threads here keep taking it,
  *     at the first release after it has held the lease for {@link #QUANTUM_NANOS}. An unused lease
- *     is given back after {@link #LINGER_NANOS}.
+ *     is given back after {@link #LINGER_NANOS}. Before it gives a lease back, the relay writes
+ *     back the shared values changed here ({@link ValueLeases}): what a thread did under the lock
+ *     is seen by the next holder elsewhere.
  * <li><b>Fairness.</b> As Java's default locks, not fair: a thread elsewhere may wait up to a
  *     quantum (and a hand-over) while threads here take the lock again and again.
  * <li><b>Deaths.</b> A thread here that dies holding the lock (its process ended) frees it, and the
@@ -38,7 +45,7 @@ import java.util.logging.Logger;
  * </ul>
  */
 final class LockLeases implements AutoCloseable {
-    /** How long a lease is kept after its last release, for a thread here that takes the lock again. */
+    /** How long a lease is kept unused, for a thread here that takes the lock again. */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How long a wanted lease is kept at most while threads here keep taking the lock. */
     static final long QUANTUM_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -48,6 +55,11 @@ final class LockLeases implements AutoCloseable {
 
     private final Direct access;
     private final String leaseId;
+    private final LockSlots slots;
+    /** Run before a lease goes back: the values changed here are written back first. */
+    private final Runnable beforeGive;
+    private final SecureRandom random = new SecureRandom();
+    private final BitSet used = new BitSet(LeaseSlots.SLOTS);
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
     /** The thread-id prefixes of processes that ended lately: a lock is never granted to their threads. */
     private final java.util.Set<String> ended = ConcurrentHashMap.newKeySet();
@@ -58,25 +70,29 @@ final class LockLeases implements AutoCloseable {
     });
     private volatile boolean closed;
 
-    LockLeases(Direct access) {
+    LockLeases(Direct access, Path dir, Runnable beforeGive) throws IOException {
         this.access = access;
         this.leaseId = access.host() + SyncOp.LEASE_SUFFIX;
+        this.slots = LockSlots.create(dir);
+        this.beforeGive = beforeGive;
         access.onProcessEnd(this::processEnded);
     }
 
-    /** One lock's lease in this relay. */
-    private final class Lease {
+    /** One lock's lease in this relay; its fields are guarded by {@code lock}. */
+    private static final class Lease {
         final String key;
         final ReentrantLock lock = new ReentrantLock();
         final Condition changed = lock.newCondition();
         boolean held;
-        String holder;
-        boolean died;
+        int slot = -1;
+        long tag;
         boolean wanted;
+        /** Wanted and held for a quantum: it goes back at the next release. */
+        boolean closing;
         long heldSince;
-        long freedAt;
         long yieldUntil;
-        boolean lingering;
+        long lastUses;
+        long lastUsedAt;
         int waiting;
         volatile UUID listener;
 
@@ -92,7 +108,11 @@ final class LockLeases implements AutoCloseable {
                 && (code == SyncOp.LOCK_ACQUIRE || code == SyncOp.LOCK_RELEASE || code == SyncOp.LOCK_PROBE);
     }
 
-    /** Runs a lock step of a process of this relay. */
+    /**
+     * Runs a lock step of a process of this relay. A take or release that the relay serves from
+     * a lease answers {@code {status, slot, tag}}: the process then takes and releases the lock
+     * in the slot itself while it can.
+     */
     long[] run(SyncCall call) {
         switch (call.op().code()) {
             case SyncOp.LOCK_ACQUIRE:
@@ -110,45 +130,47 @@ final class LockLeases implements AutoCloseable {
 
     private long[] acquire(String key, String thread, long waitNanos) {
         Lease l = lease(key);
+        long code = LockSlots.code(thread);
         long deadline = System.nanoTime() + Math.min(Math.max(waitNanos, 0), Direct.SLICE_NANOS);
+        boolean counted = false;
         while (true) {
             long seen;
             l.lock.lock();
             try {
                 while (l.held) {
-                    long now = System.nanoTime();
-                    if (thread.equals(l.holder)) {
-                        return new long[] {SyncOp.SELF};
+                    if (l.closing && give(l, false)) {
+                        l.yieldUntil = System.nanoTime() + YIELD_NANOS; // free, wanted elsewhere, used here for a quantum
+                        break;
                     }
-                    if (l.holder == null && l.wanted && now - l.heldSince > QUANTUM_NANOS) {
-                        // Free, wanted elsewhere, and used here for a quantum: it goes there now.
-                        l.yieldUntil = now + YIELD_NANOS;
-                        give(l);
+                    if (!ended.isEmpty() && ended.contains(thread.substring(0, thread.indexOf('#') + 1))) {
+                        // Woken for a process that has ended meanwhile: nobody would release it.
+                        return new long[] {SyncOp.RETRY};
+                    }
+                    long r = slots.take(l.slot, code);
+                    if (r != 0) {
+                        return new long[] {r, l.slot, l.tag};
+                    }
+                    if (!counted) {
+                        // Releases come here from now on; then look once more before waiting.
+                        counted = true;
+                        l.waiting++;
+                        route(l);
                         continue;
                     }
-                    if (l.holder == null) {
-                        if (!ended.isEmpty() && ended.contains(thread.substring(0, thread.indexOf('#') + 1))) {
-                            // Woken for a process that has ended meanwhile: nobody would release it.
-                            return new long[] {SyncOp.RETRY};
-                        }
-                        l.holder = thread;
-                        boolean died = l.died;
-                        l.died = false;
-                        return new long[] {died ? 2 : 1};
-                    }
-                    long left = deadline - now;
+                    long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return new long[] {SyncOp.RETRY};
                     }
-                    l.waiting++;
                     try {
                         l.changed.awaitNanos(left);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return new long[] {SyncOp.RETRY};
-                    } finally {
-                        l.waiting--;
                     }
+                }
+                if (counted) {
+                    counted = false;
+                    l.waiting--;
                 }
                 if (closed) {
                     throw new IllegalStateException("the node is stopping");
@@ -170,21 +192,22 @@ final class LockLeases implements AutoCloseable {
                 }
                 long[] r = access.step(key, SyncOp.of(SyncOp.LEASE_TAKE, SyncOp.LOCK, leaseId, null));
                 if (r[0] == 1 || r[0] == 2 || r[0] == SyncOp.SELF) {
-                    try {
-                        listen(l);
-                    } catch (RuntimeException e) {
-                        access.step(key, SyncOp.leaseGive(leaseId, r[0] == 2)); // unheard, it must not be kept
-                        throw e;
+                    if (!start(l, r[0] == 2)) {
+                        access.step(key, SyncOp.leaseGive(leaseId, r[0] == 2)); // no slot left: as if taken elsewhere
+                        return new long[] {SyncOp.RETRY};
                     }
-                    l.held = true;
-                    l.heldSince = System.nanoTime();
-                    l.died = r[0] == 2;
                     continue; // the loop above gives it to this thread
                 }
                 if (r[0] != SyncOp.RETRY) {
                     return r; // gone, or another kind of object now
                 }
             } finally {
+                if (counted) {
+                    l.waiting--;
+                    if (l.held) {
+                        route(l);
+                    }
+                }
                 l.lock.unlock();
             }
             long left = deadline - System.nanoTime();
@@ -195,6 +218,48 @@ final class LockLeases implements AutoCloseable {
         }
     }
 
+    /** Starts holding the lease just taken: a slot, its listener and its checks. Called with its lock held. */
+    private boolean start(Lease l, boolean died) {
+        int slot;
+        synchronized (used) {
+            slot = used.nextClearBit(0);
+            if (slot >= LeaseSlots.SLOTS) {
+                return false;
+            }
+            used.set(slot);
+        }
+        try {
+            listen(l);
+        } catch (RuntimeException e) {
+            synchronized (used) {
+                used.clear(slot);
+            }
+            access.step(l.key, SyncOp.leaseGive(leaseId, died)); // unheard, it must not be kept
+            throw e;
+        }
+        long t;
+        do {
+            t = random.nextLong();
+        } while (t == 0);
+        long tag = t;
+        l.slot = slot;
+        l.tag = tag;
+        l.held = true;
+        l.closing = false;
+        l.heldSince = System.nanoTime();
+        l.lastUses = 0;
+        l.lastUsedAt = l.heldSince;
+        slots.start(slot, tag, died);
+        route(l);
+        onTimerAfter(() -> check(l, tag), LINGER_NANOS);
+        return true;
+    }
+
+    /** Whether takes and releases must come to the relay: somebody waits here, or the lease is to go. Called with its lock held. */
+    private void route(Lease l) {
+        slots.viaRelay(l.slot, l.waiting > 0 || l.closing);
+    }
+
     private long[] release(String key, String thread) {
         Lease l = leases.get(key);
         if (l == null) {
@@ -202,71 +267,90 @@ final class LockLeases implements AutoCloseable {
         }
         l.lock.lock();
         try {
-            if (!l.held || !thread.equals(l.holder)) {
+            if (!l.held || !slots.release(l.slot, LockSlots.code(thread))) {
                 return new long[] {SyncOp.NOT_HELD};
             }
-            l.holder = null;
-            freed(l);
-            return new long[] {0};
+            long[] r = {0, l.slot, l.tag};
+            if (l.closing) {
+                l.yieldUntil = System.nanoTime() + YIELD_NANOS;
+                give(l, false);
+            } else if (l.waiting > 0) {
+                l.changed.signal();
+            }
+            return r;
         } finally {
             l.lock.unlock();
         }
     }
 
-    /** The lock is free here: to a thread here, to whoever wants it elsewhere, or kept a moment. Called with its lock held. */
-    private void freed(Lease l) {
-        long now = System.nanoTime();
-        l.freedAt = now;
-        if (l.wanted && now - l.heldSince > QUANTUM_NANOS) {
-            l.yieldUntil = now + YIELD_NANOS;
-            give(l);
-        } else if (l.waiting > 0) {
-            l.changed.signal();
-        } else if (!l.lingering) {
-            // One check per lease at a time, not one per release: a lock taken in a loop would
-            // otherwise wake the timer at every release.
-            l.lingering = true;
-            try {
-                timer.schedule(() -> lingered(l), LINGER_NANOS, TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                l.lingering = false; // the relay is closing: close() gives it back
-            }
-        }
-    }
-
-    private void lingered(Lease l) {
+    /**
+     * Every {@link #LINGER_NANOS} while the lease {@code tag} is held: gives it back if unused for
+     * that long, marks it closing once it is wanted and has been held for a quantum.
+     */
+    private void check(Lease l, long tag) {
         l.lock.lock();
         try {
-            l.lingering = false;
-            if (!l.held || l.holder != null) {
-                return; // taken again: its next release checks again
-            }
-            long idle = System.nanoTime() - l.freedAt;
-            if (idle < LINGER_NANOS) {
-                l.lingering = true;
-                onTimerAfter(() -> lingered(l), LINGER_NANOS - idle);
+            if (!l.held || l.tag != tag) {
                 return;
             }
-            if (l.wanted) {
-                l.yieldUntil = System.nanoTime() + YIELD_NANOS;
+            long now = System.nanoTime();
+            long uses = slots.uses(l.slot);
+            if (uses != l.lastUses) {
+                l.lastUses = uses;
+                l.lastUsedAt = now;
             }
-            give(l);
+            if (l.wanted && !l.closing && now - l.heldSince > QUANTUM_NANOS) {
+                l.closing = true;
+                route(l);
+            }
+            boolean idle = now - l.lastUsedAt >= LINGER_NANOS && l.waiting == 0;
+            if ((idle || l.closing) && give(l, false)) {
+                if (l.wanted) {
+                    l.yieldUntil = now + YIELD_NANOS;
+                }
+                return;
+            }
+            onTimerAfter(() -> check(l, tag), LINGER_NANOS);
         } finally {
             l.lock.unlock();
         }
     }
 
-    /** Gives the lease back to the cluster, telling the next holder if a thread here died holding the lock. Called with its lock held. */
-    private void give(Lease l) {
+    /**
+     * Gives the lease back to the cluster, telling the next holder if a thread here died holding
+     * the lock; if not {@code force}, only if no thread here holds it. Whether it did. Called with
+     * its lock held.
+     */
+    private boolean give(Lease l, boolean force) {
+        boolean died;
+        if (force) {
+            died = slots.end(l.slot);
+        } else {
+            boolean[] e = slots.endIfFree(l.slot);
+            if (!e[0]) {
+                return false;
+            }
+            died = e[1];
+        }
         try {
-            access.step(l.key, SyncOp.leaseGive(leaseId, l.died));
+            beforeGive.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not write back the values before giving back " + l.key, e);
+        }
+        try {
+            access.step(l.key, SyncOp.leaseGive(leaseId, died));
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "could not give back the lease of " + l.key, e);
         }
+        synchronized (used) {
+            used.clear(l.slot);
+        }
         l.held = false;
+        l.slot = -1;
         l.wanted = false;
-        l.died = false;
+        l.closing = false;
         l.changed.signalAll(); // threads here now ask the cluster, as everybody else
+        return true;
     }
 
     private long[] probe(SyncCall call) {
@@ -275,7 +359,7 @@ final class LockLeases implements AutoCloseable {
             l.lock.lock();
             try {
                 if (l.held) {
-                    return new long[] {l.holder == null ? 0 : 1};
+                    return new long[] {slots.holder(l.slot) == 0 ? 0 : 1};
                 }
             } finally {
                 l.lock.unlock();
@@ -286,15 +370,12 @@ final class LockLeases implements AutoCloseable {
 
     /** Listens for the entry's being wanted while this relay holds its lease. Called with its lock held. */
     private void listen(Lease l) {
-        if (l.listener != null) {
-            return;
+        if (l.listener == null) {
+            l.listener = access.sync.addEntryListener(new Watcher(l), l.key, true);
         }
-        l.listener = access.sync.addEntryListener(new Watcher(l), l.key, true);
         // Somebody may have asked between the take and the listener's start: look once.
         SyncEntry now = access.sync.get(l.key);
-        if (now != null && now.b == 1 && leaseId.equals(now.holder)) {
-            l.wanted = true;
-        }
+        l.wanted = now != null && now.b == 1 && leaseId.equals(now.holder);
     }
 
     /** Tells a lease that it is wanted, or that its lock was destroyed. */
@@ -311,13 +392,13 @@ final class LockLeases implements AutoCloseable {
             SyncEntry v = e.getValue();
             if (v != null && v.b == 1 && leaseId.equals(v.holder)) {
                 // Not on the event thread: giving the lease back is a call to the cluster.
-                onTimer(() -> wanted(l));
+                onTimerAfter(() -> wanted(l), 0);
             }
         }
 
         @Override
         public void entryRemoved(EntryEvent<String, SyncEntry> e) {
-            onTimer(() -> destroyed(l));
+            onTimerAfter(() -> destroyed(l), 0);
         }
     }
 
@@ -329,38 +410,24 @@ final class LockLeases implements AutoCloseable {
         }
     }
 
-    private void onTimer(Runnable task) {
-        try {
-            timer.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // the relay is closing: its leases are given back by close()
-        }
-    }
-
     /** The lock was destroyed: its lease is forgotten (a later acquisition finds the lock gone). */
     private void destroyed(Lease l) {
         l.lock.lock();
         try {
             leases.remove(l.key, l);
-            l.held = false;
-            l.holder = null;
+            if (l.held) {
+                slots.end(l.slot);
+                synchronized (used) {
+                    used.clear(l.slot);
+                }
+                l.held = false;
+                l.slot = -1;
+            }
             l.changed.signalAll();
-            unlisten(l);
+            access.stopListening(l.listener);
+            l.listener = null;
         } finally {
             l.lock.unlock();
-        }
-    }
-
-    /** Stops listening to the lease's entry. Called with its lock held. */
-    private void unlisten(Lease l) {
-        UUID r = l.listener;
-        l.listener = null;
-        if (r != null) {
-            try {
-                access.sync.removeEntryListener(r);
-            } catch (RuntimeException gone) {
-                // the member is stopping
-            }
         }
     }
 
@@ -372,11 +439,15 @@ final class LockLeases implements AutoCloseable {
             }
             l.wanted = true;
             long now = System.nanoTime();
-            // Given now if unused (or used for a quantum already); else at a release after the
-            // quantum, or when the lease lingers unused.
-            if (l.holder == null && (now - l.heldSince > QUANTUM_NANOS || now - l.freedAt > LINGER_NANOS)) {
+            // Given now if unused lately (or used for a quantum already); else at a release after
+            // the quantum, or when the lease lingers unused.
+            boolean idle = slots.uses(l.slot) == l.lastUses && now - l.lastUsedAt > LINGER_NANOS;
+            if (now - l.heldSince > QUANTUM_NANOS) {
+                l.closing = true;
+                route(l);
+            }
+            if ((idle || l.closing) && give(l, false)) {
                 l.yieldUntil = now + YIELD_NANOS;
-                give(l);
             }
         } finally {
             l.lock.unlock();
@@ -388,17 +459,16 @@ final class LockLeases implements AutoCloseable {
         ended.add(prefix);
         // A relay thread of that process still waiting in acquire() wakes within a slice.
         onTimerAfter(() -> ended.remove(prefix), 10 * Direct.SLICE_NANOS);
+        long pid = LockSlots.pidOf(prefix);
         for (Lease l : leases.values()) {
             l.lock.lock();
             try {
-                if (l.held && l.holder != null && l.holder.startsWith(prefix)) {
-                    l.holder = null;
-                    l.died = true;
+                if (l.held && slots.freeDead(l.slot, pid)) {
                     LOG.log(Level.FINE, "a process ended holding " + l.key);
                     if (l.waiting > 0 && !l.wanted) {
                         l.changed.signal();
                     } else {
-                        give(l);
+                        give(l, false);
                     }
                 }
             } finally {
@@ -416,10 +486,10 @@ final class LockLeases implements AutoCloseable {
             l.lock.lock();
             try {
                 if (l.held) {
-                    l.died |= l.holder != null;
-                    give(l);
+                    give(l, true);
                 }
-                unlisten(l);
+                access.stopListening(l.listener);
+                l.listener = null;
             } finally {
                 l.lock.unlock();
             }

@@ -31,6 +31,11 @@ final class Relay implements Ops {
     private volatile ValueSlots values;
     /** Where each value leased by the relay is: slot and tag, as the relay last said. */
     private final java.util.Map<String, long[]> leased = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The relay's locks, mapped once one is leased ({@link LockLeases}); null before. */
+    private volatile LockSlots locks;
+    /** Where each lock leased by the relay is: slot and tag, as the relay last said. */
+    private final java.util.Map<String, long[]> leasedLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    private boolean noSlots;
 
     Relay(Path socket) {
         this.socket = socket;
@@ -147,7 +152,45 @@ final class Relay implements Ops {
             R r = (R) valueStep((SyncCall) op);
             return r;
         }
+        if (op instanceof SyncCall && LockLeases.serves((SyncCall) op)) {
+            @SuppressWarnings("unchecked")
+            R r = (R) lockStep((SyncCall) op);
+            return r;
+        }
         return exchange(op);
+    }
+
+    /**
+     * A take or release of a lock: in the relay's shared memory if the relay holds the lock's
+     * lease and nobody waits for it (no call), else by the relay, which says where the lock is
+     * when it holds the lease.
+     */
+    private long[] lockStep(SyncCall call) {
+        int code = call.op().code();
+        long[] at = leasedLocks.get(call.key());
+        LockSlots s = locks;
+        if (at != null && s != null && code != SyncOp.LOCK_PROBE) {
+            long holder = LockSlots.code(call.op().holder());
+            if (code == SyncOp.LOCK_ACQUIRE) {
+                long r = s.tryTake((int) at[0], at[1], holder);
+                if (r != 0) {
+                    return new long[] {r};
+                }
+            } else {
+                HeldPuts p = puts;
+                if (p != null) {
+                    p.awaitAdded(); // what was put under the lock is there before the lock can go elsewhere
+                }
+                if (s.tryRelease((int) at[0], at[1], holder)) {
+                    return new long[] {0};
+                }
+            }
+        }
+        long[] r = exchange(call);
+        if (r.length == 3 && code != SyncOp.LOCK_PROBE && mapped(false) != null) {
+            leasedLocks.put(call.key(), new long[] {r[1], r[2]});
+        }
+        return r;
     }
 
     /**
@@ -169,21 +212,32 @@ final class Relay implements Ops {
             leased.remove(call.key(), at); // given back: the relay knows where it is now
         }
         long[] r = exchange(call);
-        if (r.length == 4 && r[0] == 0) {
-            if (values == null) {
-                synchronized (this) {
-                    if (values == null) {
-                        try {
-                            values = ValueSlots.open(socket.getParent());
-                        } catch (IOException e) {
-                            return new long[] {r[0], r[1]}; // every step by the relay, as before
-                        }
-                    }
-                }
-            }
+        if (r.length == 4 && r[0] == 0 && mapped(true) != null) {
             leased.put(call.key(), new long[] {r[2], r[3]});
         }
         return r;
+    }
+
+    /** The relay's values or locks, mapped at the first use; null if they cannot be (every step then goes to the relay). */
+    private LeaseSlots mapped(boolean ofValues) {
+        LeaseSlots m = ofValues ? values : locks;
+        if (m == null) {
+            synchronized (this) {
+                m = ofValues ? values : locks;
+                if (m == null && !noSlots) {
+                    try {
+                        if (ofValues) {
+                            m = values = ValueSlots.open(socket.getParent());
+                        } else {
+                            m = locks = LockSlots.open(socket.getParent());
+                        }
+                    } catch (IOException e) {
+                        noSlots = true;
+                    }
+                }
+            }
+        }
+        return m;
     }
 
     private <R> R exchange(Op<R> op) {

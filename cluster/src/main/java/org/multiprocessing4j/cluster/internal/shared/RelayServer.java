@@ -41,7 +41,6 @@ public final class RelayServer implements AutoCloseable {
     /** Starts serving {@code access} to the children of this JVM. */
     public RelayServer(Direct access) {
         this.access = access;
-        this.leases = new LockLeases(access);
         try {
             dir = Files.createTempDirectory("mp4j-relay-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -50,6 +49,7 @@ public final class RelayServer implements AutoCloseable {
             server.bind(UnixDomainSocketAddress.of(socket));
             takeAhead = new TakeAhead(access, dir);
             values = new ValueLeases(access, dir);
+            leases = new LockLeases(access, dir, values::writeBack);
             puts = new HeldPutSink(access, values::writeBack);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("could not open the relay of the cluster's shared objects", e);

@@ -33,11 +33,12 @@ import java.util.logging.Logger;
  *     {@link #YIELD_NANOS}. A lease unused for {@link #LINGER_NANOS} goes back by itself.
  * <li><b>Nothing seen is lost.</b> Before the relay does anything for any of its processes that
  *     somebody outside this node could see (any call but a value step it serves itself, any put
- *     added to a queue) and before the node answers a driver (a process's end, a pool task's
- *     result), it writes back every value changed since its last write-back. It also writes back
- *     every {@link #WRITE_BACK_NANOS}. So if this node dies holding a lease, the cluster frees the
- *     lease with the value last written back: what is lost was seen by this node's processes
- *     only, and was at most that old.
+ *     added to a queue, a lock's lease given back) and before the node tells a driver anything (a
+ *     line of output, a process's end, a pool task's result), it writes back every value changed
+ *     since its last write-back. It also writes back every {@link #WRITE_BACK_NANOS}. So if this
+ *     node dies holding a lease, the cluster frees the lease with the value last written back:
+ *     what is lost was seen through the library by this node's processes only, and was at most
+ *     that old.
  * </ul>
  */
 final class ValueLeases implements AutoCloseable {
@@ -329,14 +330,7 @@ final class ValueLeases implements AutoCloseable {
     }
 
     private void unlisten(String key) {
-        UUID r = listeners.remove(key);
-        if (r != null) {
-            try {
-                access.sync.removeEntryListener(r);
-            } catch (RuntimeException gone) {
-                // the member is stopping
-            }
-        }
+        access.stopListening(listeners.remove(key));
     }
 
     /** Tells a lease that it is wanted, or that its value was destroyed. */
