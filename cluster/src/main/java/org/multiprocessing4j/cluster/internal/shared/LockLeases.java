@@ -129,12 +129,13 @@ final class LockLeases implements AutoCloseable {
     }
 
     private long[] acquire(String key, String thread, long waitNanos) {
-        Lease l = lease(key);
         long code = LockSlots.code(thread);
         long deadline = System.nanoTime() + Math.min(Math.max(waitNanos, 0), Direct.SLICE_NANOS);
-        boolean counted = false;
         while (true) {
             long seen;
+            // Looked up each round: a lease whose lock was destroyed (and perhaps made again) is not used again.
+            Lease l = lease(key);
+            boolean counted = false;
             l.lock.lock();
             try {
                 while (l.held) {
@@ -175,6 +176,9 @@ final class LockLeases implements AutoCloseable {
                 if (closed) {
                     throw new IllegalStateException("the node is stopping");
                 }
+                if (leases.get(key) != l) {
+                    continue; // destroyed meanwhile
+                }
                 seen = access.watch.version(key);
                 long yieldLeft = l.yieldUntil - System.nanoTime();
                 if (yieldLeft > 0) {
@@ -190,16 +194,24 @@ final class LockLeases implements AutoCloseable {
                     }
                     continue;
                 }
-                long[] r = access.step(key, SyncOp.of(SyncOp.LEASE_TAKE, SyncOp.LOCK, leaseId, null));
-                if (r[0] == 1 || r[0] == 2 || r[0] == SyncOp.SELF) {
-                    if (!start(l, r[0] == 2)) {
-                        access.step(key, SyncOp.leaseGive(leaseId, r[0] == 2)); // no slot left: as if taken elsewhere
-                        return new long[] {SyncOp.RETRY};
+                if (!slotLeft()) {
+                    // Every slot is in use: this lock is taken in the cluster, as a driver takes it.
+                    long[] r = access.step(key, SyncOp.of(SyncOp.LOCK_ACQUIRE, SyncOp.LOCK, thread, null));
+                    if (r[0] != SyncOp.RETRY) {
+                        return r;
                     }
-                    continue; // the loop above gives it to this thread
-                }
-                if (r[0] != SyncOp.RETRY) {
-                    return r; // gone, or another kind of object now
+                } else {
+                    long[] r = access.step(key, SyncOp.of(SyncOp.LEASE_TAKE, SyncOp.LOCK, leaseId, null));
+                    if (r[0] == 1 || r[0] == 2 || r[0] == SyncOp.SELF) {
+                        if (!start(l, r[0] == 2)) {
+                            access.step(key, SyncOp.leaseGive(leaseId, r[0] == 2)); // the last slot went meanwhile
+                            return new long[] {SyncOp.RETRY};
+                        }
+                        continue; // the loop above gives it to this thread
+                    }
+                    if (r[0] != SyncOp.RETRY) {
+                        return r; // gone, or another kind of object now
+                    }
                 }
             } finally {
                 if (counted) {
@@ -215,6 +227,12 @@ final class LockLeases implements AutoCloseable {
                 return new long[] {SyncOp.RETRY};
             }
             access.watch.awaitChange(key, seen, left);
+        }
+    }
+
+    private boolean slotLeft() {
+        synchronized (used) {
+            return used.nextClearBit(0) < LeaseSlots.SLOTS;
         }
     }
 
@@ -267,7 +285,11 @@ final class LockLeases implements AutoCloseable {
         }
         l.lock.lock();
         try {
-            if (!l.held || !slots.release(l.slot, LockSlots.code(thread))) {
+            if (!l.held) {
+                // Not leased here: taken in the cluster (no slot was left), or not held at all.
+                return access.step(key, SyncOp.of(SyncOp.LOCK_RELEASE, SyncOp.LOCK, thread, null));
+            }
+            if (!slots.release(l.slot, LockSlots.code(thread))) {
                 return new long[] {SyncOp.NOT_HELD};
             }
             long[] r = {0, l.slot, l.tag};
@@ -304,8 +326,9 @@ final class LockLeases implements AutoCloseable {
                 route(l);
             }
             boolean idle = now - l.lastUsedAt >= LINGER_NANOS && l.waiting == 0;
+            boolean wanted = l.wanted;
             if ((idle || l.closing) && give(l, false)) {
-                if (l.wanted) {
+                if (wanted) {
                     l.yieldUntil = now + YIELD_NANOS;
                 }
                 return;
@@ -334,13 +357,17 @@ final class LockLeases implements AutoCloseable {
         }
         try {
             beforeGive.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "could not write back the values before giving back " + l.key, e);
-        }
-        try {
             access.step(l.key, SyncOp.leaseGive(leaseId, died));
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "could not give back the lease of " + l.key, e);
+            if (!force) {
+                // Kept (the cluster still names this relay): tried again at a later release or check.
+                slots.start(l.slot, l.tag, died);
+                l.lastUses = 0;
+                route(l);
+                LOG.log(Level.FINE, "could not give back the lease of " + l.key, e);
+                return false;
+            }
+            LOG.log(Level.FINE, "could not give back the lease of " + l.key + " (the node is stopping)", e);
         }
         synchronized (used) {
             used.clear(l.slot);
@@ -466,9 +493,12 @@ final class LockLeases implements AutoCloseable {
                 if (l.held && slots.freeDead(l.slot, pid)) {
                     LOG.log(Level.FINE, "a process ended holding " + l.key);
                     if (l.waiting > 0 && !l.wanted) {
-                        l.changed.signal();
+                        l.changed.signalAll(); // all: the first may be a thread of the dead process
                     } else {
-                        give(l, false);
+                        boolean wanted = l.wanted;
+                        if (give(l, false) && wanted) {
+                            l.yieldUntil = System.nanoTime() + YIELD_NANOS;
+                        }
                     }
                 }
             } finally {

@@ -142,6 +142,12 @@ final class ValueLeases implements AutoCloseable {
         return call.run(access);
     }
 
+    private static boolean yielding(long[] times) {
+        synchronized (times) {
+            return times[1] != Long.MIN_VALUE && System.nanoTime() - times[1] < 0;
+        }
+    }
+
     private static long[] served(long[] r, Lease l) {
         return new long[] {r[0], r[1], l.slot, l.tag};
     }
@@ -153,6 +159,10 @@ final class ValueLeases implements AutoCloseable {
             Lease l = leases.get(key);
             if (l != null) {
                 return l;
+            }
+            long[] times = recent.get(key);
+            if (closed || (times != null && yielding(times))) {
+                return null; // closing, or given away a moment ago (a step that waited for the give-back)
             }
             int slot = used.nextClearBit(0);
             if (slot >= ValueSlots.SLOTS) {
@@ -219,6 +229,14 @@ final class ValueLeases implements AutoCloseable {
         if (r[0] == 0) {
             l.written = vw[1];
             l.writtenAt = System.nanoTime();
+        } else if (r[0] == SyncOp.NOT_HELD || r[0] == SyncOp.GONE) {
+            // The cluster freed the lease (it took this node for dead) or the value was destroyed:
+            // what was changed here since the last write-back is lost, as if the node had died.
+            LOG.log(Level.WARNING, "the cluster took back the lease of the shared value " + l.key
+                    + " from this node; changes made here since its last write-back are lost");
+            slots.end(l.slot);
+            leases.remove(l.key, l);
+            used.clear(l.slot);
         } else {
             throw new IllegalStateException("could not write back the shared value " + l.key + " (" + r[0] + ")");
         }
@@ -226,23 +244,26 @@ final class ValueLeases implements AutoCloseable {
 
     /** Gives {@code l}'s lease back with its value. Called with the mutex held. */
     private void give(Lease l, boolean yield) {
+        if (yield) {
+            // Before the slot goes: a process's step that then comes here must not take it back.
+            long[] times = recent.computeIfAbsent(l.key, k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+            synchronized (times) {
+                times[1] = System.nanoTime() + YIELD_NANOS;
+            }
+        }
         long value = slots.end(l.slot);
         try {
             access.step(l.key, SyncOp.leasePut(leaseId, value, true));
         } catch (RuntimeException e) {
             // Kept, so that the value is not lost; tried again at the next check.
             slots.start(l.slot, l.tag, value);
+            l.written = -1; // the slot counts its writes afresh: written back at the next chance
+            l.lastUses = 0;
             LOG.log(Level.FINE, "could not give back the lease of " + l.key, e);
             return;
         }
         leases.remove(l.key, l);
         used.clear(l.slot);
-        if (yield) {
-            long[] times = recent.computeIfAbsent(l.key, k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
-            synchronized (times) {
-                times[1] = System.nanoTime() + YIELD_NANOS;
-            }
-        }
     }
 
     /** Gives back the leases that are idle, or wanted and used for a quantum; writes back the others now and then. */

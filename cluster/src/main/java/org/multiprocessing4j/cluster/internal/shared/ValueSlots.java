@@ -48,8 +48,9 @@ final class ValueSlots extends LeaseSlots {
             long[] r = SyncOp.applyValue(code, prev, x, y);
             set(slot, USES, get(slot, USES) + 1);
             if (r[0] != prev) {
-                set(slot, VALUE, r[0]);
+                // Counted first: a process that dies between the two stores leaves a write that is counted.
                 set(slot, WRITES, get(slot, WRITES) + 1);
+                set(slot, VALUE, r[0]);
             }
             return new long[] {0, r[1]};
         } finally {
