@@ -188,7 +188,9 @@ final class Relay implements Ops {
         }
         long[] r = exchange(call);
         if (r.length == 3 && code != SyncOp.LOCK_PROBE && mapped(false) != null) {
-            leasedLocks.put(call.key(), new long[] {r[1], r[2]});
+            remember(leasedLocks, call.key(), r[1], r[2]);
+        } else if (at != null) {
+            leasedLocks.remove(call.key(), at); // not leased (any more), or leased again: the relay says where
         }
         return r;
     }
@@ -213,9 +215,17 @@ final class Relay implements Ops {
         }
         long[] r = exchange(call);
         if (r.length == 4 && r[0] == 0 && mapped(true) != null) {
-            leased.put(call.key(), new long[] {r[2], r[3]});
+            remember(leased, call.key(), r[2], r[3]);
         }
         return r;
+    }
+
+    /** Notes where the relay said {@code key} is leased; forgets everything now and then (a process may use many objects once). */
+    private static void remember(java.util.Map<String, long[]> where, String key, long slot, long tag) {
+        if (where.size() >= 4096) {
+            where.clear(); // at worst, one more call to the relay for each object still in use
+        }
+        where.put(key, new long[] {slot, tag});
     }
 
     /** The relay's values or locks, mapped at the first use; null if they cannot be (every step then goes to the relay). */
