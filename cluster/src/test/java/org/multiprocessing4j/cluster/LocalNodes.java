@@ -1,6 +1,7 @@
 package org.multiprocessing4j.cluster;
 
 import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,12 +74,12 @@ final class LocalNodes {
     /** Starts node {@code i} (again). */
     void start(int i) {
         String bind = addresses.get(i);
+        String name = names.get(i);
         try {
-            Files.deleteIfExists(logs.resolve(names.get(i) + ".safe")); // what it said before it died
+            Files.deleteIfExists(logs.resolve(name + ".safe")); // what it said before it died
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String name = names.get(i);
         String[] members = addresses.toArray(new String[0]);
         byte[] key = authkey.clone();
         String log = logs.resolve(name + ".log").toAbsolutePath().toString();
@@ -114,9 +115,9 @@ final class LocalNodes {
         while (true) {
             boolean safe;
             try {
-                safe = !Hazelcast.getAllHazelcastInstances().isEmpty() && Hazelcast.getAllHazelcastInstances().stream()
-                        .allMatch(h -> h.getCluster().getMembers().size() == count
-                                && h.getPartitionService().isLocalMemberSafe());
+                Set<HazelcastInstance> members = Hazelcast.getAllHazelcastInstances();
+                safe = !members.isEmpty() && members.stream().allMatch(h -> h.getCluster().getMembers().size() == count
+                        && h.getPartitionService().isLocalMemberSafe());
             } catch (RuntimeException e) {
                 safe = false;
             }

@@ -1,7 +1,5 @@
 package org.multiprocessing4j.cluster.internal.shared;
 
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -398,35 +396,11 @@ final class LockLeases implements AutoCloseable {
     /** Listens for the entry's being wanted while this relay holds its lease. Called with its lock held. */
     private void listen(Lease l) {
         if (l.listener == null) {
-            l.listener = access.sync.addEntryListener(new Watcher(l), l.key, true);
+            l.listener = LeaseWatch.listen(access, l.key, leaseId, task -> onTimerAfter(task, 0),
+                    () -> wanted(l), () -> destroyed(l));
         }
         // Somebody may have asked between the take and the listener's start: look once.
-        SyncEntry now = access.sync.get(l.key);
-        l.wanted = now != null && now.b == 1 && leaseId.equals(now.holder);
-    }
-
-    /** Tells a lease that it is wanted, or that its lock was destroyed. */
-    private final class Watcher implements EntryUpdatedListener<String, SyncEntry>,
-            com.hazelcast.map.listener.EntryRemovedListener<String, SyncEntry> {
-        private final Lease l;
-
-        Watcher(Lease l) {
-            this.l = l;
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, SyncEntry> e) {
-            SyncEntry v = e.getValue();
-            if (v != null && v.b == 1 && leaseId.equals(v.holder)) {
-                // Not on the event thread: giving the lease back is a call to the cluster.
-                onTimerAfter(() -> wanted(l), 0);
-            }
-        }
-
-        @Override
-        public void entryRemoved(EntryEvent<String, SyncEntry> e) {
-            onTimerAfter(() -> destroyed(l), 0);
-        }
+        l.wanted = LeaseWatch.isWanted(access.sync.get(l.key), leaseId);
     }
 
     private void onTimerAfter(Runnable task, long nanos) {

@@ -184,7 +184,10 @@ final class LockSlots extends LeaseSlots {
         }
     }
 
-    /** Ends the lease whoever holds the lock (the lock was destroyed, or the relay is closing): whether a thread held it. */
+    /**
+     * Ends the lease whoever holds the lock (the lock was destroyed, or the relay is closing):
+     * whether the next holder must be told it took over (a thread held it, or died holding it).
+     */
     boolean end(int slot) {
         lock(slot);
         try {

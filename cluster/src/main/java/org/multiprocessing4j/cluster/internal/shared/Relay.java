@@ -9,6 +9,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -30,11 +32,11 @@ final class Relay implements Ops {
     /** The relay's shared values, mapped once one is leased ({@link ValueLeases}); null before. */
     private volatile ValueSlots values;
     /** Where each value leased by the relay is: slot and tag, as the relay last said. */
-    private final java.util.Map<String, long[]> leased = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, long[]> leased = new ConcurrentHashMap<>();
     /** The relay's locks, mapped once one is leased ({@link LockLeases}); null before. */
     private volatile LockSlots locks;
     /** Where each lock leased by the relay is: slot and tag, as the relay last said. */
-    private final java.util.Map<String, long[]> leasedLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, long[]> leasedLocks = new ConcurrentHashMap<>();
     private boolean noSlots;
 
     Relay(Path socket) {
@@ -167,9 +169,12 @@ final class Relay implements Ops {
      */
     private long[] lockStep(SyncCall call) {
         int code = call.op().code();
+        if (code == SyncOp.LOCK_PROBE) {
+            return exchange(call); // whether any thread holds it: the relay knows
+        }
         long[] at = leasedLocks.get(call.key());
         LockSlots s = locks;
-        if (at != null && s != null && code != SyncOp.LOCK_PROBE) {
+        if (at != null && s != null) {
             long holder = LockSlots.code(call.op().holder());
             if (code == SyncOp.LOCK_ACQUIRE) {
                 long r = s.tryTake((int) at[0], at[1], holder);
@@ -187,7 +192,7 @@ final class Relay implements Ops {
             }
         }
         long[] r = exchange(call);
-        if (r.length == 3 && code != SyncOp.LOCK_PROBE && mapped(false) != null) {
+        if (r.length == 3 && mapped(false) != null) {
             remember(leasedLocks, call.key(), r[1], r[2]);
         } else if (at != null) {
             leasedLocks.remove(call.key(), at); // not leased (any more), or leased again: the relay says where
@@ -221,7 +226,7 @@ final class Relay implements Ops {
     }
 
     /** Notes where the relay said {@code key} is leased; forgets everything now and then (a process may use many objects once). */
-    private static void remember(java.util.Map<String, long[]> where, String key, long slot, long tag) {
+    private static void remember(Map<String, long[]> where, String key, long slot, long tag) {
         if (where.size() >= 4096) {
             where.clear(); // at worst, one more call to the relay for each object still in use
         }

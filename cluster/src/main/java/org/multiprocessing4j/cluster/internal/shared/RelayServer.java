@@ -130,8 +130,8 @@ public final class RelayServer implements AutoCloseable {
 
     /**
      * Writes back the shared values that this node's processes changed in the relay's memory
-     * ({@link ValueLeases}): the node calls it before it tells a driver anything (a process's
-     * end, a pool task's result), which the driver could act on. Throws if a value could not be
+     * ({@link ValueLeases}): the node calls it before it tells a driver anything (a line of
+     * output, a process's end, a pool task's result), which the driver could act on. Throws if a value could not be
      * written back.
      */
     public void writeBack() {

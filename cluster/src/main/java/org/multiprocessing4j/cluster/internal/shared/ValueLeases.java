@@ -1,8 +1,5 @@
 package org.multiprocessing4j.cluster.internal.shared;
 
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -46,6 +43,8 @@ final class ValueLeases implements AutoCloseable {
     static final long HOT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** How long a lease unused is kept. */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How long unused a wanted lease must be to go back at once. */
+    static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** How long a wanted lease is kept at most while processes here keep using it. */
     static final long QUANTUM_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** How long processes here leave a value they gave to somebody who wanted it. */
@@ -309,7 +308,7 @@ final class ValueLeases implements AutoCloseable {
             l.wanted = true;
             long now = System.nanoTime();
             long uses = slots.uses(l.slot);
-            boolean idle = uses == l.lastUses && now - l.lastUsedAt > HOT_NANOS / 5;
+            boolean idle = uses == l.lastUses && now - l.lastUsedAt > IDLE_NANOS;
             if (idle || now - l.takenAt > QUANTUM_NANOS) {
                 give(l, true);
             }
@@ -340,41 +339,19 @@ final class ValueLeases implements AutoCloseable {
      * mutex held.
      */
     private void listen(Lease l) {
-        if (!listeners.containsKey(l.key)) {
-            listeners.put(l.key, access.sync.addEntryListener(new Watcher(l.key), l.key, true));
+        String key = l.key;
+        if (!listeners.containsKey(key)) {
+            listeners.put(key, LeaseWatch.listen(access, key, leaseId, task -> later(task, 0),
+                    () -> wanted(key), () -> destroyed(key)));
         }
         // Somebody may have asked before the listener heard: look once.
-        SyncEntry now = access.sync.get(l.key);
-        if (now != null && now.b == 1 && leaseId.equals(now.holder)) {
+        if (LeaseWatch.isWanted(access.sync.get(key), leaseId)) {
             l.wanted = true;
         }
     }
 
     private void unlisten(String key) {
         access.stopListening(listeners.remove(key));
-    }
-
-    /** Tells a lease that it is wanted, or that its value was destroyed. */
-    private final class Watcher implements EntryUpdatedListener<String, SyncEntry>, EntryRemovedListener<String, SyncEntry> {
-        private final String key;
-
-        Watcher(String key) {
-            this.key = key;
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, SyncEntry> e) {
-            SyncEntry v = e.getValue();
-            if (v != null && v.b == 1 && leaseId.equals(v.holder)) {
-                // Not on the event thread: giving the lease back is a call to the cluster.
-                later(() -> wanted(key), 0);
-            }
-        }
-
-        @Override
-        public void entryRemoved(EntryEvent<String, SyncEntry> e) {
-            later(() -> destroyed(key), 0);
-        }
     }
 
     private void later(Runnable task, long nanos) {
