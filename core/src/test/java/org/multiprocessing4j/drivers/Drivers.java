@@ -231,7 +231,14 @@ public final class Drivers {
         public static void main(String[] args) throws Exception {
             org.multiprocessing4j.ProcessPool pool = Multiprocessing.getContext().poolBuilder().processes(1)
                     .jvmOptions(List.of("-XX:+ThisOptionDoesNotExist")).build();
-            java.util.concurrent.CompletableFuture<Integer> f = pool.applyAsync(() -> 1);
+            java.util.concurrent.CompletableFuture<Integer> f;
+            try {
+                f = pool.applyAsync(() -> 1);
+            } catch (org.multiprocessing4j.BrokenPoolException alreadyBroken) {
+                // Its three workers can fail (in milliseconds) before this submit: then the submit
+                // itself says the pool is broken, as a later future would.
+                f = java.util.concurrent.CompletableFuture.failedFuture(alreadyBroken);
+            }
             pool.shutdown();
             System.out.println("terminated " + pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS));
             try {
