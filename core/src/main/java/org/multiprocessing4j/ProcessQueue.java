@@ -102,6 +102,9 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         });
     }
 
+    /** {@link #what()}, once made (a benign race: every thread makes the same string). */
+    private transient String what;
+
     ProcessQueue(QueueStore store) {
         this.store = store;
     }
@@ -362,8 +365,14 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
         return Facade.QUEUE;
     }
 
+    /** How an item is named in an error; made once, as a put must not build a string. */
     private String what() {
-        return "an item of a " + kind();
+        String w = what;
+        if (w == null) {
+            w = "an item of a " + kind();
+            what = w;
+        }
+        return w;
     }
 
     void checkOpen() {
@@ -374,7 +383,10 @@ public class ProcessQueue<E> extends AbstractQueue<E> implements BlockingQueue<E
 
     private Object checkItem(E item) {
         checkOpen();
-        return Objects.requireNonNull(item, () -> kind() + " items cannot be null");
+        if (item == null) {
+            throw new NullPointerException(kind() + " items cannot be null");
+        }
+        return item;
     }
 
     static long nanos(Duration timeout) {

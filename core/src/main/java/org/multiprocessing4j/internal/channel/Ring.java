@@ -347,7 +347,7 @@ final class Ring {
                 Words.setRelease(buffer, at + REWIND_TAIL_OFFSET, before);
                 Words.setRelease(buffer, at + OPEN_MESSAGE_OFFSET, start);
             }
-            buffer.put(i + 8, body, offset + done, chunk);
+            Words.putBytes(buffer, i + 8, body, offset + done, chunk);
             Words.setIntPlain(buffer, i, chunk | flags | (more ? MORE : 0) | (first ? 0 : CONT));
             Words.setIntPlain(buffer, i + 4, length);
             tail += record;
@@ -629,7 +629,7 @@ final class Ring {
                     publishRecordTaken(head, (info & MORE) == 0);
                     continue;
                 }
-                buffer.get(i + 8, out, filled, chunk);
+                Words.getBytes(buffer, i + 8, out, filled, chunk);
                 filled += chunk;
                 head += record;
                 mayDieHere("take: record copied");

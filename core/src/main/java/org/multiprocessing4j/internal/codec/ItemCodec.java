@@ -1,9 +1,6 @@
 package org.multiprocessing4j.internal.codec;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.multiprocessing4j.ProcessSerializationException;
 import org.multiprocessing4j.internal.codec.Codec;
@@ -31,10 +28,30 @@ public final class ItemCodec {
     private static final byte BYTES = 7;
     private static final byte SERIALIZED = 0x7f;
 
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
     private ItemCodec() {
+    }
+
+    // Big-endian numbers by shifts, not a byte-array VarHandle: a fresh child encodes its first
+    // items interpreted, where a VarHandle access costs about a microsecond and these a tenth.
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    private static int getInt(byte[] b, int at) {
+        return (b[at] << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    }
+
+    private static void putLong(byte[] b, int at, long v) {
+        putInt(b, at, (int) (v >>> 32));
+        putInt(b, at + 4, (int) v);
+    }
+
+    private static long getLong(byte[] b, int at) {
+        return ((long) getInt(b, at) << 32) | (getInt(b, at + 4) & 0xffffffffL);
     }
 
     /**
@@ -70,15 +87,15 @@ public final class ItemCodec {
         } else if (item instanceof Integer) {
             out = new byte[5];
             out[0] = INT;
-            INTS.set(out, 1, (int) (Integer) item);
+            putInt(out, 1, (Integer) item);
         } else if (item instanceof Long) {
             out = new byte[9];
             out[0] = LONG;
-            LONGS.set(out, 1, (long) (Long) item);
+            putLong(out, 1, (Long) item);
         } else if (item instanceof Double) {
             out = new byte[9];
             out[0] = DOUBLE;
-            LONGS.set(out, 1, Double.doubleToRawLongBits((Double) item));
+            putLong(out, 1, Double.doubleToRawLongBits((Double) item));
         } else if (item instanceof Boolean) {
             out = new byte[] {(Boolean) item ? TRUE : FALSE};
         } else if (item instanceof String && isWellFormed((String) item)) {
@@ -165,11 +182,11 @@ public final class ItemCodec {
             case NULL:
                 return null;
             case INT:
-                return (int) INTS.get(m, at + 1);
+                return getInt(m, at + 1);
             case LONG:
-                return (long) LONGS.get(m, at + 1);
+                return getLong(m, at + 1);
             case DOUBLE:
-                return Double.longBitsToDouble((long) LONGS.get(m, at + 1));
+                return Double.longBitsToDouble(getLong(m, at + 1));
             case TRUE:
                 return Boolean.TRUE;
             case FALSE:

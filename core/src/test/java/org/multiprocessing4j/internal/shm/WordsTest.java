@@ -1,17 +1,24 @@
 package org.multiprocessing4j.internal.shm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each accessor of {@link Words} writes and reads back the same value on a direct buffer, in
@@ -233,5 +240,45 @@ class WordsTest {
         assertThrows(ReadOnlyBufferException.class, () -> Words.cas(ro, at, L1, 0L),
                 "expected a cas on a read-only buffer to throw ReadOnlyBufferException");
         assertEquals(L1, Words.getVolatile(b, at), "expected the refused stores to leave the word as it was");
+    }
+
+    @Test
+    void bulkCopiesMoveExactlyTheirBytesAndCheckBounds() {
+        byte[] src = {1, 2, 3, 4, 5, 6, 7};
+        Words.putBytes(b, at + 1, src, 2, 5);
+        for (int k = 0; k < 5; k++) {
+            assertEquals(src[2 + k], b.get(at + 1 + k), "expected putBytes to copy byte " + k);
+        }
+        assertOnlyWritten(at + 1, 5);
+        byte[] dst = new byte[9];
+        Words.getBytes(b, at + 1, dst, 3, 5);
+        assertArrayEquals(new byte[] {0, 0, 0, 3, 4, 5, 6, 7, 0}, dst, "expected getBytes to fill exactly its range");
+        assertThrows(IndexOutOfBoundsException.class, () -> Words.putBytes(b, SIZE - 2, src, 0, 3),
+                "expected a copy that would end past the buffer to throw IndexOutOfBoundsException");
+        assertThrows(IndexOutOfBoundsException.class, () -> Words.getBytes(b, 0, dst, 7, 3),
+                "expected a copy that would end past the array to throw IndexOutOfBoundsException");
+        assertThrows(ReadOnlyBufferException.class, () -> Words.putBytes(b.asReadOnlyBuffer(), at, src, 0, 1),
+                "expected a copy into a read-only buffer to throw ReadOnlyBufferException");
+    }
+
+    /**
+     * The segments processes share are file mappings; up to JDK 23 their words go through
+     * {@code Unsafe} (a fraction of a {@code VarHandle}'s cost while the caller is interpreted),
+     * and from JDK 24 on through the {@code VarHandle}, whose {@code Unsafe} warns. The other
+     * tests here run whichever this JDK takes, on a direct buffer of the same class.
+     */
+    @Test
+    void mappedSegmentsTakeTheUnsafePathExactlyUpToJdk23(@TempDir Path dir) throws IOException {
+        try (FileChannel f = FileChannel.open(dir.resolve("words"), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MappedByteBuffer m = f.map(FileChannel.MapMode.READ_WRITE, 0, 64);
+            boolean expected = Runtime.version().feature() <= 23
+                    && !"false".equals(System.getProperty("multiprocessing4j.unsafeWords"));
+            assertEquals(expected, Words.throughUnsafe(m), "expected a mapped segment's words to go through Unsafe"
+                    + " exactly when this JDK (" + Runtime.version().feature() + ") is 23 or older");
+            assertEquals(expected, Words.throughUnsafe(b), "expected a direct buffer to go the way a mapped one does");
+            Words.setRelease(m, 8, L1);
+            assertEquals(L1, Words.getAcquire(m, 8), "expected a mapped segment's word to round-trip");
+        }
     }
 }
