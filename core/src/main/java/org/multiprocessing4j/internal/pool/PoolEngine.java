@@ -441,6 +441,30 @@ public final class PoolEngine implements Engine {
     }
 
     /**
+     * {@link #signalIfNeeded} for a result from a worker that still holds more than half its
+     * window: new tasks for it can wait until it is down to half, so that the dispatcher, woken
+     * once, sends half a window in a row instead of one task per wake-up (a thread's wake-up
+     * costs more than a task of a chunksize-1 {@code map}). Anything else that waits for the
+     * dispatcher (a retried task, a finished job, stopping the workers) still wakes it, and so
+     * does a worker with room while another is at half: a job's tasks go to whoever has room.
+     */
+    private void signalIfUnsent() {
+        if (!retries.isEmpty() || !drained.isEmpty() || state == PoolState.CLOSED) {
+            signal();
+            return;
+        }
+        if (!jobs.isEmpty()) {
+            int half = window.size() / 2;
+            for (Worker x : workers) {
+                if (x.alive && !x.stopSent && x.inFlight.size() <= half) {
+                    signal();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
      * Puts a message in a worker's inbox, giving up if the worker dies meanwhile (its tasks are
      * dealt with by the death notice). Not interruptible: a task recorded as sent must be sent;
      * an interrupt is kept.
@@ -714,7 +738,11 @@ public final class PoolEngine implements Engine {
                     window.answered(System.nanoTime() - (t.startedNanos != 0 ? t.startedNanos : t.sentNanos), t.count);
                 }
             }
-            signalIfNeeded();
+            if (w == null || t == null || w.inFlight.size() <= window.size() / 2) {
+                signalIfNeeded();
+            } else {
+                signalIfUnsent();
+            }
         }
         if (t == null) {
             return; // its worker was already declared dead and the task failed or retried
