@@ -495,10 +495,16 @@ public final class PoolEngine implements Engine {
         }
     }
 
+    /**
+     * The worker with room that holds the fewest tasks, among those that have said READY; none
+     * while no worker has. A task given to a worker still booting waits for that worker even
+     * when another becomes ready first: two JVMs booting side by side on two cores are often
+     * milliseconds apart, and a pool's first task went to whichever came first in the list.
+     */
     private Worker leastBusyWithRoom() {
         Worker best = null;
         for (Worker w : workers) {
-            if (w.hasRoom() && (best == null || w.inFlight.size() < best.inFlight.size())) {
+            if (w.ready && w.hasRoom() && (best == null || w.inFlight.size() < best.inFlight.size())) {
                 best = w;
             }
         }
@@ -713,6 +719,7 @@ public final class PoolEngine implements Engine {
             if (w != null) {
                 w.ready = true;
                 earlyDeaths = 0;
+                signalIfNeeded(); // tasks may be waiting for a ready worker
             }
         }
     }
