@@ -121,8 +121,24 @@ final class SegmentDirectory {
         }
     }
 
-    /** Removes segment files whose creator is gone (killed between creating and unlinking). */
+    /** How often a JVM looks for stale segment files in a directory: they are rare, a look is not free. */
+    private static final long SWEEP_PERIOD_NANOS = 1_000_000_000L;
+    /** When this JVM last looked in each directory. */
+    private static final java.util.Map<Path, Long> LAST_SWEEP = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Removes segment files whose creator is gone (killed between creating and unlinking), at
+     * most once a second per directory: a file is left only by a process killed in the
+     * microseconds between two system calls, and a look (listing the directory, asking after
+     * each creator) cost a quarter of a millisecond of each new queue, three of them a new pool.
+     */
     static void sweepStale(Path dir) {
+        long now = System.nanoTime();
+        Long last = LAST_SWEEP.get(dir);
+        if (last != null && now - last < SWEEP_PERIOD_NANOS) {
+            return;
+        }
+        LAST_SWEEP.put(dir, now);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.seg")) {
             for (Path e : entries) {
                 Matcher m = SEGMENT_NAME.matcher(e.getFileName().toString());

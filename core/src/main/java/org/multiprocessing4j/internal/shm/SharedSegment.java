@@ -129,12 +129,15 @@ public final class SharedSegment {
         try {
             ch = SegmentDirectory.createPrivateFile(file);
             // Unlinked the moment it is open, so that a kill leaves a name only in the few
-            // microseconds between two system calls (and the next segment made here sweeps it).
+            // microseconds between two system calls (and a segment made here later sweeps it).
             int fd = -1;
             String keptPath = null;
             if (ProcFds.AVAILABLE) {
                 Files.delete(file);
-                fd = ProcFds.onlyOnePointingAt(file.toString() + " (deleted)");
+                fd = ProcFds.fdOf(ch);
+                if (fd < 0) {
+                    fd = ProcFds.onlyOnePointingAt(file.toString() + " (deleted)");
+                }
                 if (fd < 0) {
                     throw new IOException("cannot find the descriptor of " + file + " in /proc/self/fd");
                 }
@@ -224,8 +227,11 @@ public final class SharedSegment {
         FileChannel ch = null;
         try {
             boolean viaProc = locator.path() == null;
-            String target = viaProc ? Files.readSymbolicLink(candidate).toString() : null;
-            java.util.Set<Integer> before = viaProc ? ProcFds.pointingAt(target) : java.util.Set.of();
+            // Without the channel's own descriptor number, it is the one that pointed at the
+            // file after the open and not before.
+            boolean search = viaProc && !ProcFds.canTellFd();
+            String target = search ? Files.readSymbolicLink(candidate).toString() : null;
+            java.util.Set<Integer> before = search ? ProcFds.pointingAt(target) : java.util.Set.of();
             ch = FileChannel.open(candidate, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (ch.size() != locator.size()) {
                 SegmentDirectory.closeQuietly(ch);
@@ -239,10 +245,15 @@ public final class SharedSegment {
                 return null;
             }
             int fd = -1;
-            if (viaProc) {
+            if (search) {
                 java.util.Set<Integer> mine = ProcFds.pointingAt(target);
                 mine.removeAll(before);
                 fd = mine.size() == 1 ? mine.iterator().next() : -1;
+            } else if (viaProc) {
+                fd = ProcFds.fdOf(ch);
+                if (fd < 0) {
+                    fd = ProcFds.onlyOnePointingAt(Files.readSymbolicLink(candidate).toString());
+                }
             }
             return new SharedSegment(locator.id(), locator.kind(), map, ch, fd, locator.path(), locator.holderPidsAndFds());
         } catch (AccessDeniedException | ClosedByInterruptException e) {

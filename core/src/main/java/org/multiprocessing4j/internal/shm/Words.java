@@ -3,7 +3,6 @@ package org.multiprocessing4j.internal.shm;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
-import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,21 +23,21 @@ import java.nio.ByteOrder;
  * <p><b>Two implementations, one behaviour.</b> A {@code VarHandle} access costs about a
  * microsecond while its caller is still interpreted (a dozen frames of method-handle glue per
  * word), and a queue's put touches about 18 words: a fresh child's first thousands of puts ran
- * at 15-40 µs each until the JIT had compiled them. So where {@code sun.misc.Unsafe}'s memory
- * access is there and quiet (up to JDK 23; JDK 24 warns on its first use and later releases
- * remove it), a direct buffer's words are read and written through it, a third of the cost when
- * interpreted and the same instructions once compiled; the bounds and, for the atomic modes, the
- * alignment are checked as the {@code VarHandle} checks them, and a read-only or heap buffer goes
- * the {@code VarHandle} way. {@code -Dmultiprocessing4j.unsafeWords=false} turns it off.
+ * at 15-40 µs each until the JIT had compiled them. So where {@code sun.misc.Unsafe} is there
+ * and quiet ({@link QuietUnsafe}: up to JDK 23), a direct buffer's words are read and written
+ * through it, a third of the cost when interpreted and the same instructions once compiled; the
+ * bounds and, for the atomic modes, the alignment are checked as the {@code VarHandle} checks
+ * them, and a read-only or heap buffer goes the {@code VarHandle} way.
+ * {@code -Dmultiprocessing4j.unsafeWords=false} (or {@code unsafe=false}) turns it off.
  */
 public final class Words {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle DOUBLES = MethodHandles.byteBufferViewVarHandle(double[].class, ByteOrder.nativeOrder());
-    /** {@code sun.misc.Unsafe} where its memory access is quiet and allowed; else null. */
+    /** {@code sun.misc.Unsafe} where its memory access is quiet and allowed ({@link QuietUnsafe}); else null. */
     private static final sun.misc.Unsafe U;
     /** Where {@code Buffer.address} is in a buffer (meaningful only when {@link #U} is not null). */
-    private static final long ADDRESS;
+    private static final long ADDRESS = QuietUnsafe.fieldOffset(Buffer.class, "address");
     /** Where a {@code byte[]}'s first element is, for {@link #U}'s copies. */
     private static final long BYTES_BASE;
     /**
@@ -50,21 +49,9 @@ public final class Words {
     private static final Class<?> DIRECT_READ_ONLY = ByteBuffer.allocateDirect(1).asReadOnlyBuffer().getClass();
 
     static {
-        sun.misc.Unsafe unsafe = null;
-        long address = -1;
-        if (Runtime.version().feature() <= 23 && Boolean.parseBoolean(System.getProperty("multiprocessing4j.unsafeWords", "true"))) {
-            try {
-                Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-                f.setAccessible(true);
-                unsafe = (sun.misc.Unsafe) f.get(null);
-                address = unsafe.objectFieldOffset(Buffer.class.getDeclaredField("address"));
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                unsafe = null; // no such field, or access refused: the VarHandle way
-            }
-        }
-        U = unsafe;
-        ADDRESS = address;
-        BYTES_BASE = unsafe != null ? unsafe.arrayBaseOffset(byte[].class) : -1;
+        boolean words = !"false".equals(System.getProperty("multiprocessing4j.unsafeWords"));
+        U = words && ADDRESS >= 0 ? QuietUnsafe.U : null;
+        BYTES_BASE = U != null ? U.arrayBaseOffset(byte[].class) : -1;
     }
 
     private Words() {

@@ -273,7 +273,8 @@ class WordsTest {
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             MappedByteBuffer m = f.map(FileChannel.MapMode.READ_WRITE, 0, 64);
             boolean expected = Runtime.version().feature() <= 23
-                    && !"false".equals(System.getProperty("multiprocessing4j.unsafeWords"));
+                    && !"false".equals(System.getProperty("multiprocessing4j.unsafeWords"))
+                    && !"false".equals(System.getProperty("multiprocessing4j.unsafe"));
             assertEquals(expected, Words.throughUnsafe(m), "expected a mapped segment's words to go through Unsafe"
                     + " exactly when this JDK (" + Runtime.version().feature() + ") is 23 or older");
             assertEquals(expected, Words.throughUnsafe(b), "expected a direct buffer to go the way a mapped one does");
