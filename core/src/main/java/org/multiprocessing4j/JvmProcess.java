@@ -15,6 +15,7 @@ import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.launch.ChildClassPath;
 import org.multiprocessing4j.internal.launch.ChildCommand;
+import org.multiprocessing4j.internal.launch.PreloadList;
 import org.multiprocessing4j.internal.platform.ExitStatus;
 import org.multiprocessing4j.internal.runtime.ProcessRegistry;
 import org.multiprocessing4j.internal.shm.Transit;
@@ -274,6 +275,7 @@ public class JvmProcess implements Serializable {
                 target = null;
                 return;
             }
+            PreloadList.note(classes);
             try {
                 control = ProcessRegistry.launch(this, name, identity, daemon, jvmOptions, startMethod,
                         classPath, payload, transit::release);

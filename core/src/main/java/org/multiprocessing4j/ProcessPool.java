@@ -20,6 +20,7 @@ import org.multiprocessing4j.internal.access.PoolAccess;
 import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.launch.ChildClassPath;
+import org.multiprocessing4j.internal.launch.PreloadList;
 import org.multiprocessing4j.internal.pool.Engine;
 import org.multiprocessing4j.internal.pool.Job;
 import org.multiprocessing4j.internal.pool.PoolEngine;
@@ -687,6 +688,7 @@ public final class ProcessPool implements java.util.concurrent.ExecutorService, 
                     + " create the pool from code loaded by that class's loader, or with it as the creating"
                     + " thread's context class loader", null);
         }
+        PreloadList.note(classes);
         return bytes;
     }
 

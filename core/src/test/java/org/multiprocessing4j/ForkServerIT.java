@@ -117,6 +117,48 @@ class ForkServerIT {
         }
     }
 
+    /** Its static initializer marks the JVM it runs in: it must run only where a process carries it. */
+    static final class MarksItsJvm implements SerializableRunnable {
+        private static final long serialVersionUID = 1L;
+        static final String PROPERTY = "preload.test.marked"; // not multiprocessing4j.*, which children inherit
+
+        static {
+            System.setProperty(PROPERTY, "yes");
+        }
+
+        @Override
+        public void run() {
+        }
+    }
+
+    /** Exits 3 if a {@link MarksItsJvm} was initialized in this JVM, which this process does not carry. */
+    static final class ExitsThreeIfMarked implements SerializableRunnable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void run() {
+            System.exit(System.getProperty(MarksItsJvm.PROPERTY) != null ? 3 : 0);
+        }
+    }
+
+    @Test
+    void anIdleJvmLoadsTheClassesOfEarlierProcessesAheadButRunsNoneOfTheirCode() throws Exception {
+        ProcessContext ctx = Multiprocessing.getContext(StartMethod.FORKSERVER);
+        long first = awaitIdleJvm();
+        JvmProcess marker = ctx.process(new MarksItsJvm());
+        marker.start();
+        assertTrue(marker.join(LONG), "expected the marking process to end");
+        assertEquals(OptionalInt.of(0), marker.exitCode());
+        // The JVMs booted from now on are sent MarksItsJvm's name and load it ahead.
+        Await.until(LONG, "an idle JVM booted after the marking process started",
+                () -> SERVER.idlePids().stream().anyMatch(pid -> pid != first && pid != marker.pid()));
+        JvmProcess checker = ctx.process(new ExitsThreeIfMarked());
+        checker.start();
+        assertTrue(checker.join(LONG), "expected the checking process to end");
+        assertEquals(OptionalInt.of(0), checker.exitCode(), "expected no static initializer of a class loaded"
+                + " ahead (exit code 3: MarksItsJvm's ran in a JVM whose process does not carry it)");
+    }
+
     @Test
     void theNumberOfIdleJvmsGrowsUnderABurstAndShrinksWhenQuiet() throws Exception {
         try (JavaProgram program = JavaProgram.start(Drivers.ForkServerDemand.class, List.of(

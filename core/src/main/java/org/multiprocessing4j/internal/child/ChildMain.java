@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessSerializationException;
 import org.multiprocessing4j.SerializableRunnable;
@@ -15,6 +16,7 @@ import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.jfr.ChildRecordings;
 import org.multiprocessing4j.internal.launch.ChildCommand;
 import org.multiprocessing4j.internal.launch.Handshake;
+import org.multiprocessing4j.internal.launch.PreloadList;
 import org.multiprocessing4j.internal.log.LibraryLog;
 import org.multiprocessing4j.internal.runtime.ChildBootstrap;
 
@@ -35,15 +37,23 @@ public final class ChildMain {
     public static void main(String[] args) {
         FileInputStream controlPipe = new FileInputStream(FileDescriptor.in);
         if (args.length > 0 && args[0].equals(ChildCommand.WARM)) {
+            List<String> preload;
+            try {
+                preload = PreloadList.readFrame(controlPipe);
+            } catch (IOException e) {
+                // The parent is gone (or wrote no frame): there will be no handshake either.
+                Runtime.getRuntime().halt(0);
+                return;
+            }
             if (handshakeWaiting(controlPipe)) {
                 // Handed out while it was still booting (a burst): its process is waiting, and
                 // warming up now would only delay it.
                 ChildBootstrap.prepareChild(controlPipe);
             } else {
-                warmUp(controlPipe);
+                warmUp(controlPipe, false, preload);
             }
         } else if (args.length > 0 && args[0].equals(ChildCommand.TRAIN)) {
-            warmUp(controlPipe, true);
+            warmUp(controlPipe, true, List.of());
             train();
             System.exit(0);
         }
@@ -115,11 +125,7 @@ public final class ChildMain {
      * of milliseconds). Touches no counter and starts no thread, so the process it later
      * becomes cannot tell.
      */
-    private static void warmUp(FileInputStream controlPipe) {
-        warmUp(controlPipe, false);
-    }
-
-    private static void warmUp(FileInputStream controlPipe, boolean training) {
+    private static void warmUp(FileInputStream controlPipe, boolean training, List<String> preload) {
         try {
             int captured = 42;
             SerializableRunnable probe = () -> {
@@ -151,6 +157,9 @@ public final class ChildMain {
                 org.multiprocessing4j.internal.pool.PoolWarmUp.run();
                 loadChildClasses();
             }
+            // The classes of this application's recent processes, which the next one most
+            // likely carries too (loaded, not initialized: no code of the application runs).
+            PreloadList.load(preload, () -> handshakeWaiting(controlPipe));
             ChildBootstrap.prepareChild(controlPipe);
             // Loads the file-system classes that becoming a child needs (its report path).
             Path.of(System.getProperty("java.io.tmpdir")).resolve("warm-up").getFileName();

@@ -28,6 +28,9 @@ import org.multiprocessing4j.internal.log.LibraryLog;
  * if the replacement were still booting.
  * A process with JVM options of its own boots a JVM as SPAWN does.
  *
+ * <p>An idle JVM is sent the names of the classes this JVM's children were sent lately
+ * ({@link PreloadList}) and loads them at the end of its warm-up.
+ *
  * <p>Idle JVMs are booted with one class path: that of the last process started (at first,
  * that of the thread that chose the start method). A process whose classes need another class
  * path retires them and boots a cold JVM; the JVMs booted after it have its class path. An
@@ -196,8 +199,13 @@ public final class ForkServerLauncher implements Launcher {
             if (surplus.isEmpty()) {
                 try {
                     booted = SpawnLauncher.INSTANCE.startWarm(bootedWith);
+                    PreloadList.writeFrame(booted.getOutputStream());
                 } catch (IOException | RuntimeException e) {
                     LibraryLog.debug("could not boot an idle JVM for the forkserver: " + e);
+                    if (booted != null) {
+                        retire(List.of(booted));
+                        booted = null;
+                    }
                 }
             } else {
                 retire(surplus);
