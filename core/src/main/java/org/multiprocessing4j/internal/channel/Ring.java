@@ -152,11 +152,26 @@ final class Ring {
      */
     boolean hasRoomFor(int length) {
         long tail = Words.getAcquire(buffer, at + TAIL_OFFSET);
-        long free = capacity - (tail - Words.getAcquire(buffer, at + HEAD_OFFSET));
         int chunks = Math.max(1, (length + maxChunk - 1) / maxChunk);
         long records = (long) chunks * 8 + length + 8L * chunks;
         // Padding to the end of the ring: at most once per lap, and at most a record's worth.
-        return records + align(8 + Math.min(length, maxChunk)) <= free;
+        long need = records + align(8 + Math.min(length, maxChunk));
+        return need <= capacity - (tail - seenHead) || need <= capacity - (tail - readHead());
+    }
+
+    /**
+     * The head as this JVM's producers last read it: never more than the real head, which only
+     * grows, so room it shows is there. Reading the head is a cache miss whenever the consumer
+     * (on another core) has moved it since; a producer ahead of its consumer by more than the
+     * message rereads it only when the room it last saw runs out. Guarded by the producer lock.
+     */
+    private long seenHead;
+
+    /** Reads the head (acquire: the consumer is done with everything before it) and notes it. */
+    private long readHead() {
+        long head = Words.getAcquire(buffer, at + HEAD_OFFSET);
+        seenHead = head;
+        return head;
     }
 
     /** Whether every message put has been taken (by the commit counts; none is being read). */
@@ -453,10 +468,13 @@ final class Ring {
      * @return false if the time ran out
      */
     private boolean awaitRoom(long end, Backoff backoff, Guard guard) throws InterruptedException {
+        if (end - seenHead <= capacity) {
+            return true;
+        }
         backoff.on(roomWaiters);
-        while (end - Words.getAcquire(buffer, at + HEAD_OFFSET) > capacity) {
+        while (end - readHead() > capacity) {
             guard.check(backoff.slowCheckDue());
-            if (!backoff.idle() && end - Words.getAcquire(buffer, at + HEAD_OFFSET) > capacity) {
+            if (!backoff.idle() && end - readHead() > capacity) {
                 return false;
             }
         }
