@@ -117,7 +117,8 @@ public final class QueueChannel {
      */
     public boolean put(Object item, String what, long timeoutNanos, Guard guard)
             throws InterruptedException {
-        ItemCodec.Encoded e = ItemCodec.encode(item, what);
+        boolean raw = item instanceof byte[];
+        byte[] bytes = raw ? (byte[]) item : ItemCodec.encodeTagged(item, what);
         Backoff backoff = timeoutNanos < 0 ? Backoff.untimed() : Backoff.timed(timeoutNanos);
         try (Backoff lockWait = timeoutNanos == 0 ? Backoff.timed(LOCK_PATIENCE_NANOS) : null) {
             Acquisition got = ring.lockForWriting(lockWait != null ? lockWait : backoff, guard);
@@ -129,14 +130,14 @@ public final class QueueChannel {
                     if (got == Acquisition.TAKEN_OVER) {
                         chain.repairAfterDeadProducer();
                     }
-                    if (chain.write(e.raw ? Ring.RAW : 0, e.bytes, e.length, backoff, guard)) {
+                    if (chain.write(raw ? Ring.RAW : 0, bytes, bytes.length, backoff, guard)) {
                         return true;
                     }
                     if (timeoutNanos >= 0) {
                         return false;
                     }
                     throw new IllegalStateException("queue full: its unread items use " + (ring.capacity()
-                            + chain.overflowBytes()) + " bytes of shared memory and one of " + e.length
+                            + chain.overflowBytes()) + " bytes of shared memory and one of " + bytes.length
                             + " bytes more would pass the most it may use, " + chain.maxBytes() + " bytes (-D"
                             + OverflowSegments.MAX_BYTES_PROPERTY + ")");
                 }
@@ -149,7 +150,7 @@ public final class QueueChannel {
                         }
                     }
                 }
-                return ring.write(e.raw ? Ring.RAW : 0, e.bytes, 0, e.length, backoff, guard);
+                return ring.write(raw ? Ring.RAW : 0, bytes, 0, bytes.length, backoff, guard);
             } finally {
                 ring.producerLock.release();
             }

@@ -15,7 +15,8 @@ import org.multiprocessing4j.internal.jfr.JfrEvents;
  * this JVM has no doorbells, it parks for growing periods up to a millisecond instead.
  *
  * <p>One instance per wait, closed at its end ({@link #close} gives the table slot and the
- * doorbell back); not thread-safe.
+ * doorbell back) and not used after: instances are reused by the thread that had them; not
+ * thread-safe.
  */
 public final class Backoff implements AutoCloseable {
     static final long NO_DEADLINE = Long.MAX_VALUE;
@@ -44,8 +45,23 @@ public final class Backoff implements AutoCloseable {
     public static final long FIRST_SLEEP_NANOS = 20_000_000;
     static final long MAX_SLEEP_NANOS = 200_000_000;
 
-    private final long deadline;
-    private final int spinLimit = spins;
+    /**
+     * Each thread's spare instance: a queue's put and take each need one, and a fresh child's
+     * first hundred thousand puts allocated 80 bytes each for it (a young collection of several
+     * milliseconds in the middle of them). A wait while the spare is out (one nested in another)
+     * gets a new one.
+     */
+    private static final ThreadLocal<Backoff> SPARE = new ThreadLocal<>() {
+        @Override
+        protected Backoff initialValue() {
+            return new Backoff(NO_DEADLINE);
+        }
+    };
+
+    private long deadline;
+    private int spinLimit = spins;
+    /** Whether this is a thread's spare and some wait has it now. */
+    private boolean lent;
     private int rounds;
     private long park = MIN_PARK_NANOS;
     private long lastSlowCheck;
@@ -63,14 +79,31 @@ public final class Backoff implements AutoCloseable {
 
     /** A wait that ends only when its condition holds (or on interrupt). */
     public static Backoff untimed() {
-        return new Backoff(NO_DEADLINE);
+        return obtain(NO_DEADLINE);
     }
 
     /** A wait of at most {@code nanos}; zero or less means try once. */
     public static Backoff timed(long nanos) {
         long now = System.nanoTime();
         long d = nanos <= 0 ? now : now + nanos;
-        return new Backoff(d < now ? NO_DEADLINE : d);
+        return obtain(d < now ? NO_DEADLINE : d);
+    }
+
+    /** The thread's spare, set for a new wait, or a new instance if the spare is out. */
+    private static Backoff obtain(long deadline) {
+        Backoff b = SPARE.get();
+        if (b.lent) {
+            return new Backoff(deadline);
+        }
+        b.lent = true;
+        b.deadline = deadline;
+        b.spinLimit = spins;
+        b.rounds = 0;
+        b.park = MIN_PARK_NANOS;
+        b.lastSlowCheck = 0;
+        b.sleep = FIRST_SLEEP_NANOS;
+        b.maxSleep = MAX_SLEEP_NANOS;
+        return b;
     }
 
     /** Nanoseconds left, or {@link #NO_DEADLINE}. */
@@ -193,7 +226,10 @@ public final class Backoff implements AutoCloseable {
         }
     }
 
-    /** Ends the wait: frees the table slot and gives the doorbell back. Idempotent. */
+    /**
+     * Ends the wait: frees the table slot and gives the doorbell back; a thread's spare becomes
+     * its spare again, so the caller must not use this instance afterwards. Idempotent.
+     */
     @Override
     public void close() {
         releaseSlot();
@@ -207,6 +243,7 @@ public final class Backoff implements AutoCloseable {
             recorded = null;
             JfrEvents.waitEnded(event);
         }
+        lent = false;
     }
 
     /**
