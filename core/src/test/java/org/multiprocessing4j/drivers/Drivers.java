@@ -6,6 +6,7 @@ import java.util.logging.Level;
 import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.ProcessContext;
+import org.multiprocessing4j.ProcessPool;
 import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.internal.launch.ForkServerLauncher;
 import org.multiprocessing4j.testing.Files2;
@@ -113,6 +114,29 @@ public final class Drivers {
     }
 
     /** FORKSERVER under a burst, then idle: prints the number of idle JVMs at each stage. */
+    /**
+     * Run with {@code -Dmultiprocessing4j.pool.bootsAtOnce=1}: a SPAWN pool of three starts one
+     * worker, the next as each says READY; with an initializer, all three at once. Prints how
+     * many workers each pool had right after it was made, and after a map.
+     */
+    public static final class StaggeredPoolStart {
+        public static void main(String[] args) throws InterruptedException {
+            ProcessContext spawn = Multiprocessing.getContext(StartMethod.SPAWN);
+            try (ProcessPool pool = spawn.pool(3)) {
+                System.out.println("plain, at first " + pool.workerPids().size());
+                List<Integer> out = pool.map(x -> x + 1, List.of(1, 2, 3, 4, 5, 6), 1);
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (System.nanoTime() < deadline && pool.workerPids().size() < 3) {
+                    sleep(10);
+                }
+                System.out.println("plain, then " + pool.workerPids().size() + " " + out);
+            }
+            try (ProcessPool pool = spawn.poolBuilder().processes(3).initializer(() -> { }).build()) {
+                System.out.println("with an initializer, at first " + pool.workerPids().size());
+            }
+        }
+    }
+
     public static final class ForkServerDemand {
         public static void main(String[] args) throws InterruptedException {
             ProcessContext ctx = Multiprocessing.getContext(StartMethod.FORKSERVER);

@@ -24,6 +24,7 @@ import org.multiprocessing4j.JvmProcess;
 import org.multiprocessing4j.ProcessContext;
 import org.multiprocessing4j.ProcessQueue;
 import org.multiprocessing4j.SerializableRunnable;
+import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.internal.access.SharedSecrets;
 import org.multiprocessing4j.internal.codec.Codec;
 import org.multiprocessing4j.internal.codec.ItemCodec;
@@ -63,6 +64,20 @@ public final class PoolEngine implements Engine {
     private static final int INBOX_BYTES = 256 * 1024;
     private static final int RESULT_BYTES = 1 << 20;
     private static final long RESTART_PAUSE_NANOS = 1_000_000_000L;
+    /**
+     * How many workers may be booting (started, not yet READY) at once while a pool starts:
+     * one per two cores. A JVM's boot keeps about a core and a half busy (its main thread, the
+     * JIT's, the collector's), so on two cores two boots side by side each took nearly as long
+     * as both one after the other, and the pool's first result waited for that: a cold pool(2)
+     * gave its first result after 109 ms, a pool(1) after 80 ms. The next worker starts as soon
+     * as one says READY. The cost: the pool has all its workers later (a pool of two, about
+     * 50 ms later), which a large map started at once pays for in part. Only for SPAWN (a
+     * FORKSERVER worker's JVM has booted already), and not for a pool with an initializer, which
+     * a worker runs before READY and which may take long. {@code
+     * -Dmultiprocessing4j.pool.bootsAtOnce} sets the number.
+     */
+    private static final int BOOTS_AT_ONCE = Math.max(1,
+            Integer.getInteger("multiprocessing4j.pool.bootsAtOnce", Runtime.getRuntime().availableProcessors() / 2));
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     /** What the engine needs from a builder. */
@@ -97,6 +112,8 @@ public final class PoolEngine implements Engine {
     private BrokenPoolException broken; // guarded by lock: the pool cannot work (its initializer failed...)
     private int earlyDeaths; // guarded by lock: workers in a row that died before they were ready
     private long lastStartAttempt; // guarded by lock
+    /** Workers of the pool's first set not started yet: each starts when fewer than BOOTS_AT_ONCE boot. */
+    private int initialStartsLeft; // guarded by lock
 
     /** One worker process and what it holds. */
     private final class Worker {
@@ -133,9 +150,14 @@ public final class PoolEngine implements Engine {
         this.window = new DispatchWindow(config.maxTasksPerChild, INBOX_BYTES);
         try {
             synchronized (lock) {
-                for (int i = 0; i < config.processes; i++) {
+                // Only cold boots are staggered (a FORKSERVER worker's JVM is booted already), and
+                // not with an initializer: READY comes after it, which may take long.
+                boolean stagger = config.initializer == null && config.context.getStartMethod() == StartMethod.SPAWN;
+                int first = stagger ? Math.min(config.processes, BOOTS_AT_ONCE) : config.processes;
+                for (int i = 0; i < first; i++) {
                     startWorker();
                 }
+                initialStartsLeft = config.processes - workers.size();
             }
         } catch (RuntimeException | Error e) {
             List<Worker> started;
@@ -163,6 +185,15 @@ public final class PoolEngine implements Engine {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
+    }
+
+    /** How many live workers have not said READY yet; called under the lock. */
+    private int booting() {
+        int n = 0;
+        for (Worker w : workers) {
+            n += w.alive && !w.ready ? 1 : 0;
+        }
+        return n;
     }
 
     /** Starts one worker; called under the lock. */
@@ -205,6 +236,16 @@ public final class PoolEngine implements Engine {
 
     /** Starts a missing worker (a replacement that failed to start earlier), at most once a second. */
     private void topUp() {
+        while (initialStartsLeft > 0 && broken == null && !state.isEnding() && workers.size() < config.processes
+                && booting() < BOOTS_AT_ONCE) {
+            initialStartsLeft--;
+            try {
+                startWorker();
+            } catch (RuntimeException e) {
+                LibraryLog.debug("pool " + poolNumber + " could not start a worker: " + e);
+                return; // the once-a-second retry below takes over
+            }
+        }
         if (broken == null && state.needsWorkers(!unfinished.isEmpty()) && workers.size() < config.processes
                 && System.nanoTime() - lastStartAttempt > RESTART_PAUSE_NANOS) {
             try {
@@ -719,7 +760,11 @@ public final class PoolEngine implements Engine {
             if (w != null) {
                 w.ready = true;
                 earlyDeaths = 0;
-                signalIfNeeded(); // tasks may be waiting for a ready worker
+                if (initialStartsLeft > 0) {
+                    signal(); // the dispatcher starts the next worker (topUp)
+                } else {
+                    signalIfNeeded(); // tasks may be waiting for a ready worker
+                }
             }
         }
     }
