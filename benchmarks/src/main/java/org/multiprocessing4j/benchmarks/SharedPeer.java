@@ -82,7 +82,9 @@ final class SharedPeer implements SerializableRunnable {
                         byte[] got = kib.take();
                         byte k = (byte) (i & (ChannelProducer.PAYLOADS - 1));
                         if (got.length != ITEM_BYTES || got[0] != k || got[ITEM_BYTES - 1] != k) {
-                            throw new IllegalStateException(who + ": 1 KiB item " + i + " is wrong");
+                            throw new IllegalStateException(who + ": 1 KiB item " + i + " is wrong: " + got.length
+                                    + " bytes, first " + (got.length > 0 ? got[0] : -1) + ", last "
+                                    + (got.length > 0 ? got[got.length - 1] : -1) + ", expected " + k + " at both ends");
                         }
                     }
                 }
