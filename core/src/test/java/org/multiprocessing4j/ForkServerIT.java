@@ -141,8 +141,14 @@ class ForkServerIT {
         }
     }
 
+    /**
+     * An idle JVM booted after a process started is sent that process's class names and loads
+     * them ahead (PreloadListTest checks the loading); here, that none of their code runs in a
+     * JVM whose process does not carry them. The check holds whether or not the JVM got as far
+     * as loading them before it was handed out.
+     */
     @Test
-    void anIdleJvmLoadsTheClassesOfEarlierProcessesAheadButRunsNoneOfTheirCode() throws Exception {
+    void anIdleJvmRunsNoCodeOfTheClassesItLoadsAhead() throws Exception {
         ProcessContext ctx = Multiprocessing.getContext(StartMethod.FORKSERVER);
         long first = awaitIdleJvm();
         JvmProcess marker = ctx.process(new MarksItsJvm());

@@ -1,5 +1,6 @@
 package org.multiprocessing4j.internal.launch;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -7,7 +8,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -87,9 +87,10 @@ public final class PreloadList {
         for (String n : names) {
             out.writeUTF(n);
         }
-        out.flush();
-        byte[] frame = ByteBuffer.allocate(4 + body.size()).putInt(body.size()).put(body.toByteArray()).array();
-        pipe.write(frame);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(4 + body.size());
+        new DataOutputStream(frame).writeInt(body.size());
+        body.writeTo(frame);
+        frame.writeTo(pipe); // one write: the frame is on the pipe whole before the handshake
         pipe.flush();
     }
 
@@ -109,7 +110,7 @@ public final class PreloadList {
         if (body.length != length) {
             throw new EOFException("the preload frame ended early");
         }
-        DataInputStream names = new DataInputStream(new java.io.ByteArrayInputStream(body));
+        DataInputStream names = new DataInputStream(new ByteArrayInputStream(body));
         int count = names.readInt();
         if (count < 0 || count > MAX_NAMES) {
             throw new IOException("a preload frame of " + count + " names");

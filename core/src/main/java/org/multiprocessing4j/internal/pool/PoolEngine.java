@@ -482,14 +482,13 @@ public final class PoolEngine implements Engine {
     }
 
     /**
-     * {@link #signalIfNeeded} for a result from a worker that still holds more than half its
-     * window: new tasks for it can wait until it is down to half, so that the dispatcher, woken
+     * {@link #signalIfNeeded} after a task was answered: new tasks wait until some worker (the
+     * one that answered, or another) is down to half its window, so that the dispatcher, woken
      * once, sends half a window in a row instead of one task per wake-up (a thread's wake-up
      * costs more than a task of a chunksize-1 {@code map}). Anything else that waits for the
-     * dispatcher (a retried task, a finished job, stopping the workers) still wakes it, and so
-     * does a worker with room while another is at half: a job's tasks go to whoever has room.
+     * dispatcher (a retried task, a finished job, stopping the workers) still wakes it.
      */
-    private void signalIfUnsent() {
+    private void signalIfRefillDue() {
         if (!retries.isEmpty() || !drained.isEmpty() || state == PoolState.CLOSED) {
             signal();
             return;
@@ -790,10 +789,10 @@ public final class PoolEngine implements Engine {
                     window.answered(System.nanoTime() - (t.startedNanos != 0 ? t.startedNanos : t.sentNanos), t.count);
                 }
             }
-            if (w == null || t == null || w.inFlight.size() <= window.size() / 2) {
+            if (t == null) {
                 signalIfNeeded();
             } else {
-                signalIfUnsent();
+                signalIfRefillDue();
             }
         }
         if (t == null) {

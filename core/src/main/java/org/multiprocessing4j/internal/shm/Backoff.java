@@ -58,15 +58,16 @@ public final class Backoff implements AutoCloseable {
         }
     };
 
+    // Set for each wait by begin(); the rest is cleared by close().
     private long deadline;
-    private int spinLimit = spins;
+    private int spinLimit;
     /** Whether this is a thread's spare and some wait has it now. */
     private boolean lent;
     private int rounds;
-    private long park = MIN_PARK_NANOS;
+    private long park;
     private long lastSlowCheck;
-    private long sleep = FIRST_SLEEP_NANOS;
-    private long maxSleep = MAX_SLEEP_NANOS;
+    private long sleep;
+    private long maxSleep;
     private SleeperTable table;
     private Doorbell bell;
     private int slot = -1;
@@ -74,7 +75,18 @@ public final class Backoff implements AutoCloseable {
     private Object recorded;
 
     private Backoff(long deadline) {
+        begin(deadline);
+    }
+
+    /** Sets this instance going for a new wait. */
+    private void begin(long deadline) {
         this.deadline = deadline;
+        spinLimit = spins;
+        rounds = 0;
+        park = MIN_PARK_NANOS;
+        lastSlowCheck = 0;
+        sleep = FIRST_SLEEP_NANOS;
+        maxSleep = MAX_SLEEP_NANOS;
     }
 
     /** A wait that ends only when its condition holds (or on interrupt). */
@@ -96,13 +108,7 @@ public final class Backoff implements AutoCloseable {
             return new Backoff(deadline);
         }
         b.lent = true;
-        b.deadline = deadline;
-        b.spinLimit = spins;
-        b.rounds = 0;
-        b.park = MIN_PARK_NANOS;
-        b.lastSlowCheck = 0;
-        b.sleep = FIRST_SLEEP_NANOS;
-        b.maxSleep = MAX_SLEEP_NANOS;
+        b.begin(deadline);
         return b;
     }
 

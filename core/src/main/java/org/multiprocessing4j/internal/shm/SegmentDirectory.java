@@ -14,7 +14,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -124,7 +126,7 @@ final class SegmentDirectory {
     /** How often a JVM looks for stale segment files in a directory: they are rare, a look is not free. */
     private static final long SWEEP_PERIOD_NANOS = 1_000_000_000L;
     /** When this JVM last looked in each directory. */
-    private static final java.util.Map<Path, Long> LAST_SWEEP = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Path, Long> LAST_SWEEP = new ConcurrentHashMap<>();
 
     /**
      * Removes segment files whose creator is gone (killed between creating and unlinking), at

@@ -250,10 +250,7 @@ public final class SharedSegment {
                 mine.removeAll(before);
                 fd = mine.size() == 1 ? mine.iterator().next() : -1;
             } else if (viaProc) {
-                fd = ProcFds.fdOf(ch);
-                if (fd < 0) {
-                    fd = ProcFds.onlyOnePointingAt(Files.readSymbolicLink(candidate).toString());
-                }
+                fd = ProcFds.fdOf(ch); // FileChannel.open's channel: it can tell (canTellFd)
             }
             return new SharedSegment(locator.id(), locator.kind(), map, ch, fd, locator.path(), locator.holderPidsAndFds());
         } catch (AccessDeniedException | ClosedByInterruptException e) {

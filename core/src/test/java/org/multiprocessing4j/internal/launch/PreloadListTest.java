@@ -87,8 +87,7 @@ class PreloadListTest {
 
     @Test
     void loadingLoadsWithoutInitializingSkipsWhatIsMissingAndStopsWhenTold() {
-        String name = NeverInitialized.class.getName().replace("NeverInitialized", "NeverInitialized");
-        // Loaded only through its name here: the test refers to it by a string until the end.
+        // The class is named by a string only: a class literal here would load it first.
         long before = ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
         int loaded = PreloadList.load(List.of("no.such.Clazz", PreloadListTest.class.getName() + "$NeverInitialized"),
                 () -> false);
@@ -103,6 +102,5 @@ class PreloadListTest {
         });
         assertEquals(0, none, "expected nothing loaded once told to stop");
         assertEquals(1, asked.size(), "expected the stop condition to be asked before each class");
-        assertTrue(name.endsWith("NeverInitialized"));
     }
 }
